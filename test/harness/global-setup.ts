@@ -1,0 +1,39 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
+import type { TestProject } from 'vitest/node';
+import { sweepStaleRuns } from './stale-runs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Connection string of the run's PostgreSQL cluster, as its superuser, `postgres` database. */
+    postgresAdminUrl: string;
+    /** Endpoint of the run's AWS emulator. */
+    awsEndpoint: string;
+    awsRegion: string;
+  }
+}
+
+/**
+ * Starts one PostgreSQL cluster and one AWS emulator for the whole test run. Test files get
+ * isolated databases and resource names from them (see `index.ts`). Everything lives in a
+ * temporary directory that is removed at teardown, and a later run sweeps what an interrupted
+ * one left behind.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await sweepStaleRuns();
+  const runDir = await mkdtemp(join(tmpdir(), 'totes-test-'));
+  // As root, the server runs as the `postgres` user, which must be able to enter the directory.
+  await chmod(runDir, 0o755);
+  const postgres = await startEmbeddedPostgres({ dataDir: join(runDir, 'pg'), persistent: false });
+  const aws = await startEmbeddedAws();
+  project.provide('postgresAdminUrl', postgres.url());
+  project.provide('awsEndpoint', aws.endpoint);
+  project.provide('awsRegion', aws.region);
+  return async () => {
+    await aws.stop();
+    await postgres.stop();
+    await rm(runDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@totes/test-harness': fileURLToPath(new URL('./test/harness/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'infra/test/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['./test/harness/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**', 'services/*/src/**'],
+      reporter: ['text-summary'],
+    },
+  },
+});
