@@ -45,9 +45,13 @@ function npmInstallTools(specs) {
     writeFileSync(join(toolDir, 'package.json'), '{ "private": true }\n');
   }
   say(`installing ${specs.join(', ')} into .toolchain/`);
-  const status = run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', toolDir, ...specs], {
-    cwd: toolDir,
-  });
+  const status = run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', toolDir, ...specs],
+    {
+      cwd: toolDir,
+    },
+  );
   if (status !== 0) throw new Error(`npm could not install ${specs.join(', ')} (exit ${status})`);
 }
 
@@ -60,8 +64,10 @@ function ensureTools() {
 
   const systemPnpm = output('pnpm', ['--version']);
   const systemPnpmOk = systemPnpm === pnpmVersion;
-  const localPnpmOk = existsSync(join(toolDir, 'node_modules', 'pnpm', 'package.json')) &&
-    JSON.parse(readFileSync(join(toolDir, 'node_modules', 'pnpm', 'package.json'), 'utf8')).version === pnpmVersion;
+  const localPnpmOk =
+    existsSync(join(toolDir, 'node_modules', 'pnpm', 'package.json')) &&
+    JSON.parse(readFileSync(join(toolDir, 'node_modules', 'pnpm', 'package.json'), 'utf8')).version ===
+      pnpmVersion;
   if (!systemPnpmOk && !localPnpmOk) needed.push(`pnpm@${pnpmVersion}`);
 
   if (needed.length > 0) {

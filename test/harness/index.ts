@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { type AwsClients, awsClients, type ProvisionedPipeline, provisionPipeline } from '@totes/local';
+import {
+  type PipelineResources,
+  pipelineResources,
+  type ResourceNames,
+  resourceNames,
+} from '@totes/pipeline';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 
@@ -33,7 +40,9 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
 
 /** Drops a database made by {@link createTestDatabase}, closing its sessions first. */
 export async function dropTestDatabase(database: TestDatabase): Promise<void> {
-  await asAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database.name)} WITH (FORCE)`));
+  await asAdmin((client) =>
+    client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database.name)} WITH (FORCE)`),
+  );
 }
 
 /**
@@ -76,5 +85,53 @@ export function testAws(): TestAws {
     region: inject('awsRegion'),
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     prefix: `t${randomBytes(4).toString('hex')}`,
+  };
+}
+
+/** A deployment of the pipeline's AWS resources on the run's emulator, private to one test file. */
+export interface TestPipeline {
+  readonly aws: TestAws;
+  readonly names: ResourceNames;
+  readonly resources: PipelineResources;
+  readonly clients: AwsClients;
+  readonly provisioned: ProvisionedPipeline;
+  /** The URL of a queue (or DLQ) by name. */
+  queueUrl(name: string): string;
+}
+
+/**
+ * Provisions every bucket, topic, queue, DLQ and filtered subscription of the topology under a
+ * fresh environment name before the file's tests, with short visibility timeouts so retries
+ * happen within a test.
+ */
+export function useTestPipeline(
+  options: { readonly visibilityTimeoutSeconds?: number } = {},
+): () => TestPipeline {
+  let pipeline: TestPipeline | undefined;
+  beforeAll(async () => {
+    const aws = testAws();
+    const names = resourceNames(aws.prefix);
+    const resources = pipelineResources(names);
+    const clients = awsClients(aws);
+    const provisioned = await provisionPipeline(clients, resources, {
+      visibilityTimeoutSeconds: () => options.visibilityTimeoutSeconds ?? 2,
+    });
+    pipeline = {
+      aws,
+      names,
+      resources,
+      clients,
+      provisioned,
+      queueUrl(name) {
+        const url = provisioned.queueUrls.get(name);
+        if (!url) throw new Error(`no queue named ${name} was provisioned`);
+        return url;
+      },
+    };
+  });
+  afterAll(() => pipeline?.clients.destroy());
+  return () => {
+    if (!pipeline) throw new Error('useTestPipeline: the pipeline exists only inside tests and hooks');
+    return pipeline;
   };
 }

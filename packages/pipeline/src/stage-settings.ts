@@ -1,0 +1,62 @@
+/** One processing stage: a queue per table feeding one function per table. */
+export interface StageSettings {
+  /** FIFO queues keep one extraction per table running at a time (`MessageGroupId` = table). */
+  readonly fifo: boolean;
+  /** The function's timeout. */
+  readonly timeoutSeconds: number;
+  /** Receives before a message moves to its DLQ. */
+  readonly maxReceiveCount: number;
+  /** Messages per invocation. */
+  readonly batchSize: number;
+  /** How long the event source waits to fill a batch. */
+  readonly batchWindowSeconds: number;
+  /** Functions of one table running at once. */
+  readonly maxConcurrency: number;
+  readonly memoryMb: number;
+}
+
+/**
+ * The three stages. Visibility timeouts are derived (six times the function timeout, as AWS
+ * advises for SQS event sources). Loads allow many receives because a fact waits, with backoff,
+ * for dimension rows that are still on their way; it must not be dead-lettered for that.
+ */
+export const stageSettings = {
+  extract: {
+    fifo: true,
+    timeoutSeconds: 300,
+    maxReceiveCount: 3,
+    batchSize: 1,
+    batchWindowSeconds: 0,
+    maxConcurrency: 2,
+    memoryMb: 512,
+  },
+  transform: {
+    fifo: false,
+    timeoutSeconds: 300,
+    maxReceiveCount: 3,
+    batchSize: 10,
+    batchWindowSeconds: 1,
+    maxConcurrency: 2,
+    memoryMb: 512,
+  },
+  load: {
+    fifo: false,
+    timeoutSeconds: 300,
+    maxReceiveCount: 12,
+    batchSize: 10,
+    batchWindowSeconds: 1,
+    maxConcurrency: 2,
+    memoryMb: 512,
+  },
+} as const satisfies Record<string, StageSettings>;
+
+/** Name of a processing stage. */
+export type StageName = keyof typeof stageSettings;
+
+/** Every stage, in data-flow order. */
+export const stageNames = Object.keys(stageSettings) as readonly StageName[];
+
+/** The visibility timeout of a stage's queue. */
+export function visibilityTimeoutSeconds(stage: StageName): number {
+  return stageSettings[stage].timeoutSeconds * 6;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { inputPrefixes, pipelineResources, resourceNames, warehouseTableNames } from '../src/index';
+
+// Naming rules from the AWS documentation of each service.
+const bucketName = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const queueName = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
+const topicName = /^[A-Za-z0-9_-]{1,256}$/;
+const functionName = /^[A-Za-z0-9_-]{1,64}$/;
+
+describe('resource names', () => {
+  const names = resourceNames('production-eu-west2');
+  const resources = pipelineResources(names);
+
+  it.each(resources.buckets)('names bucket %s validly', (bucket) => expect(bucket).toMatch(bucketName));
+  it.each(resources.topics)('names topic %s validly', (topic) => expect(topic).toMatch(topicName));
+
+  it.each(resources.queues.map((queue) => [queue.name, queue] as const))(
+    'names queue %s and its DLQ validly',
+    (_, queue) => {
+      for (const name of [queue.name, queue.deadLetterQueue]) {
+        expect(name.length).toBeLessThanOrEqual(80);
+        expect(name).toMatch(queueName);
+        expect(name.endsWith('.fifo')).toBe(queue.fifo);
+      }
+      const fn = names.functionName(queue.stage, queue.table as never);
+      expect(fn).toMatch(functionName);
+    },
+  );
+
+  it('gives every queue a distinct name and a distinct DLQ', () => {
+    const all = resources.queues.flatMap((queue) => [queue.name, queue.deadLetterQueue]);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('uses FIFO queues for extraction only', () => {
+    for (const queue of resources.queues) expect(queue.fifo).toBe(queue.stage === 'extract');
+  });
+
+  it('subscribes one load queue per warehouse table, filtered on its own key prefix', () => {
+    for (const target of warehouseTableNames) {
+      const subscription = resources.subscriptions.find((s) => s.queue === names.queue('load', target));
+      expect(subscription?.topic).toBe(names.processedTopic);
+      expect(subscription?.filterPolicy.Records.s3.object.key).toEqual([{ prefix: `${target}/` }]);
+    }
+  });
+
+  it('triggers a dimension on snapshots of any of its inputs, and a fact on every object of its input', () => {
+    expect(inputPrefixes('dim_staff')).toEqual(['staff/snapshots/', 'department/snapshots/']);
+    expect(inputPrefixes('dim_counterparty')).toEqual(['counterparty/snapshots/', 'address/snapshots/']);
+    expect(inputPrefixes('fact_payment')).toEqual(['payment/']);
+    expect(inputPrefixes('dim_transaction')).toEqual(['transaction/']);
+  });
+
+  it.each(['', 'Prod', 'prod_1', '1prod', 'a-name-that-is-far-too-long-for-buckets'])(
+    'refuses the environment name "%s"',
+    (environment) => {
+      expect(() => resourceNames(environment)).toThrow(/environment/);
+    },
+  );
+});
