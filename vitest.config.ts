@@ -17,7 +17,7 @@ export default defineConfig({
     globalSetup: ['./test/harness/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', './test/harness/summary-reporter.ts'],
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**', 'services/*/src/**'],
