@@ -1,8 +1,13 @@
+export {};
+
 // `npm run bench -- <name>` / `pnpm bench <name>`: runs one benchmark; its last stdout line is
 // one JSON object (see bench-report.ts). Benchmarks are not tests: they measure, never assert.
 
 /** A benchmark: a module whose default export runs it and prints its JSON line last. */
-type Benchmark = { readonly description: string; readonly load: () => Promise<{ default: (args: string[]) => Promise<void> }> };
+type Benchmark = {
+  readonly description: string;
+  readonly load: () => Promise<{ default: (args: string[]) => Promise<void> }>;
+};
 
 const benchmarks: Readonly<Record<string, Benchmark>> = {
   seed: {
@@ -15,7 +20,9 @@ const [name, ...args] = process.argv.slice(2);
 const benchmark = name ? benchmarks[name] : undefined;
 if (!benchmark) {
   const list = Object.entries(benchmarks).map(([key, value]) => `  ${key.padEnd(12)} ${value.description}`);
-  process.stderr.write(`${name ? `no benchmark named "${name}"` : 'name a benchmark'}; available:\n${list.join('\n')}\n`);
+  process.stderr.write(
+    `${name ? `no benchmark named "${name}"` : 'name a benchmark'}; available:\n${list.join('\n')}\n`,
+  );
   process.exitCode = 2;
 } else {
   const module = await benchmark.load();

@@ -45,8 +45,9 @@ describe('the topology', () => {
     'points every reference of %s at a dimension column that exists',
     (fact) => {
       const spec = warehouseTables[fact];
-      const references = 'references' in spec ? spec.references : {};
-      const columns = columnsOf(warehouseSchemas[fact]);
+      const references: Readonly<Record<string, TargetTableName>> =
+        'references' in spec ? spec.references : {};
+      const columns: readonly string[] = columnsOf(warehouseSchemas[fact]);
       for (const [column, dim] of Object.entries(references)) {
         expect(columns).toContain(column);
         expect(warehouseTables[dim].kind).toBe('dim');
