@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   sourceTableNames,
   sourceTables,
+  type TargetTableName,
   targetsOf,
   warehouseTableNames,
   warehouseTables,
