@@ -1,0 +1,42 @@
+import pg from 'pg';
+
+/** Options of {@link connectPostgres}. */
+export interface PostgresOptions {
+  /** Every statement is cancelled after this long. */
+  readonly statementTimeoutMs: number;
+  /** Shown in `pg_stat_activity`, so a DBA sees which function holds a connection. */
+  readonly applicationName: string;
+  /** Gives up connecting after this long. */
+  readonly connectTimeoutMs?: number;
+}
+
+// OIDs of types whose JavaScript parsing would change the value: numeric → float, timestamp →
+// Date in the process's zone, date → Date. The pipeline keeps their exact text.
+const keptAsText = [1700, 1114, 1184, 1082, 1083] as const;
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if ((keptAsText as readonly number[]).includes(oid)) return (value: string) => value;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept a union format.
+    return pg.types.getTypeParser(oid, format as any);
+  },
+};
+
+/**
+ * Opens one connection with a statement timeout, numerics, timestamps and dates as exact text.
+ * The connection string comes from configuration and is never logged.
+ */
+export async function connectPostgres(
+  connectionString: string,
+  options: PostgresOptions,
+): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString,
+    application_name: options.applicationName,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    types,
+  });
+  await client.connect();
+  return client;
+}
