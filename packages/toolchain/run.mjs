@@ -6,7 +6,7 @@
 //
 // Usage: node packages/toolchain/run.mjs <command> [args...]
 // Plain JavaScript on purpose: it must run under the machine's Node before anything else exists.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -109,11 +109,27 @@ function main() {
   }
   const env = ensureTools();
   ensureDependencies(env);
-  return run(command, args, { cwd: root, env });
+  return runForwardingSignals(command, args, env);
+}
+
+/**
+ * Runs the command and passes Ctrl-C and termination on to it, so it can stop cleanly (stop its
+ * servers, remove its temporary files) and its exit status becomes ours.
+ */
+function runForwardingSignals(command, args, env) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    const forward = (signal) => child.kill(signal);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      resolvePromise(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)),
+    );
+  });
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (error) {
   say(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

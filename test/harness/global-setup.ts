@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
 import type { TestProject } from 'vitest/node';
-import { sweepStaleRuns } from './stale-runs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,14 +19,23 @@ declare module 'vitest' {
 /**
  * Starts one PostgreSQL cluster and one AWS emulator for the whole test run. Test files get
  * isolated databases and resource names from them (see `index.ts`). Everything lives in a
- * temporary directory that is removed at teardown, and a later run sweeps what an interrupted
- * one left behind.
+ * temporary directory that is removed at teardown, or by a watcher process when the run is
+ * interrupted or killed.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await sweepStaleRuns();
   const runDir = await mkdtemp(join(tmpdir(), 'totes-test-'));
   // As root, the server runs as the `postgres` user, which must be able to enter the directory.
   await chmod(runDir, 0o755);
+  // An interrupted or killed run skips the teardown below: a detached watcher then stops the
+  // server and removes the directory once this process is gone.
+  spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./reaper.mjs', import.meta.url)), String(process.pid), runDir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  ).unref();
   const postgres = await startEmbeddedPostgres({ dataDir: join(runDir, 'pg'), persistent: false });
   const aws = await startEmbeddedAws();
   project.provide('postgresAdminUrl', postgres.url());
