@@ -2,4 +2,8 @@ export * from './aws-clients';
 export * from './embedded-aws';
 export * from './embedded-postgres-server';
 export * from './free-port';
+export * from './function-runner';
+export * from './lambda-sqs-event';
 export * from './provision-pipeline';
+export * from './s3-event-fan-out';
+export * from './s3-notification-proxy';

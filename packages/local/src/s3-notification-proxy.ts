@@ -1,0 +1,91 @@
+import { createServer, request as forward, type IncomingMessage } from 'node:http';
+
+/** An object the proxy saw being created. */
+export interface CreatedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly eventName: 'ObjectCreated:Put' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
+}
+
+/** A running proxy: point S3 clients at `endpoint`. */
+export interface S3NotificationProxy {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Which S3 request creates an object, from its method, path-style URL and headers; undefined for
+ * anything else (reads, bucket operations, parts of a multipart upload, sub-resources).
+ */
+export function createdObjectOf(
+  method: string,
+  url: string,
+  headers: IncomingMessage['headers'],
+): CreatedObject | undefined {
+  const parsed = new URL(url, 'http://proxy');
+  const [, bucket, ...keyParts] = parsed.pathname.split('/');
+  if (!bucket || keyParts.length === 0 || keyParts.join('') === '') return undefined;
+  const key = decodeURIComponent(keyParts.join('/'));
+  const query = parsed.searchParams;
+  if (method === 'POST' && query.has('uploadId'))
+    return { bucket, key, eventName: 'ObjectCreated:CompleteMultipartUpload' };
+  // The SDK names the operation in `x-id`; any other parameter is a sub-resource or a part.
+  const subresources = [...query.keys()].filter((name) => name !== 'x-id');
+  if (method !== 'PUT' || subresources.length > 0) return undefined;
+  return {
+    bucket,
+    key,
+    eventName: headers['x-amz-copy-source'] ? 'ObjectCreated:Copy' : 'ObjectCreated:Put',
+  };
+}
+
+/**
+ * A pass-through HTTP proxy in front of the emulator's S3 API that calls `onCreated` after every
+ * request that created an object succeeds. The emulator sends no S3 event notifications; with
+ * this, writing an object starts the next stage locally exactly as it does in AWS, and the
+ * services need no local-only code.
+ */
+export async function startS3NotificationProxy(options: {
+  readonly target: string;
+  readonly onCreated: (object: CreatedObject) => Promise<void>;
+  readonly onError?: (error: unknown) => void;
+}): Promise<S3NotificationProxy> {
+  const target = new URL(options.target);
+  const server = createServer((incoming, outgoing) => {
+    const created = createdObjectOf(incoming.method ?? 'GET', incoming.url ?? '/', incoming.headers);
+    const upstream = forward(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
+      (response) => {
+        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(outgoing);
+        response.on('end', () => {
+          if (created && response.statusCode === 200)
+            options.onCreated(created).catch((error) => options.onError?.(error));
+        });
+      },
+    );
+    upstream.on('error', (error) => {
+      options.onError?.(error);
+      if (!outgoing.headersSent) outgoing.writeHead(502);
+      outgoing.end();
+    });
+    incoming.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('the S3 notification proxy has no address');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
