@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { isSourceTableName, type SourceTableName } from './source-tables';
 
+/**
+ * When the request was made (ISO 8601). Schedules fill it in (EventBridge Scheduler's
+ * `<aws.scheduler.scheduled-time>`), so two requests for the same table are distinct messages
+ * to a FIFO queue with content-based deduplication.
+ */
+const requestedAt = z.iso.datetime({ offset: true }).optional();
+
 const table = z
   .string()
   .refine(isSourceTableName, { message: 'not a source table of the topology' })
@@ -18,16 +25,18 @@ const table = z
  *   `afterBucket` continues a run.
  */
 export const ExtractRequest = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('incremental'), table }),
+  z.object({ mode: z.literal('incremental'), table, requestedAt }),
   z.object({
     mode: z.literal('full'),
     table,
+    requestedAt,
     run: z.string().regex(/^\d{8}T\d{9}$/),
     afterId: z.number().int().nonnegative().optional(),
   }),
   z.object({
     mode: z.literal('sweep'),
     table,
+    requestedAt,
     run: z.string().regex(/^\d{8}T\d{9}$/),
     afterBucket: z.number().int().nonnegative().optional(),
   }),

@@ -68,6 +68,7 @@ describe('S3 event notifications', () => {
 describe('extract requests', () => {
   it.each([
     { mode: 'incremental', table: 'sales_order' },
+    { mode: 'incremental', table: 'sales_order', requestedAt: '2024-11-04T09:15:00Z' },
     { mode: 'full', table: 'staff', run: '20241104T091502345' },
     { mode: 'full', table: 'payment', run: '20241104T091502345', afterId: 50_000 },
     { mode: 'sweep', table: 'design', run: '20241104T091502345', afterBucket: 3 },
@@ -80,6 +81,7 @@ describe('extract requests', () => {
     { mode: 'incremental', table: 'fact_sales_order' },
     { mode: 'everything', table: 'staff' },
     { mode: 'full', table: 'staff' },
+    { mode: 'incremental', table: 'staff', requestedAt: 'yesterday' },
     { mode: 'sweep', table: 'staff', run: '2024-11-04', afterBucket: -1 },
   ])('rejects %j', (request) => {
     expect(ExtractRequest.safeParse(request).success).toBe(false);

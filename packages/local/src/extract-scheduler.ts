@@ -1,0 +1,57 @@
+import {
+  compactTimestampOf,
+  type ExtractRequest,
+  isReferenceTable,
+  type SourceTableName,
+} from '@totes/pipeline';
+
+/** Options of {@link startExtractScheduler}. */
+export interface ExtractSchedulerOptions {
+  readonly tables: readonly SourceTableName[];
+  /** Sends one request to its table's extract queue. */
+  readonly send: (request: ExtractRequest) => Promise<void>;
+  /** Seconds between incremental requests (every table). */
+  readonly incrementalSeconds: number;
+  /** Seconds between sweeps for silent edits (event tables; reference tables are hashed whole every time). */
+  readonly sweepSeconds: number;
+  readonly onError?: (error: unknown) => void;
+  readonly now?: () => Date;
+}
+
+/** The requests of one tick, pure so it can be tested without timers. */
+export function scheduledRequests(
+  tables: readonly SourceTableName[],
+  kind: 'incremental' | 'sweep',
+  at: Date,
+): readonly ExtractRequest[] {
+  const requestedAt = at.toISOString();
+  if (kind === 'incremental') return tables.map((table) => ({ mode: 'incremental', table, requestedAt }));
+  const run = compactTimestampOf(at);
+  return tables
+    .filter((table) => !isReferenceTable(table))
+    .map((table) => ({ mode: 'sweep', table, run, requestedAt }));
+}
+
+/**
+ * Sends extract requests on a schedule, as EventBridge Scheduler does in AWS: incremental
+ * requests every few seconds, sweeps on a slower cadence. The first tick of each runs at once.
+ */
+export function startExtractScheduler(options: ExtractSchedulerOptions): { stop(): void } {
+  const now = options.now ?? (() => new Date());
+  const tick = (kind: 'incremental' | 'sweep') => {
+    for (const request of scheduledRequests(options.tables, kind, now())) {
+      options.send(request).catch((error) => options.onError?.(error));
+    }
+  };
+  tick('incremental');
+  tick('sweep');
+  const timers = [
+    setInterval(() => tick('incremental'), options.incrementalSeconds * 1000),
+    setInterval(() => tick('sweep'), options.sweepSeconds * 1000),
+  ];
+  return {
+    stop() {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+}

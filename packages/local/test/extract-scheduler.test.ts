@@ -1,0 +1,30 @@
+import { ExtractRequest, sourceTableNames } from '@totes/pipeline';
+import { describe, expect, it } from 'vitest';
+import { scheduledRequests } from '../src/index';
+
+describe('scheduledRequests', () => {
+  const at = new Date('2024-11-04T09:15:02.345Z');
+
+  it('asks every table for its changes, stamped so FIFO deduplication keeps each tick', () => {
+    const requests = scheduledRequests(sourceTableNames, 'incremental', at);
+    expect(requests.map((r) => r.table)).toEqual([...sourceTableNames]);
+    for (const request of requests) {
+      expect(ExtractRequest.parse(request)).toEqual({
+        mode: 'incremental',
+        table: request.table,
+        requestedAt: at.toISOString(),
+      });
+    }
+  });
+
+  it('sweeps only event tables, since reference tables are hashed whole on every request', () => {
+    const requests = scheduledRequests(sourceTableNames, 'sweep', at);
+    expect(requests.map((r) => r.table).sort()).toEqual([
+      'payment',
+      'purchase_order',
+      'sales_order',
+      'transaction',
+    ]);
+    expect(requests[0]).toMatchObject({ mode: 'sweep', run: '20241104T091502345' });
+  });
+});
