@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,6 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runDir = await mkdtemp(join(tmpdir(), 'totes-test-'));
-  // As root, the server runs as the `postgres` user, which must be able to enter the directory.
-  await chmod(runDir, 0o755);
   // An interrupted or killed run skips the teardown below: a detached watcher then stops the
   // server and removes the directory once this process is gone.
   spawn(

@@ -8,7 +8,10 @@ export const localDatabases = { totesys: 'totesys', warehouse: 'warehouse' } as 
  * Runs `work` with the local stack's PostgreSQL (started from the data directory, created on
  * first use, kept afterwards), then stops it, also on failure.
  */
-export async function withLocalPostgres<T>(dataDir: string, work: (server: EmbeddedPostgresServer) => Promise<T>): Promise<T> {
+export async function withLocalPostgres<T>(
+  dataDir: string,
+  work: (server: EmbeddedPostgresServer) => Promise<T>,
+): Promise<T> {
   const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
   try {
     for (const name of Object.values(localDatabases)) await server.ensureDatabase(name);

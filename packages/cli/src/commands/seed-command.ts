@@ -2,8 +2,8 @@ import { seedTotesys } from '@totes/totesys-sim';
 import type { Command } from 'commander';
 import { dataDirOf } from '../data-dir';
 import { withLocalPostgres } from '../local-postgres';
-import { createOutput, formatTable } from '../output';
 import { integerOption } from '../options';
+import { createOutput, formatTable } from '../output';
 
 interface SeedOptions {
   readonly scale: number;
@@ -20,7 +20,10 @@ export function seedCommand(program: Command): void {
     .description('fill an empty totesys database with synthetic data that behaves like the real one')
     .option('--scale <n>', 'scale factor: 1 is the late-2024 size (about 11k sales orders)', integerOption, 1)
     .option('--seed <s>', 'random seed: the same seed gives the same data', integerOption, 1)
-    .option('--url <postgres-url>', 'the totesys database to fill (default: TOTESYS_URL, else the local stack)')
+    .option(
+      '--url <postgres-url>',
+      'the totesys database to fill (default: TOTESYS_URL, else the local stack)',
+    )
     .option('--data-dir <dir>', 'the local stack directory (default: TOTES_DATA_DIR or .totes)')
     .option('--json', 'print the result as JSON')
     .action(async (options: SeedOptions) => {
@@ -31,7 +34,8 @@ export function seedCommand(program: Command): void {
         return await seedTotesys(target, {
           scale: options.scale,
           seed: options.seed,
-          onProgress: (table, rows) => output.progress(`  loading ${table}: ${rows.toLocaleString('en-GB')} rows`),
+          onProgress: (table, rows) =>
+            output.progress(`  loading ${table}: ${rows.toLocaleString('en-GB')} rows`),
         });
       };
       const result = url
@@ -41,6 +45,12 @@ export function seedCommand(program: Command): void {
       const total = rows.reduce((sum, [, count]) => sum + count, 0);
       output.say(formatTable(['table', 'rows'], [...rows, ['total', total]]));
       output.say(`Loaded ${total.toLocaleString('en-GB')} rows in ${result.seconds.toFixed(1)} s.`);
-      output.result({ scale: options.scale, seed: options.seed, tables: result.tables, rows: total, seconds: result.seconds });
+      output.result({
+        scale: options.scale,
+        seed: options.seed,
+        tables: result.tables,
+        rows: total,
+        seconds: result.seconds,
+      });
     });
 }

@@ -9,9 +9,13 @@ export function upCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action((options: { json?: boolean }) => {
       const output = createOutput(options.json === true);
-      output.say('The local stack (extract → transform → load, on an embedded PostgreSQL and AWS emulator) is');
+      output.say(
+        'The local stack (extract → transform → load, on an embedded PostgreSQL and AWS emulator) is',
+      );
       output.say('not part of this version yet. What works today:');
-      output.say('  npm run totes -- seed --scale 1     load a synthetic totesys into .totes/ (or TOTESYS_URL)');
+      output.say(
+        '  npm run totes -- seed --scale 1     load a synthetic totesys into .totes/ (or TOTESYS_URL)',
+      );
       output.say('  npm test                            lint, typecheck and every test');
       output.result({ status: 'unavailable', reason: 'the local stack is not part of this version yet' });
     });
