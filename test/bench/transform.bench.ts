@@ -21,6 +21,8 @@ interface RunResult {
   readonly seconds: number;
   readonly cpuSeconds: number;
   readonly peakRssMb: number;
+  /** The most JS heap in use at any 50 ms sample: what the run retains, without V8's reserve. */
+  readonly peakHeapUsedMb: number;
   readonly rows?: number;
 }
 
@@ -116,6 +118,10 @@ async function runOurs(input: string, output: string, rows: number): Promise<num
 
 /** Child process: runs one side and prints its measurement as JSON. */
 async function child([side, input, output, rows]: string[]): Promise<void> {
+  let peakHeapUsed = 0;
+  const sampler = setInterval(() => {
+    peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+  }, 50);
   const started = performance.now();
   const cpu = process.cpuUsage();
   const written =
@@ -123,10 +129,12 @@ async function child([side, input, output, rows]: string[]): Promise<void> {
       ? await runOurs(input as string, output as string, Number(rows))
       : await (await duckDb()).duckDbSalesOrderParquet(input as string, output as string);
   const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
   const result: RunResult = {
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: (used.user + used.system) / 1e6,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakHeapUsedMb: Math.round(peakHeapUsed / 2 ** 20),
     ...(typeof written === 'number' ? { rows: written } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -180,6 +188,7 @@ export default async function transformBench(args: string[]): Promise<void> {
         cpu_rows_per_s: Math.round(rows / oursRun.cpuSeconds),
         seconds: round(oursRun.seconds),
         peak_rss_mb: oursRun.peakRssMb,
+        peak_heap_used_mb: oursRun.peakHeapUsedMb,
         duckdb_rows_per_s: Math.round(rows / duckRun.seconds),
         duckdb_seconds: round(duckRun.seconds),
         duckdb_peak_rss_mb: duckRun.peakRssMb,

@@ -16,12 +16,12 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
-  } else if (error instanceof CliError) {
-    process.stderr.write(`totes: ${error.message}\n`);
-    process.exitCode = error.exitCode;
   } else {
-    process.stderr.write(`totes: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`totes: ${message}\n`);
     if (error instanceof Error && error.cause) process.stderr.write(`  caused by: ${String(error.cause)}\n`);
-    process.exitCode = 1;
+    // With --json, the failure is a JSON document too, so scripts can read it.
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
 }
