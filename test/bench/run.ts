@@ -14,11 +14,6 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     description: 'totesys-sim bulk load vs plain COPY FROM STDIN of the same rows',
     load: () => import('./seed.bench'),
   },
-  transform: { description: 'JSON Lines → Parquet vs DuckDB COPY', load: () => import('./transform.bench') },
-  load: {
-    description: 'loader: 1M fact rows from Parquet vs plain COPY FROM STDIN',
-    load: () => import('./load.bench'),
-  },
 };
 
 const [name, ...args] = process.argv.slice(2);
