@@ -14,6 +14,7 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     description: 'totesys-sim bulk load vs plain COPY FROM STDIN of the same rows',
     load: () => import('./seed.bench'),
   },
+  transform: { description: 'JSON Lines → Parquet vs DuckDB COPY', load: () => import('./transform.bench') },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,78 @@
+import { type TargetTableName, warehouseTableNames } from '@totes/pipeline';
+import {
+  ConfigError,
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  type SqsHandler,
+  s3ObjectStore,
+} from '@totes/runtime';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { type CalendarHandler, type CalendarRequest, calendarHandler } from './calendar-handler';
+import { transformHandler } from './transform-handler';
+import { TransformerConfig } from './transformer-config';
+
+/** The Lambda handler of each warehouse table's transformer, by table. */
+export type TransformerHandlers = { readonly dim_date: CalendarHandler } & {
+  readonly [T in Exclude<TargetTableName, 'dim_date'>]: SqsHandler;
+};
+
+let environment:
+  | { readonly config: TransformerConfig; readonly stores: ReturnType<typeof bucketStores> }
+  | undefined;
+
+function bucketStores(config: TransformerConfig) {
+  const { s3 } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  return {
+    ingest: s3ObjectStore(s3, config.INGEST_BUCKET),
+    processed: s3ObjectStore(s3, config.PROCESSED_BUCKET),
+  };
+}
+
+// Configuration is read at the first invocation (the cold start), not at import, so importing
+// the module never needs an environment.
+function loadEnvironment() {
+  if (!environment) {
+    const config = loadConfig(TransformerConfig);
+    environment = { config, stores: bucketStores(config) };
+  }
+  return environment;
+}
+
+function build(target: TargetTableName): SqsHandler | CalendarHandler {
+  const { config, stores } = loadEnvironment();
+  const logger = createLogger(`transform-${target}`);
+  const generation = config.TRANSFORM_GENERATION;
+  if (target === 'dim_date') return calendarHandler({ stores, generation, logger });
+  const metrics = createMetrics(`transform-${target}`, target);
+  return transformHandler(target, { stores, generation, logger, metrics });
+}
+
+function lazy(target: TargetTableName) {
+  let built: ((event: never, context: Context) => Promise<unknown>) | undefined;
+  return (event: never, context: Context) => {
+    built ??= build(target) as (event: never, context: Context) => Promise<unknown>;
+    return built(event, context);
+  };
+}
+
+/**
+ * One handler per warehouse table (deploy each with the handler `handlers.<table>`). Each reads
+ * `INGEST_BUCKET`, `PROCESSED_BUCKET`, `TRANSFORM_GENERATION` (default 1) and
+ * `S3_FORCE_PATH_STYLE` (default false) at its cold start.
+ */
+export const handlers = Object.fromEntries(
+  warehouseTableNames.map((target) => [target, lazy(target)]),
+) as unknown as TransformerHandlers;
+
+/** One entry point for every table, which the function's `TARGET_TABLE` chooses. */
+export function handler(event: SQSEvent | CalendarRequest | undefined, context: Context): Promise<unknown> {
+  const target = loadEnvironment().config.TARGET_TABLE;
+  if (!target) {
+    throw new ConfigError('TARGET_TABLE must name the warehouse table this function transforms', {
+      retryable: false,
+    });
+  }
+  return (handlers[target] as (event: unknown, context: Context) => Promise<unknown>)(event, context);
+}

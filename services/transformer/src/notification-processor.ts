@@ -1,0 +1,65 @@
+import { objectsCreated, type TargetTableName } from '@totes/pipeline';
+import { MalformedObjectError, type PipelineLogger, type PipelineMetrics } from '@totes/runtime';
+import type { SQSRecord } from 'aws-lambda';
+import { TransformError } from './transform-error';
+import { transformObject } from './transform-object';
+import type { TransformStores } from './transform-stores';
+
+/** What a transformer function is given at cold start. */
+export interface TransformerDeps {
+  readonly stores: TransformStores;
+  readonly generation: number;
+  readonly logger: PipelineLogger;
+  readonly metrics?: PipelineMetrics;
+  readonly rowGroupRows?: number;
+}
+
+function describe(error: unknown) {
+  if (error instanceof MalformedObjectError) {
+    return { error: error.name, key: error.key, line: error.line, reason: error.message };
+  }
+  return error instanceof Error ? { error: error.name, reason: error.message } : { reason: String(error) };
+}
+
+/**
+ * Handles one SQS message: the S3 notification (through SNS) of one or more new ingest objects,
+ * each transformed for `target`, with a log line per object (keys, rows in and out, duration).
+ * Throws, failing this message alone, when any object cannot be transformed.
+ */
+export function notificationProcessor(
+  target: TargetTableName,
+  deps: TransformerDeps,
+): (record: SQSRecord) => Promise<void> {
+  const { stores, logger, metrics } = deps;
+  return async (record) => {
+    for (const object of objectsCreated(record.body)) {
+      const started = performance.now();
+      try {
+        if (object.bucket !== stores.ingest.bucket) {
+          throw new TransformError(
+            `${target} reads s3://${stores.ingest.bucket}, but the notification is for s3://${object.bucket}/${object.key}`,
+            { retryable: false },
+          );
+        }
+        const outcome = await transformObject(stores, {
+          target,
+          key: object.key,
+          generation: deps.generation,
+          ...(deps.rowGroupRows === undefined ? {} : { rowGroupRows: deps.rowGroupRows }),
+        });
+        const durationMs = Math.round(performance.now() - started);
+        logger.info(`transform ${outcome.status}`, { ...outcome, trigger: object.key, durationMs });
+        if (outcome.status === 'written') {
+          metrics?.count('RowsIn', outcome.rowsIn);
+          metrics?.count('RowsOut', outcome.rowsOut);
+          metrics?.seconds('TransformDuration', durationMs / 1000);
+        }
+      } catch (error) {
+        logger.error('transform failed', { target, trigger: object.key, ...describe(error) });
+        throw error;
+      } finally {
+        metrics?.flush();
+      }
+    }
+  };
+}

@@ -1,0 +1,96 @@
+import {
+  type IngestKey,
+  KeyLayoutError,
+  parseIngestKey,
+  processedKey,
+  type SourceTableName,
+  warehouseTables as topology,
+} from '@totes/pipeline';
+import { totesysTables } from '@totes/schema';
+import { jsonLinesBatches } from './json-lines-batches';
+import { parquetChunks } from './parquet/parquet-chunks';
+import { parquetColumns } from './parquet/parquet-columns';
+import { processedMetadata } from './processed-metadata';
+import { putAllOrNothing } from './put-all-or-nothing';
+import { type RowsTarget, tableTransforms } from './table-transforms';
+import { TransformError } from './transform-error';
+import type { TransformOutcome } from './transform-outcome';
+import type { TransformStores } from './transform-stores';
+
+/** What {@link transformRowsObject} is asked to do. */
+export interface RowsObjectRequest {
+  readonly target: RowsTarget;
+  /** The ingest key of a change or rescan object of the target's input table. */
+  readonly key: string;
+  readonly generation: number;
+  readonly rowGroupRows?: number;
+}
+
+function sourceOf(target: RowsTarget, key: string): IngestKey {
+  const input = topology[target].inputs[0] as SourceTableName;
+  let source: IngestKey;
+  try {
+    source = parseIngestKey(key);
+  } catch (error) {
+    if (!(error instanceof KeyLayoutError)) throw error;
+    throw new TransformError(`${target}: ${error.message}`, { cause: error, retryable: false });
+  }
+  if (source.table !== input || source.kind === 'snapshot') {
+    throw new TransformError(
+      `${target} is built from ${input} change objects, not from ${key}: check the queue's subscription filter`,
+      { retryable: false },
+    );
+  }
+  return source;
+}
+
+/**
+ * Maps one change (or rescan) object of an event table to one Parquet object, streaming: rows
+ * are read, validated, mapped and written a row group at a time, so memory stays flat whatever
+ * the object's size. The output key is derived from the input key, so the same input always
+ * lands on the same key; when that object exists already nothing is written. A malformed line
+ * fails the whole object (`MalformedObjectError` naming the line) and nothing is written.
+ */
+export async function transformRowsObject(
+  stores: TransformStores,
+  request: RowsObjectRequest,
+): Promise<TransformOutcome> {
+  const { target, key, generation } = request;
+  const outputKey = processedKey({ kind: 'rows', target, generation, source: sourceOf(target, key) });
+  if (await stores.processed.head(outputKey)) {
+    return { status: 'exists', target, inputKeys: [key], outputKey };
+  }
+  const input = topology[target].inputs[0] as SourceTableName;
+  // The row schema and the mapping are chosen by the same target, so the row fits the mapping.
+  const map = tableTransforms[target].map as (row: unknown) => Readonly<Record<string, unknown>>;
+  const { body } = await stores.ingest.get(key);
+  let rowsIn = 0;
+  let maxLastUpdated: string | undefined;
+  async function* mapped() {
+    try {
+      for await (const batch of jsonLinesBatches(body, totesysTables[input], key)) {
+        rowsIn += batch.length;
+        for (const row of batch) {
+          if (maxLastUpdated === undefined || row.last_updated > maxLastUpdated)
+            maxLastUpdated = row.last_updated;
+        }
+        yield batch.map(map);
+      }
+    } finally {
+      body.destroy();
+    }
+  }
+  async function* parquet() {
+    try {
+      yield* parquetChunks(parquetColumns(target), mapped(), {
+        ...(request.rowGroupRows === undefined ? {} : { rowGroupRows: request.rowGroupRows }),
+        metadata: () => processedMetadata({ sources: [key], maxLastUpdated, rows: rowsIn }),
+      });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new TransformError(`${target} from ${key}: ${error.message}`, { cause: error, retryable: false });
+    }
+  }
+  await putAllOrNothing(stores.processed, outputKey, parquet());
+  return { status: 'written', target, inputKeys: [key], outputKey, rowsIn, rowsOut: rowsIn };
+}

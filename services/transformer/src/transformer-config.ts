@@ -1,0 +1,29 @@
+import { isWarehouseTableName, type TargetTableName } from '@totes/pipeline';
+import { envInteger } from '@totes/runtime';
+import { z } from 'zod';
+
+/**
+ * The environment of a transformer function. Endpoints, region and credentials come from the
+ * SDK's own settings (`AWS_ENDPOINT_URL`, `AWS_REGION`, …), so only the buckets and the
+ * generation differ between deployments.
+ */
+export const TransformerConfig = z.object({
+  /** The bucket of raw JSON Lines objects. */
+  INGEST_BUCKET: z.string().min(3),
+  /** The bucket the Parquet objects are written to. */
+  PROCESSED_BUCKET: z.string().min(3),
+  /** The generation written; a deliberate reprocess raises it to write beside the old objects. */
+  TRANSFORM_GENERATION: envInteger(1),
+  /** `true` for an S3 emulator without per-bucket host names. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** The warehouse table of a function deployed with the single `handler` entry point. */
+  TARGET_TABLE: z
+    .string()
+    .refine(isWarehouseTableName, { message: 'not a warehouse table of the topology' })
+    .transform((name) => name as TargetTableName)
+    .optional(),
+});
+export type TransformerConfig = z.infer<typeof TransformerConfig>;

@@ -1,0 +1,44 @@
+import { processedKey } from '@totes/pipeline';
+import { calendarRows } from './mappings/calendar-rows';
+import { parquetChunks } from './parquet/parquet-chunks';
+import { parquetColumns } from './parquet/parquet-columns';
+import { processedMetadata } from './processed-metadata';
+import { putAllOrNothing } from './put-all-or-nothing';
+import type { TransformOutcome } from './transform-outcome';
+import type { TransformStores } from './transform-stores';
+
+/** A span of days for dim_date, `YYYY-MM-DD`, both ends inclusive. */
+export interface CalendarRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The days dim_date holds from the start: every date the data can reference, and more. */
+export const defaultCalendarRange: CalendarRange = { from: '2020-01-01', to: '2030-12-31' };
+
+/**
+ * Writes dim_date for a range of days as one Parquet object keyed by the range, so asking again
+ * writes nothing and a later range extends the calendar beside it.
+ */
+export async function writeCalendar(
+  stores: Pick<TransformStores, 'processed'>,
+  request: { readonly range: CalendarRange; readonly generation: number },
+): Promise<TransformOutcome> {
+  const { range, generation } = request;
+  const compact = (date: string) => date.replaceAll('-', '');
+  const target = 'dim_date';
+  const outputKey = processedKey({
+    kind: 'calendar',
+    target,
+    generation,
+    from: compact(range.from),
+    to: compact(range.to),
+  });
+  if (await stores.processed.head(outputKey)) return { status: 'exists', target, inputKeys: [], outputKey };
+  const rows = calendarRows(range.from, range.to);
+  const parquet = parquetChunks(parquetColumns(target), [rows], {
+    metadata: () => processedMetadata({ sources: [], rows: rows.length }),
+  });
+  await putAllOrNothing(stores.processed, outputKey, parquet);
+  return { status: 'written', target, inputKeys: [], outputKey, rowsIn: 0, rowsOut: rows.length };
+}

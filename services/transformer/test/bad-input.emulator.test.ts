@@ -1,0 +1,153 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ingestKey, objectsCreated, processedKey, stageSettings } from '@totes/pipeline';
+import { useTestPipeline } from '@totes/test-harness';
+import { describe, expect, it } from 'vitest';
+import { fixtureRow, jsonLines, totesys } from './fixtures';
+import { transformDriver } from './transform-driver';
+
+const pipeline = useTestPipeline({ visibilityTimeoutSeconds: 1 });
+const driver = transformDriver(pipeline);
+const lastFailure = () => driver.log.filter((line) => line.message === 'transform failed').at(-1)?.fields;
+
+const changes = (id: number) =>
+  ingestKey({
+    kind: 'changes',
+    table: 'sales_order',
+    after: null,
+    through: { lastUpdated: '2024-01-01 00:00:00.000', id },
+  });
+const output = (key: string) =>
+  processedKey({
+    kind: 'rows',
+    target: 'fact_sales_order',
+    generation: 1,
+    source: {
+      kind: 'changes',
+      table: 'sales_order',
+      after: null,
+      through: { lastUpdated: '2024-01-01 00:00:00.000', id: Number(key.slice(-16, -6)) },
+    },
+  });
+
+const good = jsonLines(totesys.sales_order);
+const notJson = `${JSON.stringify(totesys.sales_order[0])}\n{"sales_order_id": 3, "created_at":\n`;
+const wrongPrice = jsonLines([
+  fixtureRow('sales_order', 0),
+  { ...fixtureRow('sales_order', 1), unit_price: 2.55 },
+]);
+
+describe('bad input, on the emulator', () => {
+  it('fails only the messages of malformed objects, writes nothing for them, and names object, line and reason', async () => {
+    const objects = [
+      await driver.put(changes(101), good),
+      await driver.put(changes(102), notJson),
+      await driver.put(changes(103), wrongPrice),
+    ];
+    const response = await driver.handler('fact_sales_order')(
+      driver.event(...objects.map((object) => driver.envelope(object))),
+      undefined as never,
+    );
+
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: 'record-2' },
+      { itemIdentifier: 'record-3' },
+    ]);
+    expect(await driver.processed(output(changes(101)))).toBeDefined();
+    expect(await driver.processed(output(changes(102)))).toBeUndefined();
+    expect(await driver.processed(output(changes(103)))).toBeUndefined();
+    const failures = driver.log.filter((line) => line.message === 'transform failed');
+    expect(failures.map((line) => line.fields)).toEqual([
+      expect.objectContaining({
+        target: 'fact_sales_order',
+        key: changes(102),
+        line: 2,
+        reason: expect.stringContaining('not JSON'),
+      }),
+      expect.objectContaining({
+        target: 'fact_sales_order',
+        key: changes(103),
+        line: 2,
+        reason: expect.stringContaining('unit_price'),
+      }),
+    ]);
+  });
+
+  it('writes nothing when a bad line comes after row groups were already streamed out', async () => {
+    const rows = Array.from({ length: 5000 }, (_, index) => ({
+      ...fixtureRow('sales_order', 0),
+      sales_order_id: index + 1,
+    }));
+    const lines = jsonLines(rows).split('\n');
+    lines[4499] = '{"sales_order_id": "4500"}';
+    const object = await driver.put(changes(104), lines.join('\n'));
+    const response = await driver.handler('fact_sales_order', { rowGroupRows: 1000 })(
+      driver.event(driver.envelope(object)),
+      undefined as never,
+    );
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(await driver.processed(output(changes(104)))).toBeUndefined();
+    expect(lastFailure()).toMatchObject({ key: changes(104), line: 4500 });
+  });
+
+  it('fails a notification for an object this table is not built from', async () => {
+    const object = await driver.put(
+      ingestKey({
+        kind: 'changes',
+        table: 'payment',
+        after: null,
+        through: { lastUpdated: '2024-01-01 00:00:00.000', id: 1 },
+      }),
+      jsonLines(totesys.payment),
+    );
+    const response = await driver.handler('fact_sales_order')(
+      driver.event(driver.envelope(object)),
+      undefined as never,
+    );
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(lastFailure()?.reason).toMatch(
+      /fact_sales_order is built from sales_order change objects, not from payment/,
+    );
+  });
+
+  it('fails a message that is not an S3 notification', async () => {
+    const response = await driver.handler('fact_sales_order')(
+      driver.event('{"hello": "world"}'),
+      undefined as never,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'record-1' }]);
+  });
+
+  it('sends a malformed object to the dead-letter queue after the maximum receives, while the rest of its batch succeeds', async () => {
+    const queue = pipeline().names.queue('transform', 'fact_sales_order');
+    const bad = await driver.put(changes(105), notJson);
+    const fine = await driver.put(changes(106), good);
+    await driver.announce(bad);
+    await driver.announce(fine);
+    const handler = driver.handler('fact_sales_order');
+
+    const receives: number[] = [];
+    for (
+      let attempt = 0;
+      attempt < 12 && receives.length <= stageSettings.transform.maxReceiveCount;
+      attempt += 1
+    ) {
+      const { records } = await driver.deliver(queue, handler);
+      for (const record of records) {
+        if (objectsCreated(record.body)[0]?.key === bad.key)
+          receives.push(Number(record.attributes.ApproximateReceiveCount));
+      }
+      if (records.length === 0) break;
+    }
+
+    expect(receives).toEqual([1, 2, 3]);
+    expect(await driver.processed(output(changes(106)))).toBeDefined();
+    expect(await driver.processed(output(changes(105)))).toBeUndefined();
+    const { Messages = [] } = await pipeline().clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pipeline().queueUrl(pipeline().names.deadLetterQueue('transform', 'fact_sales_order')),
+        WaitTimeSeconds: 2,
+      }),
+    );
+    expect(Messages.map((message) => objectsCreated(message.Body ?? '')[0]?.key)).toEqual([bad.key]);
+  });
+});

@@ -1,0 +1,90 @@
+import { ingestKey } from '@totes/pipeline';
+import { useTestPipeline } from '@totes/test-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler, handlers } from '../src/index';
+import { readWithDuckDb } from './duckdb-parquet';
+import { jsonLines, totesys } from './fixtures';
+import { transformDriver } from './transform-driver';
+
+const pipeline = useTestPipeline();
+const driver = transformDriver(pipeline);
+const saved = { ...process.env };
+
+beforeAll(() => {
+  const { aws, names } = pipeline();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
+    INGEST_BUCKET: names.ingestBucket,
+    PROCESSED_BUCKET: names.processedBucket,
+    S3_FORCE_PATH_STYLE: 'true',
+    TRANSFORM_GENERATION: '3',
+    TARGET_TABLE: 'dim_payment_type',
+  });
+});
+
+afterAll(() => {
+  process.env = saved;
+});
+
+describe('the deployed entry points, configured from the environment', () => {
+  it('offers one handler per warehouse table', () => {
+    expect(Object.keys(handlers).sort()).toEqual(
+      [
+        'dim_counterparty',
+        'dim_currency',
+        'dim_date',
+        'dim_design',
+        'dim_location',
+        'dim_payment_type',
+        'dim_staff',
+        'dim_transaction',
+        'fact_payment',
+        'fact_purchase_order',
+        'fact_sales_order',
+      ].sort(),
+    );
+  });
+
+  it('transforms with handlers.<table>, writing the configured generation', async () => {
+    const key = ingestKey({
+      kind: 'changes',
+      table: 'sales_order',
+      after: null,
+      through: { lastUpdated: '2024-01-01 00:00:00.000', id: 3 },
+    });
+    const object = await driver.put(key, jsonLines(totesys.sales_order));
+    const response = await handlers.fact_sales_order(driver.event(driver.envelope(object)), {} as never);
+    expect(response).toEqual({ batchItemFailures: [] });
+    const [output] = await driver.processedKeys('fact_sales_order/g3/');
+    expect(
+      (await readWithDuckDb((await driver.processed(output as string)) as Uint8Array)).rows,
+    ).toHaveLength(2);
+  });
+
+  it('transforms with the single handler for the TARGET_TABLE it is deployed for', async () => {
+    const key = ingestKey({
+      kind: 'snapshot',
+      table: 'payment_type',
+      takenAt: '20241104T091502345',
+      hash: '0123456789abcdef',
+    });
+    const object = await driver.put(key, jsonLines(totesys.payment_type));
+    expect(await handler(driver.event(driver.envelope(object)), {} as never)).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await driver.processedKeys('dim_payment_type/')).toEqual([
+      'dim_payment_type/g3/payment_type=20241104T091502345-0123456789abcdef.parquet',
+    ]);
+  });
+
+  it('writes the calendar with handlers.dim_date', async () => {
+    expect(await handlers.dim_date({ from: '2024-01-01', to: '2024-01-31' })).toMatchObject({
+      status: 'written',
+      outputKey: 'dim_date/g3/calendar/20240101-20240131.parquet',
+      rowsOut: 31,
+    });
+  });
+});
