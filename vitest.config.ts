@@ -21,6 +21,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**', 'services/*/src/**'],
+      exclude: ['**/*.d.ts'],
       reporter: ['text-summary'],
     },
   },
