@@ -5,6 +5,8 @@ export * from './extract-scheduler';
 export * from './free-port';
 export * from './function-runner';
 export * from './lambda-sqs-event';
+export * from './local-stack';
 export * from './provision-pipeline';
 export * from './s3-event-fan-out';
 export * from './s3-notification-proxy';
+export * from './stack-settings';
