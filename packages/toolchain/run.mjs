@@ -118,8 +118,12 @@ function main() {
  */
 function runForwardingSignals(command, args, env) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
-    const forward = (signal) => child.kill(signal);
+    // The child gets a process group of its own, so Ctrl-C reaches it once, through us, and never
+    // reaches the servers it starts (an embedded PostgreSQL would stop at once, mid-shutdown).
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', detached: true });
+    const forward = (signal) => {
+      if (child.exitCode === null) child.kill(signal);
+    };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
     child.on('error', reject);
     child.on('exit', (code, signal) =>

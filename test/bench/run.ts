@@ -15,6 +15,14 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     load: () => import('./seed.bench'),
   },
   transform: { description: 'JSON Lines → Parquet vs DuckDB COPY', load: () => import('./transform.bench') },
+  extract: {
+    description: 'extractor: sales_order to the emulator vs COPY TO STDOUT',
+    load: () => import('./extract.bench'),
+  },
+  load: {
+    description: 'loader: 1M fact rows from Parquet vs plain COPY FROM STDIN',
+    load: () => import('./load.bench'),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

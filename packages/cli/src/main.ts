@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { seedCommand } from './commands/seed-command';
+import { statusCommand } from './commands/status-command';
+import { syncCommand } from './commands/sync-command';
 import { upCommand } from './commands/up-command';
 
 const program = new Command('totes')
@@ -9,6 +11,8 @@ const program = new Command('totes')
   .exitOverride();
 
 upCommand(program);
+syncCommand(program);
+statusCommand(program);
 seedCommand(program);
 
 try {

@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +27,9 @@ export function awsClients(target: AwsTarget): AwsClients {
     endpoint: target.endpoint,
     region: target.region,
     credentials: target.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
+    // The local runners hold a long poll open per function and concurrency slot (66 at once);
+    // with the SDK's default of 50 sockets, every other request would queue behind them.
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) },
   };
   const s3 = new S3Client({ ...config, forcePathStyle: true });
   const sqs = new SQSClient(config);

@@ -127,6 +127,8 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
       messageSystemAttributeNames: ['All'],
       messageAttributeNames: ['All'],
       handleMessageBatch: invoke,
+      // Lambda's FIFO event source delivers a group in order; so does this, one batch at a time per group.
+      suppressFifoWarning: true,
     }),
   );
   for (const consumer of consumers) {

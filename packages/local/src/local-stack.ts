@@ -53,6 +53,8 @@ export interface LocalStack {
   readonly provisioned: ProvisionedPipeline;
   queueUrl(name: string): string;
   queueArn(name: string): string;
+  /** S3 notifications still being published. */
+  pendingNotifications(): number;
   /** The depth of every queue and its DLQ. */
   queueDepths(): Promise<readonly QueueDepth[]>;
   stop(): Promise<void>;
@@ -84,6 +86,21 @@ async function messageCounts(
     visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
     inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
   };
+}
+
+/** The depth of every queue of a deployment and of its DLQ. */
+export async function queueDepths(
+  clients: AwsClients,
+  resources: PipelineResources,
+  queueUrl: (name: string) => string,
+): Promise<readonly QueueDepth[]> {
+  return await Promise.all(
+    resources.queues.map(async (queue) => {
+      const main = await messageCounts(clients, queueUrl(queue.name));
+      const dead = await messageCounts(clients, queueUrl(queue.deadLetterQueue));
+      return { queue, ...main, deadLetters: dead.visible + dead.inFlight };
+    }),
+  );
 }
 
 /**
@@ -162,16 +179,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clients,
       provisioned,
       queueUrl,
+      pendingNotifications: () => proxy.pending,
       queueArn: (name) => `arn:aws:sqs:${region}:000000000000:${name}`,
-      async queueDepths() {
-        return await Promise.all(
-          resources.queues.map(async (queue) => {
-            const main = await messageCounts(clients, queueUrl(queue.name));
-            const dead = await messageCounts(clients, queueUrl(queue.deadLetterQueue));
-            return { queue, ...main, deadLetters: dead.visible + dead.inFlight };
-          }),
-        );
-      },
+      queueDepths: () => queueDepths(clients, resources, queueUrl),
       stop,
     };
   } catch (error) {

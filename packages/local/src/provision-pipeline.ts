@@ -1,6 +1,12 @@
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { PipelineResources, QueueResource } from '@totes/pipeline';
 
 /** Where each provisioned resource can be reached. */
@@ -17,15 +23,20 @@ export interface ProvisionOptions {
 const fourteenDays = String(14 * 24 * 3600);
 
 async function createQueue(sqs: SQSClient, name: string, fifo: boolean, attributes: Record<string, string>) {
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        ...attributes,
-        ...(fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {}),
-      },
-    }),
-  );
+  // Content-based deduplication lets schedules (which cannot set a deduplication id) send
+  // requests that differ by their `requestedAt`; senders that can, set their own id.
+  const fifoAttributes = fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'true' } : {};
+  const QueueUrl = await sqs
+    .send(new CreateQueueCommand({ QueueName: name, Attributes: { ...attributes, ...fifoAttributes } }))
+    .then((created) => created.QueueUrl)
+    .catch(async (error: { name?: string }) => {
+      // The queue exists with other settings (a newer version changed them): update them in place.
+      if (!/QueueNameExists|QueueAlreadyExists/.test(error.name ?? '')) throw error;
+      const { QueueUrl: url } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+      const { FifoQueue: _, ...changeable } = { ...attributes, ...fifoAttributes };
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: changeable }));
+      return url;
+    });
   if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),

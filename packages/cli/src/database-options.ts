@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+
+/** The options that point a command at a stack: its data directory and, optionally, real databases. */
+export interface StackOptions {
+  readonly dataDir?: string;
+  readonly totesysUrl?: string;
+  readonly warehouseUrl?: string;
+  readonly json?: boolean;
+}
+
+/** Adds `--data-dir`, `--totesys-url`, `--warehouse-url` and `--json` to a command. */
+export function stackOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'where the local stack keeps its state (default: TOTES_DATA_DIR or .totes)')
+    .option('--totesys-url <url>', 'read this totesys instead of the embedded one (default: TOTESYS_URL)')
+    .option(
+      '--warehouse-url <url>',
+      'load this warehouse instead of the embedded one (default: WAREHOUSE_URL)',
+    )
+    .option('--json', 'print JSON for machines instead of text for people');
+}
+
+/** The database URLs from flags, else the environment. */
+export function databaseUrls(options: StackOptions): { totesysUrl?: string; warehouseUrl?: string } {
+  const totesysUrl = options.totesysUrl ?? process.env.TOTESYS_URL;
+  const warehouseUrl = options.warehouseUrl ?? process.env.WAREHOUSE_URL;
+  return { ...(totesysUrl ? { totesysUrl } : {}), ...(warehouseUrl ? { warehouseUrl } : {}) };
+}

@@ -1,0 +1,97 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
+import { createLoadHandler, sqsMessageVisibility } from '@totes/loader';
+import { type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
+import type { QueueResource, SourceTableName, TargetTableName } from '@totes/pipeline';
+import { connectPostgres, s3ObjectStore } from '@totes/runtime';
+import { calendarHandler, transformHandler } from '@totes/transformer';
+import type { LogSink } from './log-sink';
+
+/** A function of the pipeline and the queue that triggers it. */
+export interface PipelineFunction {
+  readonly queue: QueueResource;
+  readonly name: string;
+  readonly handler: SqsFunctionHandler;
+}
+
+/**
+ * Builds the real handlers of every extractor, transformer and loader, configured for the
+ * local stack: the same factories the Lambda entry points call, given local endpoints and the
+ * stack's log sink. Nothing in the services knows it runs locally.
+ */
+export function pipelineFunctions(stack: LocalStack, log: LogSink) {
+  const s3 = new S3Client({
+    endpoint: stack.s3Endpoint,
+    region: stack.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const ingest = s3ObjectStore(s3, stack.names.ingestBucket);
+  const processed = s3ObjectStore(s3, stack.names.processedBucket);
+  const generation = 1;
+
+  const handlerOf = (queue: QueueResource): SqsFunctionHandler => {
+    const service = `${queue.stage}-${queue.table}`;
+    const logger = log.logger(service);
+    const metrics = log.metrics(service, queue.table);
+    switch (queue.stage) {
+      case 'extract':
+        return createExtractHandler(
+          {
+            table: queue.table as SourceTableName,
+            ingestBucket: stack.names.ingestBucket,
+            extractQueueUrl: stack.queueUrl(queue.name),
+            totesysUrl: stack.totesysUrl,
+            forcePathStyle: true,
+            timeBudgetMs: (localStackSettings.timeoutSeconds.extract - 15) * 1000,
+            commitMarginMs: localStackSettings.commitMarginMs,
+          },
+          {
+            store: ingest,
+            queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
+            logger,
+            metrics,
+          },
+        );
+      case 'transform':
+        return transformHandler(queue.table as Exclude<TargetTableName, 'dim_date'>, {
+          stores: { ingest, processed },
+          generation,
+          logger,
+          metrics,
+        });
+      case 'load':
+        return createLoadHandler({
+          table: queue.table as TargetTableName,
+          store: processed,
+          connect: () =>
+            connectPostgres(stack.warehouseUrl, {
+              statementTimeoutMs: 60_000,
+              applicationName: `totes-${service}`,
+            }),
+          visibility: sqsMessageVisibility(stack.clients.sqs),
+          retry: { baseSeconds: 1, maxSeconds: 5, maxReceiveCount: queue.maxReceiveCount },
+          logger,
+          metrics,
+        });
+    }
+  };
+
+  return {
+    functions: stack.resources.queues.map(
+      (queue): PipelineFunction => ({
+        queue,
+        name: stack.names.functionName(queue.stage, queue.table as never),
+        handler: handlerOf(queue),
+      }),
+    ),
+    /** The dim_date function, invoked directly when the pipeline is provisioned. */
+    calendar: calendarHandler({
+      stores: { processed },
+      generation,
+      logger: log.logger('transform-dim_date'),
+    }),
+    processed,
+    destroy: () => s3.destroy(),
+  };
+}

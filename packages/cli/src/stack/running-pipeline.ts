@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ensureWarehouse } from '@totes/loader';
+import {
+  type FunctionRunner,
+  type LocalStack,
+  localStackSettings,
+  scheduledRequests,
+  startExtractScheduler,
+  startFunctionRunner,
+  startLocalStack,
+} from '@totes/local';
+import { type ExtractRequest, extractMessage, sourceTableNames, stageSettings } from '@totes/pipeline';
+import { connectPostgres } from '@totes/runtime';
+import { fileLogSink, type LogSink } from './log-sink';
+import { pipelineFunctions } from './pipeline-functions';
+
+/** Options of {@link startPipeline}. */
+export interface PipelineOptions {
+  readonly dataDir: string;
+  readonly totesysUrl?: string;
+  readonly warehouseUrl?: string;
+  /** Send extract requests on the local schedule (`totes up`), or only when asked (`totes sync`). */
+  readonly schedule: boolean;
+}
+
+/** The whole pipeline running on a local stack. */
+export interface RunningPipeline {
+  readonly stack: LocalStack;
+  readonly log: LogSink;
+  /** Asks every table for its changes (and event tables for a sweep), at once. */
+  requestExtraction(kinds: readonly ('incremental' | 'sweep')[]): Promise<void>;
+  /** Resolves once nothing is queued, running or being announced, several checks in a row. */
+  settled(options?: { readonly onTick?: () => void; readonly timeoutSeconds?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts the local stack and on it the pipeline: the star schema and the loader's bookkeeping
+ * created if absent, dim_date's calendar written once, one runner per function, and (with
+ * `schedule`) the extract scheduler.
+ */
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const log = fileLogSink(join(options.dataDir, 'logs', 'pipeline.log'));
+  const stack = await startLocalStack({
+    dataDir: options.dataDir,
+    ...(options.totesysUrl ? { totesysUrl: options.totesysUrl } : {}),
+    ...(options.warehouseUrl ? { warehouseUrl: options.warehouseUrl } : {}),
+    onError: (error) => log.logger('local-stack').error('local stack error', { error: String(error) }),
+  });
+  const runners: FunctionRunner[] = [];
+  let stopScheduler = () => {};
+  const functions = pipelineFunctions(stack, log);
+  try {
+    const warehouse = await connectPostgres(stack.warehouseUrl, {
+      statementTimeoutMs: 60_000,
+      applicationName: 'totes-up',
+    });
+    try {
+      await ensureWarehouse(warehouse);
+    } finally {
+      await warehouse.end();
+    }
+    for (const fn of functions.functions) {
+      const settings = stageSettings[fn.queue.stage];
+      runners.push(
+        startFunctionRunner({
+          functionName: fn.name,
+          handler: fn.handler,
+          sqs: stack.clients.sqs,
+          queueUrl: stack.queueUrl(fn.queue.name),
+          queueArn: stack.queueArn(fn.queue.name),
+          region: stack.region,
+          batchSize: settings.batchSize,
+          maxConcurrency: settings.maxConcurrency,
+          timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
+          onInvocation: (invocation) => {
+            if (invocation.error) {
+              log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
+            }
+          },
+        }),
+      );
+    }
+    // dim_date is produced when the pipeline is provisioned: once, unless it exists.
+    const calendar = await functions.processed.list('dim_date/')[Symbol.asyncIterator]().next();
+    if (calendar.done) await functions.calendar({});
+  } catch (error) {
+    await Promise.all(runners.map((runner) => runner.stop()));
+    functions.destroy();
+    await stack.stop();
+    await log.close();
+    throw error;
+  }
+
+  const send = async (request: ExtractRequest) => {
+    await stack.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.queueUrl(stack.names.queue('extract', request.table)),
+        ...extractMessage(request, `${request.table}-${request.mode}-${request.requestedAt ?? Date.now()}`),
+      }),
+    );
+  };
+  if (options.schedule) {
+    const scheduler = startExtractScheduler({
+      tables: sourceTableNames,
+      send,
+      incrementalSeconds: localStackSettings.incrementalSeconds,
+      sweepSeconds: localStackSettings.sweepSeconds,
+      onError: (error) =>
+        log.logger('scheduler').error('could not send an extract request', { error: String(error) }),
+    });
+    stopScheduler = () => scheduler.stop();
+  }
+
+  return {
+    stack,
+    log,
+    async requestExtraction(kinds) {
+      const at = new Date();
+      for (const kind of kinds) {
+        for (const request of scheduledRequests(sourceTableNames, kind, at)) await send(request);
+      }
+    },
+    async settled({ onTick, timeoutSeconds = 600 } = {}) {
+      const deadline = Date.now() + timeoutSeconds * 1000;
+      let quietChecks = 0;
+      while (quietChecks < 3) {
+        if (Date.now() > deadline) throw new Error(`the pipeline did not settle within ${timeoutSeconds} s`);
+        await sleep(500);
+        onTick?.();
+        const depths = await stack.queueDepths();
+        const busy =
+          runners.some((runner) => runner.busy > 0) ||
+          stack.pendingNotifications() > 0 ||
+          depths.some((depth) => depth.visible + depth.inFlight > 0);
+        quietChecks = busy ? 0 : quietChecks + 1;
+      }
+    },
+    async stop() {
+      stopScheduler();
+      await Promise.all(runners.map((runner) => runner.stop()));
+      functions.destroy();
+      await stack.stop();
+      await log.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { LocalStack, QueueDepth } from '@totes/local';
+import {
+  type SourceTableName,
+  type TargetTableName,
+  warehouseTableNames,
+  warehouseTables,
+} from '@totes/pipeline';
+import pg from 'pg';
+
+/** One line of the status: a warehouse table, the source table it comes from, and its queues. */
+export interface TableStatus {
+  readonly table: TargetTableName;
+  /** The source table whose rows it holds (the first input); null for dim_date. */
+  readonly source: SourceTableName | null;
+  readonly sourceRows: number | null;
+  readonly warehouseRows: number | null;
+  /** Now minus the newest source `last_updated` loaded into the table. */
+  readonly freshnessSeconds: number | null;
+  /** Messages waiting or in flight in the table's extract, transform and load queues. */
+  readonly queued: number;
+  /** Messages in the DLQs of those queues. */
+  readonly deadLetters: number;
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    return await work(client);
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Row counts of tables that exist; identifiers come from the topology only. */
+async function rowCounts(url: string, tables: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  await withClient(url, async (client) => {
+    for (const table of tables) {
+      const exists = await client.query('SELECT to_regclass($1) AS found', [`public.${table}`]);
+      if (!exists.rows[0]?.found) continue;
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM public.${pg.escapeIdentifier(table)}`,
+      );
+      counts.set(table, rows[0]?.n ?? 0);
+    }
+  });
+  return counts;
+}
+
+async function freshness(url: string, now: Date): Promise<Map<string, number>> {
+  const seconds = new Map<string, number>();
+  await withClient(url, async (client) => {
+    const { rows } = await client.query<{ table_name: string; max_last_updated: string }>(
+      `SELECT table_name, to_char(max_last_updated, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS max_last_updated
+         FROM etl.freshness`,
+    );
+    for (const row of rows) {
+      seconds.set(row.table_name, Math.max(0, (now.getTime() - Date.parse(row.max_last_updated)) / 1000));
+    }
+  });
+  return seconds;
+}
+
+/** What the status reads from a stack, running here or elsewhere. */
+export type StatusSource = Pick<LocalStack, 'totesysUrl' | 'warehouseUrl' | 'queueDepths'>;
+
+/** The per-table summary of a stack: source rows, warehouse rows, freshness, queues and DLQs. */
+export async function stackStatus(stack: StatusSource, now = new Date()): Promise<readonly TableStatus[]> {
+  const sources = [
+    ...new Set(warehouseTableNames.flatMap((t) => warehouseTables[t].inputs as readonly string[])),
+  ];
+  const [sourceRows, warehouseRows, fresh, depths] = await Promise.all([
+    rowCounts(stack.totesysUrl, sources),
+    rowCounts(stack.warehouseUrl, warehouseTableNames),
+    freshness(stack.warehouseUrl, now),
+    stack.queueDepths(),
+  ]);
+  const depthOf = (stage: QueueDepth['queue']['stage'], table: string) =>
+    depths.find((depth) => depth.queue.stage === stage && depth.queue.table === table);
+  return warehouseTableNames.map((table) => {
+    const source = (warehouseTables[table].inputs as readonly SourceTableName[])[0] ?? null;
+    const queues = [
+      depthOf('load', table),
+      depthOf('transform', table),
+      source ? depthOf('extract', source) : undefined,
+    ];
+    return {
+      table,
+      source,
+      sourceRows: source ? (sourceRows.get(source) ?? null) : null,
+      warehouseRows: warehouseRows.get(table) ?? null,
+      freshnessSeconds: fresh.get(table) ?? null,
+      queued: queues.reduce((sum, depth) => sum + (depth ? depth.visible + depth.inFlight : 0), 0),
+      deadLetters: queues.reduce((sum, depth) => sum + (depth?.deadLetters ?? 0), 0),
+    };
+  });
+}

@@ -1,0 +1,157 @@
+import {
+  ConfigError,
+  connectPostgres,
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  type ObjectStore,
+  PipelineError,
+  type PipelineLogger,
+  type PipelineMetrics,
+  type SqsHandler,
+  s3ObjectStore,
+  sqsBatchHandler,
+} from '@totes/runtime';
+import type { SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { continuationOf, type ExtractQueue } from './continuation';
+import { type ConnectionStringSource, ExtractConfig, type ExtractConfigInput } from './extract-config';
+import { ExtractError } from './extract-error';
+import type { StateStore } from './extract-state';
+import { extractTable } from './extract-table';
+import { objectStateStore } from './object-state-store';
+import { parseExtractRequest } from './parse-extract-request';
+import { rowFormat } from './row-format';
+import { sqsExtractQueue } from './sqs-extract-queue';
+import { timeBudget } from './time-budget';
+import { openTotesysSource } from './totesys-source';
+
+/** What the extractor talks to; each defaults to the real thing built from the configuration. */
+export interface ExtractDeps {
+  /** The ingest bucket. */
+  readonly store?: ObjectStore;
+  /** Where watermarks, snapshot hashes and sweep hashes are kept (default: the ingest bucket). */
+  readonly state?: StateStore;
+  /** Where continuations go (default: the table's FIFO queue). */
+  readonly queue?: ExtractQueue;
+  readonly logger?: PipelineLogger;
+  readonly metrics?: PipelineMetrics;
+  /** The clock, for snapshot times and the time budget. */
+  readonly now?: () => Date;
+}
+
+function parseConfig(input: ExtractConfigInput): ExtractConfig {
+  const parsed = ExtractConfig.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(`the extractor's configuration is invalid: ${z.prettifyError(parsed.error)}`, {
+    retryable: false,
+  });
+}
+
+// Resolves a secret-backed connection string once, and again only after a failure.
+function once(source: string | ConnectionStringSource): () => Promise<string> {
+  if (typeof source === 'string') return async () => source;
+  let pending: Promise<string> | undefined;
+  return () => {
+    pending ??= source().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+function describe(error: unknown) {
+  return error instanceof Error
+    ? {
+        name: error.name,
+        message: error.message,
+        cause: error.cause === undefined ? undefined : String(error.cause),
+      }
+    : { message: String(error) };
+}
+
+/**
+ * Builds the Lambda handler of one table's extractor: it reads extract requests from the table's
+ * FIFO queue (one at a time, in order), extracts over one connection per request, writes JSON
+ * Lines objects to the ingest bucket, and logs one line per request. A request that fails fails
+ * alone (a partial batch response), is retried and then dead-lettered, with nothing written
+ * for the part that failed.
+ */
+export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDeps = {}): SqsHandler {
+  const config = parseConfig(input);
+  const { table } = config;
+  const service = `extract-${table}`;
+  const format = rowFormat(table);
+  const logger = deps.logger ?? createLogger(service);
+  const metrics = deps.metrics ?? createMetrics(service, table);
+  const now = deps.now ?? (() => new Date());
+  let clients: ReturnType<typeof createAwsClients> | undefined;
+  const aws = () => {
+    clients ??= createAwsClients({ forcePathStyle: config.forcePathStyle });
+    return clients;
+  };
+  const store = deps.store ?? s3ObjectStore(aws().s3, config.ingestBucket);
+  const state = deps.state ?? objectStateStore(store);
+  const queue = deps.queue ?? sqsExtractQueue(aws().sqs, config.extractQueueUrl);
+  const connectionString = once(config.totesysUrl);
+
+  async function extract(record: SQSRecord): Promise<void> {
+    const started = now().getTime();
+    let fields: Readonly<Record<string, string>> = { table };
+    try {
+      const request = parseExtractRequest(record.body, table);
+      fields = { table, mode: request.mode, ...('run' in request ? { run: request.run } : {}) };
+      const client = await connectPostgres(await connectionString(), {
+        statementTimeoutMs: config.statementTimeoutMs,
+        applicationName: service,
+      });
+      let outcome: Awaited<ReturnType<typeof extractTable>>;
+      try {
+        const source = await openTotesysSource(client, format);
+        const budget = timeBudget(config.timeBudgetMs, () => now().getTime());
+        outcome = await extractTable(request, { config, source, store, state, budget, now });
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      const continuation = outcome.stop ? continuationOf(table, outcome.stop) : undefined;
+      if (continuation) await queue.send(continuation);
+      const durationMs = now().getTime() - started;
+      logger.info('extracted', {
+        ...fields,
+        rows: outcome.rows,
+        objects: outcome.written,
+        existingObjects: outcome.existing,
+        ...outcome.details,
+        continuation: continuation?.deduplicationId ?? null,
+        durationMs,
+      });
+      metrics.count('rowsExtracted', outcome.rows);
+      metrics.count('objectsWritten', outcome.written.length);
+      metrics.seconds('extractDuration', durationMs / 1000);
+      metrics.flush();
+    } catch (error) {
+      const failure =
+        error instanceof ExtractError
+          ? error
+          : new ExtractError(
+              table,
+              `${fields.mode} extraction failed: ${(error as Error).message ?? error}`,
+              {
+                cause: error,
+                retryable: error instanceof PipelineError ? error.retryable : true,
+              },
+            );
+      logger.error('extraction failed', {
+        ...fields,
+        durationMs: now().getTime() - started,
+        error: describe(failure),
+      });
+      metrics.count('extractFailures', 1);
+      metrics.flush();
+      throw failure;
+    }
+  }
+
+  return sqsBatchHandler((record) => extract(record), { logger, stopOnFailure: true });
+}

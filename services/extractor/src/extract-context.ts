@@ -1,0 +1,30 @@
+import type { ObjectStore } from '@totes/runtime';
+import type { StopPosition } from './continuation';
+import type { ExtractConfig } from './extract-config';
+import type { StateStore } from './extract-state';
+import type { TimeBudget } from './time-budget';
+import type { TotesysSource } from './totesys-source';
+
+/** What one extraction works with. */
+export interface ExtractContext {
+  readonly config: ExtractConfig;
+  readonly source: TotesysSource;
+  readonly store: Pick<ObjectStore, 'head' | 'put' | 'list'>;
+  readonly state: StateStore;
+  readonly budget: TimeBudget;
+  readonly now: () => Date;
+}
+
+/** What one extraction did, for its log line and metrics. */
+export interface ExtractOutcome {
+  /** Rows in the objects this run wrote or found already written. */
+  readonly rows: number;
+  /** Keys of the objects written. */
+  readonly written: readonly string[];
+  /** Keys of objects a crashed run had written already (not written again). */
+  readonly existing: readonly string[];
+  /** Where the run stopped when its time budget ran out; absent when it finished. */
+  readonly stop?: StopPosition;
+  /** Mode-specific figures (watermarks, hashes, buckets). */
+  readonly details: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,51 @@
+import { type SourceTableName, Watermark } from '@totes/pipeline';
+import { z } from 'zod';
+
+const compactTimestamp = z.string().regex(/^\d{8}T\d{9}$/);
+
+/**
+ * What the extractor of one table remembers between runs. totesys is read-only to the pipeline,
+ * so this lives in the ingest bucket (see {@link stateKey}), and each part is written only after
+ * the object it describes, so a crash in between makes the next run redo that one chunk.
+ */
+export const ExtractState = z.object({
+  /** Event tables: the last row taken by incremental extraction; null before the first. */
+  watermark: Watermark.nullable().default(null),
+  /** Reference tables: the latest snapshot written, and its content hash. */
+  snapshot: z.object({ key: z.string(), hash: z.string() }).nullable().default(null),
+  /** Event tables: bucket hashes as of the last sweep, and how far the current sweep has got. */
+  sweep: z
+    .object({
+      bucketRows: z.number().int().positive(),
+      hashes: z.array(z.string().nullable()),
+      run: compactTimestamp,
+      afterBucket: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
+  /** How far the latest `full` run has got (for a reference table: done once set). */
+  full: z.object({ run: compactTimestamp, afterId: z.number().int().nonnegative() }).nullable().default(null),
+});
+export type ExtractState = z.infer<typeof ExtractState>;
+
+/** The state of a table that has never been extracted. */
+export const initialState: ExtractState = Object.freeze({
+  watermark: null,
+  snapshot: null,
+  sweep: null,
+  full: null,
+});
+
+/**
+ * Where a table's state lives in the ingest bucket: under `_state/`, a prefix that no
+ * subscription matches, so writing it starts nothing downstream.
+ */
+export function stateKey(table: SourceTableName): string {
+  return `_state/extract/${table}.json`;
+}
+
+/** Reads and writes the extraction state of tables. */
+export interface StateStore {
+  read(table: SourceTableName): Promise<ExtractState>;
+  write(table: SourceTableName, state: ExtractState): Promise<void>;
+}

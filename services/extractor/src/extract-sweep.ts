@@ -1,0 +1,80 @@
+import { type EventTableName, ingestKey } from '@totes/pipeline';
+import type { ExtractContext, ExtractOutcome } from './extract-context';
+import type { ExtractState } from './extract-state';
+import { rescanMetadata } from './object-metadata';
+import { ObjectTally } from './object-tally';
+import { putOnce } from './put-once';
+import { changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
+
+type SweepState = NonNullable<ExtractState['sweep']>;
+
+/**
+ * A `sweep` of an event table, which finds rows edited without a `last_updated` change: it
+ * hashes buckets of `sweepBucketRows` keys, compares each with its hash at the previous sweep and
+ * re-extracts the rows of the buckets that differ as one `rescan` object (reason `sweep`) per
+ * batch of buckets. The first sweep of a table has nothing to compare with, so it re-extracts
+ * every bucket once. Each batch is hashed and read in one snapshot, then its hashes are saved.
+ */
+export async function extractSweep(
+  context: ExtractContext,
+  table: EventTableName,
+  request: { readonly run: string; readonly afterBucket?: number | undefined },
+): Promise<ExtractOutcome> {
+  const { config, source, store, budget } = context;
+  const { run } = request;
+  const bucketRows = config.sweepBucketRows;
+  let state = await context.state.read(table);
+  const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
+  let sweep: SweepState = previous ?? { bucketRows, hashes: [], run, afterBucket: 0 };
+  let afterBucket = Math.max(request.afterBucket ?? -1, previous?.run === run ? previous.afterBucket : -1);
+  const tally = new ObjectTally();
+  let hashed = 0;
+  let changed = 0;
+  let outOfTime = false;
+  const maxId = await source.maxId();
+  for (;;) {
+    const batch = nextBucketBatch(afterBucket, maxId, bucketRows, config.chunkRows);
+    if (!batch) break;
+    if (hashed > 0 && budget.spent()) {
+      outOfTime = true;
+      break;
+    }
+    await source.transaction('repeatable read', async () => {
+      const hashes = await source.bucketHashes(bucketRows, batch.first, batch.last);
+      const buckets = changedBuckets(sweep.hashes, hashes, batch);
+      if (buckets.length > 0) {
+        const settings = {
+          after_id: String(batch.first * bucketRows),
+          through_id: String((batch.last + 1) * bucketRows),
+          bucket_rows: String(bucketRows),
+          buckets: `{${buckets.join(',')}}`,
+        };
+        for await (const chunk of source.chunks(source.queries.buckets, settings, config.chunkRows)) {
+          const [firstId, lastId] = [chunk.first.id, chunk.last.id];
+          const key = ingestKey({ kind: 'rescan', table, reason: 'sweep', run, firstId, lastId });
+          const metadata = rescanMetadata(table, chunk.rows, 'sweep', firstId, lastId);
+          tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
+          chunk.release();
+        }
+      }
+      sweep = {
+        bucketRows,
+        hashes: [...withBatchHashes(sweep.hashes, hashes, batch)],
+        run,
+        afterBucket: batch.last,
+      };
+      state = { ...state, sweep };
+      await context.state.write(table, state);
+      hashed += batch.last - batch.first + 1;
+      changed += buckets.length;
+    });
+    afterBucket = batch.last;
+  }
+  return {
+    rows: tally.rows,
+    written: tally.written,
+    existing: tally.existing,
+    ...(outOfTime ? { stop: { mode: 'sweep', run, afterBucket } } : {}),
+    details: { run, bucketRows, bucketsHashed: hashed, bucketsChanged: changed, afterBucket },
+  };
+}

@@ -1,0 +1,54 @@
+import { isSourceTableName, type SourceTableName } from '@totes/pipeline';
+import { envInteger } from '@totes/runtime';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * The extractor function's environment variables. The totesys connection comes from exactly one
+ * of `TOTESYS_URL` (local runs) and `TOTESYS_SECRET_ARN` (AWS: a Secrets Manager secret with host,
+ * port, username, password and dbname).
+ */
+export const ExtractorEnvironment = z
+  .object({
+    TABLE: z
+      .string()
+      .refine(isSourceTableName, { message: 'not a source table of the topology' })
+      .transform((name) => name as SourceTableName),
+    INGEST_BUCKET: z.string().min(3),
+    EXTRACT_QUEUE_URL: z.string().min(1),
+    TOTESYS_URL: z.string().min(1).optional(),
+    TOTESYS_SECRET_ARN: z.string().min(1).optional(),
+    CHUNK_ROWS: envInteger(50_000),
+    TIME_BUDGET_SECONDS: envInteger(240),
+    STATEMENT_TIMEOUT_MS: envInteger(120_000),
+    SWEEP_BUCKET_ROWS: envInteger(1_000),
+    COMMIT_MARGIN_MS: envInteger(5_000),
+    HIDDEN_SESSIONS_LAG_SECONDS: envInteger(300),
+    SOURCE_TIME_ZONE: z.string().min(1).default('UTC'),
+    S3_FORCE_PATH_STYLE: flag,
+  })
+  .refine((env) => (env.TOTESYS_URL === undefined) !== (env.TOTESYS_SECRET_ARN === undefined), {
+    message: 'set exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN',
+    path: ['TOTESYS_URL'],
+  })
+  .transform((env) => ({
+    table: env.TABLE,
+    ingestBucket: env.INGEST_BUCKET,
+    extractQueueUrl: env.EXTRACT_QUEUE_URL,
+    source: env.TOTESYS_URL
+      ? ({ url: env.TOTESYS_URL } as const)
+      : ({ secretArn: env.TOTESYS_SECRET_ARN ?? '' } as const),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    chunkRows: env.CHUNK_ROWS,
+    timeBudgetMs: env.TIME_BUDGET_SECONDS * 1000,
+    statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,
+    sweepBucketRows: env.SWEEP_BUCKET_ROWS,
+    commitMarginMs: env.COMMIT_MARGIN_MS,
+    hiddenSessionsLagMs: env.HIDDEN_SESSIONS_LAG_SECONDS * 1000,
+    sourceTimeZone: env.SOURCE_TIME_ZONE,
+  }));
+export type ExtractorEnvironment = z.output<typeof ExtractorEnvironment>;

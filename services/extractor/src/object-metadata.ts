@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { formatWatermark, type SourceTableName, type Watermark } from '@totes/pipeline';
+import { columnSpecs, totesysTables } from '@totes/schema';
+
+/** S3 user metadata of an ingest object (lower-case names, ASCII values). */
+export type ObjectMetadata = Readonly<Record<string, string>>;
+
+const versions = new Map<SourceTableName, string>();
+
+/**
+ * The version of a table's row schema: a short hash of its columns, their types and
+ * nullability, so it changes exactly when the declared schema does.
+ */
+export function schemaVersion(table: SourceTableName): string {
+  let version = versions.get(table);
+  if (!version) {
+    const declaration = JSON.stringify(columnSpecs(totesysTables[table]));
+    version = createHash('sha256').update(declaration).digest('hex').slice(0, 12);
+    versions.set(table, version);
+  }
+  return version;
+}
+
+/** Metadata of a change object: rows after `after` up to and including `through`. */
+export function changesMetadata(
+  table: SourceTableName,
+  rows: number,
+  after: Watermark | null,
+  through: Watermark,
+): ObjectMetadata {
+  return {
+    rows: String(rows),
+    'schema-version': schemaVersion(table),
+    'watermark-after': after ? formatWatermark(after) : 'start',
+    'watermark-through': formatWatermark(through),
+  };
+}
+
+/** Metadata of a rescan object: rows re-read by key, from `firstId` to `lastId`. */
+export function rescanMetadata(
+  table: SourceTableName,
+  rows: number,
+  reason: 'sweep' | 'full',
+  firstId: number,
+  lastId: number,
+): ObjectMetadata {
+  return {
+    rows: String(rows),
+    'schema-version': schemaVersion(table),
+    reason,
+    'first-id': String(firstId),
+    'last-id': String(lastId),
+  };
+}
+
+/** Metadata of a snapshot: every row of a reference table, with the content hash it was taken at. */
+export function snapshotMetadata(table: SourceTableName, rows: number, hash: string): ObjectMetadata {
+  return { rows: String(rows), 'schema-version': schemaVersion(table), 'content-hash': hash };
+}

@@ -1,0 +1,67 @@
+/**
+ * The content hash of each sweep bucket, indexed by bucket number (bucket `b` holds the keys
+ * `b × size + 1` to `(b + 1) × size`); null where a bucket had no rows or was never hashed.
+ */
+export type BucketHashes = readonly (string | null)[];
+
+/** A batch of consecutive buckets hashed in one query. */
+export interface BucketBatch {
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The bucket that holds a key. */
+export function bucketOf(id: number, bucketRows: number): number {
+  return Math.floor((id - 1) / bucketRows);
+}
+
+/**
+ * The next batch of buckets to hash after `afterBucket` (-1 to start), up to the bucket of the
+ * highest key; undefined when the sweep has passed it. A batch spans at most `chunkRows` keys, so
+ * re-extracting all of it is at most one chunk.
+ */
+export function nextBucketBatch(
+  afterBucket: number,
+  maxId: number | null,
+  bucketRows: number,
+  chunkRows: number,
+): BucketBatch | undefined {
+  if (maxId === null || maxId < 1) return undefined;
+  const first = afterBucket + 1;
+  const lastBucket = bucketOf(maxId, bucketRows);
+  if (first > lastBucket) return undefined;
+  const perBatch = Math.max(1, Math.floor(chunkRows / bucketRows));
+  return { first, last: Math.min(first + perBatch - 1, lastBucket) };
+}
+
+/**
+ * The buckets of a batch whose rows differ from the previous sweep: a different hash, or rows
+ * where there were none. A bucket without rows now has nothing to re-extract.
+ */
+export function changedBuckets(
+  previous: BucketHashes,
+  current: ReadonlyMap<number, string>,
+  batch: BucketBatch,
+): readonly number[] {
+  const changed: number[] = [];
+  for (let bucket = batch.first; bucket <= batch.last; bucket += 1) {
+    const hash = current.get(bucket);
+    if (hash !== undefined && hash !== (previous[bucket] ?? null)) changed.push(bucket);
+  }
+  return changed;
+}
+
+/** The hashes after a batch: the batch's buckets take their current hash (null without rows). */
+export function withBatchHashes(
+  previous: BucketHashes,
+  current: ReadonlyMap<number, string>,
+  batch: BucketBatch,
+): BucketHashes {
+  const next: (string | null)[] = Array.from(
+    { length: Math.max(previous.length, batch.last + 1) },
+    (_, bucket) => previous[bucket] ?? null,
+  );
+  for (let bucket = batch.first; bucket <= batch.last; bucket += 1)
+    next[bucket] = current.get(bucket) ?? null;
+  return next;
+}

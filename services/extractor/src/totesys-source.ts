@@ -1,0 +1,151 @@
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { BufferPool } from './buffer-pool';
+import { commitHorizon, type HorizonProbe } from './commit-horizon';
+import { JsonLinesChunker, type RenderedChunk } from './json-lines-chunker';
+import type { RowFormat } from './row-format';
+import {
+  type CopySettings,
+  commitHorizonProbe,
+  copySettingName,
+  type SourceQueries,
+  sourceQueries,
+} from './source-queries';
+
+/** How a transaction sees the database: each statement afresh, or one snapshot throughout. */
+export type Isolation = 'read committed' | 'repeatable read';
+
+/** What the commit horizon depends on, from the configuration. */
+export interface HorizonSettings {
+  readonly sourceTimeZone: string;
+  readonly commitMarginMs: number;
+  readonly hiddenSessionsLagMs: number;
+}
+
+/** One table of totesys, read over one connection, in read-only transactions. */
+export interface TotesysSource {
+  readonly format: RowFormat;
+  readonly queries: SourceQueries;
+  /** Runs `work` in a read-only transaction; COPY settings live as long as it does. */
+  transaction<T>(isolation: Isolation, work: () => Promise<T>): Promise<T>;
+  /** The `last_updated` before which every row has committed (see {@link commitHorizon}). */
+  commitHorizon(settings: HorizonSettings): Promise<string>;
+  /**
+   * Streams a COPY statement as JSON Lines chunks of `chunkRows` rows; release each chunk once
+   * written. Stopping early (leaving the loop) abandons the statement, and with it the
+   * connection: only {@link close} may follow.
+   */
+  chunks(
+    copy: string,
+    settings: CopySettings,
+    chunkRows: number,
+  ): AsyncGenerator<RenderedChunk, void, undefined>;
+  /** The content hash and row count of the whole table. */
+  contentHash(): Promise<{ readonly hash: string; readonly rows: number }>;
+  /** The content hash of each bucket from `first` to `last` that has rows. */
+  bucketHashes(bucketRows: number, first: number, last: number): Promise<Map<number, string>>;
+  /** The highest primary key, or null for an empty table. */
+  maxId(): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * Prepares a connection for extraction: read-only by default, and DateStyle ISO, on which the
+ * COPY text of timestamps (and so the JSON) depends.
+ */
+export async function openTotesysSource(client: pg.Client, format: RowFormat): Promise<TotesysSource> {
+  // A connection lost between statements must not crash the function with an unhandled 'error'
+  // event: the next statement fails with it instead, and so does the request.
+  client.on('error', () => undefined);
+  await client.query(
+    "SET datestyle = 'ISO, MDY'; SET client_encoding = 'UTF8'; SET default_transaction_read_only = on",
+  );
+  const queries = sourceQueries(format);
+  // Chunk buffers, reused from one COPY to the next for as long as the connection lives.
+  const pool = new BufferPool();
+  let inTransaction = false;
+  // Set when a COPY was abandoned part-way: the connection is then mid-statement and unusable.
+  let abandoned = false;
+
+  return {
+    format,
+    queries,
+    async transaction(isolation, work) {
+      await client.query(
+        `BEGIN ISOLATION LEVEL ${isolation === 'repeatable read' ? 'REPEATABLE READ' : 'READ COMMITTED'} READ ONLY`,
+      );
+      inTransaction = true;
+      try {
+        const result = await work();
+        if (!abandoned) await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (!abandoned) await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        inTransaction = false;
+      }
+    },
+    async commitHorizon(settings) {
+      const { rows } = await client.query<HorizonProbe>(commitHorizonProbe, [
+        settings.sourceTimeZone,
+        settings.commitMarginMs,
+        settings.hiddenSessionsLagMs,
+      ]);
+      const probe = rows[0];
+      if (!probe) throw new Error('the commit horizon probe returned no row');
+      return commitHorizon(probe);
+    },
+    async *chunks(copy, settings, chunkRows) {
+      if (!inTransaction)
+        throw new Error('COPY settings need a transaction: call chunks() inside transaction()');
+      const entries = Object.entries(settings);
+      await client.query(
+        'SELECT count(set_config(name, value, true)) FROM unnest($1::text[], $2::text[]) AS s(name, value)',
+        [
+          entries.map(([name]) => copySettingName(name as keyof CopySettings)),
+          entries.map(([, value]) => value),
+        ],
+      );
+      const stream = client.query(copyTo(copy));
+      const chunker = new JsonLinesChunker(format, chunkRows, pool);
+      let finished = false;
+      try {
+        for await (const input of stream as AsyncIterable<Buffer>) {
+          for (const chunk of chunker.push(input)) yield chunk;
+        }
+        const last = chunker.end();
+        if (last) yield last;
+        finished = true;
+      } finally {
+        // Left early (out of time, or a write failed): PostgreSQL may still be sending rows, so
+        // nothing else may be sent on this connection; it is closed at the end of the request.
+        if (!finished) {
+          abandoned = true;
+          stream.destroy();
+        }
+      }
+    },
+    async contentHash() {
+      const { rows } = await client.query<{ hash: string; rows: number }>(queries.contentHash);
+      const row = rows[0];
+      if (!row) throw new Error('the content hash query returned no row');
+      return row;
+    },
+    async bucketHashes(bucketRows, first, last) {
+      const { rows } = await client.query<{ bucket: number; hash: string }>(queries.bucketHashes, [
+        bucketRows,
+        first,
+        last,
+      ]);
+      return new Map(rows.map((row) => [row.bucket, row.hash]));
+    },
+    async maxId() {
+      const { rows } = await client.query<{ id: number | null }>(queries.maxId);
+      return rows[0]?.id ?? null;
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}

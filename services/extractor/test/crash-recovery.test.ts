@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { StateStore } from '../src/extract-state';
+import { objectStateStore } from '../src/object-state-store';
+import { keysOf, recordingLogger, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+
+/** A state store that fails its `failAt`-th write, as a crash between object and state would. */
+function crashingOnWrite(state: StateStore, failAt: number): StateStore {
+  let writes = 0;
+  return {
+    read: (table) => state.read(table),
+    async write(table, next) {
+      writes += 1;
+      if (writes === failAt) throw new Error('the function was stopped before it saved its state');
+      await state.write(table, next);
+    },
+  };
+}
+
+describe('a crash between writing an object and saving the watermark', () => {
+  const testbed = useExtractorTestbed();
+
+  it('loses no row and redoes one chunk, which lands on the key already written', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const state = objectStateStore(store);
+    const crashing = testbed.handler(
+      totesys,
+      store,
+      { table: 'sales_order', chunkRows: 25 },
+      { state: crashingOnWrite(state, 3) },
+    );
+    const logger = recordingLogger();
+    const recovering = testbed.handler(totesys, store, { table: 'sales_order', chunkRows: 25 }, { logger });
+
+    const crashed = await crashing({ mode: 'incremental', table: 'sales_order' });
+    const keysAfterCrash = await keysOf(store, 'sales_order/');
+    const recovered = await recovering({ mode: 'incremental', table: 'sales_order' });
+
+    expect(crashed.batchItemFailures).toHaveLength(1);
+    expect(keysAfterCrash).toHaveLength(3);
+    expect(recovered.batchItemFailures).toEqual([]);
+    const line = logger.lines.find((entry) => entry.message === 'extracted');
+    expect(line?.fields.existingObjects).toEqual([keysAfterCrash[2]]);
+    const keys = await keysOf(store, 'sales_order/');
+    const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
+    const expected = await sourceRows(totesys.client, 'sales_order');
+    expect(keys).toHaveLength(Math.ceil(expected.length / 25));
+    expect(rows.map((row) => row.sales_order_id).sort((a, b) => Number(a) - Number(b))).toEqual(
+      expected.map((row) => row.sales_order_id),
+    );
+  });
+
+  it('after a snapshot, takes the snapshot already written instead of writing its twin', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const state = objectStateStore(store);
+    const crashing = testbed.handler(
+      totesys,
+      store,
+      { table: 'staff' },
+      { state: crashingOnWrite(state, 1) },
+    );
+    const recovering = testbed.handler(totesys, store, { table: 'staff' });
+
+    await crashing({ mode: 'incremental', table: 'staff' });
+    const snapshots = await keysOf(store, 'staff/snapshots/');
+    await recovering({ mode: 'incremental', table: 'staff' });
+    await recovering({ mode: 'incremental', table: 'staff' });
+
+    expect(snapshots).toHaveLength(1);
+    expect(await keysOf(store, 'staff/snapshots/')).toEqual(snapshots);
+    expect((await state.read('staff')).snapshot?.key).toBe(snapshots[0]);
+  });
+});

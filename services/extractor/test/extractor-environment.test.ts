@@ -1,0 +1,92 @@
+import { ConfigError, loadConfig } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { ExtractorEnvironment } from '../src/extractor-environment';
+import { connectionStringFromSecret } from '../src/secret-connection-string';
+
+const env = {
+  TABLE: 'sales_order',
+  INGEST_BUCKET: 'prod-totes-ingest',
+  EXTRACT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/prod-extract-sales_order.fifo',
+  TOTESYS_URL: 'postgresql://reader:secret@db:5432/totesys',
+};
+
+describe('ExtractorEnvironment', () => {
+  it('reads the configuration with its defaults', () => {
+    expect(loadConfig(ExtractorEnvironment, env)).toEqual({
+      table: 'sales_order',
+      ingestBucket: 'prod-totes-ingest',
+      extractQueueUrl: env.EXTRACT_QUEUE_URL,
+      source: { url: env.TOTESYS_URL },
+      forcePathStyle: false,
+      chunkRows: 50_000,
+      timeBudgetMs: 240_000,
+      statementTimeoutMs: 120_000,
+      sweepBucketRows: 1_000,
+      commitMarginMs: 5_000,
+      hiddenSessionsLagMs: 300_000,
+      sourceTimeZone: 'UTC',
+    });
+  });
+
+  it('reads tuning and the secret ARN from the environment', () => {
+    const { TOTESYS_URL: _, ...withoutUrl } = env;
+    const config = loadConfig(ExtractorEnvironment, {
+      ...withoutUrl,
+      TOTESYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:1:secret:totesys',
+      CHUNK_ROWS: '1000',
+      TIME_BUDGET_SECONDS: '30',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+
+    expect(config).toMatchObject({
+      source: { secretArn: 'arn:aws:secretsmanager:eu-west-2:1:secret:totesys' },
+      chunkRows: 1000,
+      timeBudgetMs: 30_000,
+      forcePathStyle: true,
+    });
+  });
+
+  it('names every problem at once', () => {
+    const { TOTESYS_URL: _, ...withoutUrl } = env;
+
+    const load = () =>
+      loadConfig(ExtractorEnvironment, { ...withoutUrl, TABLE: '_prisma_migrations', CHUNK_ROWS: '0' });
+
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/TABLE: not a source table[\s\S]*CHUNK_ROWS/);
+  });
+
+  it('wants exactly one of a URL and a secret', () => {
+    const both = { ...env, TOTESYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:1:secret:totesys' };
+    const { TOTESYS_URL: _, ...neither } = env;
+
+    expect(() => loadConfig(ExtractorEnvironment, both)).toThrow(
+      /exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN/,
+    );
+    expect(() => loadConfig(ExtractorEnvironment, neither)).toThrow(/exactly one/);
+  });
+});
+
+describe('connectionStringFromSecret', () => {
+  it('builds a connection string from a database secret, encoding each part', () => {
+    const secret = JSON.stringify({
+      host: 'db.internal',
+      port: 5433,
+      username: 'reader',
+      password: 'p@ss/w:rd',
+      dbname: 'totesys',
+    });
+
+    expect(connectionStringFromSecret(secret)).toBe(
+      'postgresql://reader:p%40ss%2Fw%3Ard@db.internal:5433/totesys',
+    );
+  });
+
+  it('never repeats the secret when it is malformed', () => {
+    const secret = JSON.stringify({ host: 'db', username: 'reader', password: 'hunter2' });
+
+    expect(() => connectionStringFromSecret(secret)).toThrow(/dbname/);
+    expect(() => connectionStringFromSecret(secret)).not.toThrow(/hunter2/);
+    expect(() => connectionStringFromSecret('hunter2')).toThrow('the database secret is not JSON');
+  });
+});

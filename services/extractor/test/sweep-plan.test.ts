@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bucketOf, changedBuckets, nextBucketBatch, withBatchHashes } from '../src/sweep-plan';
+
+describe('sweep buckets', () => {
+  it('puts keys 1..size in bucket 0, the next size keys in bucket 1', () => {
+    expect([1, 1000, 1001, 2000, 2001].map((id) => bucketOf(id, 1000))).toEqual([0, 0, 1, 1, 2]);
+  });
+
+  it('batches as many buckets as fit in a chunk, up to the bucket of the highest key', () => {
+    expect(nextBucketBatch(-1, 12_345, 1000, 5000)).toEqual({ first: 0, last: 4 });
+    expect(nextBucketBatch(4, 12_345, 1000, 5000)).toEqual({ first: 5, last: 9 });
+    expect(nextBucketBatch(9, 12_345, 1000, 5000)).toEqual({ first: 10, last: 12 });
+    expect(nextBucketBatch(12, 12_345, 1000, 5000)).toBeUndefined();
+  });
+
+  it('takes one bucket per batch when a bucket is larger than a chunk', () => {
+    expect(nextBucketBatch(-1, 10_000, 1000, 10)).toEqual({ first: 0, last: 0 });
+  });
+
+  it('has nothing to sweep in an empty table', () => {
+    expect(nextBucketBatch(-1, null, 1000, 5000)).toBeUndefined();
+  });
+
+  it('reports buckets whose hash changed or that are new, not those without rows', () => {
+    const previous = ['a', 'b', 'c', null];
+    const current = new Map([
+      [0, 'a'],
+      [1, 'B'],
+      [3, 'd'],
+      [4, 'e'],
+    ]);
+
+    expect(changedBuckets(previous, current, { first: 0, last: 4 })).toEqual([1, 3, 4]);
+    expect(changedBuckets(previous, current, { first: 0, last: 2 })).toEqual([1]);
+  });
+
+  it('records the hashes of a batch and keeps the others', () => {
+    const current = new Map([
+      [1, 'B'],
+      [3, 'd'],
+    ]);
+
+    expect(withBatchHashes(['a', 'b', 'c'], current, { first: 1, last: 3 })).toEqual(['a', 'B', null, 'd']);
+  });
+});

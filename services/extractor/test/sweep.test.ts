@@ -1,0 +1,82 @@
+import { parseIngestKey } from '@totes/pipeline';
+import { silentEdit } from '@totes/totesys-sim';
+import { describe, expect, it } from 'vitest';
+import { objectStateStore } from '../src/object-state-store';
+import { keysOf, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+
+describe('a sweep of an event table', () => {
+  const testbed = useExtractorTestbed();
+
+  it('finds a row edited without a last_updated change and re-extracts only its bucket', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, { table: 'sales_order', sweepBucketRows: 10 });
+    await extract({ mode: 'incremental', table: 'sales_order' });
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+    const incrementalKeys = await keysOf(store, 'sales_order/changes/');
+
+    const edit = await silentEdit(totesys.client, { table: 'sales_order', id: 37 });
+    await extract({ mode: 'incremental', table: 'sales_order' });
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T100000000' });
+
+    expect(await keysOf(store, 'sales_order/changes/')).toEqual(incrementalKeys);
+    const found = await keysOf(store, 'sales_order/sweep/20241104T100000000/');
+    expect(found.map((key) => parseIngestKey(key))).toEqual([
+      {
+        kind: 'rescan',
+        table: 'sales_order',
+        reason: 'sweep',
+        run: '20241104T100000000',
+        firstId: 31,
+        lastId: 40,
+      },
+    ]);
+    const rows = await rowsOf(store, found[0] ?? '');
+    const expected = (await sourceRows(totesys.client, 'sales_order')).slice(30, 40);
+    expect(rows).toEqual(expected);
+    expect(rows.find((row) => row.sales_order_id === 37)?.agreed_delivery_date).toBe(edit.after);
+    expect((await store.head(found[0] ?? ''))?.metadata).toMatchObject({
+      rows: '10',
+      reason: 'sweep',
+      'first-id': '31',
+      'last-id': '40',
+    });
+  });
+
+  it('re-extracts every bucket the first time, having nothing to compare with', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, { table: 'payment', sweepBucketRows: 100 });
+
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T090000000' });
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T100000000' });
+
+    const keys = await keysOf(store, 'payment/sweep/');
+    const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
+    expect(rows).toEqual(await sourceRows(totesys.client, 'payment'));
+    expect(keys.every((key) => key.startsWith('payment/sweep/20241104T090000000/'))).toBe(true);
+    const { sweep } = await objectStateStore(store).read('payment');
+    expect(sweep).toMatchObject({ bucketRows: 100, run: '20241104T100000000' });
+    expect(sweep?.hashes.length).toBe(Math.ceil(rows.length / 100));
+  });
+
+  it('does nothing when asked again to sweep a run it has finished, and finds the change in the next run', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, { table: 'transaction', sweepBucketRows: 50 });
+    await extract({ mode: 'sweep', table: 'transaction', run: '20241104T090000000' });
+    const keys = await keysOf(store, 'transaction/');
+
+    await totesys.client.query(
+      `UPDATE "transaction" SET created_at = created_at - interval '1 second' WHERE transaction_id = 60`,
+    );
+    await extract({ mode: 'sweep', table: 'transaction', run: '20241104T090000000' });
+    const afterRepeat = await keysOf(store, 'transaction/');
+    await extract({ mode: 'sweep', table: 'transaction', run: '20241104T100000000' });
+
+    expect(afterRepeat).toEqual(keys);
+    expect(await keysOf(store, 'transaction/sweep/20241104T100000000/')).toEqual([
+      'transaction/sweep/20241104T100000000/0000000051-0000000100.jsonl',
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { TimeBudget } from '../src/time-budget';
+import { writeInOrder } from '../src/write-in-order';
+
+const unlimited: TimeBudget = { spent: () => false, elapsedMs: () => 0 };
+const spent: TimeBudget = { spent: () => true, elapsedMs: () => 1 };
+
+async function* numbers(count: number, log: string[]) {
+  for (let n = 1; n <= count; n += 1) {
+    log.push(`read ${n}`);
+    yield n;
+  }
+}
+
+describe('writeInOrder', () => {
+  it('writes every chunk in order, one at a time, reading the next while one is written', async () => {
+    const log: string[] = [];
+    const outcome = await writeInOrder(
+      numbers(3, log),
+      async (n) => {
+        log.push(`start ${n}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`end ${n}`);
+      },
+      unlimited,
+    );
+
+    expect(outcome).toBe('done');
+    expect(log).toEqual([
+      'read 1',
+      'start 1',
+      'read 2',
+      'end 1',
+      'start 2',
+      'read 3',
+      'end 2',
+      'start 3',
+      'end 3',
+    ]);
+  });
+
+  it('writes one chunk and stops when the budget is spent, closing the source', async () => {
+    const log: string[] = [];
+    let closed = false;
+    async function* source() {
+      try {
+        yield* numbers(5, log);
+      } finally {
+        closed = true;
+      }
+    }
+
+    const outcome = await writeInOrder(source(), async (n) => void log.push(`write ${n}`), spent);
+
+    expect(outcome).toBe('out-of-time');
+    expect(log.filter((entry) => entry.startsWith('write'))).toEqual(['write 1']);
+    expect(closed).toBe(true);
+  });
+
+  it('fails with the write that failed and writes nothing after it', async () => {
+    const written: number[] = [];
+    const attempt = writeInOrder(
+      numbers(4, []),
+      async (n) => {
+        if (n === 2) throw new Error('state write failed');
+        written.push(n);
+      },
+      unlimited,
+    );
+
+    await expect(attempt).rejects.toThrow('state write failed');
+    expect(written).toEqual([1]);
+  });
+});

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import type { CensusResult } from './row-census';
+import type { TableStatements } from './table-statements';
+
+/** What checking a staged fact object's references found. */
+export interface ReferenceCheck {
+  /** Referenced keys the dimensions lack, by dimension (empty when every row can load). */
+  readonly missing: Readonly<Record<string, readonly string[]>>;
+  /** Days added to dim_date for the object. */
+  readonly daysAdded: number;
+}
+
+/**
+ * Checks the references of a staged fact object, set-based: first adds to dim_date the days it
+ * lacks, then, per dimension, locks the referenced rows `FOR KEY SHARE` and lists the keys the
+ * dimension lacks. The keys come from the census when it kept them (a few small queries), from
+ * the staged rows otherwise.
+ */
+export async function checkReferences(
+  client: pg.ClientBase,
+  statements: TableStatements,
+  census: CensusResult,
+): Promise<ReferenceCheck> {
+  const sourceOf = (dimension: string) => {
+    const referenced = census.references.get(dimension);
+    return referenced?.kind === 'keys'
+      ? ({ use: 'keys', parameters: [referenced.keys], empty: referenced.keys.length === 0 } as const)
+      : ({ use: 'staging', parameters: [], empty: census.rows === 0 } as const);
+  };
+  let daysAdded = 0;
+  if (statements.extendCalendar) {
+    const source = sourceOf('dim_date');
+    if (!source.empty) {
+      const added = await client.query(statements.extendCalendar[source.use], [...source.parameters]);
+      daysAdded = added.rowCount ?? 0;
+    }
+  }
+  const missing: Record<string, string[]> = {};
+  for (const reference of statements.references) {
+    const source = sourceOf(reference.dimension);
+    if (source.empty) continue;
+    const result = await client.query<{ key: string }>(reference.missing[source.use], [...source.parameters]);
+    if (result.rows.length > 0) missing[reference.dimension] = result.rows.map((row) => row.key);
+  }
+  return { missing, daysAdded };
+}

@@ -1,0 +1,151 @@
+import { objectsCreated, type TargetTableName } from '@totes/pipeline';
+import {
+  MalformedObjectError,
+  type ObjectStore,
+  type PipelineLogger,
+  type PipelineMetrics,
+  type SqsHandler,
+  sqsBatchHandler,
+} from '@totes/runtime';
+import type { SQSRecord } from 'aws-lambda';
+import type pg from 'pg';
+import { failureKind } from './failure-kind';
+import { freshnessSeconds } from './freshness';
+import { type LoadOutcome, loadObject } from './load-object';
+import type { MessageVisibility } from './message-visibility';
+import { ensureWarehouse } from './migrate-warehouse';
+import { type RetryPolicy, retryDelaySeconds } from './retry-delay';
+import { spoolObject } from './spool-object';
+import { WarehouseError } from './warehouse-error';
+import { type WarehouseSession, warehouseSession } from './warehouse-session';
+
+/** What a table's loader needs; every part is a narrow interface, so tests pass real or plain objects. */
+export interface LoadHandlerOptions {
+  readonly table: TargetTableName;
+  /** The processed bucket. */
+  readonly store: Pick<ObjectStore, 'get' | 'bucket'>;
+  /** Opens a warehouse connection (one per invocation). */
+  readonly connect: () => Promise<pg.Client>;
+  readonly visibility: MessageVisibility;
+  readonly retry: RetryPolicy;
+  readonly logger: PipelineLogger;
+  readonly metrics: PipelineMetrics;
+  readonly now?: () => Date;
+  /** Where objects are spooled while they load (the OS temporary directory by default). */
+  readonly spoolDirectory?: string;
+}
+
+function describeError(error: unknown) {
+  return error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
+}
+
+/**
+ * The Lambda handler of one warehouse table's loader: for each SQS message (an S3 notification
+ * through SNS) it loads every object announced, in one transaction per object, over one
+ * connection per invocation. A failed message alone is reported back (partial batch response)
+ * and retried after a backoff set on the message itself: at once for bad input (so it reaches the
+ * DLQ quickly), exponentially for a fact waiting for its dimensions or a warehouse outage.
+ */
+export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
+  const { table, store, logger, metrics, retry } = options;
+  const now = options.now ?? (() => new Date());
+  let ensured: Promise<void> | undefined;
+  // Powertools warns when asked to publish nothing: flush only what a load recorded.
+  let unpublished = 0;
+
+  async function connected(session: WarehouseSession): Promise<pg.Client> {
+    try {
+      const client = await session.client();
+      ensured ??= ensureWarehouse(client).catch((error: unknown) => {
+        ensured = undefined;
+        throw error;
+      });
+      await ensured;
+      return client;
+    } catch (error) {
+      throw new WarehouseError(table, undefined, error);
+    }
+  }
+
+  function report(outcome: LoadOutcome): void {
+    unpublished += 1;
+    logger.info(`object ${outcome.outcome}`, { ...outcome });
+    metrics.count('rows_inserted', outcome.inserted);
+    metrics.count('rows_updated', outcome.updated);
+    metrics.count('rows_skipped', outcome.skipped);
+    if (outcome.freshAsOf !== undefined) {
+      metrics.seconds('freshness_seconds', freshnessSeconds(outcome.freshAsOf, now()));
+    }
+  }
+
+  async function load(record: SQSRecord, session: WarehouseSession): Promise<void> {
+    for (const object of objectsCreated(record.body)) {
+      if (object.bucket !== store.bucket) {
+        throw new MalformedObjectError(
+          object.key,
+          undefined,
+          `it is in ${object.bucket}, this loader reads ${store.bucket}`,
+        );
+      }
+      const client = await connected(session);
+      report(
+        await loadObject(client, {
+          table,
+          key: object.key,
+          open: () => spoolObject(store, object.key, options.spoolDirectory),
+        }),
+      );
+    }
+  }
+
+  async function retryLater(record: SQSRecord, error: unknown): Promise<void> {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const kind = failureKind(error);
+    const delay = retryDelaySeconds(kind, receiveCount, retry);
+    const last = receiveCount >= retry.maxReceiveCount;
+    const details = {
+      messageId: record.messageId,
+      receiveCount,
+      kind,
+      retryInSeconds: delay,
+      error: describeError(error),
+    };
+    if (last) logger.error(`giving up after ${receiveCount} receives: the message moves to the DLQ`, details);
+    else if (kind === 'waiting') logger.warn('waiting for dimension rows; will retry', details);
+    else logger.warn(`load failed (${kind}); will retry`, details);
+    try {
+      await options.visibility.retryAfter(record, delay);
+    } catch (visibilityError) {
+      logger.warn("could not set the message's retry delay; the queue's visibility timeout applies", {
+        messageId: record.messageId,
+        error: describeError(visibilityError),
+      });
+    }
+  }
+
+  return async (event, context) => {
+    const session = warehouseSession(options.connect, (error) =>
+      logger.warn('the warehouse connection was lost', { error: describeError(error) }),
+    );
+    const handler = sqsBatchHandler(
+      async (record) => {
+        try {
+          await load(record, session);
+        } catch (error) {
+          await retryLater(record, error);
+          throw error;
+        }
+      },
+      { logger },
+    );
+    try {
+      return await handler(event, context);
+    } finally {
+      await session.close();
+      if (unpublished > 0) {
+        unpublished = 0;
+        metrics.flush();
+      }
+    }
+  };
+}

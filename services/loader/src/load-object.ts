@@ -1,0 +1,107 @@
+import type { TargetTableName } from '@totes/pipeline';
+import type pg from 'pg';
+import { advanceFreshness } from './freshness';
+import { loadFailure } from './load-failure';
+import { loadLedger } from './load-ledger';
+import { loadPlan } from './load-plan';
+import { lockTableLoads } from './lock-table-loads';
+import { mergeObject } from './merge-object';
+import { openProcessedParquet } from './processed-parquet';
+import type { SpooledObject } from './spool-object';
+import { stageObject } from './stage-object';
+import { tableStatements } from './table-statements';
+
+/** One processed object to load. */
+export interface LoadRequest {
+  readonly table: TargetTableName;
+  readonly key: string;
+  /** Opens the object's bytes; called only when the object is not in the ledger yet. */
+  readonly open: () => Promise<SpooledObject>;
+}
+
+/** What loading an object did. */
+export interface LoadOutcome {
+  readonly table: TargetTableName;
+  readonly key: string;
+  /** `already-loaded`: found in the ledger, acknowledged without work. */
+  readonly outcome: 'loaded' | 'superseded' | 'already-loaded';
+  readonly inserted: number;
+  readonly updated: number;
+  /** Rows left as they were: versions already present, unchanged or older dimension rows. */
+  readonly skipped: number;
+  /** Days a fact object added to dim_date. */
+  readonly daysAdded: number;
+  /** The table's newest loaded source `last_updated` after this load, when known. */
+  readonly freshAsOf?: string;
+  /** Why a superseded object was refused. */
+  readonly reason?: string;
+}
+
+async function rollback(client: pg.ClientBase): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+  } catch {
+    // The connection is gone, and with it the transaction: nothing was committed.
+  }
+}
+
+/**
+ * Loads one processed object into the warehouse in one transaction: its rows are copied into a
+ * staging table and merged (facts appended by version, dimensions upserted under their version
+ * guard), the table's freshness advanced, and the object recorded in the load ledger. An object
+ * already in the ledger is acknowledged without work; any failure rolls everything back.
+ */
+export async function loadObject(client: pg.ClientBase, request: LoadRequest): Promise<LoadOutcome> {
+  const { table, key } = request;
+  const plan = loadPlan(table, key);
+  const statements = tableStatements(table);
+  const alreadyLoaded: LoadOutcome = {
+    table,
+    key,
+    outcome: 'already-loaded',
+    inserted: 0,
+    updated: 0,
+    skipped: 0,
+    daysAdded: 0,
+  };
+  try {
+    if (await loadLedger.has(client, key)) return alreadyLoaded;
+  } catch (error) {
+    throw loadFailure(error, table, key);
+  }
+
+  const object = await request.open();
+  try {
+    const parquet = await openProcessedParquet(object.file, statements.layout, key);
+    try {
+      await client.query('BEGIN');
+      // Facts stage before taking the table's lock, so two large objects copy side by side.
+      const census =
+        plan.kind === 'append-facts' ? await stageObject(client, statements, parquet) : undefined;
+      await lockTableLoads(client, table);
+      if (await loadLedger.has(client, key)) {
+        await rollback(client);
+        return alreadyLoaded;
+      }
+      const merged = await mergeObject(client, plan, statements, parquet, census);
+      const { maxLastUpdated } = parquet.metadata;
+      const freshAsOf =
+        merged.outcome === 'loaded' && maxLastUpdated !== undefined
+          ? await advanceFreshness(client, table, maxLastUpdated, key)
+          : undefined;
+      await loadLedger.record(client, { key, table, eTag: object.eTag, maxLastUpdated, ...merged });
+      await client.query('COMMIT');
+      return {
+        table,
+        key,
+        ...merged,
+        ...(freshAsOf === undefined ? {} : { freshAsOf }),
+      };
+    } catch (error) {
+      await rollback(client);
+      throw loadFailure(error, table, key);
+    }
+  } finally {
+    await object.close();
+  }
+}

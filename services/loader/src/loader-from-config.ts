@@ -1,0 +1,39 @@
+import {
+  connectPostgres,
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  type SqsHandler,
+  s3ObjectStore,
+} from '@totes/runtime';
+import { createLoadHandler } from './load-handler';
+import type { LoaderConfig } from './loader-config';
+import { sqsMessageVisibility } from './message-visibility';
+
+/**
+ * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's
+ * settings, a PostgreSQL connection per invocation, the JSON logger and CloudWatch (EMF) metrics.
+ * The Lambda entry calls it with the parsed environment; the local stack calls it once per table.
+ */
+export function loaderFromConfig(config: LoaderConfig): SqsHandler {
+  const table = config.TARGET_TABLE;
+  const service = `load-${table}`;
+  const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  return createLoadHandler({
+    table,
+    store: s3ObjectStore(s3, config.PROCESSED_BUCKET),
+    connect: () =>
+      connectPostgres(config.WAREHOUSE_URL, {
+        statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
+        applicationName: `totes-${service}`,
+      }),
+    visibility: sqsMessageVisibility(sqs),
+    retry: {
+      baseSeconds: config.LOAD_RETRY_BASE_SECONDS,
+      maxSeconds: config.LOAD_RETRY_MAX_SECONDS,
+      maxReceiveCount: config.LOAD_MAX_RECEIVE_COUNT,
+    },
+    logger: createLogger(service),
+    metrics: createMetrics(service, table),
+  });
+}

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { warehouseTableNames } from '@totes/pipeline';
+import { readDdl } from '@totes/schema';
+import type pg from 'pg';
+
+/** The loader's bookkeeping DDL (`etl` schema), plain SQL like the star schema's. */
+export const etlDdlFile = fileURLToPath(new URL('../sql/etl.sql', import.meta.url));
+
+/** The bookkeeping tables {@link migrateWarehouse} creates in `etl`. */
+export const etlTables = ['load_ledger', 'dimension_version', 'dimension_row_version', 'freshness'] as const;
+
+/**
+ * Creates the star schema (`@totes/schema`'s `sql/warehouse.sql`) and the loader's `etl`
+ * bookkeeping where absent, in one transaction, under an advisory lock so that several callers
+ * (loaders starting together, the local stack, a deployment step) can run it at once. Safe to
+ * run any number of times: it changes nothing that exists.
+ */
+export async function migrateWarehouse(client: pg.ClientBase): Promise<void> {
+  const [warehouse, etl] = await Promise.all([readDdl('warehouse'), readFile(etlDdlFile, 'utf8')]);
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('totes.migrate-warehouse', 0))");
+    await client.query(warehouse);
+    await client.query(etl);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Runs {@link migrateWarehouse} only when a table of the star schema or of `etl` is missing.
+ * Cheap enough for every cold start, and it never takes the locks DDL takes on a warehouse that
+ * is complete, so it cannot wait behind a running load.
+ */
+export async function ensureWarehouse(client: pg.ClientBase): Promise<void> {
+  const names = [
+    ...warehouseTableNames.map((table) => `public.${table}`),
+    ...etlTables.map((table) => `etl.${table}`),
+  ];
+  const result = await client.query<{ missing: number }>(
+    'SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL)::integer AS missing FROM unnest($1::text[]) AS name',
+    [names],
+  );
+  if ((result.rows[0]?.missing ?? 0) > 0) await migrateWarehouse(client);
+}

@@ -1,0 +1,239 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { freePort } from '@totes/local';
+import {
+  objectsCreated,
+  s3Event,
+  stageSettings,
+  type TargetTableName,
+  warehouseTables,
+} from '@totes/pipeline';
+import { connectPostgres, s3ObjectStore } from '@totes/runtime';
+import { useTestPipeline } from '@totes/test-harness';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createLoadHandler } from '../src/load-handler';
+import { sqsMessageVisibility } from '../src/message-visibility';
+import type { RetryPolicy } from '../src/retry-delay';
+import { fixtureRows } from './fixture-rows';
+import { loadRows } from './load-rows';
+import { objectKey } from './object-key';
+import { type ProcessedRow, processedObject } from './processed-object';
+import { type QueueDriver, queueDriver, redrive, takeAll } from './queue-driver';
+import { recordingObservers } from './recording-observers';
+import { useWarehouse } from './use-warehouse';
+
+const pipeline = useTestPipeline();
+const warehouse = useWarehouse();
+
+const maxReceiveCount = stageSettings.load.maxReceiveCount;
+const dimensions = (Object.keys(warehouseTables) as TargetTableName[]).filter(
+  (table) => warehouseTables[table].kind === 'dim',
+);
+
+/** Writes an object into the processed bucket and announces it as S3 would (through SNS). */
+async function announce(key: string, bytes: Uint8Array): Promise<void> {
+  const { clients, names, provisioned, aws } = pipeline();
+  const put = await clients.s3.send(
+    new PutObjectCommand({ Bucket: names.processedBucket, Key: key, Body: bytes }),
+  );
+  const event = s3Event({
+    bucket: names.processedBucket,
+    key,
+    size: bytes.byteLength,
+    eTag: put.ETag ?? '',
+    region: aws.region,
+    eventTime: new Date(),
+    sequencer: Date.now().toString(16),
+  });
+  await clients.sns.send(
+    new PublishCommand({
+      TopicArn: provisioned.topicArns.get(names.processedTopic),
+      Message: JSON.stringify(event),
+    }),
+  );
+}
+
+function announceRows<T extends TargetTableName>(
+  table: T,
+  rows: readonly ProcessedRow<T>[],
+  key = objectKey(table),
+) {
+  return announce(key, processedObject(table, rows, { maxLastUpdated: '2024-11-05 10:11:12.013' })).then(
+    () => key,
+  );
+}
+
+function loader(
+  table: TargetTableName,
+  options: { readonly retry?: Partial<RetryPolicy>; readonly connect?: () => Promise<pg.Client> } = {},
+) {
+  const observers = recordingObservers();
+  const { clients, names, aws } = pipeline();
+  const handler = createLoadHandler({
+    table,
+    store: s3ObjectStore(clients.s3, names.processedBucket),
+    connect:
+      options.connect ??
+      (() =>
+        connectPostgres(warehouse().url, {
+          statementTimeoutMs: 30_000,
+          applicationName: `totes-load-${table}`,
+        })),
+    visibility: sqsMessageVisibility(clients.sqs),
+    retry: { baseSeconds: 1, maxSeconds: 1, maxReceiveCount, ...options.retry },
+    ...observers,
+  });
+  const queue = queueDriver(
+    clients.sqs,
+    pipeline().queueUrl(names.queue('load', table)),
+    handler,
+    aws.region,
+  );
+  return { ...observers, queue };
+}
+
+function deadLetters(table: TargetTableName) {
+  const { clients, names } = pipeline();
+  return takeAll(clients.sqs, pipeline().queueUrl(names.deadLetterQueue('load', table)));
+}
+
+async function drainAll(queues: readonly QueueDriver[]): Promise<void> {
+  for (const queue of queues) await queue.drain();
+}
+
+describe('the loader handler on its queue', () => {
+  it('loads the objects announced on each table’s queue, and reports freshness', async () => {
+    for (const table of dimensions) await announceRows(table, fixtureRows(table));
+    await announceRows('fact_sales_order', fixtureRows('fact_sales_order'));
+    const loaders = [...dimensions, 'fact_sales_order' as const].map((table) => loader(table));
+
+    await drainAll(loaders.map((l) => l.queue));
+
+    for (const table of [...dimensions, 'fact_sales_order' as const]) {
+      expect(await warehouse().rows(table)).toEqual(fixtureRows(table));
+      expect(await deadLetters(table)).toEqual([]);
+    }
+    const fact = loaders.at(-1);
+    expect(fact?.values).toContainEqual({ name: 'freshness_seconds', value: expect.any(Number) });
+    expect(fact?.values.find((v) => v.name === 'freshness_seconds')?.value).toBeGreaterThan(0);
+  });
+
+  it('acknowledges a notification delivered twice without loading the object twice', async () => {
+    const key = await announceRows('dim_currency', fixtureRows('dim_currency'));
+    await announce(key, processedObject('dim_currency', fixtureRows('dim_currency')));
+    const currency = loader('dim_currency');
+
+    await currency.queue.drain();
+
+    expect(await warehouse().count('dim_currency')).toBe(3);
+    expect(currency.lines.map((line) => line.message)).toEqual(['object loaded', 'object already-loaded']);
+  });
+
+  it('holds a fact back with a backoff until its dimensions arrive, then loads it without a DLQ', async () => {
+    for (const table of dimensions) await announceRows(table, fixtureRows(table));
+    await announceRows('fact_sales_order', fixtureRows('fact_sales_order'));
+    const fact = loader('fact_sales_order');
+
+    const first = await fact.queue.poll();
+    const during = await fact.queue.poll();
+    await drainAll(dimensions.map((table) => loader(table).queue));
+    await fact.queue.drain();
+
+    expect(first).toEqual({ received: 1, failed: 1 });
+    expect(during).toEqual({ received: 0, failed: 0 });
+    expect(fact.lines.find((line) => line.level === 'warn')?.message).toBe(
+      'waiting for dimension rows; will retry',
+    );
+    expect(await warehouse().rows('fact_sales_order')).toEqual(fixtureRows('fact_sales_order'));
+    expect(await deadLetters('fact_sales_order')).toEqual([]);
+  });
+
+  it('sends a corrupt object to the DLQ with its reason, while the rest of its batch loads', async () => {
+    const corrupt = objectKey('dim_payment_type');
+    await announce(corrupt, new TextEncoder().encode('this is not Parquet'.repeat(10)));
+    await announceRows('dim_payment_type', fixtureRows('dim_payment_type'));
+    const paymentType = loader('dim_payment_type');
+
+    await paymentType.queue.drain();
+
+    expect(await warehouse().rows('dim_payment_type')).toEqual(fixtureRows('dim_payment_type'));
+    const dead = await deadLetters('dim_payment_type');
+    expect(dead.map((message) => objectsCreated(message.Body ?? '')[0]?.key)).toEqual([corrupt]);
+    const last = paymentType.lines.find((line) => line.message.startsWith('giving up'));
+    expect(last?.message).toBe(`giving up after ${maxReceiveCount} receives: the message moves to the DLQ`);
+    expect(JSON.stringify(last?.details)).toContain(`${corrupt}: not a readable processed Parquet object`);
+  });
+
+  it('loses nothing when the warehouse goes away mid-batch: a DLQ redrive completes every load once', async () => {
+    for (const table of dimensions) {
+      await loadRows(warehouse().client, table, objectKey(table), fixtureRows(table), {
+        maxLastUpdated: '2024-11-04 09:00:00.000',
+      });
+    }
+    const [order] = fixtureRows('fact_sales_order');
+    if (!order) throw new Error('fixture missing');
+    const batches = [1, 2, 3].map((batch) =>
+      [1, 2].map((n) => ({ ...order, sales_order_id: batch * 10 + n })),
+    );
+    for (const rows of batches) await announceRows('fact_sales_order', rows);
+
+    const application = 'totes-load-outage-test';
+    const unreachable = `postgresql://nobody:secret@127.0.0.1:${await freePort()}/warehouse`;
+    let reachable = true;
+    let appends = 0;
+    const connect = async (): Promise<pg.Client> => {
+      const options = { statementTimeoutMs: 30_000, applicationName: application, connectTimeoutMs: 2_000 };
+      if (!reachable) return connectPostgres(unreachable, options);
+      const client = await connectPostgres(warehouse().url, options);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      // The warehouse goes away inside the second object's transaction, after its rows are staged.
+      client.query = ((...args: unknown[]) => {
+        if (
+          typeof args[0] === 'string' &&
+          args[0].startsWith('INSERT INTO "public"."fact') &&
+          ++appends === 2
+        ) {
+          reachable = false;
+          return warehouse()
+            .client.query(
+              'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+              [application],
+            )
+            .then(() => query(...args));
+        }
+        return query(...args);
+      }) as typeof client.query;
+      return client;
+    };
+    const fact = loader('fact_sales_order', { connect, retry: { baseSeconds: 0, maxSeconds: 0 } });
+
+    await fact.queue.drain();
+    const loadedDuringOutage = await warehouse().count('fact_sales_order');
+    const ledgerDuringOutage = await warehouse().count(
+      "etl.load_ledger WHERE table_name = 'fact_sales_order'",
+    );
+    reachable = true;
+    const { clients, names } = pipeline();
+    const redriven = await redrive(
+      clients.sqs,
+      pipeline().queueUrl(names.deadLetterQueue('load', 'fact_sales_order')),
+      pipeline().queueUrl(names.queue('load', 'fact_sales_order')),
+    );
+    await fact.queue.drain();
+
+    expect({ loadedDuringOutage, ledgerDuringOutage, redriven }).toEqual({
+      loadedDuringOutage: 2,
+      ledgerDuringOutage: 1,
+      redriven: 2,
+    });
+    const ids = await warehouse().client.query('SELECT sales_order_id FROM fact_sales_order ORDER BY 1');
+    expect(ids.rows.map((row) => row.sales_order_id)).toEqual([11, 12, 21, 22, 31, 32]);
+    expect(await warehouse().count("etl.load_ledger WHERE table_name = 'fact_sales_order'")).toBe(3);
+    // The second object failed inside its transaction: the server ended the session (57P01).
+    expect(JSON.stringify(fact.lines)).toContain(
+      'terminating connection due to administrator command (57P01)',
+    );
+    expect(JSON.stringify(fact.lines)).not.toContain('secret');
+  });
+});

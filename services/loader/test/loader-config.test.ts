@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from '@totes/runtime';
+import { describe, expect, it } from 'vitest';
+import { loaderConfig } from '../src/loader-config';
+
+const env = {
+  TARGET_TABLE: 'fact_sales_order',
+  PROCESSED_BUCKET: 'prod-totes-processed',
+  WAREHOUSE_URL: 'postgresql://loader:s3cret@warehouse.internal:5432/warehouse',
+};
+
+describe('the loader configuration', () => {
+  it('reads the environment, with defaults for the retry policy and timeouts', () => {
+    expect(loadConfig(loaderConfig, env)).toEqual({
+      ...env,
+      WAREHOUSE_STATEMENT_TIMEOUT_MS: 120_000,
+      LOAD_RETRY_BASE_SECONDS: 10,
+      LOAD_RETRY_MAX_SECONDS: 900,
+      LOAD_MAX_RECEIVE_COUNT: 12,
+      S3_FORCE_PATH_STYLE: false,
+    });
+  });
+
+  it('names every wrong variable at once, without showing the connection string', () => {
+    const reading = () =>
+      loadConfig(loaderConfig, { TARGET_TABLE: 'customers', WAREHOUSE_URL: 'mysql://u:s3cret@h/db' });
+
+    expect(reading).toThrow(ConfigError);
+    expect(reading).toThrow(/TARGET_TABLE[\s\S]*PROCESSED_BUCKET[\s\S]*WAREHOUSE_URL/);
+    expect(reading).not.toThrow(/s3cret/);
+  });
+});

@@ -1,0 +1,67 @@
+import { connectPostgres } from '@totes/runtime';
+import { useTestDatabase } from '@totes/test-harness';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWarehouse, migrateWarehouse } from '../src/migrate-warehouse';
+
+const database = useTestDatabase('migrate');
+let client: pg.Client;
+
+beforeAll(async () => {
+  client = await connectPostgres(database.url, {
+    statementTimeoutMs: 30_000,
+    applicationName: 'migrate-test',
+  });
+});
+
+afterAll(async () => {
+  await client?.end();
+});
+
+async function relations(): Promise<string[]> {
+  const result = await client.query<{ name: string }>(
+    "SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+      "WHERE n.nspname IN ('public', 'etl') AND c.relkind IN ('r', 'i', 'S') ORDER BY 1",
+  );
+  return result.rows.map((row) => row.name);
+}
+
+describe('migrating the warehouse', () => {
+  it('creates the star schema in public and the bookkeeping in etl on an empty database', async () => {
+    await ensureWarehouse(client);
+
+    const names = await relations();
+    expect(names).toEqual(
+      expect.arrayContaining(['public.dim_date', 'public.fact_sales_order', 'etl.load_ledger']),
+    );
+    expect(
+      names.filter((name) => name.startsWith('etl.') && !name.endsWith('_idx') && !name.endsWith('_pkey')),
+    ).toEqual(['etl.dimension_row_version', 'etl.dimension_version', 'etl.freshness', 'etl.load_ledger']);
+  });
+
+  it('changes nothing when run again, even by several callers at once', async () => {
+    const before = await relations();
+    const others = await Promise.all(
+      [1, 2].map(() =>
+        connectPostgres(database.url, { statementTimeoutMs: 30_000, applicationName: 'migrate-test' }),
+      ),
+    );
+
+    await Promise.all([migrateWarehouse(client), ...others.map((other) => migrateWarehouse(other))]);
+
+    await Promise.all(others.map((other) => other.end()));
+    expect(await relations()).toEqual(before);
+  });
+
+  it('recreates a missing bookkeeping table without touching loaded rows', async () => {
+    await client.query("INSERT INTO dim_currency VALUES (1, 'GBP', 'British Pound')");
+    await client.query('DROP TABLE etl.freshness');
+
+    await ensureWarehouse(client);
+
+    expect((await client.query('SELECT count(*)::integer AS n FROM dim_currency')).rows).toEqual([{ n: 1 }]);
+    expect((await client.query("SELECT to_regclass('etl.freshness') IS NOT NULL AS present")).rows).toEqual([
+      { present: true },
+    ]);
+  });
+});

@@ -1,0 +1,275 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
+import { columnsOf, totesysTables } from '@totes/schema';
+import { seedTotesys } from '@totes/totesys-sim';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { ObjectStore } from '../../packages/runtime/src/index';
+import { createExtractHandler, type ExtractState, type StateStore } from '../../services/extractor/src/index';
+import { benchReport } from './bench-report';
+
+// `pnpm bench extract [rows…]`: the extractor's first incremental run over every sales_order row
+// of a totesys-sim database into the AWS emulator (default chunks of 50,000 rows), against
+// `COPY (SELECT <its columns> FROM sales_order) TO STDOUT` of the same rows in the same run.
+// Every run is a child process, so its peak RSS is its own, and the emulator runs in a process
+// of its own too (it keeps objects in memory, and in production S3 is not in the function).
+
+const defaultSizes = [100_000, 1_000_000];
+// totesys-sim makes a little over this many sales orders per unit of scale (scale 91: 1,002,432).
+const salesOrdersPerScale = 10_989;
+const rounds = 2;
+
+/** What one child run measured. */
+interface RunResult {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
+  /** The highest RSS sampled in the first and in the second half of the run: flat if alike. */
+  readonly rssHalvesMb: readonly [number, number];
+  readonly rows: number;
+  readonly bytes?: number;
+  readonly objects?: number;
+}
+
+const columns = columnsOf(totesysTables.sales_order)
+  .map((name) => pg.escapeIdentifier(name))
+  .join(', ');
+const baselineSql = `COPY (SELECT ${columns} FROM sales_order) TO STDOUT`;
+
+async function copyBaseline(url: string): Promise<{ rows: number; bytes: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    let bytes = 0;
+    let rows = 0;
+    for await (const chunk of client.query(copyTo(baselineSql)) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows += 1;
+    }
+    return { rows, bytes };
+  } finally {
+    await client.end();
+  }
+}
+
+/** A bucket that reads every body to the end and keeps nothing: the extraction without the upload. */
+function discardingStore(): ObjectStore {
+  return {
+    bucket: 'discard',
+    async put(_key, body) {
+      if (typeof body !== 'string' && !Buffer.isBuffer(body)) for await (const _ of body as Readable);
+      return { eTag: '' };
+    },
+    get: () => Promise.reject(new Error('nothing is kept')),
+    head: async () => undefined,
+    list: async function* () {},
+  };
+}
+
+function memoryState(): StateStore {
+  const states = new Map<string, ExtractState>();
+  return {
+    read: async (table) => states.get(table) ?? { watermark: null, snapshot: null, sweep: null, full: null },
+    write: async (table, state) => void states.set(table, state),
+  };
+}
+
+async function extract(url: string, bucket: string, discard: boolean) {
+  let outcome: Record<string, unknown> = {};
+  const handler = createExtractHandler(
+    {
+      table: 'sales_order',
+      ingestBucket: bucket,
+      extractQueueUrl: 'unused: the run finishes within its budget',
+      totesysUrl: url,
+      forcePathStyle: true,
+      commitMarginMs: 1,
+    },
+    {
+      ...(discard ? { store: discardingStore(), state: memoryState() } : {}),
+      queue: { send: () => Promise.reject(new Error('the benchmark run should not need a continuation')) },
+      logger: {
+        info: (_: string, fields: Record<string, unknown>) => {
+          outcome = fields;
+        },
+        warn() {},
+        debug() {},
+        error: (message: string, fields: unknown) =>
+          process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+      } as never,
+      metrics: { count() {}, seconds() {}, flush() {} },
+    },
+  );
+  const body = JSON.stringify({ mode: 'incremental', table: 'sales_order' });
+  const response = await handler({ Records: [{ messageId: '1', body } as never] }, {} as never);
+  if (response.batchItemFailures.length > 0) throw new Error('the extraction failed (see stderr)');
+  return { rows: Number(outcome.rows), objects: (outcome.objects as unknown[]).length };
+}
+
+/** Child process: runs one side and prints its measurement as JSON. */
+async function child([side, url, bucket]: string[]): Promise<void> {
+  const samples: number[] = [];
+  const sampler = setInterval(() => samples.push(process.memoryUsage.rss()), 25);
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const measured =
+    side === 'copy'
+      ? await copyBaseline(url as string)
+      : await extract(url as string, bucket as string, side === 'extract-discard');
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  const half = Math.ceil(samples.length / 2);
+  const peakMb = (values: number[]) => Math.round(Math.max(0, ...values) / 2 ** 20);
+  const result: RunResult = {
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    rssHalvesMb: [peakMb(samples.slice(0, half)), peakMb(samples.slice(half))],
+    ...measured,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function spawnRunner(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const runner = process.argv[1] as string;
+  return spawn(process.execPath, [...process.execArgv, runner, 'extract', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawnRunner(['--child', ...args], env);
+    let out = '';
+    proc.stdout?.on('data', (data: Buffer) => {
+      out += data.toString();
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0) resolve(JSON.parse(last) as RunResult);
+      else reject(new Error(`the ${args[0]} run exited with ${code}: ${out}`));
+    });
+  });
+}
+
+/** The emulator, in a process of its own; resolves with its endpoint and a way to stop it. */
+function startEmulatorProcess(): Promise<{ endpoint: string; region: string; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawnRunner(['--emulator']);
+    let out = '';
+    proc.stdout?.on('data', (data: Buffer) => {
+      out += data.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        const { endpoint, region } = JSON.parse(line) as { endpoint: string; region: string };
+        resolve({ endpoint, region, stop: () => proc.kill('SIGTERM') });
+      }
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => reject(new Error(`the emulator exited with ${code}`)));
+  });
+}
+
+async function emulator(): Promise<void> {
+  const aws = await startEmbeddedAws();
+  process.stdout.write(`${JSON.stringify({ endpoint: aws.endpoint, region: aws.region })}\n`);
+  process.on('SIGTERM', () => void aws.stop().finally(() => process.exit(0)));
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const fastest = (runs: readonly RunResult[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const label = (rows: number) => (rows >= 1e6 ? `${round(rows / 1e6, 1)}m` : `${Math.round(rows / 1e3)}k`);
+
+export default async function extractBench(args: string[]): Promise<void> {
+  if (args[0] === '--child') return child(args.slice(1));
+  if (args[0] === '--emulator') return emulator();
+  const sizes = args.length > 0 ? args.map(Number) : defaultSizes;
+  const dir = await mkdtemp(join(tmpdir(), 'totes-bench-extract-'));
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: false });
+  const aws = await startEmulatorProcess();
+  const clients = awsClients(aws);
+  const env = {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  };
+  const figures: Record<string, unknown> = {};
+  let last: { rows: number; ours: RunResult; copy: RunResult } | undefined;
+  let peakRssMb = 0;
+  try {
+    for (const size of sizes) {
+      const database = `totesys_${size}`;
+      await server.ensureDatabase(database);
+      const url = server.url(database);
+      const scale = size / salesOrdersPerScale;
+      say(`seeding totesys at scale ${round(scale, 2)} for about ${size} sales orders…`);
+      const seeded = await seedTotesys(url, { scale, seed: 1 });
+      const copies: RunResult[] = [];
+      const uploads: RunResult[] = [];
+      const discards: RunResult[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        copies.push(await runChild(['copy', url]));
+        const bucket = `bench-${randomBytes(6).toString('hex')}`;
+        await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        uploads.push(await runChild(['extract', url, bucket], env));
+        discards.push(await runChild(['extract-discard', url, 'discard']));
+      }
+      const [copy, ours, discard] = [fastest(copies), fastest(uploads), fastest(discards)];
+      const rows = seeded.tables.sales_order;
+      if (ours.rows !== rows || copy.rows !== rows) {
+        throw new Error(`expected ${rows} rows, the extractor took ${ours.rows} and COPY ${copy.rows}`);
+      }
+      const figure = {
+        rows,
+        rows_per_s: Math.round(rows / ours.seconds),
+        seconds: round(ours.seconds),
+        cpu_seconds: round(ours.cpuSeconds),
+        peak_rss_mb: Math.max(...uploads.map((run) => run.peakRssMb)),
+        rss_mb_first_and_second_half: ours.rssHalvesMb,
+        objects: ours.objects,
+        copy_rows_per_s: Math.round(rows / copy.seconds),
+        copy_seconds: round(copy.seconds),
+        ratio: round(copy.seconds / ours.seconds),
+        without_upload_rows_per_s: Math.round(rows / discard.seconds),
+        without_upload_ratio: round(copy.seconds / discard.seconds),
+        without_upload_peak_rss_mb: Math.max(...discards.map((run) => run.peakRssMb)),
+        runs_seconds: {
+          copy: copies.map((run) => round(run.seconds)),
+          extract: uploads.map((run) => round(run.seconds)),
+          extract_without_upload: discards.map((run) => round(run.seconds)),
+        },
+      };
+      figures[`at_${label(rows)}`] = figure;
+      say(`${label(rows)}: ${JSON.stringify(figure)}`);
+      last = { rows, ours, copy };
+      peakRssMb = Math.max(peakRssMb, ...uploads.map((run) => run.peakRssMb));
+      await server.dropDatabase(database);
+    }
+  } finally {
+    clients.destroy();
+    aws.stop();
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  if (!last) return;
+  const report = benchReport({
+    name: 'extract',
+    rows: last.rows,
+    seconds: last.ours.seconds,
+    baseline: `${baselineSql.replace(columns, '<its 12 columns>')} (text format, same rows)`,
+    baselineSeconds: last.copy.seconds,
+    // The extractor's own peak (the largest of its runs), not this parent's, which seeded the database.
+    extra: { ...figures, peak_rss_mb: peakRssMb },
+  });
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}

@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startLocalStack } from '@totes/local';
+import { warehouseTableNames } from '@totes/pipeline';
+import { useTestDatabase } from '@totes/test-harness';
+import { insertSalesOrder, seedTotesys, settlePayments } from '@totes/totesys-sim';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTotes } from '../../packages/cli/test/run-totes';
+import { duplicateVersions, warehouseExpectations } from './warehouse-expectations';
+import { query, rowSet } from './warehouse-queries';
+
+describe('totes sync against databases of your own', () => {
+  const totesys = useTestDatabase('e2e_sync_src');
+  const warehouse = useTestDatabase('e2e_sync_wh');
+  let dataDir: string;
+  const sync = () =>
+    runTotes(['sync', '--data-dir', dataDir, '--json'], {
+      TOTESYS_URL: totesys.url,
+      WAREHOUSE_URL: warehouse.url,
+    });
+
+  async function expectWarehouseToMatchSource() {
+    for (const table of warehouseTableNames) {
+      const expected = warehouseExpectations[table];
+      expect(await rowSet(warehouse.url, expected.warehouse), table).toEqual(
+        await rowSet(totesys.url, expected.source),
+      );
+    }
+    for (const [fact, sql] of Object.entries(duplicateVersions)) {
+      expect((await query<{ n: number }>(warehouse.url, sql))[0]?.n, `identical versions in ${fact}`).toBe(0);
+    }
+  }
+
+  async function tableCounts(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const table of warehouseTableNames) {
+      counts[table] =
+        (await query<{ n: number }>(warehouse.url, `SELECT count(*)::int AS n FROM ${table}`))[0]?.n ?? -1;
+    }
+    return counts;
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'totes-e2e-sync-'));
+    await seedTotesys(totesys.url, { scale: 0.05, seed: 11 });
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('loads, on a first sync, a warehouse equal to what the spec’s rules make of the source', async () => {
+    const run = await sync();
+    expect(run.stderr).not.toMatch(/totes: /);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.deadLetters).toEqual([]);
+    expect(
+      result.tables.find((t: { table: string }) => t.table === 'fact_sales_order').warehouseRows,
+    ).toBeGreaterThan(400);
+    await expectWarehouseToMatchSource();
+  });
+
+  it('adds nothing when synced again without a change in the source', async () => {
+    const before = await tableCounts();
+    const ledger = await query<{ n: number }>(
+      warehouse.url,
+      'SELECT count(*)::int AS n FROM etl.load_ledger',
+    );
+    const run = await sync();
+    expect(run.code).toBe(0);
+    expect(await tableCounts()).toEqual(before);
+    expect(await query(warehouse.url, 'SELECT count(*)::int AS n FROM etl.load_ledger')).toEqual(ledger);
+  });
+
+  it('takes only what changed on the next sync: a new order and a settled payment', async () => {
+    const client = new pg.Client({ connectionString: totesys.url });
+    await client.connect();
+    let order: Awaited<ReturnType<typeof insertSalesOrder>>;
+    let settled: number[];
+    try {
+      order = await insertSalesOrder(client);
+      settled = await settlePayments(client, { paymentIds: [order.paymentId] });
+    } finally {
+      await client.end();
+    }
+    expect(settled).toEqual([order.paymentId]);
+    const before = await tableCounts();
+    const run = await sync();
+    expect(run.code).toBe(0);
+    const after = await tableCounts();
+    expect(after.fact_sales_order).toBe((before.fact_sales_order ?? 0) + 1);
+    expect(after.dim_transaction).toBe((before.dim_transaction ?? 0) + 1);
+    // The payment was created and settled between two syncs: only its settled version was seen.
+    expect(after.fact_payment).toBe((before.fact_payment ?? 0) + 1);
+    await expectWarehouseToMatchSource();
+  });
+
+  it('dead-letters a poison object while everything else flows, and exits non-zero naming it', async () => {
+    const poisonKey = 'sales_order/changes/00000000T000000000-0000000000_20991231T235959999-0000000001.jsonl';
+    // Put the object through the stack's S3 endpoint (so its notification is queued), then sync.
+    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
+    try {
+      const s3 = new S3Client({
+        endpoint: stack.s3Endpoint,
+        region: stack.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: stack.names.ingestBucket,
+          Key: poisonKey,
+          Body: '{"sales_order_id": "oops"\n',
+        }),
+      );
+      s3.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await stack.stop();
+    }
+    const client = new pg.Client({ connectionString: totesys.url });
+    await client.connect();
+    const order = await insertSalesOrder(client).finally(() => client.end());
+
+    const run = await sync();
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.deadLetters).toEqual([
+      expect.objectContaining({ queue: 'local-transform-fact_sales_order-dlq', subject: poisonKey }),
+    ]);
+    const loaded = await query(warehouse.url, 'SELECT 1 FROM fact_sales_order WHERE sales_order_id = $1', [
+      order.orderId,
+    ]);
+    expect(loaded).toHaveLength(1);
+  });
+});
