@@ -102,7 +102,10 @@ describe('a request that cannot be carried out', () => {
     const store: ObjectStore = {
       ...bucket,
       async put(key, body, metadata) {
-        if (!key.startsWith('_state/') && (puts += 1) === 2) throw new Error('S3 is unavailable');
+        if (!key.startsWith('_state/')) {
+          puts += 1;
+          if (puts === 2) throw new Error('S3 is unavailable');
+        }
         return await bucket.put(key, body, metadata);
       },
     };
