@@ -77,8 +77,7 @@ export async function startS3NotificationProxy(options: {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);
         response.on('end', () => {
-          if (created && response.statusCode === 200)
-            options.onCreated(created).catch((error) => options.onError?.(error));
+          if (created && response.statusCode === 200) announce(created);
         });
       },
     );
