@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -160,8 +160,20 @@ function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResul
   });
 }
 
+/** CPU seconds a process has used so far (Linux), to show what storing the objects costs the emulator. */
+async function cpuSecondsOf(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100 || 0;
+}
+
 /** The emulator, in a process of its own; resolves with its endpoint and a way to stop it. */
-function startEmulatorProcess(): Promise<{ endpoint: string; region: string; stop: () => void }> {
+function startEmulatorProcess(): Promise<{
+  endpoint: string;
+  region: string;
+  pid: number | undefined;
+  stop: () => void;
+}> {
   return new Promise((resolve, reject) => {
     const proc = spawnRunner(['--emulator']);
     let out = '';
@@ -170,7 +182,7 @@ function startEmulatorProcess(): Promise<{ endpoint: string; region: string; sto
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) {
         const { endpoint, region } = JSON.parse(line) as { endpoint: string; region: string };
-        resolve({ endpoint, region, stop: () => proc.kill('SIGTERM') });
+        resolve({ endpoint, region, pid: proc.pid, stop: () => proc.kill('SIGTERM') });
       }
     });
     proc.on('error', reject);
@@ -216,12 +228,15 @@ export default async function extractBench(args: string[]): Promise<void> {
       const seeded = await seedTotesys(url, { scale, seed: 1 });
       const copies: RunResult[] = [];
       const uploads: RunResult[] = [];
+      const emulatorCpu: number[] = [];
       const discards: RunResult[] = [];
       for (let round = 0; round < rounds; round += 1) {
         copies.push(await runChild(['copy', url]));
         const bucket = `bench-${randomBytes(6).toString('hex')}`;
         await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        const cpuBefore = await cpuSecondsOf(aws.pid);
         uploads.push(await runChild(['extract', url, bucket], env));
+        emulatorCpu.push((await cpuSecondsOf(aws.pid)) - cpuBefore);
         discards.push(await runChild(['extract-discard', url, 'discard']));
       }
       const [copy, ours, discard] = [fastest(copies), fastest(uploads), fastest(discards)];
@@ -237,6 +252,7 @@ export default async function extractBench(args: string[]): Promise<void> {
         peak_rss_mb: Math.max(...uploads.map((run) => run.peakRssMb)),
         rss_mb_first_and_second_half: ours.rssHalvesMb,
         objects: ours.objects,
+        emulator_cpu_seconds: round(emulatorCpu[uploads.indexOf(ours)] ?? 0),
         copy_rows_per_s: Math.round(rows / copy.seconds),
         copy_seconds: round(copy.seconds),
         ratio: round(copy.seconds / ours.seconds),

@@ -10,6 +10,10 @@ type Benchmark = {
 };
 
 const benchmarks: Readonly<Record<string, Benchmark>> = {
+  freshness: {
+    description: 'local stack under live traffic: commit in totesys → visible in the warehouse (p50/p99/max)',
+    load: () => import('./freshness.bench'),
+  },
   seed: {
     description: 'totesys-sim bulk load vs plain COPY FROM STDIN of the same rows',
     load: () => import('./seed.bench'),

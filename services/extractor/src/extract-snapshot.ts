@@ -36,23 +36,24 @@ export async function extractSnapshot(
 ): Promise<ExtractOutcome> {
   const { source, store } = context;
   let state = await context.state.read(table);
-  const outcome = (result: string, hash: string | null, written: readonly string[] = [], rows = 0) => ({
-    rows,
-    written,
+  const previousHash = state.snapshot?.hash ?? null;
+  const nothingWritten = (snapshot: string, hash: string | null): ExtractOutcome => ({
+    rows: 0,
+    written: [],
     existing: [],
-    details: { snapshot: result, hash, previousHash: state.snapshot?.hash ?? null },
+    details: { snapshot, hash, previousHash },
   });
-  if (force && state.full?.run === force.run) return outcome('done-already', state.snapshot?.hash ?? null);
+  if (force && state.full?.run === force.run) return nothingWritten('written-already', previousHash);
   return await source.transaction('repeatable read', async () => {
     const { hash, rows } = await source.contentHash();
-    if (!force && state.snapshot?.hash === hash) return outcome('unchanged', hash);
+    if (!force && previousHash === hash) return nothingWritten('unchanged', hash);
     if (!force) {
       // The state can lag the bucket by one snapshot when a run stopped between the two writes.
       const latest = await latestSnapshot(store, table);
       if (latest?.hash === hash) {
         state = { ...state, snapshot: latest };
         await context.state.write(table, state);
-        return outcome('unchanged', hash);
+        return nothingWritten('unchanged', hash);
       }
     }
     const key = ingestKey({ kind: 'snapshot', table, takenAt: compactTimestampOf(context.now()), hash });
@@ -66,12 +67,8 @@ export async function extractSnapshot(
       await pieces.return(undefined);
       throw error;
     }
-    const previous = state.snapshot;
     state = { ...state, snapshot: { key, hash }, ...(force ? { full: { run: force.run, afterId: 0 } } : {}) };
     await context.state.write(table, state);
-    return {
-      ...outcome('written', hash, [key], rows),
-      details: { snapshot: 'written', hash, previousHash: previous?.hash ?? null },
-    };
+    return { rows, written: [key], existing: [], details: { snapshot: 'written', hash, previousHash } };
   });
 }

@@ -1,12 +1,9 @@
 import { type EventTableName, ingestKey } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
-import type { ExtractState } from './extract-state';
 import { rescanMetadata } from './object-metadata';
 import { ObjectTally } from './object-tally';
 import { putOnce } from './put-once';
-import { changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
-
-type SweepState = NonNullable<ExtractState['sweep']>;
+import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
 
 /**
  * A `sweep` of an event table, which finds rows edited without a `last_updated` change: it
@@ -24,8 +21,9 @@ export async function extractSweep(
   const { run } = request;
   const bucketRows = config.sweepBucketRows;
   let state = await context.state.read(table);
+  // Hashes taken with another bucket size compare with nothing.
   const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
-  let sweep: SweepState = previous ?? { bucketRows, hashes: [], run, afterBucket: 0 };
+  let hashes: BucketHashes = previous?.hashes ?? [];
   let afterBucket = Math.max(request.afterBucket ?? -1, previous?.run === run ? previous.afterBucket : -1);
   const tally = new ObjectTally();
   let hashed = 0;
@@ -40,8 +38,8 @@ export async function extractSweep(
       break;
     }
     await source.transaction('repeatable read', async () => {
-      const hashes = await source.bucketHashes(bucketRows, batch.first, batch.last);
-      const buckets = changedBuckets(sweep.hashes, hashes, batch);
+      const current = await source.bucketHashes(bucketRows, batch.first, batch.last);
+      const buckets = changedBuckets(hashes, current, batch);
       if (buckets.length > 0) {
         const settings = {
           after_id: String(batch.first * bucketRows),
@@ -57,13 +55,8 @@ export async function extractSweep(
           chunk.release();
         }
       }
-      sweep = {
-        bucketRows,
-        hashes: [...withBatchHashes(sweep.hashes, hashes, batch)],
-        run,
-        afterBucket: batch.last,
-      };
-      state = { ...state, sweep };
+      hashes = withBatchHashes(hashes, current, batch);
+      state = { ...state, sweep: { bucketRows, hashes: [...hashes], run, afterBucket: batch.last } };
       await context.state.write(table, state);
       hashed += batch.last - batch.first + 1;
       changed += buckets.length;

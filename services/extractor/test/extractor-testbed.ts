@@ -83,6 +83,19 @@ export interface Totesys {
   connect(): Promise<pg.Client>;
 }
 
+/** Sessions of a table's extractor still open on a totesys, once closing ones have had a moment to go. */
+export async function extractorSessions(totesys: Totesys, table: SourceTableName): Promise<number> {
+  for (let attempt = 0; ; attempt += 1) {
+    const { rows } = await totesys.client.query<{ sessions: number }>(
+      'SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+      [`extract-${table}`],
+    );
+    const sessions = rows[0]?.sessions ?? 0;
+    if (sessions === 0 || attempt === 20) return sessions;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Reads the JSON Lines rows of an object. */
 export async function rowsOf(store: ObjectStore, key: string): Promise<Record<string, unknown>[]> {
   const body = await text((await store.get(key)).body);
