@@ -21,7 +21,7 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
   } else {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (error instanceof Error && error.message) || String(error);
     process.stderr.write(`totes: ${message}\n`);
     if (error instanceof Error && error.cause) process.stderr.write(`  caused by: ${String(error.cause)}\n`);
     // With --json, the failure is a JSON document too, so scripts can read it.

@@ -12,8 +12,10 @@ import {
 } from '@totes/local';
 import { type ExtractRequest, extractMessage, sourceTableNames, stageSettings } from '@totes/pipeline';
 import { connectPostgres } from '@totes/runtime';
+import { CliError } from '../cli-error';
 import { fileLogSink, type LogSink } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
+import { readRunningStack } from './running-file';
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions {
@@ -43,6 +45,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `schedule`) the extract scheduler.
  */
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const running = await readRunningStack(options.dataDir);
+  if (running) {
+    throw new CliError(
+      `a stack is already running from ${options.dataDir} (pid ${running.pid}, since ${running.startedAt}); stop it with Ctrl-C, or use another --data-dir`,
+    );
+  }
   const log = fileLogSink(join(options.dataDir, 'logs', 'pipeline.log'));
   const stack = await startLocalStack({
     dataDir: options.dataDir,
