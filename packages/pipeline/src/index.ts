@@ -4,6 +4,7 @@ export * from './ingest-key';
 export * from './key-error';
 export * from './pipeline-resources';
 export * from './processed-key';
+export * from './processed-metadata';
 export * from './resource-names';
 export * from './s3-event';
 export * from './source-tables';

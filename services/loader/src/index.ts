@@ -13,7 +13,6 @@ export * from './message-visibility';
 export * from './migrate-warehouse';
 export * from './missing-dimension-error';
 export * from './numeric-binary';
-export * from './processed-metadata';
 export * from './processed-parquet';
 export * from './retry-delay';
 export * from './row-census';

@@ -1,3 +1,4 @@
+import { type ProcessedMetadata, readProcessedMetadata } from '@totes/pipeline';
 import { MalformedObjectError } from '@totes/runtime';
 import {
   type AsyncBuffer,
@@ -8,7 +9,6 @@ import {
   type SchemaElement,
 } from 'hyparquet';
 import { type BinaryField, binaryField } from './binary-field';
-import { type ProcessedMetadata, readProcessedMetadata } from './processed-metadata';
 import type { LoadColumn, TableLayout } from './table-layout';
 
 /**

@@ -19,7 +19,6 @@ export * from './output-row';
 export * from './parquet/parquet-chunks';
 export * from './parquet/parquet-column';
 export * from './parquet/parquet-columns';
-export * from './processed-metadata';
 export * from './put-all-or-nothing';
 export * from './rebuild-dimension';
 export * from './split-timestamp';

@@ -2,6 +2,7 @@ import {
   KeyLayoutError,
   parseIngestKey,
   processedKey,
+  processedMetadata,
   type ReferenceTableName,
   type SourceTableName,
   warehouseTables as topology,
@@ -11,7 +12,6 @@ import { z } from 'zod';
 import { latestSnapshot, type SnapshotObject } from './latest-snapshot';
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
-import { processedMetadata } from './processed-metadata';
 import { putAllOrNothing } from './put-all-or-nothing';
 import { readSnapshot } from './read-snapshot';
 import { type RebuildTarget, tableTransforms } from './table-transforms';

@@ -3,6 +3,7 @@ import {
   KeyLayoutError,
   parseIngestKey,
   processedKey,
+  processedMetadata,
   type SourceTableName,
   warehouseTables as topology,
 } from '@totes/pipeline';
@@ -10,7 +11,6 @@ import { totesysTables } from '@totes/schema';
 import { jsonLinesBatches } from './json-lines-batches';
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
-import { processedMetadata } from './processed-metadata';
 import { putAllOrNothing } from './put-all-or-nothing';
 import { type RowsTarget, tableTransforms } from './table-transforms';
 import { TransformError } from './transform-error';

@@ -1,8 +1,7 @@
-import { processedKey } from '@totes/pipeline';
+import { processedKey, processedMetadata } from '@totes/pipeline';
 import { calendarRows } from './mappings/calendar-rows';
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
-import { processedMetadata } from './processed-metadata';
 import { putAllOrNothing } from './put-all-or-nothing';
 import type { TransformOutcome } from './transform-outcome';
 import type { TransformStores } from './transform-stores';

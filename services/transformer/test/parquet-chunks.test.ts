@@ -1,4 +1,4 @@
-import { type TargetTableName, warehouseTableNames } from '@totes/pipeline';
+import { processedMetadata, type TargetTableName, warehouseTableNames } from '@totes/pipeline';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,7 +7,6 @@ import {
   outputColumns,
   parquetChunks,
   parquetColumns,
-  processedMetadata,
   tableTransforms,
 } from '../src/index';
 import { readWithDuckDb } from './duckdb-parquet';

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 
-/** The key-value metadata every processed object carries in its Parquet footer. */
+/**
+ * The key-value metadata every processed object carries in its Parquet footer: what the
+ * transformer writes and the loader reads (for freshness and its checks).
+ */
 export const processedMetadataKeys = {
+  /** JSON array of the ingest keys the object was built from. */
   sources: 'totes.sources',
+  /** The newest source `last_updated` among the input rows (`YYYY-MM-DD HH:MM:SS.mmm`). */
   maxLastUpdated: 'totes.max_last_updated',
+  /** The version of the object's layout; `1` for this one. */
   schemaVersion: 'totes.schema_version',
+  /** The number of rows, in decimal. */
   rows: 'totes.rows',
 } as const;
 
@@ -13,8 +20,20 @@ export interface ProcessedMetadata {
   /** The ingest keys it was built from. */
   readonly sources: readonly string[];
   /** The newest source `last_updated` among its rows; absent for dim_date and empty inputs. */
-  readonly maxLastUpdated?: string;
+  readonly maxLastUpdated?: string | undefined;
   readonly rows: number;
+}
+
+/** The key-value metadata of a processed object, in a fixed order (the bytes stay deterministic). */
+export function processedMetadata(metadata: ProcessedMetadata): Record<string, string> {
+  return {
+    [processedMetadataKeys.sources]: JSON.stringify(metadata.sources),
+    ...(metadata.maxLastUpdated === undefined
+      ? {}
+      : { [processedMetadataKeys.maxLastUpdated]: metadata.maxLastUpdated }),
+    [processedMetadataKeys.schemaVersion]: '1',
+    [processedMetadataKeys.rows]: String(metadata.rows),
+  };
 }
 
 const fromFooter = z.object({
