@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { Consumer } from 'sqs-consumer';
 import { lambdaSqsEvent } from './lambda-sqs-event';
 
 /** A Lambda handler for an SQS event source with partial batch responses. */
@@ -25,6 +29,8 @@ export interface FunctionRunnerOptions {
   readonly queueArn: string;
   readonly region: string;
   readonly batchSize: number;
+  /** How long to keep gathering a batch after its first message (Lambda's batching window). */
+  readonly batchWindowSeconds?: number;
   /** Functions of this source running at once (Lambda's maximum concurrency). */
   readonly maxConcurrency: number;
   readonly timeoutSeconds: number;
@@ -115,42 +121,68 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
       busy -= 1;
     }
   };
-  const consumers = Array.from({ length: options.maxConcurrency }, () =>
-    Consumer.create({
-      queueUrl: options.queueUrl,
-      sqs: options.sqs,
-      batchSize: options.batchSize,
-      waitTimeSeconds: options.waitTimeSeconds ?? 1,
-      pollingWaitTimeMs: 0,
-      // On stop, let running invocations finish rather than abandoning their messages.
-      pollingCompleteWaitTimeMs: options.timeoutSeconds * 1000,
-      messageSystemAttributeNames: ['All'],
-      messageAttributeNames: ['All'],
-      handleMessageBatch: invoke,
-      // Lambda's FIFO event source delivers a group in order; so does this, one batch at a time per group.
-      suppressFifoWarning: true,
-    }),
-  );
-  for (const consumer of consumers) {
-    // Errors of the receive loop itself (the emulator stopping) are retried by the consumer.
-    consumer.on('error', () => {});
-    consumer.start();
-  }
+  let stopped = false;
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    const { Messages } = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return Messages ?? [];
+  };
+  // Lambda's batching window: after the first message, keep gathering until the batch is full
+  // or the window has passed.
+  const gather = async (first: Message[]): Promise<Message[]> => {
+    const batch = [...first];
+    const deadline = Date.now() + (options.batchWindowSeconds ?? 0) * 1000;
+    while (!stopped && batch.length < options.batchSize) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const wait = Math.min(20, Math.floor(remaining / 1000));
+      const more = await receive(options.batchSize - batch.length, wait);
+      batch.push(...more);
+      if (more.length === 0 && wait === 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100, remaining)));
+    }
+    return batch;
+  };
+  const poll = async () => {
+    while (!stopped) {
+      try {
+        const first = await receive(options.batchSize, options.waitTimeSeconds ?? 1);
+        if (first.length === 0) continue;
+        const batch = await gather(first);
+        const done = await invoke(batch);
+        for (let i = 0; i < done.length; i += 10) {
+          await options.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done.slice(i, i + 10).map((message, index) => ({
+                Id: String(index),
+                ReceiptHandle: message.ReceiptHandle ?? '',
+              })),
+            }),
+          );
+        }
+      } catch {
+        // The emulator went away (stopping) or refused a request: wait, then poll again.
+        if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  };
+  const pollers = Array.from({ length: options.maxConcurrency }, () => poll());
   return {
     get busy() {
       return busy;
     },
     async stop() {
-      await Promise.all(
-        consumers.map(
-          (consumer) =>
-            new Promise<void>((resolve) => {
-              if (!consumer.status.isRunning) return resolve();
-              consumer.once('stopped', () => resolve());
-              consumer.stop({ abort: false });
-            }),
-        ),
-      );
+      stopped = true;
+      // Each poller finishes its receive (at most its wait time) and any invocation under way.
+      await Promise.all(pollers);
     },
   };
 }

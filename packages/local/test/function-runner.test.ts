@@ -112,4 +112,37 @@ describe('the function runner (Lambda SQS event source mapping)', () => {
     expect(peak).toBe(2);
     expect(timedOut).toBe(1);
   });
+
+  it('gathers messages for its batching window before invoking, as Lambda does', async () => {
+    const { clients, names, resources, aws } = pipeline();
+    const queue = resources.queues.find((q) => q.name === names.queue('load', 'dim_design'));
+    if (!queue) throw new Error('no load queue for dim_design');
+    const queueUrl = pipeline().queueUrl(queue.name);
+    const batches: string[][] = [];
+    const runner = startFunctionRunner({
+      functionName: 'windowed',
+      sqs: clients.sqs,
+      queueUrl,
+      queueArn: 'arn:aws:sqs:x:0:windowed',
+      region: aws.region,
+      batchSize: 10,
+      batchWindowSeconds: 0.9,
+      maxConcurrency: 1,
+      timeoutSeconds: 5,
+      handler: async (event) => {
+        batches.push(event.Records.map((r) => r.body));
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      for (const body of ['w1', 'w2', 'w3']) {
+        await clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await until(() => batches.flat().length === 3, 15);
+    } finally {
+      await runner.stop();
+    }
+    expect(batches).toEqual([['w1', 'w2', 'w3']]);
+  });
 });

@@ -82,6 +82,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           queueArn: stack.queueArn(fn.queue.name),
           region: stack.region,
           batchSize: settings.batchSize,
+          batchWindowSeconds: settings.batchWindowSeconds,
           maxConcurrency: settings.maxConcurrency,
           timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
           onInvocation: (invocation) => {
