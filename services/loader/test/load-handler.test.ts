@@ -230,10 +230,10 @@ describe('the loader handler on its queue', () => {
     const ids = await warehouse().client.query('SELECT sales_order_id FROM fact_sales_order ORDER BY 1');
     expect(ids.rows.map((row) => row.sales_order_id)).toEqual([11, 12, 21, 22, 31, 32]);
     expect(await warehouse().count("etl.load_ledger WHERE table_name = 'fact_sales_order'")).toBe(3);
-    // The second object failed inside its transaction: the server ended the session (57P01).
-    expect(JSON.stringify(fact.lines)).toContain(
-      'terminating connection due to administrator command (57P01)',
-    );
+    // The second object failed inside its transaction: the server ended the session. Whether the
+    // loader hears it as the failing query's error or as the connection's own error event depends
+    // on timing, so the log is checked for the server's words, not for one of the two paths.
+    expect(JSON.stringify(fact.lines)).toContain('terminating connection due to administrator command');
     expect(JSON.stringify(fact.lines)).not.toContain('secret');
   });
 });
