@@ -15,7 +15,7 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     load: () => import('./freshness.bench'),
   },
   seed: {
-    description: 'totesys-sim bulk load vs plain COPY FROM STDIN of the same rows',
+    description: 'totesys-sim bulk load vs binary COPY of the same rows, database to database',
     load: () => import('./seed.bench'),
   },
   transform: { description: 'JSON Lines → Parquet vs DuckDB COPY', load: () => import('./transform.bench') },

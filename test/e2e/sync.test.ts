@@ -136,4 +136,29 @@ describe('totes sync against databases of your own', () => {
     ]);
     expect(loaded).toHaveLength(1);
   });
+
+  it('lists the dead letter with its attempts and error, redrives it, and purges it', async () => {
+    const env = { TOTESYS_URL: totesys.url, WAREHOUSE_URL: warehouse.url };
+    const list = await runTotes(['dlq', '--data-dir', dataDir, '--json'], env);
+    expect(list.code).toBe(0);
+    const [letter, ...others] = JSON.parse(list.stdout).deadLetters;
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({ stage: 'transform', table: 'fact_sales_order', attempts: 3 });
+    expect(letter.error).toMatch(/line 1/);
+
+    const redriven = await runTotes(
+      ['dlq', 'redrive', '--data-dir', dataDir, '--table', 'fact_sales_order', '--json'],
+      env,
+    );
+    expect(JSON.parse(redriven.stdout)).toEqual({ action: 'redrive', messages: 1 });
+    // Still poison: the next sync dead-letters it again.
+    expect((await sync()).code).toBe(1);
+
+    const refused = await runTotes(['dlq', 'purge', '--data-dir', dataDir], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    const purged = await runTotes(['dlq', 'purge', '--yes', '--data-dir', dataDir, '--json'], env);
+    expect(JSON.parse(purged.stdout)).toEqual({ action: 'purge', messages: 1 });
+    expect((await sync()).code).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { dlqCommand } from './commands/dlq-command';
 import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
@@ -13,6 +14,7 @@ const program = new Command('totes')
 upCommand(program);
 syncCommand(program);
 statusCommand(program);
+dlqCommand(program);
 seedCommand(program);
 
 try {

@@ -8,6 +8,7 @@ import { databaseUrls, type StackOptions, stackOptions } from '../database-optio
 import { createOutput } from '../output';
 import { deadLetters } from '../stack/dead-letters';
 import { startPipeline } from '../stack/running-pipeline';
+import { stackConnectionOf } from '../stack/stack-connection';
 import { stackStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
 
@@ -53,7 +54,7 @@ export function syncCommand(program: Command): void {
         onTick: () => output.progress(`syncing… ${((performance.now() - started) / 1000).toFixed(0)} s`),
       });
       const status = await stackStatus(pipeline.stack);
-      const dead = await deadLetters(pipeline.stack);
+      const dead = await deadLetters(stackConnectionOf(pipeline.stack, pipeline.log.path));
       const seconds = (performance.now() - started) / 1000;
       output.say(statusTable(status));
       if (dead.length > 0) {

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import {
+  type AwsClients,
+  awsClients,
+  type LocalStack,
+  localStackSettings,
+  startLocalStack,
+} from '@totes/local';
+import { type PipelineResources, pipelineResources, resourceNames } from '@totes/pipeline';
+import { readRunningStack } from './running-file';
+
+/** What the operations on queues need of a stack, running or not. */
+export interface StackConnection {
+  readonly resources: PipelineResources;
+  readonly clients: AwsClients;
+  readonly logPath: string;
+  /** Whether a `totes up` is running from the data directory. */
+  readonly running: boolean;
+  queueUrl(name: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the stack of a data directory: to the running `totes up` if there is one, or by
+ * starting its emulator (and databases) for the length of the command.
+ */
+export async function connectStack(
+  dataDir: string,
+  urls: { readonly totesysUrl?: string; readonly warehouseUrl?: string },
+): Promise<StackConnection> {
+  const logPath = join(dataDir, 'logs', 'pipeline.log');
+  const running = await readRunningStack(dataDir);
+  if (running) {
+    const clients = awsClients({ endpoint: running.awsEndpoint, region: localStackSettings.region });
+    const resources = pipelineResources(resourceNames(localStackSettings.environment));
+    const urlsByName = new Map<string, string>();
+    for (const queue of resources.queues) {
+      for (const name of [queue.name, queue.deadLetterQueue]) {
+        const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+        urlsByName.set(name, QueueUrl ?? '');
+      }
+    }
+    return {
+      resources,
+      clients,
+      logPath,
+      running: true,
+      queueUrl: (name) => urlsByName.get(name) ?? '',
+      close: async () => clients.destroy(),
+    };
+  }
+  const stack = await startLocalStack({ dataDir, ...urls });
+  return { ...stackConnectionOf(stack, logPath), close: () => stack.stop() };
+}
+
+/** The queue operations' view of a stack this process runs (closing it is the owner's job). */
+export function stackConnectionOf(stack: LocalStack, logPath: string): StackConnection {
+  return {
+    resources: stack.resources,
+    clients: stack.clients,
+    logPath,
+    running: false,
+    queueUrl: (name) => stack.queueUrl(name),
+    close: async () => {},
+  };
+}
