@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ingestKey } from '@totes/pipeline';
+import { ingestKey, stageSettings } from '@totes/pipeline';
 import { transformRowsObject } from '../../services/transformer/src/index';
 import { benchReport } from './bench-report';
 
@@ -143,7 +143,9 @@ async function child([side, input, output, rows]: string[]): Promise<void> {
 function runChild(args: string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const runner = process.argv[1] as string;
-    const proc = spawn(process.execPath, [...process.execArgv, runner, 'transform', '--child', ...args], {
+    // The measured process runs with the transformer functions' own Node options.
+    const node = [...process.execArgv, ...stageSettings.transform.nodeOptions];
+    const proc = spawn(process.execPath, [...node, runner, 'transform', '--child', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

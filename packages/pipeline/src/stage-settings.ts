@@ -13,7 +13,16 @@ export interface StageSettings {
   /** Functions of one table running at once. */
   readonly maxConcurrency: number;
   readonly memoryMb: number;
+  /** Node.js options of the stage's functions (`NODE_OPTIONS` in Lambda). */
+  readonly nodeOptions: readonly string[];
 }
+
+/**
+ * Caps V8's young generation at 16 MB. Left alone it doubles during a long streaming run (1 → 64
+ * MB), and the functions' peak memory grows with the size of the object: measured on the
+ * transformer, 207 MB at 1M rows and 296 MB at 3M; capped, 184 MB and 203 MB at the same speed.
+ */
+const boundedYoungGeneration = ['--max-semi-space-size=16'] as const;
 
 /**
  * The three stages. Visibility timeouts are derived (six times the function timeout, as AWS
@@ -29,6 +38,7 @@ export const stageSettings = {
     batchWindowSeconds: 0,
     maxConcurrency: 2,
     memoryMb: 512,
+    nodeOptions: boundedYoungGeneration,
   },
   transform: {
     fifo: false,
@@ -38,6 +48,7 @@ export const stageSettings = {
     batchWindowSeconds: 0,
     maxConcurrency: 2,
     memoryMb: 512,
+    nodeOptions: boundedYoungGeneration,
   },
   load: {
     fifo: false,
@@ -47,6 +58,7 @@ export const stageSettings = {
     batchWindowSeconds: 0,
     maxConcurrency: 2,
     memoryMb: 512,
+    nodeOptions: boundedYoungGeneration,
   },
 } as const satisfies Record<string, StageSettings>;
 
