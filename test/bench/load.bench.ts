@@ -9,7 +9,7 @@ import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@totes/local';
-import { processedKey, type TargetTableName } from '@totes/pipeline';
+import { processedKey, stageSettings, type TargetTableName } from '@totes/pipeline';
 import pg from 'pg';
 import {
   type LoadOutcome,
@@ -216,8 +216,10 @@ async function child(url: string, path: string, rows: number, repeat: boolean): 
 
 function runChild(url: string, path: string, rows: number, repeat: boolean): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
+    // The measured process runs with the loader functions' own Node options.
     const args = [
       ...process.execArgv,
+      ...stageSettings.load.nodeOptions,
       process.argv[1] ?? '',
       'load',
       '--child',
