@@ -15,8 +15,10 @@ export interface StackConnection {
   readonly resources: PipelineResources;
   readonly clients: AwsClients;
   readonly logPath: string;
-  /** Whether a `totes up` is running from the data directory. */
-  readonly running: boolean;
+  readonly totesysUrl: string;
+  readonly warehouseUrl: string;
+  /** The `totes up` running from the data directory, if there is one. */
+  readonly running?: { readonly pid: number; readonly startedAt: string };
   queueUrl(name: string): string;
   close(): Promise<void>;
 }
@@ -45,7 +47,9 @@ export async function connectStack(
       resources,
       clients,
       logPath,
-      running: true,
+      totesysUrl: running.totesysUrl,
+      warehouseUrl: running.warehouseUrl,
+      running: { pid: running.pid, startedAt: running.startedAt },
       queueUrl: (name) => urlsByName.get(name) ?? '',
       close: async () => clients.destroy(),
     };
@@ -60,7 +64,8 @@ export function stackConnectionOf(stack: LocalStack, logPath: string): StackConn
     resources: stack.resources,
     clients: stack.clients,
     logPath,
-    running: false,
+    totesysUrl: stack.totesysUrl,
+    warehouseUrl: stack.warehouseUrl,
     queueUrl: (name) => stack.queueUrl(name),
     close: async () => {},
   };
