@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { dlqCommand } from './commands/dlq-command';
+import { reprocessCommand } from './commands/reprocess-command';
 import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
@@ -15,6 +16,7 @@ upCommand(program);
 syncCommand(program);
 statusCommand(program);
 dlqCommand(program);
+reprocessCommand(program);
 seedCommand(program);
 
 try {
