@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { lambdaSqsEvent } from '@totes/local';
 import { type ObjectCreated, s3Event, type TargetTableName } from '@totes/pipeline';
 import { type ObjectStore, s3ObjectStore } from '@totes/runtime';
 import type { TestPipeline } from '@totes/test-harness';
@@ -148,24 +149,7 @@ export function transformDriver(
           MessageSystemAttributeNames: ['All'],
         }),
       );
-      const records = Messages.map(
-        (message): SQSRecord => ({
-          messageId: message.MessageId ?? '',
-          receiptHandle: message.ReceiptHandle ?? '',
-          body: message.Body ?? '',
-          attributes: {
-            ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-            SentTimestamp: message.Attributes?.SentTimestamp ?? '0',
-            SenderId: message.Attributes?.SenderId ?? '',
-            ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? '0',
-          },
-          messageAttributes: {},
-          md5OfBody: message.MD5OfBody ?? '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: queue,
-          awsRegion: pipeline().aws.region,
-        }),
-      );
+      const { Records: records } = lambdaSqsEvent(Messages, queue, pipeline().aws.region);
       const response =
         records.length === 0
           ? { batchItemFailures: [] }
