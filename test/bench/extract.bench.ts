@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
 import { columnsOf, totesysTables } from '@totes/schema';
 import { seedTotesys } from '@totes/totesys-sim';
@@ -41,6 +41,18 @@ const columns = columnsOf(totesysTables.sales_order)
   .map((name) => pg.escapeIdentifier(name))
   .join(', ');
 const baselineSql = `COPY (SELECT ${columns} FROM sales_order) TO STDOUT`;
+
+/** The bytes stored under a bucket's `sales_order/` prefix. */
+async function storedBytes(s3: S3Client, bucket: string): Promise<number> {
+  let bytes = 0;
+  for await (const page of paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: bucket, Prefix: 'sales_order/' },
+  )) {
+    for (const object of page.Contents ?? []) bytes += object.Size ?? 0;
+  }
+  return bytes;
+}
 
 async function copyBaseline(url: string): Promise<{ rows: number; bytes: number }> {
   const client = new pg.Client({ connectionString: url });
@@ -229,6 +241,7 @@ export default async function extractBench(args: string[]): Promise<void> {
       const copies: RunResult[] = [];
       const uploads: RunResult[] = [];
       const emulatorCpu: number[] = [];
+      const stored: number[] = [];
       const discards: RunResult[] = [];
       for (let round = 0; round < rounds; round += 1) {
         copies.push(await runChild(['copy', url]));
@@ -237,6 +250,7 @@ export default async function extractBench(args: string[]): Promise<void> {
         const cpuBefore = await cpuSecondsOf(aws.pid);
         uploads.push(await runChild(['extract', url, bucket], env));
         emulatorCpu.push((await cpuSecondsOf(aws.pid)) - cpuBefore);
+        stored.push(await storedBytes(clients.s3, bucket));
         discards.push(await runChild(['extract-discard', url, 'discard']));
       }
       const [copy, ours, discard] = [fastest(copies), fastest(uploads), fastest(discards)];
@@ -252,6 +266,8 @@ export default async function extractBench(args: string[]): Promise<void> {
         peak_rss_mb: Math.max(...uploads.map((run) => run.peakRssMb)),
         rss_mb_first_and_second_half: ours.rssHalvesMb,
         objects: ours.objects,
+        stored_mb: round((stored[uploads.indexOf(ours)] ?? 0) / 2 ** 20, 1),
+        copy_text_mb: round((copy.bytes ?? 0) / 2 ** 20, 1),
         emulator_cpu_seconds: round(emulatorCpu[uploads.indexOf(ours)] ?? 0),
         copy_rows_per_s: Math.round(rows / copy.seconds),
         copy_seconds: round(copy.seconds),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { gzipSync } from 'node:zlib';
 import { ingestKey, stageSettings } from '@totes/pipeline';
 import { transformRowsObject } from '../../services/transformer/src/index';
 import { benchReport } from './bench-report';
@@ -71,6 +72,11 @@ function* salesOrders(count: number): Generator<string> {
   }
 }
 
+/**
+ * Writes the input as the extractor does: JSON Lines as gzip members of about a megabyte each,
+ * back to back, so both readers are shown to take every member (a reader stopping after the first
+ * would see a few thousand rows).
+ */
 async function writeInput(path: string, rows: number): Promise<void> {
   const file = await open(path, 'w');
   try {
@@ -78,11 +84,11 @@ async function writeInput(path: string, rows: number): Promise<void> {
     for (const line of salesOrders(rows)) {
       batch += `${line}\n`;
       if (batch.length > 1 << 20) {
-        await file.write(batch);
+        await file.write(gzipSync(batch, { level: 1 }));
         batch = '';
       }
     }
-    await file.write(batch);
+    await file.write(gzipSync(batch, { level: 1 }));
   } finally {
     await file.close();
   }
@@ -172,7 +178,7 @@ export default async function transformBench(args: string[]): Promise<void> {
   let last: { rows: number; ours: RunResult; duck: RunResult } | undefined;
   try {
     for (const rows of sizes) {
-      const input = join(folder, `sales_order-${rows}.jsonl`);
+      const input = join(folder, `sales_order-${rows}.jsonl.gz`);
       const ours = join(folder, `ours-${rows}.parquet`);
       const theirs = join(folder, `duckdb-${rows}.parquet`);
       await writeInput(input, rows);

@@ -45,15 +45,27 @@ const start = '00000000T000000000-0000000000';
 const idDigits = 10;
 const pad = (id: number) => String(id).padStart(idDigits, '0');
 
-/** The S3 key of an ingest object (JSON Lines). */
+/**
+ * The file name ending of ingest objects: gzip-compressed JSON Lines. Objects written before
+ * compression end in plain `.jsonl`; both are read, and name the same content.
+ */
+export const ingestObjectSuffix = '.jsonl.gz';
+const plainSuffix = '.jsonl';
+
+/** Whether an ingest object's body is gzip-compressed, by its key. */
+export function isCompressedIngestKey(key: string): boolean {
+  return key.endsWith(ingestObjectSuffix);
+}
+
+/** The S3 key of an ingest object (gzip-compressed JSON Lines). */
 export function ingestKey(key: IngestKey): string {
   switch (key.kind) {
     case 'changes':
-      return `${key.table}/changes/${key.after ? formatWatermark(key.after) : start}_${formatWatermark(key.through)}.jsonl`;
+      return `${key.table}/changes/${key.after ? formatWatermark(key.after) : start}_${formatWatermark(key.through)}${ingestObjectSuffix}`;
     case 'rescan':
-      return `${key.table}/${key.reason}/${key.run}/${pad(key.firstId)}-${pad(key.lastId)}.jsonl`;
+      return `${key.table}/${key.reason}/${key.run}/${pad(key.firstId)}-${pad(key.lastId)}${ingestObjectSuffix}`;
     case 'snapshot':
-      return `${key.table}/snapshots/${key.takenAt}-${key.hash}.jsonl`;
+      return `${key.table}/snapshots/${key.takenAt}-${key.hash}${ingestObjectSuffix}`;
   }
 }
 
@@ -64,8 +76,10 @@ export function parseIngestKey(key: string): IngestKey {
   if (!table || !isSourceTableName(table))
     throw new KeyLayoutError(key, 'it does not start with a source table');
   const file = parts.at(-1) ?? '';
-  if (!file.endsWith('.jsonl')) throw new KeyLayoutError(key, 'ingest objects end in .jsonl');
-  const stem = file.slice(0, -'.jsonl'.length);
+  const suffix = [ingestObjectSuffix, plainSuffix].find((ending) => file.endsWith(ending));
+  if (!suffix)
+    throw new KeyLayoutError(key, `ingest objects end in ${ingestObjectSuffix} (or ${plainSuffix})`);
+  const stem = file.slice(0, -suffix.length);
   const reference = isReferenceTable(table);
   try {
     if (kind === 'snapshots' && reference && parts.length === 3) {

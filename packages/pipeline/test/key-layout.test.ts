@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   type IngestKey,
   ingestKey,
+  ingestObjectSuffix,
+  isCompressedIngestKey,
   KeyLayoutError,
   type ProcessedKey,
   parseIngestKey,
@@ -54,6 +56,22 @@ describe('ingest keys', () => {
     expect([second, first].sort()).toEqual([first, second]);
   });
 
+  it('names every new object as gzip-compressed JSON Lines', () => {
+    for (const key of sampleIngestKeys()) {
+      expect(ingestKey(key).endsWith(ingestObjectSuffix)).toBe(true);
+      expect(isCompressedIngestKey(ingestKey(key))).toBe(true);
+    }
+  });
+
+  it('still reads the keys of plain JSON Lines objects, as the same content', () => {
+    for (const key of sampleIngestKeys()) {
+      const plain = ingestKey(key).slice(0, -'.gz'.length);
+      expect(plain.endsWith('.jsonl')).toBe(true);
+      expect(isCompressedIngestKey(plain)).toBe(false);
+      expect(parseIngestKey(plain)).toEqual(key);
+    }
+  });
+
   it('names the same content the same way, and different content differently', () => {
     const keys = sampleIngestKeys().map(ingestKey);
     expect(new Set(keys).size).toBe(keys.length);
@@ -72,6 +90,10 @@ describe('ingest keys', () => {
     ],
     ['a malformed watermark', 'payment/changes/00000000T000000000-0000000000_2024-11-04-0000011234.jsonl'],
     ['a wrong extension', 'payment/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.json'],
+    [
+      'another compression',
+      'payment/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl.zst',
+    ],
     ['a missing run', 'payment/sweep/0000000001-0000004096.jsonl'],
   ])('rejects %s with a KeyLayoutError naming the key', (_, key) => {
     expect(() => parseIngestKey(key)).toThrow(KeyLayoutError);
@@ -112,6 +134,13 @@ describe('processed keys', () => {
       'sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl',
     );
     const key = processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source });
+    const compressed = parseIngestKey(
+      'sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl.gz',
+    );
+    // The same rows, compressed or not, are one processed object: loading them again is a no-op.
+    expect(
+      processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source: compressed }),
+    ).toBe(key);
     expect(key).toBe(
       'fact_sales_order/g1/sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.parquet',
     );

@@ -44,7 +44,6 @@ export async function extractChanges(
           const key = ingestKey({ kind: 'changes', table, after: state.watermark, through });
           const metadata = changesMetadata(table, chunk.rows, state.watermark, through);
           tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
-          chunk.release();
           state = { ...state, watermark: through };
           await context.state.write(table, state);
           rows += chunk.rows;

@@ -36,7 +36,6 @@ export async function extractFull(
           const key = ingestKey({ kind: 'rescan', table, reason: 'full', run, firstId, lastId });
           const metadata = rescanMetadata(table, chunk.rows, 'full', firstId, lastId);
           tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
-          chunk.release();
           state = { ...state, full: { run, afterId: lastId } };
           await context.state.write(table, state);
           afterId = lastId;

@@ -1,15 +1,11 @@
-import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { compactTimestampOf, ingestKey, parseIngestKey, type ReferenceTableName } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
-import type { RenderedChunk } from './json-lines-chunker';
 import { snapshotMetadata } from './object-metadata';
 
-// Rows per piece of a snapshot streamed into its upload.
-const pieceRows = 10_000;
-
-async function* bodies(chunks: AsyncIterable<RenderedChunk>): AsyncGenerator<Buffer> {
-  for await (const chunk of chunks) yield chunk.body;
-}
+// A snapshot is one object whatever its size: reference tables are small (a few thousand rows,
+// well under a megabyte compressed).
+const wholeTable = Number.MAX_SAFE_INTEGER;
 
 async function latestSnapshot(
   store: ExtractContext['store'],
@@ -57,16 +53,10 @@ export async function extractSnapshot(
       }
     }
     const key = ingestKey({ kind: 'snapshot', table, takenAt: compactTimestampOf(context.now()), hash });
-    const pieces = bodies(source.chunks(source.queries.all, {}, pieceRows));
-    const body = Readable.from(pieces);
-    try {
-      await store.put(key, body, snapshotMetadata(table, rows, hash));
-    } catch (error) {
-      // Stops the COPY before the transaction ends, so the connection is not left mid-statement.
-      body.destroy();
-      await pieces.return(undefined);
-      throw error;
-    }
+    let body: Buffer | undefined;
+    for await (const chunk of source.chunks(source.queries.all, {}, wholeTable)) body = chunk.body;
+    // An empty table is an empty JSON Lines file, still a valid gzip stream.
+    await store.put(key, body ?? gzipSync(''), snapshotMetadata(table, rows, hash));
     state = { ...state, snapshot: { key, hash }, ...(force ? { full: { run: force.run, afterId: 0 } } : {}) };
     await context.state.write(table, state);
     return { rows, written: [key], existing: [], details: { snapshot: 'written', hash, previousHash } };

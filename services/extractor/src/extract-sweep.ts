@@ -52,7 +52,6 @@ export async function extractSweep(
           const key = ingestKey({ kind: 'rescan', table, reason: 'sweep', run, firstId, lastId });
           const metadata = rescanMetadata(table, chunk.rows, 'sweep', firstId, lastId);
           tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
-          chunk.release();
         }
       }
       hashes = withBatchHashes(hashes, current, batch);

@@ -7,12 +7,20 @@ export interface RowPosition {
   readonly lastUpdated: string;
 }
 
-/** A run of consecutive rows rendered as JSON Lines, ready to be one object. */
+/**
+ * A run of consecutive rows rendered as JSON Lines: a whole chunk (one object), or a piece of one
+ * when the chunker cuts pieces smaller than chunks.
+ */
 export interface RenderedChunk {
   readonly body: Buffer;
   readonly rows: number;
   readonly first: RowPosition;
   readonly last: RowPosition;
+  /**
+   * Whether this piece completes its chunk: the next piece starts the next chunk. The end of the
+   * input ends the last chunk too, whatever its last piece says.
+   */
+  readonly endsChunk: boolean;
   /** Hands the body's memory back for a later chunk: call it once nothing reads the body any more. */
   release(): void;
 }
@@ -77,7 +85,9 @@ const timestampPadding: readonly (Uint8Array | undefined)[] = Object.assign([], 
 
 /**
  * Turns the output of `COPY (SELECT <columns>) TO STDOUT` (text format, DateStyle ISO) into JSON
- * Lines with the row schemas' representation, and cuts it into chunks of `chunkRows` rows.
+ * Lines with the row schemas' representation, and cuts it into chunks of `chunkRows` rows, each
+ * rendered as one piece, or as pieces of at most `pieceRows` rows that can be compressed (or
+ * otherwise passed on) while the rest of the chunk is still being rendered.
  *
  * It works on bytes: each value is copied from the COPY output into the JSON line, and only text
  * that needs escaping is decoded and re-encoded. Rendering in JavaScript this way runs about 1.5×
@@ -92,6 +102,9 @@ export class JsonLinesChunker {
   private out: Buffer = Buffer.alloc(0);
   private pos = 0;
   private rows = 0;
+  // Rows of the current chunk in the pieces already cut, and the row count that cuts this piece.
+  private rowsInChunk = 0;
+  private limit: number;
   private carry: Buffer | undefined;
   private estimate: number;
   // Output offsets of the key and last_updated values of the line being rendered, the chunk's
@@ -104,18 +117,22 @@ export class JsonLinesChunker {
     private readonly format: RowFormat,
     private readonly chunkRows: number,
     private readonly pool: BufferPool = new BufferPool(),
+    private readonly pieceRows: number = chunkRows,
   ) {
     if (!Number.isInteger(chunkRows) || chunkRows < 1)
       throw new RangeError('chunkRows must be a positive integer');
+    if (!Number.isInteger(pieceRows) || pieceRows < 1)
+      throw new RangeError('pieceRows must be a positive integer');
+    this.limit = Math.min(pieceRows, chunkRows);
     this.kinds = format.columns.map((column) => kindOf[column.rendering]);
     this.prefixes = format.columns.map((column, index) =>
       bytesOf(`${index === 0 ? '{' : ','}${JSON.stringify(column.name)}:`),
     );
     this.prefixBytes = this.prefixes.reduce((sum, prefix) => sum + prefix.length, 0);
-    this.estimate = Math.min(chunkRows * 320, 32 * 1024 * 1024);
+    this.estimate = Math.min(this.limit * 320, 32 * 1024 * 1024);
   }
 
-  /** Renders every complete line of `input`; returns the chunks that became full. */
+  /** Renders every complete line of `input`; returns the pieces that became full. */
   push(input: Buffer): RenderedChunk[] {
     const full: RenderedChunk[] = [];
     let start = 0;
@@ -130,7 +147,7 @@ export class JsonLinesChunker {
       const line = Buffer.concat([this.carry, input.subarray(0, end + 1)]);
       this.carry = undefined;
       this.renderLine(line, 0, line.length - 1);
-      if (this.rows === this.chunkRows) full.push(this.cut());
+      if (this.rows === this.limit) full.push(this.cut());
       start = end + 1;
     }
     for (;;) {
@@ -138,29 +155,33 @@ export class JsonLinesChunker {
       if (end < 0) break;
       this.renderLine(input, start, end);
       start = end + 1;
-      if (this.rows === this.chunkRows) full.push(this.cut());
+      if (this.rows === this.limit) full.push(this.cut());
     }
     if (start < input.length) this.carry = Buffer.from(input.subarray(start));
     return full;
   }
 
-  /** Ends the input: returns the last, partly filled chunk, if any rows are left. */
+  /** Ends the input: returns the last, partly filled piece, if any rows are left; it ends its chunk. */
   end(): RenderedChunk | undefined {
     if (this.carry) {
       throw new CopyFormatError(`the COPY output of ${this.format.table} ends in the middle of a line`);
     }
-    return this.rows > 0 ? this.cut() : undefined;
+    return this.rows > 0 ? this.cut(true) : undefined;
   }
 
-  private cut(): RenderedChunk {
+  private cut(final = false): RenderedChunk {
     const buffer = this.out;
+    this.rowsInChunk += this.rows;
     const chunk = {
       body: buffer.subarray(0, this.pos),
       rows: this.rows,
       first: this.positionAt(this.first),
       last: this.positionAt(this.last),
+      endsChunk: final || this.rowsInChunk === this.chunkRows,
       release: () => this.pool.give(buffer),
     };
+    if (chunk.endsChunk) this.rowsInChunk = 0;
+    this.limit = Math.min(this.pieceRows, this.chunkRows - this.rowsInChunk);
     // With room to spare, in coarse steps (a sixteenth of the size, at least 4 KiB), so that the
     // next chunks fit in this one's buffer once it is released.
     const step = 2 ** Math.max(12, Math.floor(Math.log2(this.pos + 1)) - 4);

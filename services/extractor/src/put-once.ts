@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { ObjectStore } from '@totes/runtime';
 import type { ObjectMetadata } from './object-metadata';
 
@@ -13,7 +12,7 @@ export type PutOutcome = 'written' | 'existing';
 export async function putOnce(
   store: Pick<ObjectStore, 'head' | 'put'>,
   key: string,
-  body: Buffer | Readable,
+  body: Buffer,
   metadata: ObjectMetadata,
 ): Promise<PutOutcome> {
   if (await store.head(key)) return 'existing';

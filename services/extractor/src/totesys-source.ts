@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { BufferPool } from './buffer-pool';
 import { commitHorizon, type HorizonProbe } from './commit-horizon';
-import { JsonLinesChunker, type RenderedChunk } from './json-lines-chunker';
+import { type CompressedChunk, GzipChunk } from './gzip-chunk';
+import { JsonLinesChunker } from './json-lines-chunker';
 import type { RowFormat } from './row-format';
 import {
   type CopySettings,
@@ -31,15 +32,15 @@ export interface TotesysSource {
   /** The `last_updated` before which every row has committed (see {@link commitHorizon}). */
   commitHorizon(settings: HorizonSettings): Promise<string>;
   /**
-   * Streams a COPY statement as JSON Lines chunks of `chunkRows` rows; release each chunk once
-   * written. Stopping early (leaving the loop) abandons the statement, and with it the
+   * Streams a COPY statement as chunks of `chunkRows` rows, each gzip-compressed JSON Lines,
+   * compressed piece by piece while the COPY is read. Stopping early (leaving the loop) abandons the statement, and with it the
    * connection: only {@link close} may follow.
    */
   chunks(
     copy: string,
     settings: CopySettings,
     chunkRows: number,
-  ): AsyncGenerator<RenderedChunk, void, undefined>;
+  ): AsyncGenerator<CompressedChunk, void, undefined>;
   /** The content hash and row count of the whole table. */
   contentHash(): Promise<{ readonly hash: string; readonly rows: number }>;
   /** The content hash of each bucket from `first` to `last` that has rows. */
@@ -48,6 +49,9 @@ export interface TotesysSource {
   maxId(): Promise<number | null>;
   close(): Promise<void>;
 }
+
+// Rows per piece handed to the compressor: about 600 KB of JSON.
+const pieceRows = 2_000;
 
 /**
  * Prepares a connection for extraction: read-only by default, and DateStyle ISO, on which the
@@ -61,8 +65,9 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
     "SET datestyle = 'ISO, MDY'; SET client_encoding = 'UTF8'; SET default_transaction_read_only = on",
   );
   const queries = sourceQueries(format);
-  // Chunk buffers, reused from one COPY to the next for as long as the connection lives.
-  const pool = new BufferPool();
+  // Piece buffers, reused from one COPY to the next for as long as the connection lives: one
+  // being rendered, and the few the compressor has not yet read.
+  const pool = new BufferPool(6);
   let inTransaction = false;
   // Set when a COPY was abandoned part-way: the connection is then mid-statement and unusable.
   let abandoned = false;
@@ -108,14 +113,22 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
         ],
       );
       const stream = client.query(copyTo(copy));
-      const chunker = new JsonLinesChunker(format, chunkRows, pool);
+      const chunker = new JsonLinesChunker(format, chunkRows, pool, pieceRows);
+      let chunk = new GzipChunk();
       let finished = false;
       try {
         for await (const input of stream as AsyncIterable<Buffer>) {
-          for (const chunk of chunker.push(input)) yield chunk;
+          for (const piece of chunker.push(input)) {
+            await chunk.add(piece);
+            if (piece.endsChunk) {
+              yield await chunk.finish();
+              chunk = new GzipChunk();
+            }
+          }
         }
         const last = chunker.end();
-        if (last) yield last;
+        if (last) await chunk.add(last);
+        if (chunk.rows > 0) yield await chunk.finish();
         finished = true;
       } finally {
         // Left early (out of time, or a write failed): PostgreSQL may still be sending rows, so

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { text } from 'node:stream/consumers';
+import { buffer } from 'node:stream/consumers';
+import { gunzipSync } from 'node:zlib';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import type { SourceTableName } from '@totes/pipeline';
+import { isCompressedIngestKey, type SourceTableName } from '@totes/pipeline';
 import { type ObjectStore, type PipelineLogger, type PipelineMetrics, s3ObjectStore } from '@totes/runtime';
 import { readDdl } from '@totes/schema';
 import {
@@ -96,9 +97,19 @@ export async function extractorSessions(totesys: Totesys, table: SourceTableName
   }
 }
 
+/**
+ * The JSON Lines text of an ingest object. The extractor writes every object gzip-compressed
+ * (`.jsonl.gz`); a body that is not gzip fails here.
+ */
+export async function objectText(store: ObjectStore, key: string): Promise<string> {
+  const body = await buffer((await store.get(key)).body);
+  if (!isCompressedIngestKey(key)) throw new Error(`${key} is not named as a gzip-compressed object`);
+  return gunzipSync(body).toString('utf8');
+}
+
 /** Reads the JSON Lines rows of an object. */
 export async function rowsOf(store: ObjectStore, key: string): Promise<Record<string, unknown>[]> {
-  const body = await text((await store.get(key)).body);
+  const body = await objectText(store, key);
   return body
     .split('\n')
     .filter((line) => line !== '')

@@ -65,7 +65,7 @@ describe('the first extraction of a seeded totesys', () => {
         rows: String(rows.length),
         'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
         'watermark-after': after,
-        'watermark-through': key.split('_')[1]?.replace('.jsonl', ''),
+        'watermark-through': key.split('_')[1]?.replace('.jsonl.gz', ''),
       });
       expect(parsed.through).toEqual({ lastUpdated: last.last_updated, id: last.payment_id });
       after = heads[index]?.metadata['watermark-through'] ?? '';

@@ -112,6 +112,35 @@ describe('JsonLinesChunker', () => {
     expect(chunks.flatMap(linesOf).map((row) => row.sales_order_id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('cuts pieces of at most pieceRows rows that never cross a chunk boundary, marking the last of each chunk', () => {
+    const copy = Array.from({ length: 12 }, (_, i) =>
+      salesOrderLine(i + 1, `2022-11-0${(i % 9) + 1} 10:00:00.5`),
+    );
+    const chunker = new JsonLinesChunker(rowFormat('sales_order'), 5, undefined, 2);
+    const pieces = [
+      ...chunker.push(Buffer.from(copy.slice(0, 7).join(''))),
+      ...chunker.push(Buffer.from(copy.slice(7).join(''))),
+    ];
+    const last = chunker.end();
+    if (last) pieces.push(last);
+
+    expect(pieces.map((piece) => [piece.rows, piece.endsChunk])).toEqual([
+      [2, false],
+      [2, false],
+      [1, true],
+      [2, false],
+      [2, false],
+      [1, true],
+      // Full before the input ended: the end of the input, not the piece, ends the last chunk.
+      [2, false],
+    ]);
+    expect(last).toBeUndefined();
+    expect(pieces.map((piece) => piece.first.id)).toEqual([1, 3, 5, 6, 8, 10, 11]);
+    expect(pieces.flatMap(linesOf).map((row) => row.sales_order_id)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+  });
+
   it('renders the same bytes however the input is split into pieces', () => {
     const copy = Buffer.from(
       [salesOrderLine(1, '2022-11-03 14:20:52'), salesOrderLine(2, '2022-11-03 14:20:53.25')].join(''),

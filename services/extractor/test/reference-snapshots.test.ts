@@ -1,8 +1,7 @@
-import { text } from 'node:stream/consumers';
 import { compactTimestampOf, parseIngestKey } from '@totes/pipeline';
 import { editReference, silentEdit } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
-import { keysOf, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+import { keysOf, objectText, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
 
 describe('snapshots of a reference table', () => {
   const testbed = useExtractorTestbed();
@@ -68,7 +67,7 @@ describe('snapshots of a reference table', () => {
       'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
       'content-hash': 'hash' in parsed ? parsed.hash : '',
     });
-    const body = await text((await store.get(key ?? '')).body);
+    const body = await objectText(store, key ?? '');
     expect(body.split('\n')).toEqual([
       expect.stringContaining('"GBP"'),
       expect.stringContaining('"USD"'),

@@ -1,5 +1,6 @@
 import type { ReferenceTableName } from '@totes/pipeline';
 import { type TotesysRow, totesysTables } from '@totes/schema';
+import { ingestBody } from './ingest-body';
 import { jsonLinesBatches } from './json-lines-batches';
 import type { TransformStores } from './transform-stores';
 
@@ -15,7 +16,7 @@ export async function readSnapshot<T extends ReferenceTableName>(
   const { body } = await store.get(key);
   const rows: TotesysRow<T>[] = [];
   try {
-    for await (const batch of jsonLinesBatches(body, totesysTables[table], key)) {
+    for await (const batch of jsonLinesBatches(ingestBody(key, body), totesysTables[table], key)) {
       for (const row of batch) rows.push(row as TotesysRow<T>);
     }
   } finally {

@@ -8,6 +8,7 @@ import {
   warehouseTables as topology,
 } from '@totes/pipeline';
 import { totesysTables } from '@totes/schema';
+import { ingestBody } from './ingest-body';
 import { jsonLinesBatches } from './json-lines-batches';
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
@@ -68,7 +69,7 @@ export async function transformRowsObject(
   let maxLastUpdated: string | undefined;
   async function* mapped() {
     try {
-      for await (const batch of jsonLinesBatches(body, totesysTables[input], key)) {
+      for await (const batch of jsonLinesBatches(ingestBody(key, body), totesysTables[input], key)) {
         rowsIn += batch.length;
         for (const row of batch) {
           if (maxLastUpdated === undefined || row.last_updated > maxLastUpdated)

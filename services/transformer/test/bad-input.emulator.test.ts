@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { ingestKey, objectsCreated, processedKey, stageSettings } from '@totes/pipeline';
+import { ingestKey, objectsCreated, parseIngestKey, processedKey, stageSettings } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
 import { fixtureRow, jsonLines, totesys } from './fixtures';
@@ -21,12 +22,7 @@ const output = (key: string) =>
     kind: 'rows',
     target: 'fact_sales_order',
     generation: 1,
-    source: {
-      kind: 'changes',
-      table: 'sales_order',
-      after: null,
-      through: { lastUpdated: '2024-01-01 00:00:00.000', id: Number(key.slice(-16, -6)) },
-    },
+    source: parseIngestKey(key),
   });
 
 const good = jsonLines(totesys.sales_order);
@@ -87,6 +83,42 @@ describe('bad input, on the emulator', () => {
     expect(response.batchItemFailures).toHaveLength(1);
     expect(await driver.processed(output(changes(104)))).toBeUndefined();
     expect(lastFailure()).toMatchObject({ key: changes(104), line: 4500 });
+  });
+
+  it('fails an object named gzip that is not, or is cut short, naming the object and the reason', async () => {
+    const compressed = gzipSync(good);
+    const objects = [
+      await driver.putBytes(changes(107), Buffer.from(good)),
+      await driver.putBytes(changes(108), compressed.subarray(0, compressed.length - 20)),
+      await driver.put(changes(109), good),
+    ];
+    const response = await driver.handler('fact_sales_order')(
+      driver.event(...objects.map((object) => driver.envelope(object))),
+      undefined as never,
+    );
+
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: 'record-1' },
+      { itemIdentifier: 'record-2' },
+    ]);
+    expect(await driver.processed(output(changes(107)))).toBeUndefined();
+    expect(await driver.processed(output(changes(108)))).toBeUndefined();
+    expect(await driver.processed(output(changes(109)))).toBeDefined();
+    const failures = driver.log.filter((line) => line.message === 'transform failed').slice(-2);
+    expect(failures.map((line) => line.fields)).toEqual([
+      expect.objectContaining({ key: changes(107), reason: expect.stringContaining('not valid gzip') }),
+      expect.objectContaining({ key: changes(108), reason: expect.stringContaining('not valid gzip') }),
+    ]);
+  });
+
+  it('still reads objects written before compression, as plain .jsonl', async () => {
+    const plain = changes(110).replace(/\.gz$/, '');
+    const response = await driver.handler('fact_sales_order')(
+      driver.event(driver.envelope(await driver.put(plain, good))),
+      undefined as never,
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await driver.processed(output(changes(110)))).toBeDefined();
   });
 
   it('fails a notification for an object this table is not built from', async () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -7,7 +8,7 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { lambdaSqsEvent } from '@totes/local';
-import { type ObjectCreated, s3Event, type TargetTableName } from '@totes/pipeline';
+import { isCompressedIngestKey, type ObjectCreated, s3Event, type TargetTableName } from '@totes/pipeline';
 import { type ObjectStore, s3ObjectStore } from '@totes/runtime';
 import type { TestPipeline } from '@totes/test-harness';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -59,7 +60,13 @@ export function transformDriver(
     },
 
     /** Writes an ingest object and returns what its notification says about it. */
-    async put(key: string, body: string): Promise<ObjectCreated> {
+    /** Puts JSON Lines text as the extractor does: gzip-compressed when the key ends in `.gz`. */
+    async put(key: string, text: string): Promise<ObjectCreated> {
+      return this.putBytes(key, isCompressedIngestKey(key) ? gzipSync(text) : Buffer.from(text));
+    },
+
+    /** Puts an object's bytes exactly as given. */
+    async putBytes(key: string, body: Buffer): Promise<ObjectCreated> {
       const { s3, names } = { s3: pipeline().clients.s3, names: pipeline().names };
       const { ETag } = await s3.send(
         new PutObjectCommand({ Bucket: names.ingestBucket, Key: key, Body: body }),
@@ -67,7 +74,7 @@ export function transformDriver(
       return {
         bucket: names.ingestBucket,
         key,
-        size: Buffer.byteLength(body),
+        size: body.length,
         eTag: (ETag ?? '').replace(/"/g, ''),
       };
     },
