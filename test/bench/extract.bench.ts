@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CreateBucketCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
+import { stageSettings } from '@totes/pipeline';
 import { columnsOf, totesysTables } from '@totes/schema';
 import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
@@ -148,9 +149,13 @@ async function child([side, url, bucket]: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function spawnRunner(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+function spawnRunner(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeOptions: readonly string[] = [],
+): ChildProcess {
   const runner = process.argv[1] as string;
-  return spawn(process.execPath, [...process.execArgv, runner, 'extract', ...args], {
+  return spawn(process.execPath, [...process.execArgv, ...nodeOptions, runner, 'extract', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -158,7 +163,9 @@ function spawnRunner(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess 
 
 function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawnRunner(['--child', ...args], env);
+    // The extractor runs with the extractor functions' own Node options; the baseline without.
+    const nodeOptions = args[0] === 'copy' ? [] : stageSettings.extract.nodeOptions;
+    const proc = spawnRunner(['--child', ...args], env, nodeOptions);
     let out = '';
     proc.stdout?.on('data', (data: Buffer) => {
       out += data.toString();
