@@ -2,6 +2,7 @@ export * from './connect-postgres';
 export * from './create-aws-clients';
 export * from './create-logger';
 export * from './create-metrics';
+export * from './database-secret';
 export * from './json-lines';
 export * from './load-config';
 export * from './object-store';

@@ -9,6 +9,5 @@ export * from './json-lines-chunker';
 export * from './object-metadata';
 export * from './object-state-store';
 export * from './row-format';
-export * from './secret-connection-string';
 export * from './source-queries';
 export * from './sqs-extract-queue';

@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { ExtractorEnvironment } from '../src/extractor-environment';
-import { connectionStringFromSecret } from '../src/secret-connection-string';
 
 const env = {
   TABLE: 'sales_order',
@@ -64,29 +63,5 @@ describe('ExtractorEnvironment', () => {
       /exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN/,
     );
     expect(() => loadConfig(ExtractorEnvironment, neither)).toThrow(/exactly one/);
-  });
-});
-
-describe('connectionStringFromSecret', () => {
-  it('builds a connection string from a database secret, encoding each part', () => {
-    const secret = JSON.stringify({
-      host: 'db.internal',
-      port: 5433,
-      username: 'reader',
-      password: 'p@ss/w:rd',
-      dbname: 'totesys',
-    });
-
-    expect(connectionStringFromSecret(secret)).toBe(
-      'postgresql://reader:p%40ss%2Fw%3Ard@db.internal:5433/totesys',
-    );
-  });
-
-  it('never repeats the secret when it is malformed', () => {
-    const secret = JSON.stringify({ host: 'db', username: 'reader', password: 'hunter2' });
-
-    expect(() => connectionStringFromSecret(secret)).toThrow(/dbname/);
-    expect(() => connectionStringFromSecret(secret)).not.toThrow(/hunter2/);
-    expect(() => connectionStringFromSecret('hunter2')).toThrow('the database secret is not JSON');
   });
 });

@@ -3,35 +3,47 @@ import { envInteger } from '@totes/runtime';
 import { z } from 'zod';
 
 /**
- * The loader's environment, parsed at cold start (with `loadConfig` from `@totes/runtime`).
- * `WAREHOUSE_URL` holds credentials: it is never logged, and a configuration error names the
- * variable, not its value. AWS endpoints and credentials come from the SDK's own variables
+ * The loader's environment, parsed at cold start (with `loadConfig` from `@totes/runtime`). The
+ * warehouse connection comes from exactly one of `WAREHOUSE_URL` (local runs) and
+ * `WAREHOUSE_SECRET_ARN` (AWS: a Secrets Manager secret with host, port, username, password and
+ * dbname). `WAREHOUSE_URL` holds credentials: it is never logged, and a configuration error names
+ * the variable, not its value. AWS endpoints and credentials come from the SDK's own variables
  * (`AWS_ENDPOINT_URL`, `AWS_REGION`, …).
  */
-export const loaderConfig = z.object({
-  /** The warehouse table this function loads. */
-  TARGET_TABLE: z
-    .string()
-    .refine(isWarehouseTableName, 'not a warehouse table of the topology')
-    .transform((name) => name as TargetTableName),
-  /** The processed bucket the objects are read from. */
-  PROCESSED_BUCKET: z.string().min(3),
-  /** `postgresql://user:password@host:port/database` of the warehouse. */
-  WAREHOUSE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection string'),
-  /** Every statement is cancelled after this long (the function's timeout is 300 s). */
-  WAREHOUSE_STATEMENT_TIMEOUT_MS: envInteger(120_000),
-  /** The first retry delay of a waiting or failed message, doubled on every receive. */
-  LOAD_RETRY_BASE_SECONDS: envInteger(10),
-  /** The longest retry delay. */
-  LOAD_RETRY_MAX_SECONDS: envInteger(900),
-  /** The load queue's `maxReceiveCount` (its redrive policy): the attempts before the DLQ. */
-  LOAD_MAX_RECEIVE_COUNT: envInteger(stageSettings.load.maxReceiveCount),
-  /** Path-style S3 addressing, which the local emulator needs. */
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
-});
+export const loaderConfig = z
+  .object({
+    /** The warehouse table this function loads. */
+    TARGET_TABLE: z
+      .string()
+      .refine(isWarehouseTableName, 'not a warehouse table of the topology')
+      .transform((name) => name as TargetTableName),
+    /** The processed bucket the objects are read from. */
+    PROCESSED_BUCKET: z.string().min(3),
+    /** `postgresql://user:password@host:port/database` of the warehouse. */
+    WAREHOUSE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection string')
+      .optional(),
+    /** The Secrets Manager secret of the warehouse connection, read at the first load. */
+    WAREHOUSE_SECRET_ARN: z.string().min(1).optional(),
+    /** Every statement is cancelled after this long (the function's timeout is 300 s). */
+    WAREHOUSE_STATEMENT_TIMEOUT_MS: envInteger(120_000),
+    /** The first retry delay of a waiting or failed message, doubled on every receive. */
+    LOAD_RETRY_BASE_SECONDS: envInteger(10),
+    /** The longest retry delay. */
+    LOAD_RETRY_MAX_SECONDS: envInteger(900),
+    /** The load queue's `maxReceiveCount` (its redrive policy): the attempts before the DLQ. */
+    LOAD_MAX_RECEIVE_COUNT: envInteger(stageSettings.load.maxReceiveCount),
+    /** Path-style S3 addressing, which the local emulator needs. */
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+  })
+  .refine((env) => (env.WAREHOUSE_URL === undefined) !== (env.WAREHOUSE_SECRET_ARN === undefined), {
+    message: 'set exactly one of WAREHOUSE_URL and WAREHOUSE_SECRET_ARN',
+    path: ['WAREHOUSE_URL'],
+  });
 
 /** The parsed {@link loaderConfig}. */
 export type LoaderConfig = z.infer<typeof loaderConfig>;

@@ -1,4 +1,6 @@
 import {
+  cachedConnectionString,
+  connectionStringFromSecretArn,
   connectPostgres,
   createAwsClients,
   createLogger,
@@ -10,6 +12,12 @@ import { createLoadHandler } from './load-handler';
 import type { LoaderConfig } from './loader-config';
 import { sqsMessageVisibility } from './message-visibility';
 
+/** PostgreSQL's invalid_password and invalid_authorization_specification. */
+function isRefusedLogin(error: unknown): boolean {
+  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
+  return code === '28P01' || code === '28000';
+}
+
 /**
  * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's
  * settings, a PostgreSQL connection per invocation, the JSON logger and CloudWatch (EMF) metrics.
@@ -19,14 +27,25 @@ export function loaderFromConfig(config: LoaderConfig): SqsHandler {
   const table = config.TARGET_TABLE;
   const service = `load-${table}`;
   const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  const { WAREHOUSE_URL: url, WAREHOUSE_SECRET_ARN: secretArn } = config;
+  const warehouseUrl = cachedConnectionString(
+    url === undefined ? () => connectionStringFromSecretArn(secretArn ?? '') : async () => url,
+  );
   return createLoadHandler({
     table,
     store: s3ObjectStore(s3, config.PROCESSED_BUCKET),
-    connect: () =>
-      connectPostgres(config.WAREHOUSE_URL, {
-        statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
-        applicationName: `totes-${service}`,
-      }),
+    async connect() {
+      try {
+        return await connectPostgres(await warehouseUrl.get(), {
+          statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
+          applicationName: `totes-${service}`,
+        });
+      } catch (error) {
+        // A refused password may be a rotated secret: the next attempt reads the secret again.
+        if (isRefusedLogin(error)) warehouseUrl.forget();
+        throw error;
+      }
+    },
     visibility: sqsMessageVisibility(sqs),
     retry: {
       baseSeconds: config.LOAD_RETRY_BASE_SECONDS,

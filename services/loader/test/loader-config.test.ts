@@ -28,4 +28,16 @@ describe('the loader configuration', () => {
     expect(reading).toThrow(/TARGET_TABLE[\s\S]*PROCESSED_BUCKET[\s\S]*WAREHOUSE_URL/);
     expect(reading).not.toThrow(/s3cret/);
   });
+
+  it('takes the warehouse connection from a Secrets Manager secret instead, and wants exactly one of the two', () => {
+    const { WAREHOUSE_URL: _, ...withoutUrl } = env;
+    const secretArn = 'arn:aws:secretsmanager:eu-west-2:1:secret:warehouse';
+    expect(loadConfig(loaderConfig, { ...withoutUrl, WAREHOUSE_SECRET_ARN: secretArn })).toMatchObject({
+      WAREHOUSE_SECRET_ARN: secretArn,
+    });
+    expect(() => loadConfig(loaderConfig, { ...env, WAREHOUSE_SECRET_ARN: secretArn })).toThrow(
+      /exactly one of WAREHOUSE_URL and WAREHOUSE_SECRET_ARN/,
+    );
+    expect(() => loadConfig(loaderConfig, withoutUrl)).toThrow(/exactly one/);
+  });
 });
