@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack } from '@totes/local';
 import { warehouseTableNames } from '@totes/pipeline';
 import { useTestDatabase } from '@totes/test-harness';
@@ -182,5 +182,71 @@ describe('totes sync against databases of your own', () => {
     const unknown = await runTotes(['reprocess', 'customers', '--data-dir', dataDir], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('neither a source nor a warehouse table');
+  });
+
+  it('redoes a table from its stored objects: lost rows from the load stage, lost outputs from the transform stage', async () => {
+    const env = { TOTESYS_URL: totesys.url, WAREHOUSE_URL: warehouse.url };
+    const reprocess = (...args: string[]) =>
+      runTotes(['reprocess', ...args, '--data-dir', dataDir, '--json'], env);
+    const before = await tableCounts();
+
+    // A warehouse restored from a backup older than its last loads: the payments and their ledger rows are gone.
+    await query(warehouse.url, 'DELETE FROM fact_payment');
+    await query(warehouse.url, "DELETE FROM etl.load_ledger WHERE table_name = 'fact_payment'");
+    const reload = await reprocess('fact_payment', '--from', 'load');
+    expect(reload.code).toBe(0);
+    expect(JSON.parse(reload.stdout)).toMatchObject({
+      from: 'load',
+      table: 'fact_payment',
+      queue: 'local-load-fact_payment',
+      objects: expect.any(Number),
+    });
+    expect(JSON.parse(reload.stdout).objects).toBeGreaterThan(0);
+
+    // Outputs lost: every processed fact_purchase_order object deleted, and the rows loaded from them.
+    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
+    let deleted = 0;
+    try {
+      const s3 = new S3Client({
+        endpoint: stack.s3Endpoint,
+        region: stack.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const bucket = stack.names.processedBucket;
+      const listed = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: 'fact_purchase_order/' }),
+      );
+      for (const object of listed.Contents ?? []) {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
+        deleted += 1;
+      }
+      s3.destroy();
+    } finally {
+      await stack.stop();
+    }
+    expect(deleted).toBeGreaterThan(0);
+    await query(warehouse.url, 'DELETE FROM fact_purchase_order');
+    await query(warehouse.url, "DELETE FROM etl.load_ledger WHERE table_name = 'fact_purchase_order'");
+    const retransform = await reprocess('fact_purchase_order', '--from', 'transform');
+    expect(retransform.code).toBe(0);
+    expect(JSON.parse(retransform.stdout)).toMatchObject({
+      from: 'transform',
+      queue: 'local-transform-fact_purchase_order',
+    });
+
+    expect((await sync()).code).toBe(0);
+    expect(await tableCounts()).toEqual(before);
+    await expectWarehouseToMatchSource();
+
+    const generated = await reprocess('dim_date', '--from', 'transform');
+    expect(generated.code).toBe(2);
+    expect(generated.stderr).toContain('use --from load');
+    const wrongStage = await reprocess('fact_payment', '--from', 'extract');
+    expect(wrongStage.code).toBe(2);
+    expect(wrongStage.stderr).toContain('--from takes source, transform, load');
+    const sourceTable = await reprocess('payment', '--from', 'load');
+    expect(sourceTable.code).toBe(2);
+    expect(sourceTable.stderr).toContain('is a source table');
   });
 });
