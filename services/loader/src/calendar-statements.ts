@@ -24,7 +24,7 @@ const calendarExpressions: { readonly [C in keyof WarehouseRow<'dim_date'>]-?: s
 };
 
 /**
- * The statements that add to dim_date every day a staged fact object references and dim_date
+ * The statements that add to dim_date every day a fact object references and dim_date
  * lacks, computed by the same rules as the calendar objects, so a fact never waits for a day.
  * Days are inserted in order, so two loads adding the same days cannot deadlock. Undefined when
  * the fact references no day.
@@ -41,6 +41,10 @@ export function extendCalendarStatements(layout: TableLayout): ReferenceSources 
     `SELECT ${values.join(', ')} FROM (SELECT w.v AS d FROM (${source}) w) days ` +
     `WHERE NOT EXISTS (SELECT 1 FROM ${table} c WHERE c.${key} = days.d) ORDER BY d ` +
     `ON CONFLICT (${key}) DO NOTHING`;
-  const sources = referenceSources(reference);
-  return { keys: insert(sources.keys), staging: insert(sources.staging) };
+  const sources = referenceSources(layout, reference);
+  return {
+    keys: insert(sources.keys),
+    staging: insert(sources.staging),
+    appended: insert(sources.appended),
+  };
 }

@@ -1,8 +1,9 @@
 import type pg from 'pg';
+import type { KeyRange } from './key-range';
 import type { CensusResult } from './row-census';
 import type { TableStatements } from './table-statements';
 
-/** What checking a staged fact object's references found. */
+/** What checking a fact object's references found. */
 export interface ReferenceCheck {
   /** Referenced keys the dimensions lack, by dimension (empty when every row can load). */
   readonly missing: Readonly<Record<string, readonly string[]>>;
@@ -11,21 +12,34 @@ export interface ReferenceCheck {
 }
 
 /**
- * Checks the references of a staged fact object, set-based: first adds to dim_date the days it
+ * Where a fact object's rows were copied: into the staging table, or straight into the fact
+ * table, where they are the rows with a natural key in `naturalKeys` (it held none before).
+ */
+export type CopiedRows =
+  | { readonly into: 'staging' }
+  | { readonly into: 'fact'; readonly naturalKeys: KeyRange };
+
+/**
+ * Checks the references of a copied fact object, set-based: first adds to dim_date the days it
  * lacks, then, per dimension, locks the referenced rows `FOR KEY SHARE` and lists the keys the
  * dimension lacks. The keys come from the census when it kept them (a few small queries), from
- * the staged rows otherwise.
+ * the copied rows otherwise.
  */
 export async function checkReferences(
   client: pg.ClientBase,
   statements: TableStatements,
   census: CensusResult,
+  rows: CopiedRows,
 ): Promise<ReferenceCheck> {
   const sourceOf = (dimension: string) => {
     const referenced = census.references.get(dimension);
-    return referenced?.kind === 'keys'
-      ? ({ use: 'keys', parameters: [referenced.keys], empty: referenced.keys.length === 0 } as const)
-      : ({ use: 'staging', parameters: [], empty: census.rows === 0 } as const);
+    if (referenced?.kind === 'keys') {
+      return { use: 'keys', parameters: [referenced.keys], empty: referenced.keys.length === 0 } as const;
+    }
+    const empty = census.rows === 0;
+    return rows.into === 'staging'
+      ? ({ use: 'staging', parameters: [], empty } as const)
+      : ({ use: 'appended', parameters: [rows.naturalKeys.min, rows.naturalKeys.max], empty } as const);
   };
   let daysAdded = 0;
   if (statements.extendCalendar) {

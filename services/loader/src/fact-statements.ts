@@ -2,7 +2,7 @@ import { qualifiedName, sqlIdentifier } from './sql-identifier';
 import { stagingTable } from './staging-statements';
 import type { TableLayout } from './table-layout';
 
-/** The statements that append a staged fact object. */
+/** The statements that append a fact object, staged or straight. */
 export interface FactStatements {
   /**
    * Inserts each staged row unless the same version (every column equal) is already a fact row;
@@ -11,6 +11,16 @@ export interface FactStatements {
   readonly append: string;
   /** The same, also collapsing rows that appear twice in the object (slower: a DISTINCT pass). */
   readonly appendDistinct: string;
+  /**
+   * One row `(overlaps)`: whether any fact row has a natural key from `$1` to `$2` (a probe of the
+   * natural-id index). When none has, no version of those keys can be a fact row yet.
+   */
+  readonly overlaps: string;
+  /**
+   * A binary COPY of an object's rows straight into the fact table, record ids from its SERIAL:
+   * for an object whose versions cannot be there yet, with no staging table and no anti-join.
+   */
+  readonly copy: string;
 }
 
 /** The append statements of a fact table. */
@@ -29,5 +39,11 @@ export function factStatements(layout: TableLayout): FactStatements {
     `INSERT INTO ${table} (${columns.join(', ')}) ` +
     `SELECT ${distinct}${columns.map((name) => `s.${name}`).join(', ')} FROM ${stagingTable} s ` +
     `WHERE NOT EXISTS (SELECT 1 FROM ${table} f WHERE ${sameVersion})`;
-  return { append: append(''), appendDistinct: append('DISTINCT ') };
+  const naturalKey = sqlIdentifier(layout.naturalKey);
+  return {
+    append: append(''),
+    appendDistinct: append('DISTINCT '),
+    overlaps: `SELECT EXISTS (SELECT 1 FROM ${table} f WHERE f.${naturalKey} BETWEEN $1 AND $2) AS overlaps`,
+    copy: `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT binary)`,
+  };
 }

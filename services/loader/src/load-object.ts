@@ -1,5 +1,6 @@
 import type { TargetTableName } from '@totes/pipeline';
 import type pg from 'pg';
+import { directAppend } from './direct-append';
 import { advanceFreshness } from './freshness';
 import { loadFailure } from './load-failure';
 import { loadLedger } from './load-ledger';
@@ -35,6 +36,11 @@ export interface LoadOutcome {
   readonly freshAsOf?: string;
   /** Why a superseded object was refused. */
   readonly reason?: string;
+  /**
+   * Facts: `direct` when the rows were copied straight into the table (no natural key of the
+   * object was there yet), `staged` when they went through the staging table and the anti-join.
+   */
+  readonly append?: 'direct' | 'staged';
 }
 
 async function rollback(client: pg.ClientBase): Promise<void> {
@@ -46,10 +52,11 @@ async function rollback(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Loads one processed object into the warehouse in one transaction: its rows are copied into a
- * staging table and merged (facts appended by version, dimensions upserted under their version
- * guard), the table's freshness advanced, and the object recorded in the load ledger. An object
- * already in the ledger is acknowledged without work; any failure rolls everything back.
+ * Loads one processed object into the warehouse in one transaction: its rows are merged (facts
+ * appended by version, copied straight into the table when their natural keys are all new and
+ * through a staging table otherwise; dimensions staged and upserted under their version guard),
+ * the table's freshness advanced, and the object recorded in the load ledger. An object already
+ * in the ledger is acknowledged without work; any failure rolls everything back.
  */
 export async function loadObject(client: pg.ClientBase, request: LoadRequest): Promise<LoadOutcome> {
   const { table, key } = request;
@@ -75,9 +82,12 @@ export async function loadObject(client: pg.ClientBase, request: LoadRequest): P
     const parquet = await openProcessedParquet(object.file, statements.layout, key);
     try {
       await client.query('BEGIN');
-      // Facts stage before taking the table's lock, so two large objects copy side by side.
+      // Facts stage before taking the table's lock, so two large objects copy side by side; one
+      // whose natural keys all look new is copied straight into the table under the lock instead.
       const census =
-        plan.kind === 'append-facts' ? await stageObject(client, statements, parquet) : undefined;
+        plan.kind === 'append-facts' && !(await directAppend.likely(client, statements, parquet))
+          ? await stageObject(client, statements, parquet)
+          : undefined;
       await lockTableLoads(client, table);
       if (await loadLedger.has(client, key)) {
         await rollback(client);

@@ -2,6 +2,7 @@ import { MalformedObjectError } from '@totes/runtime';
 import type pg from 'pg';
 import { checkReferences } from './check-references';
 import { dimensionVersions } from './dimension-versions';
+import { directAppend } from './direct-append';
 import type { LoadPlan } from './load-plan';
 import { MissingDimensionError } from './missing-dimension-error';
 import type { ProcessedParquet } from './processed-parquet';
@@ -19,23 +20,43 @@ export interface Merged {
   readonly skipped: number;
   readonly daysAdded: number;
   readonly reason?: string;
+  /** Facts: copied straight into the table, or staged and appended by the anti-join. */
+  readonly append?: 'direct' | 'staged';
 }
 
 async function appendFacts(
   client: pg.ClientBase,
   statements: TableStatements,
   parquet: ProcessedParquet,
-  census: CensusResult | undefined,
+  staged: CensusResult | undefined,
 ): Promise<Merged> {
   const { layout, fact } = statements;
-  if (!fact || !census) throw new Error(`${layout.table} is not a staged fact table`);
-  const { missing, daysAdded } = await checkReferences(client, statements, census);
+  if (!fact) throw new Error(`${layout.table} is not a fact table`);
+  const direct = staged ? undefined : await directAppend.append(client, statements, parquet);
+  const census = direct ?? staged ?? (await stageObject(client, statements, parquet));
+  if (!census) throw new Error(`${layout.table} is not a fact table`);
+  const { missing, daysAdded } = await checkReferences(
+    client,
+    statements,
+    census,
+    direct ? { into: 'fact', naturalKeys: direct.naturalKeys } : { into: 'staging' },
+  );
   if (Object.keys(missing).length > 0) throw new MissingDimensionError(layout.table, parquet.key, missing);
+  if (direct) {
+    return { outcome: 'loaded', inserted: direct.rows, updated: 0, skipped: 0, daysAdded, append: 'direct' };
+  }
   // Every referenced dimension row is checked and locked above, so the foreign-key triggers
   // would only repeat that work row by row.
   const append = census.repeatedNaturalKey === false ? fact.append : fact.appendDistinct;
   const inserted = await withoutRowTriggers(client, async () => (await client.query(append)).rowCount ?? 0);
-  return { outcome: 'loaded', inserted, updated: 0, skipped: parquet.rows - inserted, daysAdded };
+  return {
+    outcome: 'loaded',
+    inserted,
+    updated: 0,
+    skipped: parquet.rows - inserted,
+    daysAdded,
+    append: 'staged',
+  };
 }
 
 async function upsertDimension(
@@ -65,9 +86,11 @@ async function upsertDimension(
 
 /**
  * Merges an object into its table by its {@link LoadPlan}, inside the caller's transaction and
- * table lock: facts (already staged, with their census) are appended by version once every
- * reference is there; a rebuilt dimension is upserted when it passes the version guard, and
- * refused as superseded otherwise; dimension rows and calendar days are upserted.
+ * table lock: facts are copied straight into the table when their natural keys are all new
+ * (see {@link directAppend}), appended by version from the staging table otherwise (staged
+ * already when `census` is given), and kept only once every reference is there; a rebuilt
+ * dimension is upserted when it passes the version guard, and refused as superseded otherwise;
+ * dimension rows and calendar days are upserted.
  */
 export async function mergeObject(
   client: pg.ClientBase,

@@ -9,6 +9,8 @@ import {
   type SchemaElement,
 } from 'hyparquet';
 import { type BinaryField, binaryField } from './binary-field';
+import { footerKeyRange } from './footer-key-range';
+import type { KeyRange } from './key-range';
 import type { LoadColumn, TableLayout } from './table-layout';
 
 /**
@@ -30,6 +32,11 @@ export interface ProcessedParquet {
   readonly scales: readonly number[];
   /** How each column's values are written to a binary COPY (DECIMAL scales from the file). */
   readonly fields: readonly BinaryField[];
+  /**
+   * The range of the natural keys, as the footer's column statistics give it (not checked
+   * against the rows); absent when the file has no rows or no statistics.
+   */
+  readonly naturalKeys?: KeyRange;
   /** Reads the rows one row group at a time, so memory stays bounded by the row-group size. */
   rowGroups(): AsyncGenerator<RowGroupColumns, void, undefined>;
 }
@@ -192,5 +199,14 @@ export async function openProcessedParquet(
   }
 
   const fields = layout.columns.map((column, index) => binaryField(column.kind, scales[index]));
-  return { key, metadata, rows: Number(footer.num_rows), scales, fields, rowGroups };
+  const naturalKeys = footerKeyRange(footer, layout.naturalKey);
+  return {
+    key,
+    metadata,
+    rows: Number(footer.num_rows),
+    scales,
+    fields,
+    rowGroups,
+    ...(naturalKeys === undefined ? {} : { naturalKeys }),
+  };
 }

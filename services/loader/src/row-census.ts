@@ -1,3 +1,4 @@
+import type { KeyRange } from './key-range';
 import type { TableLayout } from './table-layout';
 
 /** What a census learnt of the referenced keys of one dimension. */
@@ -14,6 +15,8 @@ export interface CensusResult {
   readonly references: ReadonlyMap<string, ReferencedKeys>;
   /** Whether a natural key occurs twice; `undefined` when the census could not tell. */
   readonly repeatedNaturalKey: boolean | undefined;
+  /** The smallest and largest natural key of the rows; absent when there were none. */
+  readonly naturalKeys?: KeyRange;
 }
 
 /** Limits that keep a census's memory small whatever the object's size. */
@@ -29,9 +32,10 @@ const pageBits = 1 << 16;
 
 /**
  * Watches the rows of a fact object as they are encoded, keeping (within bounded memory) the
- * distinct keys each dimension is referenced by, and whether any natural key occurs twice. The
- * loader then checks references with a few small queries instead of scanning the staged rows,
- * and appends without a DISTINCT pass when every natural key is unique.
+ * distinct keys each dimension is referenced by, whether any natural key occurs twice, and the
+ * range of the natural keys. The loader then checks references with a few small queries instead
+ * of scanning the copied rows, and appends without a DISTINCT pass (or straight into the fact
+ * table) when every natural key is unique.
  */
 export class RowCensus {
   readonly #references: { readonly dimension: string; readonly indexes: readonly number[] }[];
@@ -41,6 +45,8 @@ export class RowCensus {
   #pages: Map<number, Uint8Array> | undefined = new Map();
   #repeated = false;
   #rows = 0;
+  #min = Number.POSITIVE_INFINITY;
+  #max = Number.NEGATIVE_INFINITY;
 
   constructor(layout: TableLayout, limits: CensusLimits = defaultLimits) {
     const index = (name: string) => layout.columns.findIndex((column) => column.name === name);
@@ -69,8 +75,13 @@ export class RowCensus {
       }
     }
     const naturalKeys = columns[this.#naturalKey];
-    if (naturalKeys)
-      for (let row = start; row < end && this.#pages; row += 1) this.#see(Number(naturalKeys[row]));
+    if (!naturalKeys) return;
+    for (let row = start; row < end; row += 1) {
+      const key = Number(naturalKeys[row]);
+      if (key < this.#min) this.#min = key;
+      if (key > this.#max) this.#max = key;
+      this.#see(key);
+    }
   }
 
   #see(key: number): void {
@@ -106,6 +117,7 @@ export class RowCensus {
       rows: this.#rows,
       references,
       repeatedNaturalKey: this.#repeated ? true : this.#pages ? false : undefined,
+      ...(this.#min <= this.#max ? { naturalKeys: { min: this.#min, max: this.#max } } : {}),
     };
   }
 }

@@ -31,7 +31,7 @@ export function tableStatements(table: TargetTableName): TableStatements {
   const extendCalendar = isFact ? extendCalendarStatements(layout) : undefined;
   const references = layout.references
     .toSorted((a, b) => Number(a.dimension === calendarTable) - Number(b.dimension === calendarTable))
-    .map(referenceStatements);
+    .map((reference) => referenceStatements(layout, reference));
   const statements: TableStatements = {
     layout,
     staging: stagingStatements(layout),

@@ -187,20 +187,25 @@ describe('the loader handler on its queue', () => {
       if (!reachable) return connectPostgres(unreachable, options);
       const client = await connectPostgres(warehouse().url, options);
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      // The warehouse goes away inside the second object's transaction, after its rows are staged.
+      // The warehouse goes away inside the second object's transaction, as its rows are appended
+      // (copied straight into the fact table, or inserted from the staging table).
       client.query = ((...args: unknown[]) => {
-        if (
-          typeof args[0] === 'string' &&
-          args[0].startsWith('INSERT INTO "public"."fact') &&
-          ++appends === 2
-        ) {
+        const [statement] = args;
+        const text =
+          typeof statement === 'string' ? statement : (statement as { text?: unknown } | undefined)?.text;
+        const appending =
+          typeof text === 'string' &&
+          (text.startsWith('INSERT INTO "public"."fact') || text.startsWith('COPY "public"."fact'));
+        if (appending && ++appends === 2) {
           reachable = false;
-          return warehouse()
+          const terminated = warehouse()
             .client.query(
               'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
               [application],
             )
             .then(() => query(...args));
+          // A COPY stream is handed back at once, as pg does, and submitted once the session is gone.
+          return typeof statement === 'string' ? terminated : statement;
         }
         return query(...args);
       }) as typeof client.query;

@@ -78,7 +78,7 @@ describe('loading a processed object', () => {
       ...rows,
     ]);
 
-    expect(outcome).toMatchObject({ inserted: 2, skipped: 2 });
+    expect(outcome).toMatchObject({ inserted: 2, skipped: 2, append: 'staged' });
     expect(await warehouse().rows('fact_sales_order')).toEqual(rows);
   });
 
@@ -92,7 +92,7 @@ describe('loading a processed object', () => {
       ...rows,
     ]);
 
-    expect(rescan).toMatchObject({ outcome: 'loaded', inserted: 0, skipped: 4 });
+    expect(rescan).toMatchObject({ outcome: 'loaded', inserted: 0, skipped: 4, append: 'staged' });
     expect(await warehouse().count('fact_sales_order')).toBe(2);
   });
 
@@ -283,36 +283,64 @@ describe('loading a processed object', () => {
     expect(await warehouse().rows('dim_transaction')).toEqual([sale]);
   });
 
-  it('checks references against the staged rows when an object references too many keys to keep', async () => {
+  it('checks references against the copied rows when an object references too many keys to keep', async () => {
     await loadDimensions();
     const [payment] = fixtureRows('fact_payment');
     const [sale] = fixtureRows('dim_transaction');
     if (!payment || !sale) throw new Error('fixture missing');
     const count = 20_001;
     const ids = Array.from({ length: count }, (_, index) => index + 10);
+    // Missing from the middle of the object, so a check of only some of its rows misses it.
+    const missing = 10_010;
     await loadRows(
       warehouse().client,
       'dim_transaction',
       objectKey('dim_transaction'),
-      ids.slice(1).map((transaction_id) => ({ ...sale, transaction_id })),
+      ids.filter((id) => id !== missing).map((transaction_id) => ({ ...sale, transaction_id })),
       { maxLastUpdated: '2024-11-04 09:00:00.000' },
     );
     const payments = ids.map((id) => ({ ...payment, payment_id: id, transaction_id: id }));
 
     const waiting = loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
-    await expect(waiting).rejects.toMatchObject({ missing: { dim_transaction: ['10'] } });
+    await expect(waiting).rejects.toMatchObject({ missing: { dim_transaction: [String(missing)] } });
+    expect(await warehouse().count('fact_payment')).toBe(0);
     await loadRows(
       warehouse().client,
       'dim_transaction',
       objectKey('dim_transaction'),
-      [{ ...sale, transaction_id: 10 }],
+      [{ ...sale, transaction_id: missing }],
       {
         maxLastUpdated: '2024-11-04 09:00:00.000',
       },
     );
     const loaded = await loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
 
-    expect(loaded).toMatchObject({ outcome: 'loaded', inserted: count });
+    expect(loaded).toMatchObject({ outcome: 'loaded', inserted: count, append: 'direct' });
+  });
+
+  it('checks references against the staged rows when a staged object references too many keys', async () => {
+    await loadDimensions();
+    const [payment] = fixtureRows('fact_payment');
+    const [sale] = fixtureRows('dim_transaction');
+    if (!payment || !sale) throw new Error('fixture missing');
+    const ids = Array.from({ length: 20_001 }, (_, index) => index + 10);
+    const missing = 10_010;
+    await loadRows(
+      warehouse().client,
+      'dim_transaction',
+      objectKey('dim_transaction'),
+      ids.filter((id) => id !== missing).map((transaction_id) => ({ ...sale, transaction_id })),
+      { maxLastUpdated: '2024-11-04 09:00:00.000' },
+    );
+    await loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), [
+      { ...payment, payment_id: 10, transaction_id: 11 },
+    ]);
+    const payments = ids.map((id) => ({ ...payment, payment_id: id, transaction_id: id }));
+
+    const waiting = loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
+
+    await expect(waiting).rejects.toMatchObject({ missing: { dim_transaction: [String(missing)] } });
+    expect(await warehouse().count('fact_payment')).toBe(1);
   });
 
   it('loads facts through the foreign-key triggers when its role may not switch them off', async () => {
@@ -340,7 +368,7 @@ describe('loading a processed object', () => {
       ]);
 
       expect(await mayBypassRowTriggers(plain)).toBe(false);
-      expect(loaded).toMatchObject({ outcome: 'loaded', inserted: 1 });
+      expect(loaded).toMatchObject({ outcome: 'loaded', inserted: 1, append: 'staged' });
       await expect(waiting).rejects.toMatchObject({ missing: { dim_design: ['77'] } });
       expect(await warehouse().rows('fact_sales_order')).toEqual([row]);
     } finally {

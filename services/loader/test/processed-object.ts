@@ -18,6 +18,8 @@ export interface ProcessedObjectOptions {
   readonly sources?: readonly string[];
   readonly rowGroupSize?: number;
   readonly decimal?: DecimalStorage;
+  /** Whether the footer has column statistics (min and max per row group), as by default. */
+  readonly statistics?: boolean;
 }
 
 function unscaled(text: string): bigint {
@@ -132,6 +134,7 @@ export function processedObject<T extends TargetTableName>(
       columnData: processedColumns(table, rows),
       schema: processedSchema(table, decimal),
       kvMetadata: processedKeyValues(rows.length, options),
+      statistics: options.statistics ?? true,
       ...(options.rowGroupSize === undefined ? {} : { rowGroupSize: options.rowGroupSize }),
     }),
   );

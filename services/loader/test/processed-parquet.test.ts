@@ -98,6 +98,30 @@ describe('a processed Parquet object', () => {
     expect(parquet.rows).toBe(3);
   });
 
+  it('gives the range of its natural keys over every row group from the footer statistics', async () => {
+    const [order] = fixtureRows('fact_sales_order');
+    if (!order) throw new Error('fixture missing');
+    const rows = [40, 7, 12, 95, 33].map((sales_order_id) => ({ ...order, sales_order_id }));
+    const open = (statistics: boolean) =>
+      openProcessedParquet(
+        bufferOf(processedObject('fact_sales_order', rows, { rowGroupSize: 2, statistics })),
+        tableLayout('fact_sales_order'),
+        key,
+      );
+
+    expect((await open(true)).naturalKeys).toEqual({ min: 7, max: 95 });
+    expect((await open(false)).naturalKeys).toBeUndefined();
+    expect(
+      (
+        await openProcessedParquet(
+          bufferOf(processedObject('fact_sales_order', [])),
+          tableLayout('fact_sales_order'),
+          key,
+        )
+      ).naturalKeys,
+    ).toBeUndefined();
+  });
+
   it.each([
     [
       'bytes that are not Parquet',

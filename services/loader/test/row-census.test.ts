@@ -39,7 +39,18 @@ describe('the census of a fact object', () => {
     expect(result.references.get('dim_date')).toEqual({ kind: 'keys', keys: [20_031, 20_032, 20_040] });
     expect(result.references.get('dim_counterparty')).toEqual({ kind: 'keys', keys: [4] });
     expect(result.repeatedNaturalKey).toBe(false);
+    expect(result.naturalKeys).toEqual({ min: 1, max: 2 });
     expect(column('payment_id')).toBe(0);
+  });
+
+  it('gives the range of the natural keys across batches, and none without rows', () => {
+    const census = new RowCensus(layout);
+    expect(census.result().naturalKeys).toBeUndefined();
+
+    census.observe(columns([{ payment_id: 70 }, { payment_id: 9 }]), 0, 2);
+    census.observe(columns([{ payment_id: 1 }, { payment_id: 71 }, { payment_id: 8 }]), 1, 3);
+
+    expect(census.result()).toMatchObject({ rows: 4, naturalKeys: { min: 8, max: 71 } });
   });
 
   it('notices a natural key that occurs twice, across batches', () => {
@@ -67,5 +78,6 @@ describe('the census of a fact object', () => {
     const result = census.result();
     expect(result.references.get('dim_transaction')).toEqual({ kind: 'too-many' });
     expect(result.repeatedNaturalKey).toBeUndefined();
+    expect(result.naturalKeys).toEqual({ min: 1, max: 1_000_000 });
   });
 });
