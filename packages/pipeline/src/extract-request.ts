@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compactTimestampOf } from './compact-timestamp';
 import { isSourceTableName, type SourceTableName } from './source-tables';
 
 /**
@@ -13,6 +14,13 @@ const table = z
   .refine(isSourceTableName, { message: 'not a source table of the topology' })
   .transform((name) => name as SourceTableName);
 
+// A run is named by a compact timestamp; a scheduled request leaves it out and is named by the
+// time it was scheduled for (EventBridge Scheduler can fill in an ISO time, not this form).
+const run = z
+  .string()
+  .regex(/^\d{8}T\d{9}$/)
+  .optional();
+
 /**
  * A request to the extractor of one table, as sent to its FIFO queue (by the scheduler, a
  * person reprocessing a table, or the extractor itself continuing a long run).
@@ -23,25 +31,46 @@ const table = z
  *   time budget.
  * - `sweep`: compare bucketed hashes with the previous sweep and re-extract changed buckets;
  *   `afterBucket` continues a run.
+ *
+ * A `full` or `sweep` request names its run, or gives `requestedAt`, from which the run is
+ * named (`2024-11-04T09:15:02.345Z` → `20241104T091502345`).
  */
-export const ExtractRequest = z.discriminatedUnion('mode', [
+const RequestShape = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('incremental'), table, requestedAt }),
   z.object({
     mode: z.literal('full'),
     table,
     requestedAt,
-    run: z.string().regex(/^\d{8}T\d{9}$/),
+    run,
     afterId: z.number().int().nonnegative().optional(),
   }),
   z.object({
     mode: z.literal('sweep'),
     table,
     requestedAt,
-    run: z.string().regex(/^\d{8}T\d{9}$/),
+    run,
     afterBucket: z.number().int().nonnegative().optional(),
   }),
 ]);
-export type ExtractRequest = z.infer<typeof ExtractRequest>;
+
+type Named<R> = R extends { readonly mode: 'full' | 'sweep' } ? Omit<R, 'run'> & { readonly run: string } : R;
+
+/** A parsed extract request: a `full` or `sweep` request always has its run. */
+export type ExtractRequest = Named<z.output<typeof RequestShape>>;
+
+export const ExtractRequest = RequestShape.transform((request, context): ExtractRequest => {
+  if (request.mode === 'incremental') return request;
+  if (request.run !== undefined) return { ...request, run: request.run };
+  if (request.requestedAt === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['run'],
+      message: `a ${request.mode} request needs its run, or the requestedAt its run is named by`,
+    });
+    return z.NEVER;
+  }
+  return { ...request, run: compactTimestampOf(new Date(request.requestedAt)) };
+});
 
 /** The FIFO message fields for an extract request: one extraction per table at a time. */
 export function extractMessage(request: ExtractRequest, deduplicationId: string) {

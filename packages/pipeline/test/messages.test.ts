@@ -87,6 +87,20 @@ describe('extract requests', () => {
     expect(ExtractRequest.safeParse(request).success).toBe(false);
   });
 
+  it('names a scheduled sweep or full run by the time it was requested for, when it names no run', () => {
+    const scheduled = { mode: 'sweep', table: 'sales_order', requestedAt: '2024-11-04T09:15:02.345Z' };
+    expect(ExtractRequest.parse(scheduled)).toEqual({ ...scheduled, run: '20241104T091502345' });
+    const inZone = { mode: 'full', table: 'staff', requestedAt: '2024-11-04T10:15:00+01:00' };
+    expect(ExtractRequest.parse(inZone)).toMatchObject({ run: '20241104T091500000' });
+    const named = { ...scheduled, run: '20241101T000000000' };
+    expect(ExtractRequest.parse(named)).toMatchObject({ run: '20241101T000000000' });
+    const unnamed = ExtractRequest.safeParse({ mode: 'sweep', table: 'sales_order' });
+    expect(unnamed.success).toBe(false);
+    expect(unnamed.error?.issues[0]?.message).toBe(
+      'a sweep request needs its run, or the requestedAt its run is named by',
+    );
+  });
+
   it('groups FIFO messages by table, so one extraction per table runs at a time', () => {
     const message = extractMessage({ mode: 'incremental', table: 'payment' }, 'payment-20241104T091500000');
     expect(message.MessageGroupId).toBe('payment');

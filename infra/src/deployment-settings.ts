@@ -1,0 +1,91 @@
+import { type ResourceNames, resourceNames } from '@totes/pipeline';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+const scheduleExpression = z
+  .string()
+  .regex(/^(rate|cron)\(.+\)$/, 'expected an EventBridge Scheduler expression: rate(…) or cron(…)');
+
+// A complete ARN (with the six-character suffix Secrets Manager adds), so grants name the secret
+// exactly instead of ending in a wildcard.
+const secretArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/,
+    'expected the complete ARN of a Secrets Manager secret, ending in its six-character suffix',
+  );
+
+/**
+ * The deployment's CDK context values (`cdk.json`, or `-c key=value`), with every default in one
+ * place. Values given on the command line arrive as strings, so numbers are coerced.
+ */
+export const DeploymentContext = z.object({
+  /** The deployment's name prefix (`prod`, `staging`): every resource name starts with it. */
+  environment: z.string().default('prod'),
+  /** The account and region to deploy to; without them the stacks are environment-agnostic. */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+    .optional(),
+  region: z.string().min(1).optional(),
+  /** Where alarms are e-mailed (the address must confirm the subscription); none when absent. */
+  alertEmail: z.email().optional(),
+  /** An existing secret with the totesys connection; absent: the extractor stack creates one. */
+  totesysSecretArn: secretArn.optional(),
+  /** An existing secret with the warehouse connection; absent: the loader stack creates one. */
+  warehouseSecretArn: secretArn.optional(),
+  /** How often every source table is asked for its new rows. */
+  incrementalSchedule: scheduleExpression.default('rate(1 minute)'),
+  /** How often event tables are swept for silent edits; `off` creates no sweep schedules. */
+  sweepSchedule: z.union([scheduleExpression, z.literal('off')]).default('rate(1 hour)'),
+  /** The freshness alarm's threshold: the loader's `freshness_seconds` above it for 15 minutes. */
+  freshnessSlaSeconds: z.coerce.number().int().positive().default(900),
+  /** The zone totesys's naive timestamps are written in (the extractor's `SOURCE_TIME_ZONE`). */
+  sourceTimeZone: z.string().min(1).default('UTC'),
+  /** The generation the transformers write (`TRANSFORM_GENERATION`); raise it to reprocess beside the old objects. */
+  transformGeneration: z.coerce.number().int().positive().default(1),
+});
+
+/** The parsed {@link DeploymentContext}, with the deployment's resource names. */
+export type DeploymentSettings = z.output<typeof DeploymentContext> & { readonly names: ResourceNames };
+
+/** The context keys {@link deploymentSettings} reads. */
+export const deploymentContextKeys = Object.keys(DeploymentContext.shape) as readonly (keyof z.input<
+  typeof DeploymentContext
+>)[];
+
+/** Thrown when a context value is unusable; the message names the key and what to give instead. */
+export class DeploymentSettingsError extends Error {
+  override readonly name = 'DeploymentSettingsError';
+}
+
+/**
+ * Reads the deployment settings from the app's context. Account and region fall back to the
+ * ones the CDK CLI resolved (`CDK_DEFAULT_ACCOUNT`, `CDK_DEFAULT_REGION`). Throws
+ * {@link DeploymentSettingsError} naming every invalid key.
+ */
+export function deploymentSettings(node: Node, env: NodeJS.ProcessEnv = process.env): DeploymentSettings {
+  const given = Object.fromEntries(
+    deploymentContextKeys
+      .map((key) => [key, node.tryGetContext(key) as unknown] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = DeploymentContext.safeParse({
+    account: env.CDK_DEFAULT_ACCOUNT,
+    region: env.CDK_DEFAULT_REGION,
+    ...given,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new DeploymentSettingsError(
+      `invalid CDK context (set it in cdk.json or with -c key=value): ${problems.join('; ')}`,
+    );
+  }
+  try {
+    return { ...parsed.data, names: resourceNames(parsed.data.environment) };
+  } catch (error) {
+    throw new DeploymentSettingsError(`invalid CDK context environment: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

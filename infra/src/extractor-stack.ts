@@ -1,0 +1,125 @@
+import { isReferenceTable, pipelineResources, type SourceTableName, stageSettings } from '@totes/pipeline';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleGroup,
+  ScheduleTargetInput,
+  TimeWindow,
+} from 'aws-cdk-lib/aws-scheduler';
+import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
+import { type DatabaseSecret, databaseSecret } from './database-secret';
+import type { DeploymentSettings } from './deployment-settings';
+import { StageFunction } from './stage-function';
+import { StageQueue } from './stage-queue';
+
+/** Props of {@link ExtractorStack}. */
+export interface ExtractorStackProps extends StackProps {
+  readonly settings: DeploymentSettings;
+}
+
+/** The requests a schedule sends to a table's extract queue. */
+export type ScheduledMode = 'incremental' | 'sweep';
+
+/**
+ * The modes a table is scheduled in: every table incrementally, event tables also swept for
+ * silent edits (a reference table's incremental run already hashes the whole table).
+ */
+export function scheduledModes(table: SourceTableName, sweeps: boolean): readonly ScheduledMode[] {
+  return sweeps && !isReferenceTable(table) ? ['incremental', 'sweep'] : ['incremental'];
+}
+
+/**
+ * The body a schedule sends, an `ExtractRequest` whose `requestedAt` EventBridge Scheduler fills
+ * in with the scheduled time, so successive requests are distinct messages to the FIFO queue's
+ * content-based deduplication.
+ */
+export function scheduledRequest(table: SourceTableName, mode: ScheduledMode) {
+  return { mode, table, requestedAt: ContextAttribute.scheduledTime } as const;
+}
+
+/**
+ * The extractor: per source table, a FIFO queue (one extraction per table at a time,
+ * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it
+ * incremental and sweep requests. The functions read totesys through one Secrets Manager secret.
+ */
+export class ExtractorStack extends Stack {
+  readonly functions: ReadonlyMap<SourceTableName, StageFunction>;
+  readonly totesysSecret: DatabaseSecret;
+
+  constructor(scope: Construct, id: string, props: ExtractorStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const { names } = settings;
+    this.totesysSecret = databaseSecret(this, 'TotesysSecret', {
+      arn: settings.totesysSecretArn,
+      name: `${names.environment}/totes/totesys`,
+      dbname: 'totesys',
+      description: 'The totesys database the extractor reads (host, port, username, password, dbname)',
+    });
+    const group = new ScheduleGroup(this, 'Schedules', {
+      scheduleGroupName: `${names.environment}-totes-extract`,
+    });
+    const functions = new Map<SourceTableName, StageFunction>();
+    for (const resource of pipelineResources(names).queues.filter((queue) => queue.stage === 'extract')) {
+      const table = resource.table as SourceTableName;
+      const queue = new StageQueue(this, `Queue-${table}`, resource);
+      const extractor = new StageFunction(this, `Extract-${table}`, {
+        stage: 'extract',
+        service: 'extractor',
+        functionName: names.functionName('extract', table),
+        description: `Extracts totesys.${table} into s3://${names.ingestBucket}/${table}/`,
+        queue,
+        environment: {
+          TABLE: table,
+          INGEST_BUCKET: names.ingestBucket,
+          EXTRACT_QUEUE_URL: queue.queue.queueUrl,
+          TOTESYS_SECRET_ARN: this.totesysSecret.secretArn,
+          // Leaves a minute of the function's timeout to save state and send the continuation.
+          TIME_BUDGET_SECONDS: String(stageSettings.extract.timeoutSeconds - 60),
+          SOURCE_TIME_ZONE: settings.sourceTimeZone,
+        },
+        // A long extraction continues itself through its own queue, one invocation after another.
+        recursiveLoop: RecursiveLoop.ALLOW,
+      });
+      extractor.allowObjects(names.ingestBucket, `${table}/*`, [
+        's3:GetObject',
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+      ]);
+      // Its state object, as the extractor names it (`stateKey`; the tests hold the two together).
+      extractor.allowObjects(names.ingestBucket, `_state/extract/${table}.json`, [
+        's3:GetObject',
+        's3:PutObject',
+      ]);
+      extractor.allowListing(names.ingestBucket);
+      queue.queue.grantSendMessages(extractor.function);
+      this.totesysSecret.grantRead(extractor.function);
+      functions.set(table, extractor);
+
+      for (const mode of scheduledModes(table, settings.sweepSchedule !== 'off')) {
+        const expression = mode === 'incremental' ? settings.incrementalSchedule : settings.sweepSchedule;
+        const schedule = new Schedule(this, `Schedule-${table}-${mode}`, {
+          scheduleName: `${names.environment}-extract-${table}-${mode}`,
+          description: `Sends ${mode} extract requests for ${table}`,
+          scheduleGroup: group,
+          schedule: ScheduleExpression.expression(expression),
+          timeWindow: TimeWindow.off(),
+          target: new SqsSendMessage(queue.queue, {
+            input: ScheduleTargetInput.fromObject(scheduledRequest(table, mode)),
+            messageGroupId: table,
+            // A request older than the next one is worth nothing.
+            maxEventAge: Duration.minutes(5),
+            retryAttempts: 3,
+          }),
+        });
+        // The schedule names its group by name, which CloudFormation does not read as a dependency.
+        schedule.node.addDependency(group);
+      }
+    }
+    this.functions = functions;
+  }
+}

@@ -1,0 +1,20 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+
+/**
+ * The ARN of a bucket of the deployment, from its name. The services' stacks name the storage
+ * stack's resources this way instead of importing CloudFormation exports, so each stack deploys
+ * on its own and the storage stack can change without unwinding references first.
+ */
+export function bucketArn(scope: Construct, bucket: string): string {
+  return Stack.of(scope).formatArn({ service: 's3', region: '', account: '', resource: bucket });
+}
+
+/** The ARN of a topic of the deployment in the stack's account and region, from its name. */
+export function topicArn(scope: Construct, topic: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'sns',
+    resource: topic,
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
+}

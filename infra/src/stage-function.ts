@@ -1,0 +1,114 @@
+import { type StageName, stageSettings } from '@totes/pipeline';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { bucketArn } from './resource-arns';
+import { type ServiceName, serviceBundle } from './service-bundle';
+import type { StageQueue } from './stage-queue';
+
+/** What makes one table's function of a stage. */
+export interface StageFunctionProps {
+  readonly stage: StageName;
+  readonly service: ServiceName;
+  readonly functionName: string;
+  readonly description: string;
+  /** The service's own variables; `NODE_OPTIONS` is added from the stage settings. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The queue that feeds it; absent for a function invoked directly (dim_date's calendar). */
+  readonly queue?: StageQueue;
+  /** Lambda stops SQS → Lambda → SQS chains after 16 rounds unless told they are meant. */
+  readonly recursiveLoop?: RecursiveLoop;
+}
+
+/** S3 object actions a function may be granted under a key prefix. */
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload';
+
+/**
+ * One table's Lambda function in a stage, with the stage's settings (timeout, memory, Node
+ * options), its own log group and a role that holds nothing but what is granted to it here: no
+ * AWS managed policy, only writes to its own log group to begin with.
+ */
+export class StageFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: StageFunctionProps) {
+    super(scope, id);
+    const settings = stageSettings[props.stage];
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.functionName}: its log group, and the data of its table only`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.function = new NodejsFunction(this, 'Function', {
+      ...serviceBundle(props.service),
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      memorySize: settings.memoryMb,
+      environment: { ...props.environment, NODE_OPTIONS: settings.nodeOptions.join(' ') },
+      ...(props.recursiveLoop ? { recursiveLoop: props.recursiveLoop } : {}),
+    });
+    if (props.queue) {
+      this.function.addEventSource(
+        new SqsEventSource(props.queue.queue, {
+          batchSize: settings.batchSize,
+          ...(settings.batchWindowSeconds > 0
+            ? { maxBatchingWindow: Duration.seconds(settings.batchWindowSeconds) }
+            : {}),
+          maxConcurrency: settings.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+  }
+
+  /**
+   * Allows `actions` on the objects `keys` of `bucket` (a bucket of the storage stack, by name):
+   * one key, or a key prefix ending in `*`. A prefix is the key prefix of the function's own
+   * table, and cdk-nag's AwsSolutions-IAM5 asks to justify the wildcard: it is acknowledged here,
+   * for exactly that resource.
+   */
+  allowObjects(bucket: string, keys: string, actions: readonly ObjectAction[]): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [`${bucketArn(this, bucket)}/${keys}`] }),
+    );
+    if (keys.includes('*')) {
+      // cdk-nag names the resource as it is rendered: the partition is a literal once the region is known.
+      const { partition } = Stack.of(this);
+      const rendered = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:${rendered}:s3:::${bucket}/${keys}]`,
+        reason: `Object keys are derived from their content, so unknown in advance; the grant covers ${keys} only, the objects of the table this function serves.`,
+      });
+    }
+  }
+
+  /**
+   * Allows listing `bucket`. Without it S3 answers a missing key with 403 instead of 404, and the
+   * services tell "not written yet" (HeadObject, GetObject) from a failure by that 404; listing
+   * shows key names only, never contents.
+   */
+  allowListing(bucket: string): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn(this, bucket)] }),
+    );
+  }
+}

@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Resource, rendered } from './synthesized-pipeline';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const stackNames = ['storage', 'loader', 'transformer', 'extractor', 'monitoring'].map(
+  (part) => `prod-totes-${part}`,
+);
+const services = { extractor: 'extract', transformer: 'transform', loader: 'load' } as const;
+
+/**
+ * The environment of an offline `cdk` run: no AWS credentials, profile or instance metadata to
+ * look for (so no account lookup and no network), no version check, notices or telemetry, and
+ * the CLI's cache in the output directory. The Node.js running the tests runs the app too.
+ */
+function offlineEnvironment(out: string): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
+  );
+  return {
+    ...inherited,
+    PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
+    AWS_REGION: 'eu-west-2',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(out, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(out, 'no-aws-credentials'),
+    CDK_HOME: join(out, 'cdk-home'),
+    CDK_DISABLE_VERSION_CHECK: '1',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+/**
+ * Makes the `@aws-sdk/*` packages a bundle imports resolvable from `dir`, as the Lambda runtime
+ * provides them, from the workspace packages that depend on them.
+ */
+function provideAwsSdk(dir: string, bundle: string): void {
+  const imported = new Set(
+    [...bundle.matchAll(/from\s*"(@aws-sdk\/[a-z0-9-]+)"/g)].map((match) => match[1] ?? ''),
+  );
+  const owners = ['services/extractor', 'services/transformer', 'services/loader', 'packages/runtime'].map(
+    (owner) => createRequire(join(root, owner, 'package.json')),
+  );
+  for (const name of imported) {
+    const target = join(dir, 'node_modules', name);
+    if (existsSync(target)) continue;
+    const manifest = owners
+      .map((require) => {
+        try {
+          return require.resolve(`${name}/package.json`);
+        } catch {
+          return undefined;
+        }
+      })
+      .find(Boolean);
+    if (!manifest) throw new Error(`no workspace package depends on ${name}`);
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(dirname(manifest), target, 'dir');
+  }
+}
+
+describe('cdk synth (the CLI, offline)', () => {
+  let out: string;
+  let synth: { stdout: string; stderr: string };
+  let templates: Record<string, { Resources: Record<string, Resource> }>;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'totes-cdk-synth-'));
+    synth = await run(
+      process.execPath,
+      [
+        join(root, 'node_modules/aws-cdk/bin/cdk'),
+        'synth',
+        '--no-notices',
+        '--quiet',
+        '-o',
+        join(out, 'cdk.out'),
+      ],
+      { cwd: root, env: offlineEnvironment(out), timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    templates = Object.fromEntries(
+      stackNames.map((name) => [
+        name,
+        JSON.parse(readFileSync(join(out, 'cdk.out', `${name}.template.json`), 'utf8')),
+      ]),
+    );
+  }, 240_000);
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it("writes a cloud assembly of the five stacks, from the repository's cdk.json", () => {
+    expect(synth.stderr).toContain('Successfully synthesized');
+    const manifest = JSON.parse(readFileSync(join(out, 'cdk.out', 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; environment?: string }>;
+    };
+    const stacks = Object.entries(manifest.artifacts).filter(
+      ([, artifact]) => artifact.type === 'aws:cloudformation:stack',
+    );
+    expect(stacks.map(([id]) => id).sort()).toEqual([...stackNames].sort());
+    for (const [, artifact] of stacks) expect(artifact.environment).toBe('aws://unknown-account/eu-west-2');
+  });
+
+  it.each(Object.entries(services))(
+    'bundles the %s once, for all its functions, and the bundle loads',
+    async (service, stage) => {
+      const template = templates[`prod-totes-${service}`];
+      const functions = Object.values(template?.Resources ?? {}).filter(
+        (resource) =>
+          resource.Type === 'AWS::Lambda::Function' &&
+          String(resource.Properties.FunctionName).startsWith(`prod-${stage}-`),
+      );
+      expect(functions).toHaveLength(11);
+      const keys = new Set(
+        functions.map((resource) => (resource.Properties.Code as { S3Key: string }).S3Key),
+      );
+      expect(keys.size).toBe(1);
+      const [key] = keys;
+      const [first] = functions;
+      if (!key || !first) throw new Error(`no ${service} function`);
+      const asset = join(out, 'cdk.out', `asset.${key.replace(/\.zip$/, '')}`);
+      const [handlerFile, handlerExport] = String(first.Properties.Handler).split(/\.(?=[^.]+$)/);
+      const entry = join(asset, `${handlerFile}.mjs`);
+      if (service === 'loader') {
+        // The loader reads its DDL from ../sql next to its module.
+        for (const file of ['etl.sql', 'warehouse.sql']) {
+          expect(existsSync(join(dirname(entry), '..', 'sql', file))).toBe(true);
+        }
+      }
+
+      // The bundle is imported as Lambda would, with the function's environment (references to
+      // other resources stand as placeholders) and its Node options.
+      provideAwsSdk(out, readFileSync(entry, 'utf8'));
+      const { Variables } = first.Properties.Environment as { Variables: Record<string, unknown> };
+      const environment = Object.fromEntries(
+        Object.entries(Variables).map(([name, value]) => [name, rendered(value)]),
+      );
+      const { NODE_OPTIONS, ...variables } = environment;
+      const loaded = await run(
+        process.execPath,
+        [
+          ...(NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(typeof m.${handlerExport});`,
+        ],
+        {
+          cwd: out,
+          env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-2', ...variables },
+          timeout: 60_000,
+        },
+      );
+      expect(loaded.stdout.trim()).toBe('function');
+    },
+  );
+});

@@ -1,0 +1,672 @@
+import { ExtractorEnvironment, stateKey } from '@totes/extractor';
+import { loaderConfig } from '@totes/loader';
+import {
+  ExtractRequest,
+  type IngestKey,
+  ingestKey,
+  inputPrefixes,
+  isReferenceTable,
+  type ProcessedKey,
+  pipelineResources,
+  processedKey,
+  type SourceTableName,
+  s3Event,
+  sourceTableNames,
+  stageNames,
+  stageSettings,
+  type TargetTableName,
+  targetsOf,
+  visibilityTimeoutSeconds,
+  warehouseTableNames,
+  warehouseTables,
+} from '@totes/pipeline';
+import { createMetrics } from '@totes/runtime';
+import { TransformerConfig } from '@totes/transformer';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  deploymentSettings,
+  ExtractorStack,
+  freshnessWatchedTables,
+  loaderMetrics,
+  StorageStack,
+} from '../src/index';
+import {
+  cdkJson,
+  type Resource,
+  referencedId,
+  rendered,
+  resourcesOf,
+  type SynthesizedPipeline,
+  synthesizePipeline,
+} from './synthesized-pipeline';
+
+let pipeline: SynthesizedPipeline;
+beforeAll(() => {
+  pipeline = synthesizePipeline();
+});
+afterAll(() => pipeline?.remove());
+
+const names = deploymentSettings(new App({ context: cdkJson.context }).node).names;
+const resources = pipelineResources(names);
+
+/** A function in a template by its name, with its logical id. */
+const functionOf = (template: Template, functionName: string) =>
+  named(template, 'AWS::Lambda::Function', 'FunctionName', functionName);
+
+function environmentOf(resource: Resource): Record<string, unknown> {
+  return (resource.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+/** The environment as the function would see it, CloudFormation references standing for strings. */
+function resolvedEnvironment(resource: Resource): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environmentOf(resource)).map(([key, value]) => [key, rendered(value)]),
+  );
+}
+
+/** The logical id of a queue by its name. */
+const queueId = (template: Template, queueName: string) =>
+  named(template, 'AWS::SQS::Queue', 'QueueName', queueName)[0];
+
+/** The resource of a type whose `property` is `value`, with its logical id. */
+function named(template: Template, type: string, property: string, value: unknown): [string, Resource] {
+  const found = [...resourcesOf(template, type)].find(
+    ([, resource]) => resource.Properties[property] === value,
+  );
+  if (!found) throw new Error(`no ${type} with ${property} ${String(value)}`);
+  return found;
+}
+
+/** The logical id of the one resource of a type in a template. */
+function onlyId(template: Template, type: string): string {
+  const ids = [...resourcesOf(template, type).keys()];
+  if (ids.length !== 1 || !ids[0]) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return ids[0];
+}
+
+/** Every policy statement granted to a function's role. */
+function statementsOf(template: Template, functionResource: Resource) {
+  const roleId = referencedId(functionResource.Properties.Role);
+  return [...resourcesOf(template, 'AWS::IAM::Policy').values()]
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => referencedId(role) === roleId))
+    .flatMap(
+      (policy) =>
+        (
+          policy.Properties.PolicyDocument as {
+            Statement: { Action: string | string[]; Resource: unknown }[];
+          }
+        ).Statement,
+    )
+    .map((statement) => ({
+      actions: [statement.Action].flat(),
+      resources: [statement.Resource].flat().map(rendered),
+    }));
+}
+
+const stageTemplate = (stage: 'extract' | 'transform' | 'load') =>
+  ({
+    extract: pipeline.templates.extractor,
+    transform: pipeline.templates.transformer,
+    load: pipeline.templates.loader,
+  })[stage];
+
+describe('the stacks', () => {
+  it('are five, named after the environment, and refer to each other by name, not by export', () => {
+    expect(
+      pipeline.app.node.children
+        .filter((child) => Stack.isStack(child))
+        .map((child) => child.node.id)
+        .sort(),
+    ).toEqual(
+      ['extractor', 'loader', 'monitoring', 'storage', 'transformer'].map((part) => `prod-totes-${part}`),
+    );
+    for (const template of Object.values(pipeline.templates)) {
+      expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+    }
+  });
+
+  it('deploy storage first, then the consumers before the producers', () => {
+    const dependencies = (stack: { dependencies: readonly { stackName: string }[] }) =>
+      stack.dependencies.map((dependency) => dependency.stackName);
+    expect(dependencies(pipeline.loader)).toEqual(['prod-totes-storage']);
+    expect(dependencies(pipeline.transformer)).toEqual(['prod-totes-loader']);
+    expect(dependencies(pipeline.extractor)).toEqual(['prod-totes-transformer']);
+    expect(dependencies(pipeline.monitoring)).toEqual(['prod-totes-storage']);
+  });
+});
+
+describe('storage', () => {
+  it.each(resources.notifications)(
+    'keeps $bucket private and encrypted, announcing new objects to $topic',
+    ({ bucket, topic }) => {
+      const template = pipeline.templates.storage;
+      const [bucketId, resource] = named(template, 'AWS::S3::Bucket', 'BucketName', bucket);
+      expect(resource.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: { LogFilePrefix: `${bucket}/` },
+      });
+      const rules = (
+        resource.Properties.LifecycleConfiguration as {
+          Rules: { AbortIncompleteMultipartUpload?: unknown }[];
+        }
+      ).Rules;
+      expect(rules).toContainEqual(
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      );
+
+      const topicId = [...resourcesOf(template, 'AWS::SNS::Topic')].find(
+        ([, candidate]) => candidate.Properties.TopicName === topic,
+      )?.[0];
+      const notifications = resource.Properties.NotificationConfiguration as {
+        TopicConfigurations: { Event: string; Topic: unknown }[];
+      };
+      expect(notifications.TopicConfigurations).toEqual([
+        { Event: 's3:ObjectCreated:*', Topic: { Ref: topicId } },
+      ]);
+      // The configuration is validated by S3 when it is set: the topic's policy must exist first.
+      const topicPolicy = [...resourcesOf(template, 'AWS::SNS::TopicPolicy')].find(([, policy]) =>
+        (policy.Properties.Topics as unknown[]).some((t) => referencedId(t) === topicId),
+      );
+      expect(resource.DependsOn).toEqual(expect.arrayContaining([topicId, topicPolicy?.[0]]));
+      expect(JSON.stringify(topicPolicy?.[1].Properties)).toContain(`:s3:::${bucket}`);
+
+      const bucketPolicy = [...resourcesOf(template, 'AWS::S3::BucketPolicy').values()].find(
+        (policy) => referencedId(policy.Properties.Bucket) === bucketId,
+      );
+      expect(JSON.stringify(bucketPolicy?.Properties)).toContain('"aws:SecureTransport":"false"');
+    },
+  );
+
+  it('encrypts every topic with a rotated key of its own and refuses publishing without TLS', () => {
+    const template = pipeline.templates.storage;
+    const topics = [...resourcesOf(template, 'AWS::SNS::Topic').values()];
+    expect(topics.map((topic) => topic.Properties.TopicName).sort()).toEqual([...resources.topics].sort());
+    for (const topic of topics) expect(referencedId(topic.Properties.KmsMasterKeyId)).toBeDefined();
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const policy of resourcesOf(template, 'AWS::SNS::TopicPolicy').values()) {
+      expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('e-mails the alerts topic only when an address is given', () => {
+    pipeline.templates.storage.resourceCountIs('AWS::SNS::Subscription', 0);
+    const app = new App({ context: { ...cdkJson.context, alertEmail: 'ops@example.com' } });
+    const stack = new StorageStack(app, 'storage', { settings: deploymentSettings(app.node) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
+
+describe.each(stageNames)('the %s queues', (stage) => {
+  const queues = () => resources.queues.filter((queue) => queue.stage === stage);
+
+  it("exist with a dead-letter queue after the stage's maxReceiveCount", () => {
+    const template = stageTemplate(stage);
+    expect(queues().map((queue) => queue.table)).toEqual(
+      stage === 'extract'
+        ? sourceTableNames
+        : warehouseTableNames.filter(
+            (target) => stage === 'load' || warehouseTables[target].inputs.length > 0,
+          ),
+    );
+    for (const queue of queues()) {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queue.name,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [queueId(template, queue.deadLetterQueue), 'Arn'] },
+          maxReceiveCount: stageSettings[stage].maxReceiveCount,
+        },
+        SqsManagedSseEnabled: true,
+        ...(stage === 'extract' ? { FifoQueue: true, ContentBasedDeduplication: true } : {}),
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queue.deadLetterQueue,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+    }
+  });
+
+  it('keep a message invisible at least six times the function timeout, plus the batching window', () => {
+    const template = stageTemplate(stage);
+    const settings = stageSettings[stage];
+    for (const queue of queues()) {
+      const resource = resourcesOf(template, 'AWS::SQS::Queue').get(queueId(template, queue.name));
+      expect(resource?.Properties.VisibilityTimeout).toBe(visibilityTimeoutSeconds(stage));
+      expect(resource?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+        6 * settings.timeoutSeconds + settings.batchWindowSeconds,
+      );
+    }
+  });
+
+  it("each feed one function with the stage's batch settings and partial batch responses", () => {
+    const template = stageTemplate(stage);
+    const settings = stageSettings[stage];
+    for (const queue of queues()) {
+      const [functionId] = functionOf(template, names.functionName(stage, queue.table as never));
+      const mappings = [...resourcesOf(template, 'AWS::Lambda::EventSourceMapping').values()].filter(
+        (mapping) => referencedId(mapping.Properties.FunctionName) === functionId,
+      );
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]?.Properties).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [queueId(template, queue.name), 'Arn'] },
+        BatchSize: settings.batchSize,
+        ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(mappings[0]?.Properties.MaximumBatchingWindowInSeconds).toBe(
+        settings.batchWindowSeconds > 0 ? settings.batchWindowSeconds : undefined,
+      );
+    }
+  });
+});
+
+describe.each([
+  ['extract', sourceTableNames],
+  ['transform', warehouseTableNames],
+  ['load', warehouseTableNames],
+] as const)('the %s functions', (stage, tables) => {
+  it("are one per table, on Node.js 24 with the stage's timeout, memory and Node options", () => {
+    const template = stageTemplate(stage);
+    const settings = stageSettings[stage];
+    template.resourceCountIs('AWS::Lambda::Function', tables.length + (stage === 'transform' ? 1 : 0));
+    for (const table of tables) {
+      const [, resource] = functionOf(template, names.functionName(stage, table as never));
+      expect(resource.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Timeout: settings.timeoutSeconds,
+        MemorySize: settings.memoryMb,
+        Architectures: ['arm64'],
+      });
+      expect(environmentOf(resource).NODE_OPTIONS).toBe(settings.nodeOptions.join(' '));
+    }
+  });
+
+  it("may only touch their own table's objects, queue and secret, with no wildcard action", () => {
+    const template = stageTemplate(stage);
+    for (const table of tables) {
+      const functionName = names.functionName(stage, table as never);
+      const [, resource] = functionOf(template, functionName);
+      const statements = statementsOf(template, resource);
+      const objects = statements.flatMap((s) => s.resources.filter((r) => /:s3:::[^/]+\//.test(r)));
+      const expected = {
+        extract: () => [
+          `${names.ingestBucket}/${table}/*`,
+          `${names.ingestBucket}/${stateKey(table as SourceTableName)}`,
+        ],
+        transform: () => [
+          ...inputPrefixes(table as TargetTableName).map((prefix) => `${names.ingestBucket}/${prefix}*`),
+          `${names.processedBucket}/${table}/*`,
+        ],
+        load: () => [`${names.processedBucket}/${table}/*`],
+      }[stage]();
+      expect(objects.map((arn) => arn.replace(/^arn:aws:s3:::/, '')).sort()).toEqual(expected.sort());
+
+      const queueIds = new Set([...resourcesOf(template, 'AWS::SQS::Queue').keys()].map((id) => `<${id}>`));
+      const queueArns = statements.flatMap((s) => s.resources.filter((r) => queueIds.has(r)));
+      const ownQueue = resources.queues.find((q) => q.stage === stage && q.table === table);
+      expect(new Set(queueArns)).toEqual(new Set(ownQueue ? [`<${queueId(template, ownQueue.name)}>`] : []));
+
+      const secrets = statements.filter((s) => s.actions.includes('secretsmanager:GetSecretValue'));
+      const secretIds = secrets.flatMap((s) => s.resources);
+      const ownSecret = stage === 'transform' ? [] : [`<${onlyId(template, 'AWS::SecretsManager::Secret')}>`];
+      expect(secretIds).toEqual(ownSecret);
+      for (const statement of statements) {
+        expect(statement.actions.filter((action) => action.includes('*'))).toEqual([]);
+        expect(statement.resources).not.toContain('*');
+      }
+    }
+  });
+});
+
+describe('the extractor', () => {
+  it.each(sourceTableNames)('reads %s with the environment the extractor expects', (table) => {
+    const template = pipeline.templates.extractor;
+    const [, resource] = functionOf(template, names.functionName('extract', table));
+    const environment = resolvedEnvironment(resource);
+    const parsed = ExtractorEnvironment.parse(environment);
+    expect(parsed).toMatchObject({
+      table,
+      ingestBucket: names.ingestBucket,
+      source: { secretArn: `<${onlyId(template, 'AWS::SecretsManager::Secret')}>` },
+    });
+    expect(environment.EXTRACT_QUEUE_URL).toBe(`<${queueId(template, names.queue('extract', table))}>`);
+    expect(parsed.timeBudgetMs).toBeLessThan(stageSettings.extract.timeoutSeconds * 1000);
+  });
+
+  it.each(sourceTableNames)('is sent scheduled requests for %s, in its own message group', (table) => {
+    const template = pipeline.templates.extractor;
+    const schedules = [...resourcesOf(template, 'AWS::Scheduler::Schedule').values()].filter(
+      (schedule) =>
+        (schedule.Properties.Target as { SqsParameters: { MessageGroupId: string } }).SqsParameters
+          .MessageGroupId === table,
+    );
+    const [groupId] = [...resourcesOf(template, 'AWS::Scheduler::ScheduleGroup').keys()];
+    const requests = schedules.map((schedule) => {
+      const target = schedule.Properties.Target as { Arn: unknown; Input: string };
+      expect(referencedId(target.Arn)).toBe(queueId(template, names.queue('extract', table)));
+      expect(schedule.DependsOn).toContain(groupId);
+      expect(schedule.Properties.State).toBe('ENABLED');
+      return JSON.parse(target.Input.replace('<aws.scheduler.scheduled-time>', '2024-11-04T09:15:00Z'));
+    });
+    const incremental = { mode: 'incremental', table, requestedAt: '2024-11-04T09:15:00Z' };
+    expect(requests).toEqual(
+      isReferenceTable(table) ? [incremental] : [incremental, { ...incremental, mode: 'sweep' }],
+    );
+    // The extractor takes every scheduled request, a sweep being named by its scheduled time.
+    for (const request of requests) expect(ExtractRequest.safeParse(request).success).toBe(true);
+    expect(ExtractRequest.parse({ ...incremental, mode: 'sweep' })).toMatchObject({
+      run: '20241104T091500000',
+    });
+  });
+
+  it('sweeps not at all when told, and reads totesys through an existing secret when given one', () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:prod/totes/totesys-AbCdEf';
+    const app = new App({
+      context: {
+        ...cdkJson.context,
+        'aws:cdk:bundling-stacks': [],
+        sweepSchedule: 'off',
+        totesysSecretArn: secretArn,
+      },
+    });
+    const template = Template.fromStack(
+      new ExtractorStack(app, 'extractor', { settings: deploymentSettings(app.node) }),
+    );
+    const modes = [...resourcesOf(template, 'AWS::Scheduler::Schedule').values()].map(
+      (schedule) => JSON.parse((schedule.Properties.Target as { Input: string }).Input).mode,
+    );
+    expect(modes).toEqual(sourceTableNames.map(() => 'incremental'));
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const [, extractor] = functionOf(template, names.functionName('extract', 'payment'));
+    expect(environmentOf(extractor).TOTESYS_SECRET_ARN).toBe(secretArn);
+    const secrets = statementsOf(template, extractor).filter((s) =>
+      s.actions.includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secrets.flatMap((s) => s.resources)).toEqual([secretArn]);
+  });
+
+  it('runs the schedules at the rates of the context', () => {
+    const expressions = [
+      ...resourcesOf(pipeline.templates.extractor, 'AWS::Scheduler::Schedule').values(),
+    ].map((schedule) => schedule.Properties.ScheduleExpression);
+    expect(new Set(expressions)).toEqual(
+      new Set([cdkJson.context.incrementalSchedule, cdkJson.context.sweepSchedule]),
+    );
+  });
+});
+
+/** A sample of the keys the extractor writes for a source table, of every kind it has. */
+function ingestKeysOf(table: SourceTableName): readonly string[] {
+  const keys: IngestKey[] = isReferenceTable(table)
+    ? [{ kind: 'snapshot', table, takenAt: '20241104T091502345', hash: '0123456789abcdef' }]
+    : [
+        { kind: 'changes', table, after: null, through: { lastUpdated: '2024-11-04 09:15:02.345', id: 7 } },
+        { kind: 'rescan', table, reason: 'sweep', run: '20241104T000000000', firstId: 1, lastId: 1000 },
+        { kind: 'rescan', table, reason: 'full', run: '20241104T000000000', firstId: 1, lastId: 1000 },
+      ];
+  return keys.map(ingestKey);
+}
+
+/** A key the transformer writes for a warehouse table. */
+function processedKeyOf(target: TargetTableName): string {
+  const generation = 1;
+  const inputs = warehouseTables[target].inputs as readonly SourceTableName[];
+  const key: ProcessedKey =
+    target === 'dim_date'
+      ? { kind: 'calendar', target, generation, from: '20200101', to: '20301231' }
+      : inputs.every((input) => !isReferenceTable(input))
+        ? {
+            kind: 'rows',
+            target,
+            generation,
+            source: {
+              kind: 'changes',
+              table: inputs[0] as never,
+              after: null,
+              through: { lastUpdated: '2024-11-04 09:15:02.345', id: 7 },
+            },
+          }
+        : {
+            kind: 'rebuild',
+            target,
+            generation,
+            versions: Object.fromEntries(
+              inputs.map((input) => [input, '20241104T091502345-0123456789abcdef']),
+            ),
+          };
+  return processedKey(key);
+}
+
+/**
+ * Whether an SNS filter policy with `FilterPolicyScope: MessageBody` matches a message body, for
+ * the operators the topology uses (prefix, exact string): nested keys must all match, and arrays
+ * in the body match when any element does, as SNS evaluates them.
+ */
+function matchesFilterPolicy(policy: unknown, body: unknown): boolean {
+  const candidates = Array.isArray(body) ? body : [body];
+  if (Array.isArray(policy)) {
+    return candidates.some(
+      (value) =>
+        typeof value === 'string' &&
+        policy.some((condition: unknown) =>
+          typeof condition === 'object' && condition !== null && 'prefix' in condition
+            ? value.startsWith(String(condition.prefix))
+            : condition === value,
+        ),
+    );
+  }
+  return candidates.some(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      Object.entries(policy as object).every(
+        ([key, nested]) =>
+          key in value && matchesFilterPolicy(nested, (value as Record<string, unknown>)[key]),
+      ),
+  );
+}
+
+/** The queues a template's subscriptions deliver a new object to. */
+function deliveredTo(template: Template, bucket: string, key: string): readonly string[] {
+  const body = s3Event({
+    bucket,
+    key,
+    size: 1,
+    eTag: 'e',
+    region: 'eu-west-2',
+    eventTime: new Date('2024-11-04T09:15:03Z'),
+    sequencer: '01',
+  });
+  const queueNames = new Map(
+    [...resourcesOf(template, 'AWS::SQS::Queue')].map(([id, queue]) => [
+      id,
+      String(queue.Properties.QueueName),
+    ]),
+  );
+  return [...resourcesOf(template, 'AWS::SNS::Subscription').values()]
+    .filter((subscription) => {
+      expect(subscription.Properties).toMatchObject({
+        Protocol: 'sqs',
+        FilterPolicyScope: 'MessageBody',
+        RawMessageDelivery: false,
+      });
+      return matchesFilterPolicy(subscription.Properties.FilterPolicy, body);
+    })
+    .map((subscription) => queueNames.get(referencedId(subscription.Properties.Endpoint) ?? '') ?? '?')
+    .sort();
+}
+
+describe('the transformer', () => {
+  it.each(sourceTableNames.flatMap((table) => ingestKeysOf(table).map((key) => [key, table] as const)))(
+    'is sent %s only in the queues of the tables built from it',
+    (key, table) => {
+      const expected = targetsOf(table).map((target) => names.queue('transform', target));
+      expect(deliveredTo(pipeline.templates.transformer, names.ingestBucket, key)).toEqual(
+        [...expected].sort(),
+      );
+    },
+  );
+
+  it("is sent nothing for the extractor's own state", () => {
+    for (const table of sourceTableNames) {
+      expect(deliveredTo(pipeline.templates.transformer, names.ingestBucket, stateKey(table))).toEqual([]);
+    }
+  });
+
+  it('subscribes only to the ingest-events topic, which only it may deliver to', () => {
+    const template = pipeline.templates.transformer;
+    for (const subscription of resourcesOf(template, 'AWS::SNS::Subscription').values()) {
+      expect(rendered(subscription.Properties.TopicArn)).toBe(
+        `arn:aws:sns:<AWS::Region>:<AWS::AccountId>:${names.ingestTopic}`,
+      );
+    }
+    for (const policy of resourcesOf(template, 'AWS::SQS::QueuePolicy').values()) {
+      const statements = (
+        policy.Properties.PolicyDocument as { Statement: { Effect: string; Condition?: unknown }[] }
+      ).Statement;
+      for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+        expect(JSON.stringify(statement.Condition)).toContain(names.ingestTopic);
+      }
+    }
+  });
+
+  it.each(warehouseTableNames)('transforms %s with the environment the transformer expects', (target) => {
+    const [, resource] = functionOf(pipeline.templates.transformer, names.functionName('transform', target));
+    expect(TransformerConfig.parse(resolvedEnvironment(resource))).toMatchObject({
+      TARGET_TABLE: target,
+      INGEST_BUCKET: names.ingestBucket,
+      PROCESSED_BUCKET: names.processedBucket,
+    });
+  });
+
+  it('writes the calendar once deployed, dim_date having no queue to be fed by', () => {
+    const template = pipeline.templates.transformer;
+    const [, calendar] = functionOf(template, names.functionName('transform', 'dim_date'));
+    const triggers = [...resourcesOf(template, 'Custom::Trigger').values()];
+    expect(triggers).toHaveLength(1);
+    expect(JSON.stringify(triggers[0]?.Properties.HandlerArn)).toContain('TransformdimdateFunction');
+    expect(calendar.Properties.FunctionName).toBe(names.functionName('transform', 'dim_date'));
+  });
+});
+
+describe('the loader', () => {
+  it.each(warehouseTableNames)("is sent %s objects only in that table's queue", (target) => {
+    expect(deliveredTo(pipeline.templates.loader, names.processedBucket, processedKeyOf(target))).toEqual([
+      names.queue('load', target),
+    ]);
+  });
+
+  it.each(warehouseTableNames)(
+    'loads %s with the environment the loader expects, its warehouse from a secret',
+    (target) => {
+      const [, resource] = functionOf(pipeline.templates.loader, names.functionName('load', target));
+      const environment = resolvedEnvironment(resource);
+      expect(loaderConfig.parse(environment)).toMatchObject({
+        TARGET_TABLE: target,
+        PROCESSED_BUCKET: names.processedBucket,
+        WAREHOUSE_SECRET_ARN: `<${onlyId(pipeline.templates.loader, 'AWS::SecretsManager::Secret')}>`,
+        LOAD_MAX_RECEIVE_COUNT: stageSettings.load.maxReceiveCount,
+      });
+    },
+  );
+});
+
+describe('monitoring', () => {
+  const alarms = () => [...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm').values()];
+  const alarmOn = (metricName: string, dimension: Record<string, string>) =>
+    alarms().filter(
+      (alarm) =>
+        alarm.Properties.MetricName === metricName &&
+        JSON.stringify(alarm.Properties.Dimensions) ===
+          JSON.stringify(Object.entries(dimension).map(([Name, Value]) => ({ Name, Value }))),
+    );
+  const actionsOf = (alarm: Resource | undefined) =>
+    ((alarm?.Properties.AlarmActions ?? []) as unknown[]).map(rendered);
+  const alertsTopic = `arn:aws:sns:<AWS::Region>:<AWS::AccountId>:${names.alertsTopic}`;
+
+  it('alarms into the alerts topic as soon as any dead-letter queue holds a message', () => {
+    for (const queue of resources.queues) {
+      const [alarm, ...others] = alarmOn('ApproximateNumberOfMessagesVisible', {
+        QueueName: queue.deadLetterQueue,
+      });
+      expect(others).toEqual([]);
+      expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(actionsOf(alarm)).toEqual([alertsTopic]);
+    }
+  });
+
+  it('alarms when any function fails', () => {
+    for (const stage of stageNames) {
+      for (const table of stage === 'extract' ? sourceTableNames : warehouseTableNames) {
+        const [alarm] = alarmOn('Errors', { FunctionName: names.functionName(stage, table as never) });
+        expect(alarm?.Properties).toMatchObject({ Threshold: 0, Statistic: 'Sum' });
+        expect(actionsOf(alarm)).toEqual([alertsTopic]);
+      }
+    }
+  });
+
+  it('alarms when a table fed by event tables is staler than the SLA', () => {
+    expect(freshnessWatchedTables()).toEqual([
+      'fact_sales_order',
+      'fact_purchase_order',
+      'fact_payment',
+      'dim_transaction',
+    ]);
+    for (const table of freshnessWatchedTables()) {
+      const [alarm] = alarmOn(loaderMetrics.freshness, loaderMetrics.dimensions(table));
+      expect(alarm?.Properties).toMatchObject({
+        Namespace: 'TerrificTotes',
+        Threshold: cdkJson.context.freshnessSlaSeconds,
+        Statistic: 'Maximum',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(actionsOf(alarm)).toEqual([alertsTopic]);
+    }
+    expect(alarms()).toHaveLength(
+      resources.queues.length +
+        sourceTableNames.length +
+        2 * warehouseTableNames.length +
+        freshnessWatchedTables().length,
+    );
+  });
+
+  it('watches freshness under the namespace and dimensions the loader publishes it with', () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const metrics = createMetrics('load-fact_payment', 'fact_payment');
+      metrics.seconds(loaderMetrics.freshness, 3);
+      metrics.flush();
+    } finally {
+      write.mockRestore();
+    }
+    const emf = JSON.parse(written.find((line) => line.includes('CloudWatchMetrics')) ?? '{}');
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive.Namespace).toBe(loaderMetrics.namespace);
+    expect(directive.Metrics).toEqual([{ Name: loaderMetrics.freshness, Unit: 'Seconds' }]);
+    const dimensions = loaderMetrics.dimensions('fact_payment');
+    expect(directive.Dimensions).toEqual([Object.keys(dimensions)]);
+    expect({ service: emf.service, table: emf.table }).toEqual(dimensions);
+  });
+
+  it('shows the pipeline on a dashboard', () => {
+    pipeline.templates.monitoring.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'prod-totes',
+    });
+  });
+});
