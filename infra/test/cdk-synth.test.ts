@@ -97,7 +97,8 @@ describe('cdk synth (the CLI, offline)', () => {
   });
 
   it("writes a cloud assembly of the five stacks, from the repository's cdk.json", () => {
-    expect(synth.stderr).toContain('Successfully synthesized');
+    // The CLI writes its messages to stderr, or to stdout when CI is set.
+    expect(`${synth.stderr}${synth.stdout}`).toContain('Successfully synthesized');
     const manifest = JSON.parse(readFileSync(join(out, 'cdk.out', 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { type: string; environment?: string }>;
     };
