@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startLocalStack } from '@totes/local';
+import { type LocalStack, startLocalStack } from '@totes/local';
 import { warehouseTableNames } from '@totes/pipeline';
 import { useTestDatabase } from '@totes/test-harness';
 import { insertSalesOrder, seedTotesys, settlePayments } from '@totes/totesys-sim';
@@ -41,6 +41,23 @@ describe('totes sync against databases of your own', () => {
         (await query<{ n: number }>(warehouse.url, `SELECT count(*)::int AS n FROM ${table}`))[0]?.n ?? -1;
     }
     return counts;
+  }
+
+  /** Runs `work` with an S3 client of the stack in the data directory, started for it alone. */
+  async function withStackS3<T>(work: (s3: S3Client, stack: LocalStack) => Promise<T>): Promise<T> {
+    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
+    const s3 = new S3Client({
+      endpoint: stack.s3Endpoint,
+      region: stack.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      return await work(s3, stack);
+    } finally {
+      s3.destroy();
+      await stack.stop();
+    }
   }
 
   beforeAll(async () => {
@@ -101,14 +118,7 @@ describe('totes sync against databases of your own', () => {
   it('dead-letters a poison object while everything else flows, and exits non-zero naming it', async () => {
     const poisonKey = 'sales_order/changes/00000000T000000000-0000000000_20991231T235959999-0000000001.jsonl';
     // Put the object through the stack's S3 endpoint (so its notification is queued), then sync.
-    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
-    try {
-      const s3 = new S3Client({
-        endpoint: stack.s3Endpoint,
-        region: stack.region,
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
+    await withStackS3(async (s3, stack) => {
       await s3.send(
         new PutObjectCommand({
           Bucket: stack.names.ingestBucket,
@@ -116,11 +126,8 @@ describe('totes sync against databases of your own', () => {
           Body: '{"sales_order_id": "oops"\n',
         }),
       );
-      s3.destroy();
       await new Promise((resolve) => setTimeout(resolve, 500));
-    } finally {
-      await stack.stop();
-    }
+    });
     const client = new pg.Client({ connectionString: totesys.url });
     await client.connect();
     const order = await insertSalesOrder(client).finally(() => client.end());
@@ -204,27 +211,16 @@ describe('totes sync against databases of your own', () => {
     expect(JSON.parse(reload.stdout).objects).toBeGreaterThan(0);
 
     // Outputs lost: every processed fact_purchase_order object deleted, and the rows loaded from them.
-    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
-    let deleted = 0;
-    try {
-      const s3 = new S3Client({
-        endpoint: stack.s3Endpoint,
-        region: stack.region,
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      });
+    const deleted = await withStackS3(async (s3, stack) => {
       const bucket = stack.names.processedBucket;
       const listed = await s3.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: 'fact_purchase_order/' }),
       );
       for (const object of listed.Contents ?? []) {
         await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
-        deleted += 1;
       }
-      s3.destroy();
-    } finally {
-      await stack.stop();
-    }
+      return listed.Contents?.length ?? 0;
+    });
     expect(deleted).toBeGreaterThan(0);
     await query(warehouse.url, 'DELETE FROM fact_purchase_order');
     await query(warehouse.url, "DELETE FROM etl.load_ledger WHERE table_name = 'fact_purchase_order'");
