@@ -283,59 +283,49 @@ describe('loading a processed object', () => {
     expect(await warehouse().rows('dim_transaction')).toEqual([sale]);
   });
 
-  it('checks references against the copied rows when an object references too many keys to keep', async () => {
-    await loadDimensions();
-    const [payment] = fixtureRows('fact_payment');
-    const [sale] = fixtureRows('dim_transaction');
-    if (!payment || !sale) throw new Error('fixture missing');
-    const count = 20_001;
-    const ids = Array.from({ length: count }, (_, index) => index + 10);
-    // Missing from the middle of the object, so a check of only some of its rows misses it.
-    const missing = 10_010;
-    await loadRows(
-      warehouse().client,
-      'dim_transaction',
-      objectKey('dim_transaction'),
-      ids.filter((id) => id !== missing).map((transaction_id) => ({ ...sale, transaction_id })),
-      { maxLastUpdated: '2024-11-04 09:00:00.000' },
-    );
-    const payments = ids.map((id) => ({ ...payment, payment_id: id, transaction_id: id }));
-
-    const waiting = loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
-    await expect(waiting).rejects.toMatchObject({ missing: { dim_transaction: [String(missing)] } });
-    expect(await warehouse().count('fact_payment')).toBe(0);
-    await loadRows(
-      warehouse().client,
-      'dim_transaction',
-      objectKey('dim_transaction'),
-      [{ ...sale, transaction_id: missing }],
-      {
-        maxLastUpdated: '2024-11-04 09:00:00.000',
-      },
-    );
-    const loaded = await loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
-
-    expect(loaded).toMatchObject({ outcome: 'loaded', inserted: count, append: 'direct' });
-  });
-
-  it('checks references against the staged rows when a staged object references too many keys', async () => {
+  /**
+   * More referenced dim_transaction rows than the census keeps (ids 10 to 20,010), all loaded but
+   * one from the middle of the range, so a check of only some of the rows misses it; and a
+   * payment for each. `addMissing` loads the missing one.
+   */
+  async function manyReferencesOneMissing() {
     await loadDimensions();
     const [payment] = fixtureRows('fact_payment');
     const [sale] = fixtureRows('dim_transaction');
     if (!payment || !sale) throw new Error('fixture missing');
     const ids = Array.from({ length: 20_001 }, (_, index) => index + 10);
     const missing = 10_010;
-    await loadRows(
-      warehouse().client,
-      'dim_transaction',
-      objectKey('dim_transaction'),
-      ids.filter((id) => id !== missing).map((transaction_id) => ({ ...sale, transaction_id })),
-      { maxLastUpdated: '2024-11-04 09:00:00.000' },
-    );
+    const transactions = (keep: (id: number) => boolean) =>
+      loadRows(
+        warehouse().client,
+        'dim_transaction',
+        objectKey('dim_transaction'),
+        ids.filter(keep).map((transaction_id) => ({ ...sale, transaction_id })),
+        { maxLastUpdated: '2024-11-04 09:00:00.000' },
+      );
+    await transactions((id) => id !== missing);
+    const payments = ids.map((id) => ({ ...payment, payment_id: id, transaction_id: id }));
+    return { payment, payments, missing, addMissing: () => transactions((id) => id === missing) };
+  }
+
+  it('checks references against the copied rows when an object references too many keys to keep', async () => {
+    const { payments, missing, addMissing } = await manyReferencesOneMissing();
+    const count = payments.length;
+
+    const waiting = loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
+    await expect(waiting).rejects.toMatchObject({ missing: { dim_transaction: [String(missing)] } });
+    expect(await warehouse().count('fact_payment')).toBe(0);
+    await addMissing();
+    const loaded = await loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
+
+    expect(loaded).toMatchObject({ outcome: 'loaded', inserted: count, append: 'direct' });
+  });
+
+  it('checks references against the staged rows when a staged object references too many keys', async () => {
+    const { payment, payments, missing } = await manyReferencesOneMissing();
     await loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), [
       { ...payment, payment_id: 10, transaction_id: 11 },
     ]);
-    const payments = ids.map((id) => ({ ...payment, payment_id: id, transaction_id: id }));
 
     const waiting = loadRows(warehouse().client, 'fact_payment', objectKey('fact_payment'), payments);
 
