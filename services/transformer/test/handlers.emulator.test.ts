@@ -1,6 +1,6 @@
 import { ingestKey } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handler, handlers } from '../src/index';
 import { readWithDuckDb } from './duckdb-parquet';
 import { jsonLines, totesys } from './fixtures';
@@ -29,6 +29,27 @@ afterAll(() => {
   process.env = saved;
 });
 
+/**
+ * Runs `work` and returns the CloudWatch embedded-metric lines the handler wrote to stdout, which
+ * is where a Lambda function's metrics go; they are kept out of the test output.
+ */
+async function metricLines(work: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const lines: Record<string, unknown>[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+    const text = String(chunk);
+    if (!text.startsWith('{"_aws"')) return write(chunk, ...(rest as []));
+    for (const line of text.split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    return true;
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
 describe('the deployed entry points, configured from the environment', () => {
   it('offers one handler per warehouse table', () => {
     expect(Object.keys(handlers).sort()).toEqual(
@@ -56,8 +77,18 @@ describe('the deployed entry points, configured from the environment', () => {
       through: { lastUpdated: '2024-01-01 00:00:00.000', id: 3 },
     });
     const object = await driver.put(key, jsonLines(totesys.sales_order));
-    const response = await handlers.fact_sales_order(driver.event(driver.envelope(object)), {} as never);
-    expect(response).toEqual({ batchItemFailures: [] });
+    const metrics = await metricLines(async () => {
+      const response = await handlers.fact_sales_order(driver.event(driver.envelope(object)), {} as never);
+      expect(response).toEqual({ batchItemFailures: [] });
+    });
+    expect(metrics).toEqual([
+      expect.objectContaining({
+        service: 'transform-fact_sales_order',
+        table: 'fact_sales_order',
+        RowsIn: 2,
+        RowsOut: 2,
+      }),
+    ]);
     const [output] = await driver.processedKeys('fact_sales_order/g3/');
     expect(
       (await readWithDuckDb((await driver.processed(output as string)) as Uint8Array)).rows,
@@ -72,9 +103,12 @@ describe('the deployed entry points, configured from the environment', () => {
       hash: '0123456789abcdef',
     });
     const object = await driver.put(key, jsonLines(totesys.payment_type));
-    expect(await handler(driver.event(driver.envelope(object)), {} as never)).toEqual({
-      batchItemFailures: [],
+    const metrics = await metricLines(async () => {
+      expect(await handler(driver.event(driver.envelope(object)), {} as never)).toEqual({
+        batchItemFailures: [],
+      });
     });
+    expect(metrics).toEqual([expect.objectContaining({ service: 'transform-dim_payment_type' })]);
     expect(await driver.processedKeys('dim_payment_type/')).toEqual([
       'dim_payment_type/g3/payment_type=20241104T091502345-0123456789abcdef.parquet',
     ]);
