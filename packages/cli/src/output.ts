@@ -8,6 +8,8 @@ export interface Output {
   say(line: string): void;
   /** Progress that replaces itself on a terminal and is printed now and then otherwise. */
   progress(line: string): void;
+  /** Something the user should know that does not stop the command: always on stderr. */
+  warn(line: string): void;
   /** The command's result: JSON with `--json`, otherwise nothing (the command has said it). */
   result(value: unknown): void;
 }
@@ -36,6 +38,10 @@ export function createOutput(json: boolean): Output {
         process.stderr.write(`${line}\n`);
         lastProgress = now;
       }
+    },
+    warn(line) {
+      clear();
+      process.stderr.write(`warning: ${line}\n`);
     },
     result(value) {
       clear();

@@ -7,6 +7,7 @@ export * from './function-runner';
 export * from './lambda-sqs-event';
 export * from './local-stack';
 export * from './provision-pipeline';
+export * from './queue-depths';
 export * from './s3-event-fan-out';
 export * from './s3-notification-proxy';
 export * from './stack-settings';

@@ -1,10 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   type PipelineResources,
   pipelineResources,
-  type QueueResource,
   type ResourceNames,
   resourceNames,
 } from '@totes/pipeline';
@@ -13,6 +11,7 @@ import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres-server';
 import { freePort } from './free-port';
 import { type ProvisionedPipeline, provisionPipeline } from './provision-pipeline';
+import { type QueueDepth, queueDepths } from './queue-depths';
 import { s3EventFanOut } from './s3-event-fan-out';
 import { type S3NotificationProxy, startS3NotificationProxy } from './s3-notification-proxy';
 import { localStackSettings, localVisibilityTimeout } from './stack-settings';
@@ -29,13 +28,6 @@ export interface LocalStackOptions {
 }
 
 /** Messages waiting in one queue: visible, and received but not yet deleted. */
-export interface QueueDepth {
-  readonly queue: QueueResource;
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly deadLetters: number;
-}
-
 /** A running local stack: databases, the emulator behind its S3 notification proxy, provisioned. */
 export interface LocalStack {
   readonly names: ResourceNames;
@@ -70,37 +62,6 @@ async function readState(file: string): Promise<StackState | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function messageCounts(
-  clients: AwsClients,
-  url: string,
-): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
-}
-
-/** The depth of every queue of a deployment and of its DLQ. */
-export async function queueDepths(
-  clients: AwsClients,
-  resources: PipelineResources,
-  queueUrl: (name: string) => string,
-): Promise<readonly QueueDepth[]> {
-  return await Promise.all(
-    resources.queues.map(async (queue) => {
-      const main = await messageCounts(clients, queueUrl(queue.name));
-      const dead = await messageCounts(clients, queueUrl(queue.deadLetterQueue));
-      return { queue, ...main, deadLetters: dead.visible + dead.inFlight };
-    }),
-  );
 }
 
 /**
@@ -181,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrl,
       pendingNotifications: () => proxy.pending,
       queueArn: (name) => `arn:aws:sqs:${region}:000000000000:${name}`,
-      queueDepths: () => queueDepths(clients, resources, queueUrl),
+      queueDepths: () => queueDepths(clients.sqs, resources.queues, queueUrl),
       stop,
     };
   } catch (error) {

@@ -1,15 +1,18 @@
 import { isSourceTableName, isWarehouseTableName, stageNames } from '@totes/pipeline';
 import { type Command, InvalidArgumentError } from 'commander';
+import { type AwsOptions, awsOption } from '../aws-option';
 import { CliError } from '../cli-error';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput, formatTable } from '../output';
-import { deadLetters, purge, redrive, selectQueues } from '../stack/dead-letters';
-import { connectStack } from '../stack/stack-connection';
+import { type AwsConnection, connectAws } from '../stack/aws-connection';
+import { type DeadLetter, deadLetters, purge, redrive, selectQueues } from '../stack/dead-letters';
+import { connectStack, type StackConnection } from '../stack/stack-connection';
 
-interface DlqOptions extends StackOptions {
+interface DlqOptions extends StackOptions, AwsOptions {
   readonly stage?: string;
   readonly table?: string;
+  readonly messageId?: readonly string[];
   readonly yes?: boolean;
 }
 
@@ -29,18 +32,33 @@ function tableOption(value: string): string {
   return value;
 }
 
-/** `totes dlq`: list, redrive or purge the dead-letter queues of a stack. */
+function lastError(letter: DeadLetter): string {
+  if (letter.error) return letter.error;
+  return letter.attempts === null ? '(logs not readable)' : '(not in the logs)';
+}
+
+function whoProcesses(connection: AwsConnection | StackConnection): string {
+  if ('environment' in connection) return 'the functions pick them up now';
+  return connection.running
+    ? 'the running stack picks them up now'
+    : 'the next `totes up` or `totes sync` processes them';
+}
+
+/** `totes dlq`: list, redrive or purge the dead-letter queues of a local stack or an AWS deployment. */
 export function dlqCommand(program: Command): void {
-  stackOptions(
-    program
-      .command('dlq')
-      .description(
-        'list the dead-lettered messages (with their object, attempts and last error), redrive them, or purge them',
-      )
-      .argument('[action]', `${actions.join(' | ')}`, 'list')
-      .option('--stage <stage>', `only the queues of one stage (${stageNames.join(', ')})`, stageOption)
-      .option('--table <table>', 'only the queues of one table', tableOption)
-      .option('--yes', 'confirm a purge'),
+  awsOption(
+    stackOptions(
+      program
+        .command('dlq')
+        .description(
+          'list the dead-lettered messages (with their object, attempts and last error), redrive them, or purge them',
+        )
+        .argument('[action]', `${actions.join(' | ')}`, 'list')
+        .option('--stage <stage>', `only the queues of one stage (${stageNames.join(', ')})`, stageOption)
+        .option('--table <table>', 'only the queues of one table', tableOption)
+        .option('--message-id <id...>', 'only these messages (their ids, as `totes dlq list` shows them)')
+        .option('--yes', 'confirm a purge'),
+    ),
   ).action(async (action: string, options: DlqOptions) => {
     if (!(actions as readonly string[]).includes(action)) {
       throw new CliError(`unknown action "${action}": expected ${actions.join(', ')}`, 2);
@@ -49,36 +67,54 @@ export function dlqCommand(program: Command): void {
       throw new CliError('a purge deletes the messages for good: add --yes to confirm', 2);
     }
     const output = createOutput(options.json === true);
-    const connection = await connectStack(dataDirOf(options.dataDir), databaseUrls(options));
+    const warnings: string[] = [];
+    const onWarning = (line: string) => {
+      warnings.push(line);
+      output.warn(line);
+    };
+    const connection: AwsConnection | StackConnection = options.aws
+      ? await connectAws(options.aws)
+      : await connectStack(dataDirOf(options.dataDir), databaseUrls(options));
     try {
       const queues = selectQueues(connection, options);
+      const filter = { ...(options.messageId ? { messageIds: options.messageId } : {}), onWarning };
+      const where = 'environment' in connection ? ` in ${connection.environment} (${connection.region})` : '';
       if (action === 'list') {
-        const letters = await deadLetters(connection, queues);
-        if (letters.length === 0) output.say('No dead-lettered messages.');
+        const letters = await deadLetters(connection, queues, filter);
+        if (letters.length === 0) output.say(`No dead-lettered messages${where}.`);
         else {
           output.say(
             formatTable(
-              ['queue', 'attempts', 'subject', 'last error'],
+              ['queue', 'message id', 'attempts', 'subject', 'last error'],
               letters.map((letter) => [
                 letter.queue,
-                letter.attempts,
+                letter.messageId,
+                letter.attempts ?? '?',
                 letter.subject,
-                letter.error ?? '(not in the logs)',
+                lastError(letter),
               ]),
             ),
           );
         }
-        output.result({ deadLetters: letters });
+        output.result({ deadLetters: letters, ...(warnings.length > 0 ? { warnings } : {}) });
         return;
       }
-      const count =
-        action === 'redrive' ? await redrive(connection, queues) : await purge(connection, queues);
-      output.say(
-        action === 'redrive'
-          ? `Moved ${count} message(s) back to their queues${connection.running ? '; the running stack picks them up now' : '; the next `totes up` or `totes sync` processes them'}.`
-          : `Deleted ${count} message(s).`,
-      );
-      output.result({ action, messages: count });
+      if (action === 'redrive') {
+        const { moved, moving } = await redrive(connection, queues, filter);
+        output.say(
+          `Moved ${moved} message(s) back to their queues${where}${moving > 0 ? ` (SQS is still moving ${moving} more)` : ''}; ${whoProcesses(connection)}.`,
+        );
+        output.result({
+          action,
+          messages: moved,
+          ...(moving > 0 ? { moving } : {}),
+          ...(warnings.length > 0 ? { warnings } : {}),
+        });
+        return;
+      }
+      const deleted = await purge(connection, queues, filter);
+      output.say(`Deleted ${deleted} message(s)${where}.`);
+      output.result({ action, messages: deleted, ...(warnings.length > 0 ? { warnings } : {}) });
     } finally {
       await connection.close();
     }

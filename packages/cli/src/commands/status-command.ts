@@ -1,25 +1,70 @@
 import { queueDepths } from '@totes/local';
 import type { Command } from 'commander';
+import { type AwsOptions, awsOption } from '../aws-option';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
-import { createOutput } from '../output';
+import { createOutput, formatTable, type Output } from '../output';
+import { connectAws } from '../stack/aws-connection';
+
 import { connectStack } from '../stack/stack-connection';
 import { stackStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
 
-/** `totes status`: the per-table summary of a stack, running or stopped. */
+/**
+ * The queue depths of a deployment in AWS, queue by queue. Its databases are not read: their
+ * credentials are the functions' secrets, not the operator's.
+ */
+async function awsStatus(environment: string, output: Output): Promise<void> {
+  const connection = await connectAws(environment);
+  try {
+    const depths = await queueDepths(connection.sqs, connection.resources.queues, connection.queueUrl);
+    output.say(`${environment} in ${connection.region}: messages in each queue and its DLQ`);
+    output.say(
+      formatTable(
+        ['queue', 'visible', 'in flight', 'DLQ'],
+        depths.map((depth) => [depth.queue.name, depth.visible, depth.inFlight, depth.deadLetters]),
+      ),
+    );
+    output.result({
+      aws: { environment, region: connection.region },
+      queues: depths.map((depth) => ({
+        queue: depth.queue.name,
+        stage: depth.queue.stage,
+        table: depth.queue.table,
+        visible: depth.visible,
+        inFlight: depth.inFlight,
+        deadLetterQueue: depth.queue.deadLetterQueue,
+        deadLetters: depth.deadLetters,
+      })),
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** `totes status`: the per-table summary of a local stack, running or stopped, or an AWS deployment's queues. */
 export function statusCommand(program: Command): void {
-  stackOptions(
-    program.command('status').description('the per-table summary of a local stack, running or stopped'),
-  ).action(async (options: StackOptions) => {
+  awsOption(
+    stackOptions(
+      program
+        .command('status')
+        .description(
+          'the per-table summary of a local stack, running or stopped (with --aws: the queue depths of a deployment)',
+        ),
+    ),
+  ).action(async (options: StackOptions & AwsOptions) => {
     const output = createOutput(options.json === true);
+    if (options.aws) {
+      await awsStatus(options.aws, output);
+      return;
+    }
     const dataDir = dataDirOf(options.dataDir);
     const connection = await connectStack(dataDir, databaseUrls(options));
     try {
       const status = await stackStatus({
         totesysUrl: connection.totesysUrl,
         warehouseUrl: connection.warehouseUrl,
-        queueDepths: () => queueDepths(connection.clients, connection.resources, connection.queueUrl),
+        queueDepths: () => queueDepths(connection.sqs, connection.resources.queues, connection.queueUrl),
       });
       const { running } = connection;
       output.say(

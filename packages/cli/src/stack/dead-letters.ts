@@ -1,14 +1,24 @@
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   type Message,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { inBatches, type MessageCounts, messageCounts, totalOf } from '@totes/local';
 import { objectsCreated, type QueueResource } from '@totes/pipeline';
-import type { StackConnection } from './stack-connection';
+import { errorSummary } from '../error-summary';
+import type { FailureRecord, LoggedMessage } from './failure-log';
+
+import {
+  followMessageMoveTask,
+  type MoveTaskOutcome,
+  type MoveTaskPolling,
+  startMessageMoveTask,
+} from './message-move-task';
+import type { QueueConnection } from './queue-connection';
 
 /** A message in a DLQ: which queue, what it was about, how often it was tried, and why it failed. */
 export interface DeadLetter {
@@ -18,11 +28,27 @@ export interface DeadLetter {
   readonly messageId: string;
   /** The object key (transform and load) or the extract request (extract). */
   readonly subject: string;
-  /** The failed attempts the logs hold for it (0 when the logs have none, e.g. timeouts). */
-  readonly attempts: number;
+  /**
+   * The failed attempts the logs hold for it: 0 when they hold none (a timeout logs no failure),
+   * null when the logs could not be read.
+   */
+  readonly attempts: number | null;
   /** The last error logged for the message, when the logs have it. */
   readonly error?: string;
 }
+
+/** Which messages of the selected DLQs to act on, and where to hear what degrades the result. */
+export interface DeadLetterOptions {
+  /** Only these messages (SQS message ids); every message when absent. */
+  readonly messageIds?: readonly string[];
+  /** Told of what does not stop the operation (logs unreadable, a fallback taken). */
+  readonly onWarning?: (line: string) => void;
+  /** How often, and how long, to follow a message-move task (default: every second, two minutes). */
+  readonly moveTaskPolling?: MoveTaskPolling;
+}
+
+/** What a redrive moved, and what SQS was still moving when the command stopped waiting. */
+export type RedriveResult = MoveTaskOutcome;
 
 function subjectOf(body: string): string {
   try {
@@ -34,65 +60,9 @@ function subjectOf(body: string): string {
   return body.length > 200 ? `${body.slice(0, 200)}…` : body;
 }
 
-/** What the functions logged of one message's failures. */
-interface FailureRecord {
-  failures: number;
-  last: string;
-}
-
-/**
- * The failures the functions logged for each message id (a dead letter keeps its id): how many
- * times it failed, and the last error. Counting receives instead would be wrong: every look at a
- * DLQ is a receive too.
- */
-async function loggedFailures(logPath: string): Promise<Map<string, FailureRecord>> {
-  const records = new Map<string, FailureRecord>();
-  if (
-    !(await access(logPath)
-      .then(() => true)
-      .catch(() => false))
-  )
-    return records;
-  const lines = createInterface({ input: createReadStream(logPath), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (!line.includes('"message failed"')) continue;
-    try {
-      const entry = JSON.parse(line) as { messageId?: string; error?: { name?: string; message?: string } };
-      if (!entry.messageId) continue;
-      const record = records.get(entry.messageId) ?? { failures: 0, last: '' };
-      record.failures += 1;
-      record.last = `${entry.error?.name ?? 'Error'}: ${entry.error?.message ?? '(no message)'}`;
-      records.set(entry.messageId, record);
-    } catch {
-      // A line cut short by a crash: skip it.
-    }
-  }
-  return records;
-}
-
-/** Receives every message of a queue once, hiding each for `hideSeconds` (0 leaves them visible). */
-async function receiveAll(connection: StackConnection, url: string, hideSeconds: number): Promise<Message[]> {
-  const seen = new Map<string, Message>();
-  for (let page = 0; page < 100; page += 1) {
-    const { Messages } = await connection.clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: hideSeconds,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    const fresh = (Messages ?? []).filter((message) => !seen.has(message.MessageId ?? ''));
-    if (fresh.length === 0) break;
-    for (const message of fresh) seen.set(message.MessageId ?? '', message);
-  }
-  return [...seen.values()];
-}
-
 /** The queues a filter names: a stage, a table, or all. */
 export function selectQueues(
-  connection: StackConnection,
+  connection: Pick<QueueConnection, 'resources'>,
   filter: { readonly stage?: string; readonly table?: string },
 ): readonly QueueResource[] {
   return connection.resources.queues.filter(
@@ -101,79 +71,321 @@ export function selectQueues(
   );
 }
 
+/** A DLQ that holds messages, with its URL and counts. */
+interface DeadLetterQueue {
+  readonly queue: QueueResource;
+  readonly url: string;
+  readonly counts: MessageCounts;
+}
+
+/** The selected DLQs that hold anything (one `GetQueueAttributes` each, ten at a time). */
+async function occupiedDeadLetterQueues(
+  connection: QueueConnection,
+  queues: readonly QueueResource[],
+): Promise<DeadLetterQueue[]> {
+  const all = await inBatches(queues, 10, async (queue) => {
+    const url = connection.queueUrl(queue.deadLetterQueue);
+    return { queue, url, counts: await messageCounts(connection.sqs, url) };
+  });
+  return all.filter((dlq) => totalOf(dlq.counts) > 0);
+}
+
+/** How long a scan hides what it has received, so that the next receive returns other messages. */
+const hideSeconds = 120;
+
 /**
- * Looks at the messages in the DLQs without taking them (each is received with a zero
- * visibility timeout), with the last error the logs hold for each.
+ * Receives every message of a DLQ once, ten at a time, and hands each batch to `take` before
+ * the next receive. Each message stays hidden for the rest of the scan: received with a zero
+ * visibility timeout, SQS keeps returning the same first messages (a FIFO queue always does,
+ * AWS's sampling of its servers often). Receives wait up to a second while fewer messages than
+ * counted have come (a long poll asks every server in AWS), and the scan ends at the first receive
+ * with nothing new.
+ */
+async function scanQueue(
+  sqs: SQSClient,
+  dlq: DeadLetterQueue,
+  take: (messages: readonly Message[]) => Promise<void>,
+): Promise<void> {
+  const expected = totalOf(dlq.counts);
+  const seen = new Set<string>();
+  for (let round = 0; round < 1000; round += 1) {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlq.url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: hideSeconds,
+        WaitTimeSeconds: seen.size < expected ? 1 : 0,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const fresh = (Messages ?? []).filter((message) => !seen.has(message.MessageId ?? ''));
+    if (fresh.length === 0) return;
+    for (const message of fresh) seen.add(message.MessageId ?? '');
+    await take(fresh);
+  }
+}
+
+/**
+ * How long a released message stays hidden. Not zero: the local emulator (fauxqs 2.4.1, with its
+ * data persisted) fails a zero timeout halfway, when its SQLite row refuses a null receive count,
+ * and the message is gone until the emulator restarts. A second is nothing to a person.
+ */
+const releaseSeconds = 1;
+
+/** Makes messages a scan hid visible again (in a second, not after `hideSeconds`). */
+async function release(
+  sqs: SQSClient,
+  dlq: DeadLetterQueue,
+  messages: readonly Message[],
+  warn: (line: string) => void,
+): Promise<void> {
+  let failed = 0;
+  let reason = '';
+  for (let start = 0; start < messages.length; start += 10) {
+    const batch = messages.slice(start, start + 10);
+    try {
+      const { Failed } = await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: dlq.url,
+          Entries: batch.map((message, index) => ({
+            Id: String(index),
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: releaseSeconds,
+          })),
+        }),
+      );
+      failed += Failed?.length ?? 0;
+      reason ||= Failed?.[0]?.Message ?? '';
+    } catch (error) {
+      failed += batch.length;
+      reason ||= errorSummary(error);
+    }
+  }
+  if (failed > 0) {
+    warn(
+      `${failed} message(s) of ${dlq.queue.deadLetterQueue} stay hidden for up to ${hideSeconds} s after this look (${reason})`,
+    );
+  }
+}
+
+/** The messages `--message-id` chose (every message without it), and the ids never met. */
+interface Selection {
+  (message: Message): boolean;
+  /** Tells of chosen ids that none of the scanned DLQs held. */
+  reportMissing(warn: (line: string) => void): void;
+}
+
+function selector(messageIds: readonly string[] | undefined): Selection {
+  const missing = new Set(messageIds);
+  const selected = (message: Message) => {
+    if (!messageIds) return true;
+    const chosen = messageIds.includes(message.MessageId ?? '');
+    if (chosen) missing.delete(message.MessageId ?? '');
+    return chosen;
+  };
+  return Object.assign(selected, {
+    reportMissing(warn: (line: string) => void) {
+      for (const id of missing) warn(`no dead letter ${id} in the selected DLQs`);
+    },
+  });
+}
+
+/** Calls `onWarning` once per distinct line. */
+function warnings(onWarning: ((line: string) => void) | undefined): (line: string) => void {
+  const said = new Set<string>();
+  return (line) => {
+    if (said.has(line)) return;
+    said.add(line);
+    onWarning?.(line);
+  };
+}
+
+const loggedMessage = (message: Message): LoggedMessage => {
+  const sentAt = Number(message.Attributes?.SentTimestamp);
+  return { messageId: message.MessageId ?? '', ...(sentAt > 0 ? { sentAt } : {}) };
+};
+
+/**
+ * Looks at the messages in the DLQs without taking them (they are received, then made visible
+ * again), with the failures the functions logged for each. When the logs cannot be read (no
+ * permission, no CloudWatch Logs), the messages are still listed, with their attempts unknown,
+ * and `onWarning` is told once.
  */
 export async function deadLetters(
-  connection: StackConnection,
+  connection: QueueConnection,
   queues: readonly QueueResource[] = connection.resources.queues,
+  options: DeadLetterOptions = {},
 ): Promise<readonly DeadLetter[]> {
-  const failures = await loggedFailures(connection.logPath);
+  const selected = selector(options.messageIds);
+  const warn = warnings(options.onWarning);
+  let logsUnreadable = false;
   const found: DeadLetter[] = [];
-  for (const queue of queues) {
-    for (const message of await receiveAll(connection, connection.queueUrl(queue.deadLetterQueue), 0)) {
+  for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
+    const received: Message[] = [];
+    await scanQueue(connection.sqs, dlq, async (messages) => {
+      received.push(...messages);
+    });
+    await release(connection.sqs, dlq, received, warn);
+    const letters = received.filter(selected);
+    let failures: ReadonlyMap<string, FailureRecord> = new Map();
+    if (letters.length > 0 && !logsUnreadable) {
+      try {
+        failures = await connection.failureLog.failuresOf(dlq.queue, letters.map(loggedMessage));
+      } catch (error) {
+        logsUnreadable = true;
+        warn(
+          `attempts and errors unknown: could not read ${connection.failureLog.source} (${errorSummary(error)})`,
+        );
+      }
+    }
+    for (const message of letters) {
       const messageId = message.MessageId ?? '';
       const record = failures.get(messageId);
       found.push({
-        queue: queue.deadLetterQueue,
-        stage: queue.stage,
-        table: queue.table,
+        queue: dlq.queue.deadLetterQueue,
+        stage: dlq.queue.stage,
+        table: dlq.queue.table,
         messageId,
         subject: subjectOf(message.Body ?? ''),
-        attempts: record?.failures ?? 0,
+        attempts: logsUnreadable ? null : (record?.failures ?? 0),
         ...(record ? { error: record.last } : {}),
       });
     }
   }
+  selected.reportMissing(warn);
   return found;
 }
 
 /**
- * Moves every message of the selected DLQs back to its source queue (send, then delete), as
- * `StartMessageMoveTask` does in AWS. FIFO messages keep their group and get a new
- * deduplication id, so they are not dropped as duplicates.
+ * Moves messages of a DLQ back to its source queue one at a time (send, then delete), the way
+ * `StartMessageMoveTask` does in AWS; what is not selected is made visible again. FIFO messages
+ * keep their group and get a new deduplication id, so they are not dropped as duplicates.
  */
-export async function redrive(
-  connection: StackConnection,
-  queues: readonly QueueResource[],
+async function moveEach(
+  connection: QueueConnection,
+  dlq: DeadLetterQueue,
+  selected: Selection,
+  warn: (line: string) => void,
 ): Promise<number> {
+  const target = connection.queueUrl(dlq.queue.name);
+  const kept: Message[] = [];
   let moved = 0;
-  for (const queue of queues) {
-    const dlqUrl = connection.queueUrl(queue.deadLetterQueue);
-    for (const message of await receiveAll(connection, dlqUrl, 60)) {
-      await connection.clients.sqs.send(
+  await scanQueue(connection.sqs, dlq, async (messages) => {
+    for (const message of messages) {
+      if (!selected(message)) {
+        kept.push(message);
+        continue;
+      }
+      await connection.sqs.send(
         new SendMessageCommand({
-          QueueUrl: connection.queueUrl(queue.name),
+          QueueUrl: target,
           MessageBody: message.Body ?? '',
-          ...(queue.fifo
+          ...(dlq.queue.fifo
             ? {
-                MessageGroupId: message.Attributes?.MessageGroupId ?? queue.table,
+                MessageGroupId: message.Attributes?.MessageGroupId ?? dlq.queue.table,
                 MessageDeduplicationId: `redrive-${message.MessageId}-${Date.now()}`,
               }
             : {}),
         }),
       );
-      await connection.clients.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }),
+      await connection.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: dlq.url, ReceiptHandle: message.ReceiptHandle }),
       );
       moved += 1;
     }
-  }
+  });
+  await release(connection.sqs, dlq, kept, warn);
   return moved;
 }
 
-/** Deletes every message of the selected DLQs. */
-export async function purge(connection: StackConnection, queues: readonly QueueResource[]): Promise<number> {
-  let deleted = 0;
-  for (const queue of queues) {
-    const dlqUrl = connection.queueUrl(queue.deadLetterQueue);
-    for (const message of await receiveAll(connection, dlqUrl, 60)) {
-      await connection.clients.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }),
-      );
-      deleted += 1;
+/**
+ * Moves the messages of the selected DLQs back to their source queues. A whole queue is moved by
+ * SQS itself where it can (`StartMessageMoveTask`, in AWS), followed until it is done; chosen
+ * messages, and every message where message-move tasks are unavailable (the local emulator, or
+ * no permission), are moved one at a time, and `onWarning` is told of the fallback once.
+ */
+export async function redrive(
+  connection: QueueConnection,
+  queues: readonly QueueResource[],
+  options: DeadLetterOptions = {},
+): Promise<RedriveResult> {
+  const selected = selector(options.messageIds);
+  const warn = warnings(options.onWarning);
+  const polling = options.moveTaskPolling ?? { intervalMs: 1000, timeoutMs: 120_000 };
+  let moveTasks = connection.moveTasks && !options.messageIds;
+  let moved = 0;
+  let moving = 0;
+  for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
+    if (moveTasks) {
+      const move = {
+        from: { name: dlq.queue.deadLetterQueue, url: dlq.url },
+        to: { name: dlq.queue.name, url: connection.queueUrl(dlq.queue.name) },
+      };
+      const sourceArn = await startMessageMoveTask(connection.sqs, move).catch((error: unknown) => {
+        moveTasks = false;
+        warn(`StartMessageMoveTask is not available (${errorSummary(error)}): moving messages one at a time`);
+        return undefined;
+      });
+      if (sourceArn) {
+        const outcome = await followMessageMoveTask(
+          connection.sqs,
+          move,
+          sourceArn,
+          totalOf(dlq.counts),
+          polling,
+          warn,
+        );
+        moved += outcome.moved;
+        moving += outcome.moving;
+        continue;
+      }
     }
+    moved += await moveEach(connection, dlq, selected, warn);
   }
+  selected.reportMissing(warn);
+  return { moved, moving };
+}
+
+/**
+ * Deletes the messages of the selected DLQs for good: a whole queue with `PurgeQueue` (counted
+ * just before), chosen messages one at a time. Where a queue cannot be purged (one purge a
+ * minute in AWS, or no permission), its messages are deleted one at a time.
+ */
+export async function purge(
+  connection: QueueConnection,
+  queues: readonly QueueResource[],
+  options: DeadLetterOptions = {},
+): Promise<number> {
+  const selected = selector(options.messageIds);
+  const warn = warnings(options.onWarning);
+  let deleted = 0;
+  for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
+    if (!options.messageIds) {
+      try {
+        await connection.sqs.send(new PurgeQueueCommand({ QueueUrl: dlq.url }));
+        deleted += totalOf(dlq.counts);
+        continue;
+      } catch (error) {
+        warn(
+          `could not purge ${dlq.queue.deadLetterQueue} (${errorSummary(error)}): deleting its messages one at a time`,
+        );
+      }
+    }
+    const kept: Message[] = [];
+    await scanQueue(connection.sqs, dlq, async (messages) => {
+      for (const message of messages) {
+        if (!selected(message)) {
+          kept.push(message);
+          continue;
+        }
+        await connection.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: dlq.url, ReceiptHandle: message.ReceiptHandle }),
+        );
+        deleted += 1;
+      }
+    });
+    await release(connection.sqs, dlq, kept, warn);
+  }
+  selected.reportMissing(warn);
   return deleted;
 }

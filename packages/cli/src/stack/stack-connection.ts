@@ -8,19 +8,18 @@ import {
   startLocalStack,
 } from '@totes/local';
 import { type PipelineResources, pipelineResources, resourceNames } from '@totes/pipeline';
+import { fileFailureLog } from './failure-log';
+import type { QueueConnection } from './queue-connection';
 import { readRunningStack } from './running-file';
 
-/** What the operations on queues need of a stack, running or not. */
-export interface StackConnection {
+/** What the commands need of a local stack, running or not: its queues, buckets and databases. */
+export interface StackConnection extends QueueConnection {
   readonly resources: PipelineResources;
   readonly clients: AwsClients;
-  readonly logPath: string;
   readonly totesysUrl: string;
   readonly warehouseUrl: string;
   /** The `totes up` running from the data directory, if there is one. */
   readonly running?: { readonly pid: number; readonly startedAt: string };
-  queueUrl(name: string): string;
-  close(): Promise<void>;
 }
 
 /**
@@ -46,7 +45,9 @@ export async function connectStack(
     return {
       resources,
       clients,
-      logPath,
+      sqs: clients.sqs,
+      failureLog: fileFailureLog(logPath),
+      moveTasks: false, // the emulator has none
       totesysUrl: running.totesysUrl,
       warehouseUrl: running.warehouseUrl,
       running: { pid: running.pid, startedAt: running.startedAt },
@@ -63,7 +64,10 @@ export function stackConnectionOf(stack: LocalStack, logPath: string): StackConn
   return {
     resources: stack.resources,
     clients: stack.clients,
-    logPath,
+    sqs: stack.clients.sqs,
+    failureLog: fileFailureLog(logPath),
+    // The emulator has no message-move tasks (fauxqs 2.4 answers InvalidAction).
+    moveTasks: false,
     totesysUrl: stack.totesysUrl,
     warehouseUrl: stack.warehouseUrl,
     queueUrl: (name) => stack.queueUrl(name),

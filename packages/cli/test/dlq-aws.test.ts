@@ -1,0 +1,384 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  GetQueueAttributesCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import { extractMessage, type StageName, s3Event } from '@totes/pipeline';
+import { useTestPipeline } from '@totes/test-harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runTotes } from './run-totes';
+
+/** Stands in for CloudWatch Logs: answers FilterLogEvents with the events given, and records the requests. */
+function fakeCloudWatchLogs(
+  eventsFor: (request: FilterRequest) => readonly { timestamp: number; message: string }[],
+) {
+  const requests: FilterRequest[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', () => {
+      const parsed = JSON.parse(body) as FilterRequest;
+      requests.push({ ...parsed, target: String(request.headers['x-amz-target']) });
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ events: eventsFor(parsed), searchedLogStreams: [] }));
+    });
+  });
+  return {
+    requests,
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () =>
+          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+        ),
+      ),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface FilterRequest {
+  readonly target?: string;
+  readonly logGroupName: string;
+  readonly filterPattern: string;
+  readonly startTime?: number;
+}
+
+describe('totes dlq --aws, against the emulator posing as AWS', () => {
+  const pipeline = useTestPipeline();
+  // A secret that must never be printed, whatever the command says.
+  const secretKey = 'wJalrXUtnFEMI-never-print-me';
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({
+    AWS_ENDPOINT_URL: pipeline().aws.endpoint,
+    AWS_REGION: pipeline().aws.region,
+    AWS_ACCESS_KEY_ID: 'AKIATOTESTEST',
+    AWS_SECRET_ACCESS_KEY: secretKey,
+    ...extra,
+  });
+  const totes = (args: readonly string[], extra: NodeJS.ProcessEnv = {}) =>
+    runTotes([...args, '--aws', pipeline().aws.prefix], env(extra));
+
+  const sqs = () => pipeline().clients.sqs;
+  const url = (name: string) => pipeline().queueUrl(name);
+  const poisonKey = 'sales_order/changes/00000000T000000000-0000000000_20991231T235959999-0000000001.jsonl';
+
+  async function deadLetter(
+    stage: StageName,
+    table: string,
+    fields: { MessageBody: string } & Record<string, string>,
+  ) {
+    const names = pipeline().names;
+    const { MessageId } = await sqs().send(
+      new SendMessageCommand({ QueueUrl: url(names.deadLetterQueue(stage, table as never)), ...fields }),
+    );
+    if (!MessageId) throw new Error('SendMessage returned no id');
+    return MessageId;
+  }
+
+  const poisonObject = () =>
+    deadLetter('transform', 'fact_sales_order', {
+      MessageBody: JSON.stringify(
+        s3Event({
+          bucket: pipeline().names.ingestBucket,
+          key: poisonKey,
+          size: 26,
+          eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+          region: pipeline().aws.region,
+          eventTime: new Date(),
+          sequencer: '0A',
+        }),
+      ),
+    });
+
+  const extractRequest = (run: string) =>
+    deadLetter(
+      'extract',
+      'sales_order',
+      extractMessage({ mode: 'full', table: 'sales_order', run }, `dead-${run}`),
+    );
+
+  async function depth(name: string): Promise<{ visible: number; hidden: number }> {
+    const { Attributes } = await sqs().send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url(name),
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return {
+      visible: Number(Attributes?.ApproximateNumberOfMessages),
+      hidden: Number(Attributes?.ApproximateNumberOfMessagesNotVisible),
+    };
+  }
+
+  /**
+   * The messages a receive gets within three seconds (leaving them visible): a listing hides what
+   * it reads, then lets it show again a second later.
+   */
+  async function receivable(name: string): Promise<number> {
+    const { Messages } = await sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: url(name),
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: 3,
+      }),
+    );
+    return Messages?.length ?? 0;
+  }
+
+  const warningsOf = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('warning: '));
+
+  beforeEach(async () => {
+    for (const queue of pipeline().resources.queues) {
+      for (const name of [queue.name, queue.deadLetterQueue]) {
+        await sqs().send(new PurgeQueueCommand({ QueueUrl: url(name) }));
+      }
+    }
+  });
+
+  it('lists each dead letter with its queue, stage, table, message id and subject, and leaves it in place', async () => {
+    const poisonId = await poisonObject();
+    const requestId = await extractRequest('20240101T000000000');
+
+    const run = await totes(['dlq', '--json']);
+
+    expect(run.code).toBe(0);
+    const { deadLetters } = JSON.parse(run.stdout);
+    expect(deadLetters).toEqual(
+      expect.arrayContaining([
+        {
+          queue: pipeline().names.deadLetterQueue('transform', 'fact_sales_order'),
+          stage: 'transform',
+          table: 'fact_sales_order',
+          messageId: poisonId,
+          subject: poisonKey,
+          attempts: null,
+        },
+        expect.objectContaining({
+          queue: pipeline().names.deadLetterQueue('extract', 'sales_order'),
+          stage: 'extract',
+          table: 'sales_order',
+          messageId: requestId,
+          subject: expect.stringContaining('"run":"20240101T000000000"'),
+        }),
+      ]),
+    );
+    expect(deadLetters).toHaveLength(2);
+    // Looking is not taking: both show again (within a second), for the next command or operator.
+    expect(await receivable(pipeline().names.deadLetterQueue('transform', 'fact_sales_order'))).toBe(1);
+    expect(await receivable(pipeline().names.deadLetterQueue('extract', 'sales_order'))).toBe(1);
+  });
+
+  it('still lists when CloudWatch Logs cannot be read, with one warning and the attempts unknown', async () => {
+    await poisonObject();
+    await poisonObject();
+    await extractRequest('20240102T000000000');
+
+    const run = await totes(['dlq']);
+
+    expect(run.code).toBe(0);
+    const warnings = warningsOf(run.stderr);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/attempts and errors unknown: could not read CloudWatch Logs \(.+\)/);
+    expect(run.stderr).not.toMatch(/totes: /);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^queue\s+message id\s+attempts\s+subject\s+last error$/);
+    expect(lines.filter((line) => line.includes(poisonKey))).toHaveLength(2);
+    expect(lines.slice(1).every((line) => /\s\?\s/.test(line) && line.includes('(logs not readable)'))).toBe(
+      true,
+    );
+    expect(`${run.stdout}${run.stderr}`).not.toContain(secretKey);
+  });
+
+  it("reads the attempts and the last error from the function's log group", async () => {
+    const poisonId = await poisonObject();
+    const requestId = await extractRequest('20240103T000000000');
+    const failed = (error: string, receiveCount: number) =>
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'message failed',
+        service: 'transform-fact_sales_order',
+        messageId: poisonId,
+        receiveCount,
+        error: { name: 'TransformError', message: error },
+      });
+    const logs = fakeCloudWatchLogs((request) =>
+      request.filterPattern.includes(poisonId)
+        ? [
+            // Out of order on purpose, and one with the prefix Lambda's text format adds.
+            { timestamp: 3_000, message: failed('line 1: not JSON (third try)', 3) },
+            { timestamp: 1_000, message: `2024-01-03T00:00:01Z\tabc\tERROR\t${failed('first try', 1)}` },
+            { timestamp: 2_000, message: failed('second try', 2) },
+          ]
+        : [],
+    );
+    const endpoint = await logs.start();
+    try {
+      const run = await totes(['dlq', '--json'], { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint });
+
+      expect(run.code).toBe(0);
+      expect(warningsOf(run.stderr)).toEqual([]);
+      const letters = JSON.parse(run.stdout).deadLetters as { messageId: string }[];
+      expect(letters.find((letter) => letter.messageId === poisonId)).toMatchObject({
+        attempts: 3,
+        error: 'TransformError: line 1: not JSON (third try)',
+      });
+      expect(letters.find((letter) => letter.messageId === requestId)).toMatchObject({ attempts: 0 });
+      const names = pipeline().names;
+      const asked = logs.requests.find((request) => request.filterPattern.includes(poisonId));
+      expect(asked).toMatchObject({
+        target: 'Logs_20140328.FilterLogEvents',
+        logGroupName: `/aws/lambda/${names.functionName('transform', 'fact_sales_order')}`,
+      });
+      expect(asked?.filterPattern).toContain('$.message = "message failed"');
+      expect(asked?.startTime).toBeLessThan(Date.now() - 23 * 3600 * 1000);
+      expect(logs.requests.map((request) => request.logGroupName)).toContain(
+        `/aws/lambda/${names.functionName('extract', 'sales_order')}`,
+      );
+    } finally {
+      await logs.stop();
+    }
+  });
+
+  it('redrives a whole DLQ back to its source queue, moving messages itself when StartMessageMoveTask is unavailable', async () => {
+    const poisonId = await poisonObject();
+    const names = pipeline().names;
+
+    const run = await totes(['dlq', 'redrive', '--table', 'fact_sales_order', '--json']);
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ action: 'redrive', messages: 1 });
+    expect(warningsOf(run.stderr)).toEqual([
+      expect.stringMatching(
+        /StartMessageMoveTask is not available \(InvalidAction.*\): moving messages one at a time/,
+      ),
+    ]);
+    expect(await depth(names.deadLetterQueue('transform', 'fact_sales_order'))).toEqual({
+      visible: 0,
+      hidden: 0,
+    });
+    const { Messages } = await sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: url(names.queue('transform', 'fact_sales_order')),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
+    expect(Messages).toHaveLength(1);
+    expect(Messages?.[0]?.Body).toContain(poisonKey);
+    expect(Messages?.[0]?.MessageId).not.toBe(poisonId);
+  });
+
+  it('redrives only the chosen messages of a FIFO DLQ, in their group, leaves the others visible and names ids it did not find', async () => {
+    const chosen = await extractRequest('20240104T000000000');
+    await extractRequest('20240104T000000001');
+    const names = pipeline().names;
+
+    const run = await totes([
+      'dlq',
+      'redrive',
+      '--stage',
+      'extract',
+      '--message-id',
+      chosen,
+      'no-such-message',
+      '--json',
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      action: 'redrive',
+      messages: 1,
+      warnings: ['no dead letter no-such-message in the selected DLQs'],
+    });
+    expect(warningsOf(run.stderr)).toEqual(['warning: no dead letter no-such-message in the selected DLQs']);
+    expect(await receivable(names.deadLetterQueue('extract', 'sales_order'))).toBe(1);
+    const { Messages } = await sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: url(names.queue('extract', 'sales_order')),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['MessageGroupId'],
+      }),
+    );
+    expect(Messages).toHaveLength(1);
+    expect(JSON.parse(Messages?.[0]?.Body ?? '{}')).toMatchObject({ run: '20240104T000000000' });
+    expect(Messages?.[0]?.Attributes?.MessageGroupId).toBe('sales_order');
+  });
+
+  it('refuses to purge without --yes, and deletes the dead letters with it', async () => {
+    await poisonObject();
+    await extractRequest('20240105T000000000');
+    const names = pipeline().names;
+
+    const refused = await totes(['dlq', 'purge']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('add --yes to confirm');
+    expect(await depth(names.deadLetterQueue('transform', 'fact_sales_order'))).toEqual({
+      visible: 1,
+      hidden: 0,
+    });
+
+    const purged = await totes(['dlq', 'purge', '--yes', '--json']);
+    expect(purged.code).toBe(0);
+    expect(JSON.parse(purged.stdout)).toEqual({ action: 'purge', messages: 2 });
+    expect(await depth(names.deadLetterQueue('transform', 'fact_sales_order'))).toEqual({
+      visible: 0,
+      hidden: 0,
+    });
+    expect(await depth(names.deadLetterQueue('extract', 'sales_order'))).toEqual({ visible: 0, hidden: 0 });
+    expect(JSON.parse((await totes(['dlq', '--json'])).stdout).deadLetters).toEqual([]);
+  });
+
+  it('shows the depth of every queue and DLQ with status --aws', async () => {
+    await poisonObject();
+    const names = pipeline().names;
+    await sqs().send(
+      new SendMessageCommand({ QueueUrl: url(names.queue('load', 'dim_staff')), MessageBody: '{}' }),
+    );
+
+    const run = await totes(['status', '--json']);
+
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.stdout);
+    expect(status.aws).toEqual({ environment: pipeline().aws.prefix, region: pipeline().aws.region });
+    expect(status.queues).toHaveLength(pipeline().resources.queues.length);
+    expect(status.queues).toContainEqual(
+      expect.objectContaining({
+        queue: names.queue('load', 'dim_staff'),
+        visible: 1,
+        inFlight: 0,
+        deadLetters: 0,
+      }),
+    );
+    expect(status.queues).toContainEqual(
+      expect.objectContaining({
+        queue: names.queue('transform', 'fact_sales_order'),
+        visible: 0,
+        deadLetters: 1,
+      }),
+    );
+  });
+
+  it('fails with a message to act on when the environment is not deployed there', async () => {
+    const run = await runTotes(['dlq', '--aws', 'nowhere', '--json'], env());
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error).toMatch(
+      /queue nowhere-.+ does not exist in .+: is the environment "nowhere" deployed there\?/,
+    );
+  });
+
+  it('refuses --aws together with a local stack option, and an unusable environment name', async () => {
+    const both = await runTotes(['dlq', '--aws', 'prod', '--data-dir', '/tmp/x'], env());
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(
+      /--aws.*cannot be used with.*--data-dir|--data-dir.*cannot be used with.*--aws/,
+    );
+    const invalid = await runTotes(['dlq', '--aws', 'Prod_1'], env());
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toContain('must be 1–20 characters');
+  });
+});
