@@ -125,14 +125,10 @@ async function scanQueue(
   }
 }
 
-/**
- * How long a released message stays hidden. Not zero: the local emulator (fauxqs 2.4.1, with its
- * data persisted) fails a zero timeout halfway, when its SQLite row refuses a null receive count,
- * and the message is gone until the emulator restarts. A second is nothing to a person.
- */
-const releaseSeconds = 1;
+/** How long a released message stays hidden: not at all. */
+const releaseSeconds = 0;
 
-/** Makes messages a scan hid visible again (in a second, not after `hideSeconds`). */
+/** Makes messages a scan hid visible again (at once, not after `hideSeconds`). */
 async function release(
   sqs: SQSClient,
   dlq: DeadLetterQueue,
