@@ -252,6 +252,24 @@ export async function deadLetters(
   return found;
 }
 
+/** Runs `act` on each selected message of a DLQ, one at a time, and shows the others again. */
+async function eachSelected(
+  connection: QueueConnection,
+  dlq: DeadLetterQueue,
+  selected: Selection,
+  warn: (line: string) => void,
+  act: (message: Message) => Promise<void>,
+): Promise<void> {
+  const kept: Message[] = [];
+  await scanQueue(connection.sqs, dlq, async (messages) => {
+    for (const message of messages) {
+      if (selected(message)) await act(message);
+      else kept.push(message);
+    }
+  });
+  await release(connection.sqs, dlq, kept, warn);
+}
+
 /**
  * Moves messages of a DLQ back to its source queue one at a time (send, then delete), the way
  * `StartMessageMoveTask` does in AWS; what is not selected is made visible again. FIFO messages
@@ -264,33 +282,25 @@ async function moveEach(
   warn: (line: string) => void,
 ): Promise<number> {
   const target = connection.queueUrl(dlq.queue.name);
-  const kept: Message[] = [];
   let moved = 0;
-  await scanQueue(connection.sqs, dlq, async (messages) => {
-    for (const message of messages) {
-      if (!selected(message)) {
-        kept.push(message);
-        continue;
-      }
-      await connection.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: target,
-          MessageBody: message.Body ?? '',
-          ...(dlq.queue.fifo
-            ? {
-                MessageGroupId: message.Attributes?.MessageGroupId ?? dlq.queue.table,
-                MessageDeduplicationId: `redrive-${message.MessageId}-${Date.now()}`,
-              }
-            : {}),
-        }),
-      );
-      await connection.sqs.send(
-        new DeleteMessageCommand({ QueueUrl: dlq.url, ReceiptHandle: message.ReceiptHandle }),
-      );
-      moved += 1;
-    }
+  await eachSelected(connection, dlq, selected, warn, async (message) => {
+    await connection.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: target,
+        MessageBody: message.Body ?? '',
+        ...(dlq.queue.fifo
+          ? {
+              MessageGroupId: message.Attributes?.MessageGroupId ?? dlq.queue.table,
+              MessageDeduplicationId: `redrive-${message.MessageId}-${Date.now()}`,
+            }
+          : {}),
+      }),
+    );
+    await connection.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: dlq.url, ReceiptHandle: message.ReceiptHandle }),
+    );
+    moved += 1;
   });
-  await release(connection.sqs, dlq, kept, warn);
   return moved;
 }
 
@@ -367,20 +377,12 @@ export async function purge(
         );
       }
     }
-    const kept: Message[] = [];
-    await scanQueue(connection.sqs, dlq, async (messages) => {
-      for (const message of messages) {
-        if (!selected(message)) {
-          kept.push(message);
-          continue;
-        }
-        await connection.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: dlq.url, ReceiptHandle: message.ReceiptHandle }),
-        );
-        deleted += 1;
-      }
+    await eachSelected(connection, dlq, selected, warn, async (message) => {
+      await connection.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: dlq.url, ReceiptHandle: message.ReceiptHandle }),
+      );
+      deleted += 1;
     });
-    await release(connection.sqs, dlq, kept, warn);
   }
   selected.reportMissing(warn);
   return deleted;
