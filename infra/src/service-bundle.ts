@@ -25,7 +25,9 @@ const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/ware
  *
  * - ESM output, because the services are ES modules that use `import.meta.url`; the banner gives
  *   the CommonJS dependencies (`pg`) the `require` that esbuild's ESM output lacks.
- * - `@aws-sdk/*` comes from the Lambda runtime; `pg-native` is an optional `pg` add-on never installed.
+ * - The service clients (`@aws-sdk/client-*`) come from the Lambda runtime; everything else is
+ *   bundled, `@aws-sdk/lib-storage` included (the runtime is documented to carry the clients, not
+ *   the libraries on top of them). `pg-native` is an optional `pg` add-on never installed.
  */
 export function serviceBundle(service: ServiceName): NodejsFunctionProps {
   const { entry, handler } = entries[service];
@@ -40,7 +42,7 @@ export function serviceBundle(service: ServiceName): NodejsFunctionProps {
       format: OutputFormat.ESM,
       target: 'node24',
       mainFields: ['module', 'main'],
-      externalModules: ['@aws-sdk/*', 'pg-native'],
+      externalModules: ['@aws-sdk/client-*', 'pg-native'],
       banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       tsconfig: `${repositoryRoot}tsconfig.json`,
       forceDockerBundling: false,

@@ -136,9 +136,15 @@ describe('cdk synth (the CLI, offline)', () => {
         }
       }
 
+      // Only the service clients are left to the runtime; lib-storage and the rest are bundled.
+      const bundle = readFileSync(entry, 'utf8');
+      const sdkImports = [...bundle.matchAll(/from\s*"(@aws-sdk\/[a-z0-9-]+)"/g)].map((match) => match[1]);
+      expect(sdkImports.length).toBeGreaterThan(0);
+      for (const name of sdkImports) expect(name).toMatch(/^@aws-sdk\/client-/);
+
       // The bundle is imported as Lambda would, with the function's environment (references to
       // other resources stand as placeholders) and its Node options.
-      provideAwsSdk(out, readFileSync(entry, 'utf8'));
+      provideAwsSdk(out, bundle);
       const { Variables } = first.Properties.Environment as { Variables: Record<string, unknown> };
       const environment = Object.fromEntries(
         Object.entries(Variables).map(([name, value]) => [name, rendered(value)]),
