@@ -16,8 +16,8 @@ export interface CompressedChunk {
 const options: ZlibOptions = { level: 1, chunkSize: 256 * 1024 };
 const gzipAsync = promisify(gzip) as (body: Buffer, options: ZlibOptions) => Promise<Buffer>;
 
-// Pieces compressed at once: libuv's pool has four threads; two keep both cores busy beside
-// the rendering and PostgreSQL without piling up uncompressed pieces.
+// Pieces compressed at once, on libuv's pool of four threads: enough to keep the second core
+// busy beside the rendering and PostgreSQL, while at most three uncompressed pieces (~2 MB) wait.
 const inFlight = 3;
 
 /**
