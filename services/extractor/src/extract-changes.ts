@@ -1,9 +1,9 @@
 import { type EventTableName, formatWatermark, ingestKey } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
+import { extractPages } from './extract-pages';
 import { changesMetadata } from './object-metadata';
 import { ObjectTally } from './object-tally';
 import { putOnce } from './put-once';
-import { writeInOrder } from './write-in-order';
 
 /**
  * Incremental extraction of an event table: the rows after the saved watermark, in watermark
@@ -15,53 +15,41 @@ export async function extractChanges(
   context: ExtractContext,
   table: EventTableName,
 ): Promise<ExtractOutcome> {
-  const { config, source, store, budget } = context;
+  const { config, source, store } = context;
   let state = await context.state.read(table);
   const before = state.watermark;
   const tally = new ObjectTally();
   let horizon: string | undefined;
-  let outOfTime = false;
-  for (;;) {
-    const before_ts = await source.commitHorizon(config);
-    horizon = before_ts;
-    const after = state.watermark;
-    if (after && after.lastUpdated >= before_ts) break;
-    let rows = 0;
-    const outcome = await source.transaction('read committed', () =>
-      writeInOrder(
-        source.chunks(
-          source.queries.changes,
-          {
-            after_ts: after?.lastUpdated ?? '-infinity',
-            after_id: String(after?.id ?? 0),
-            before_ts,
-            row_limit: String(config.queryRows),
-          },
-          config.chunkRows,
-        ),
-        async (chunk) => {
-          const through = chunk.last;
-          const key = ingestKey({ kind: 'changes', table, after: state.watermark, through });
-          const metadata = changesMetadata(table, chunk.rows, state.watermark, through);
-          tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
-          state = { ...state, watermark: through };
-          await context.state.write(table, state);
-          rows += chunk.rows;
+  const outcome = await extractPages(
+    context,
+    async () => {
+      const before_ts = await source.commitHorizon(config);
+      horizon = before_ts;
+      const after = state.watermark;
+      if (after && after.lastUpdated >= before_ts) return undefined;
+      return {
+        copy: source.queries.changes,
+        settings: {
+          after_ts: after?.lastUpdated ?? '-infinity',
+          after_id: String(after?.id ?? 0),
+          before_ts,
         },
-        budget,
-      ),
-    );
-    if (outcome === 'out-of-time' || (rows === config.queryRows && budget.spent())) {
-      outOfTime = true;
-      break;
-    }
-    if (rows < config.queryRows) break;
-  }
+      };
+    },
+    async (chunk) => {
+      const through = chunk.last;
+      const key = ingestKey({ kind: 'changes', table, after: state.watermark, through });
+      const metadata = changesMetadata(table, chunk.rows, state.watermark, through);
+      tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
+      state = { ...state, watermark: through };
+      await context.state.write(table, state);
+    },
+  );
   return {
     rows: tally.rows,
     written: tally.written,
     existing: tally.existing,
-    ...(outOfTime ? { stop: { mode: 'incremental', watermark: state.watermark } } : {}),
+    ...(outcome === 'out-of-time' ? { stop: { mode: 'incremental', watermark: state.watermark } } : {}),
     details: {
       watermarkBefore: before ? formatWatermark(before) : null,
       watermarkAfter: state.watermark ? formatWatermark(state.watermark) : null,

@@ -1,0 +1,42 @@
+import type { ExtractContext } from './extract-context';
+import type { CompressedChunk } from './gzip-chunk';
+import type { CopySettings } from './source-queries';
+import { type WriteOutcome, writeInOrder } from './write-in-order';
+
+/** The next page of a paged extraction: its COPY and settings, without the row limit. */
+export interface ExtractPage {
+  readonly copy: string;
+  readonly settings: Omit<CopySettings, 'row_limit'>;
+}
+
+/**
+ * Runs a paged extraction: each page is one read-committed transaction and one COPY of at most
+ * `queryRows` rows (each statement costs a scan and a sort), its chunks written in order by
+ * `write`, which saves the position the next page starts from. Pages follow until `next` has
+ * none, a page comes back short (the end of the table), or the time budget is spent.
+ */
+export async function extractPages(
+  context: ExtractContext,
+  next: () => Promise<ExtractPage | undefined>,
+  write: (chunk: CompressedChunk) => Promise<void>,
+): Promise<WriteOutcome> {
+  const { config, source, budget } = context;
+  for (;;) {
+    const page = await next();
+    if (!page) return 'done';
+    let rows = 0;
+    const settings = { ...page.settings, row_limit: String(config.queryRows) };
+    const outcome = await source.transaction('read committed', () =>
+      writeInOrder(
+        source.chunks(page.copy, settings, config.chunkRows),
+        async (chunk) => {
+          await write(chunk);
+          rows += chunk.rows;
+        },
+        budget,
+      ),
+    );
+    if (outcome === 'out-of-time' || (rows === config.queryRows && budget.spent())) return 'out-of-time';
+    if (rows < config.queryRows) return 'done';
+  }
+}
