@@ -116,6 +116,24 @@ export async function rowsOf(store: ObjectStore, key: string): Promise<Record<st
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** Waits `ms` milliseconds. */
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The sales_order ids in every change object of a bucket, in object order. */
+export async function extractedSalesOrderIds(store: ObjectStore): Promise<number[]> {
+  const keys = await keysOf(store, 'sales_order/changes/');
+  const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
+  return rows.map((row) => Number(row.sales_order_id));
+}
+
+/** Every sales_order id of a totesys, ascending. */
+export async function salesOrderIds(totesys: Totesys): Promise<number[]> {
+  const { rows } = await totesys.client.query<{ id: number }>(
+    'SELECT sales_order_id AS id FROM sales_order ORDER BY 1',
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Keys under a prefix, in order. */
 export async function keysOf(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];

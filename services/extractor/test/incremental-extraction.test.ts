@@ -1,9 +1,7 @@
 import { parseIngestKey } from '@totes/pipeline';
 import { insertPurchaseOrder, insertSalesOrder, naiveTimestampOf, settlePayments } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
-import { keysOf, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { keysOf, pause, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
 
 describe('incremental extraction of an event table', () => {
   const testbed = useExtractorTestbed();

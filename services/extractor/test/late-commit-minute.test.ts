@@ -1,24 +1,9 @@
 import { insertSalesOrder } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
-import { keysOf, rowsOf, type Totesys, useExtractorTestbed } from './extractor-testbed';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { extractedSalesOrderIds, pause, salesOrderIds, useExtractorTestbed } from './extractor-testbed';
 
 describe('a transaction held open for a minute', () => {
   const testbed = useExtractorTestbed();
-
-  async function extractedIds(store: Awaited<ReturnType<typeof testbed.bucket>>): Promise<number[]> {
-    const keys = await keysOf(store, 'sales_order/changes/');
-    const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
-    return rows.map((row) => Number(row.sales_order_id));
-  }
-
-  async function everyId(totesys: Totesys): Promise<number[]> {
-    const { rows } = await totesys.client.query<{ id: number }>(
-      'SELECT sales_order_id AS id FROM sales_order ORDER BY 1',
-    );
-    return rows.map((row) => row.id);
-  }
 
   // The one long test of the package: it runs beside the other files.
   it('held open for a minute while others commit and the extractor keeps running, loses nothing', {
@@ -36,16 +21,16 @@ describe('a transaction held open for a minute', () => {
     while (Date.now() < heldOpenUntil) {
       committedMeanwhile.push((await insertSalesOrder(totesys.client)).orderId);
       await extract({ mode: 'incremental', table: 'sales_order' });
-      expect(await extractedIds(store)).not.toContain(committedMeanwhile[0]);
+      expect(await extractedSalesOrderIds(store)).not.toContain(committedMeanwhile[0]);
       await pause(Math.min(5_000, Math.max(0, heldOpenUntil - Date.now())));
     }
     await early.query('COMMIT');
     await pause(600);
     await extract({ mode: 'incremental', table: 'sales_order' });
 
-    const ids = await extractedIds(store);
+    const ids = await extractedSalesOrderIds(store);
     expect(committedMeanwhile.length).toBeGreaterThanOrEqual(10);
     expect(ids).toContain(held.orderId);
-    expect(ids.sort((a, b) => a - b)).toEqual(await everyId(totesys));
+    expect(ids.sort((a, b) => a - b)).toEqual(await salesOrderIds(totesys));
   });
 });

@@ -2,25 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { insertSalesOrder } from '@totes/totesys-sim';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { keysOf, rowsOf, type Totesys, useExtractorTestbed } from './extractor-testbed';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { extractedSalesOrderIds, pause, salesOrderIds, useExtractorTestbed } from './extractor-testbed';
 
 describe('a transaction that commits after later ones', () => {
   const testbed = useExtractorTestbed();
-
-  async function extractedIds(store: Awaited<ReturnType<typeof testbed.bucket>>): Promise<number[]> {
-    const keys = await keysOf(store, 'sales_order/changes/');
-    const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
-    return rows.map((row) => Number(row.sales_order_id));
-  }
-
-  async function everyId(totesys: Totesys): Promise<number[]> {
-    const { rows } = await totesys.client.query<{ id: number }>(
-      'SELECT sales_order_id AS id FROM sales_order ORDER BY 1',
-    );
-    return rows.map((row) => row.id);
-  }
 
   it('is extracted after it commits, and each row exactly once', async () => {
     const totesys = await testbed.totesys({ scale: 0.01 });
@@ -35,17 +20,17 @@ describe('a transaction that commits after later ones', () => {
     const committed = await insertSalesOrder(totesys.client);
     await pause(20);
     await extract({ mode: 'incremental', table: 'sales_order' });
-    const beforeCommit = await extractedIds(store);
+    const beforeCommit = await extractedSalesOrderIds(store);
     await early.query('COMMIT');
     await pause(20);
     await extract({ mode: 'incremental', table: 'sales_order' });
 
     expect(beforeCommit).not.toContain(committed.orderId);
-    const ids = await extractedIds(store);
+    const ids = await extractedSalesOrderIds(store);
     expect(ids.filter((id) => id === held.orderId || id === committed.orderId).sort()).toEqual(
       [held.orderId, committed.orderId].sort(),
     );
-    expect(ids.sort((a, b) => a - b)).toEqual(await everyId(totesys));
+    expect(ids.sort((a, b) => a - b)).toEqual(await salesOrderIds(totesys));
   });
 
   it('without pg_read_all_stats, waits out a fixed lag instead of trusting what it cannot see', async () => {
@@ -69,12 +54,12 @@ describe('a transaction that commits after later ones', () => {
       await pause(20);
 
       await extract({ mode: 'incremental', table: 'sales_order' });
-      const tooSoon = await extractedIds(store);
+      const tooSoon = await extractedSalesOrderIds(store);
       await pause(3_000);
       await extract({ mode: 'incremental', table: 'sales_order' });
 
       expect(tooSoon).not.toContain(recent.orderId);
-      expect(await extractedIds(store)).toContain(recent.orderId);
+      expect(await extractedSalesOrderIds(store)).toContain(recent.orderId);
     } finally {
       await totesys.client.query(`DROP OWNED BY ${name}`);
       await totesys.client.query(`DROP ROLE ${name}`);
