@@ -10,7 +10,7 @@ import {
   tableTransforms,
 } from '../src/index';
 import { readWithDuckDb } from './duckdb-parquet';
-import { totesys } from './fixtures';
+import { expectedFactSalesOrder, totesys } from './fixtures';
 import { parquetBytes } from './parquet-bytes';
 
 type Row = Record<string, unknown>;
@@ -70,22 +70,7 @@ describe('parquetChunks', () => {
       agreed_delivery_date: 'DATE',
       agreed_delivery_location_id: 'INTEGER',
     });
-    expect(table.rows[1]).toEqual({
-      sales_order_id: 3,
-      created_date: '2023-12-31',
-      created_time: '23:59:59.007',
-      last_updated_date: '2024-01-01',
-      last_updated_time: '00:00:00.000',
-      sales_staff_id: 2,
-      counterparty_id: 2,
-      units_sold: 1,
-      unit_price: '2.55',
-      currency_id: 1,
-      design_id: 51,
-      agreed_payment_date: '2024-01-05',
-      agreed_delivery_date: '2024-02-29',
-      agreed_delivery_location_id: 1,
-    });
+    expect(table.rows[1]).toEqual(expectedFactSalesOrder[1]);
   });
 
   it('writes dim_counterparty with VARCHAR columns, NULLs kept', async () => {

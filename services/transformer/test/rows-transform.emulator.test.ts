@@ -2,7 +2,7 @@ import { ingestKey, processedKey, type TargetTableName } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
 import { readWithDuckDb } from './duckdb-parquet';
-import { jsonLines, totesys } from './fixtures';
+import { expectedFactSalesOrder, jsonLines, totesys } from './fixtures';
 import { transformDriver } from './transform-driver';
 
 const pipeline = useTestPipeline();
@@ -40,40 +40,7 @@ describe('transforming a change object into facts, on the emulator', () => {
       'fact_sales_order/g1/sales_order/changes/00000000T000000000-0000000000_20240101T000000000-0000000003.parquet',
     );
     const table = await readWithDuckDb((await driver.processed(key)) as Uint8Array);
-    expect(table.rows).toEqual([
-      {
-        sales_order_id: 2,
-        created_date: '2022-11-03',
-        created_time: '14:20:52.186',
-        last_updated_date: '2022-11-03',
-        last_updated_time: '14:20:52.186',
-        sales_staff_id: 1,
-        counterparty_id: 1,
-        units_sold: 42972,
-        unit_price: '3.94',
-        currency_id: 2,
-        design_id: 8,
-        agreed_payment_date: '2022-11-08',
-        agreed_delivery_date: '2022-11-07',
-        agreed_delivery_location_id: 3,
-      },
-      {
-        sales_order_id: 3,
-        created_date: '2023-12-31',
-        created_time: '23:59:59.007',
-        last_updated_date: '2024-01-01',
-        last_updated_time: '00:00:00.000',
-        sales_staff_id: 2,
-        counterparty_id: 2,
-        units_sold: 1,
-        unit_price: '2.55',
-        currency_id: 1,
-        design_id: 51,
-        agreed_payment_date: '2024-01-05',
-        agreed_delivery_date: '2024-02-29',
-        agreed_delivery_location_id: 1,
-      },
-    ]);
+    expect(table.rows).toEqual([expectedFactSalesOrder[0], expectedFactSalesOrder[1]]);
     expect(table.metadata).toEqual({
       'totes.sources': JSON.stringify([salesChanges]),
       'totes.max_last_updated': '2024-01-01 00:00:00.000',
