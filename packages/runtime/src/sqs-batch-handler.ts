@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PipelineLogger } from './create-logger';
+import { describeError } from './pipeline-error';
 
 /** Processes one SQS message; throwing fails that message alone. */
 export type RecordProcessor = (record: SQSRecord, context: Context) => Promise<void>;
@@ -19,16 +20,6 @@ export interface SqsBatchHandlerOptions {
 /** A Lambda handler for an SQS event source with partial batch responses. */
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-function describe(reason: unknown) {
-  return reason instanceof Error
-    ? {
-        name: reason.name,
-        message: reason.message,
-        cause: reason.cause === undefined ? undefined : String(reason.cause),
-      }
-    : { message: String(reason) };
-}
-
 /**
  * Wires a record processor as a Lambda handler: messages are processed one after another (one
  * database connection per invocation), and `@middy/sqs-partial-batch-failure` reports the failed
@@ -43,7 +34,7 @@ export function sqsBatchHandler(process: RecordProcessor, options: SqsBatchHandl
           logger.error('message failed', {
             messageId: record.messageId,
             receiveCount: Number(record.attributes.ApproximateReceiveCount),
-            error: describe(reason),
+            error: describeError(reason),
           }),
       }),
     )

@@ -1,9 +1,11 @@
 import {
   ConfigError,
+  cachedConnectionString,
   connectPostgres,
   createAwsClients,
   createLogger,
   createMetrics,
+  describeError,
   type ObjectStore,
   PipelineError,
   type PipelineLogger,
@@ -15,7 +17,7 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { continuationOf, type ExtractQueue } from './continuation';
-import { type ConnectionStringSource, ExtractConfig, type ExtractConfigInput } from './extract-config';
+import { ExtractConfig, type ExtractConfigInput } from './extract-config';
 import { ExtractError } from './extract-error';
 import type { StateStore } from './extract-state';
 import { extractTable } from './extract-table';
@@ -48,29 +50,6 @@ function parseConfig(input: ExtractConfigInput): ExtractConfig {
   });
 }
 
-// Resolves a secret-backed connection string once, and again only after a failure.
-function once(source: string | ConnectionStringSource): () => Promise<string> {
-  if (typeof source === 'string') return async () => source;
-  let pending: Promise<string> | undefined;
-  return () => {
-    pending ??= source().catch((error: unknown) => {
-      pending = undefined;
-      throw error;
-    });
-    return pending;
-  };
-}
-
-function describe(error: unknown) {
-  return error instanceof Error
-    ? {
-        name: error.name,
-        message: error.message,
-        cause: error.cause === undefined ? undefined : String(error.cause),
-      }
-    : { message: String(error) };
-}
-
 /**
  * Builds the Lambda handler of one table's extractor: it reads extract requests from the table's
  * FIFO queue (one at a time, in order), extracts over one connection per request, writes JSON
@@ -94,7 +73,10 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
   const store = deps.store ?? s3ObjectStore(aws().s3, config.ingestBucket);
   const state = deps.state ?? objectStateStore(store);
   const queue = deps.queue ?? sqsExtractQueue(aws().sqs, config.extractQueueUrl);
-  const connectionString = once(config.totesysUrl);
+  const totesysUrl = config.totesysUrl;
+  const connectionString = cachedConnectionString(
+    typeof totesysUrl === 'string' ? async () => totesysUrl : totesysUrl,
+  );
 
   async function extract(record: SQSRecord): Promise<void> {
     const started = now().getTime();
@@ -102,7 +84,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
     try {
       const request = parseExtractRequest(record.body, table);
       fields = { table, mode: request.mode, ...('run' in request ? { run: request.run } : {}) };
-      const client = await connectPostgres(await connectionString(), {
+      const client = await connectPostgres(await connectionString.get(), {
         statementTimeoutMs: config.statementTimeoutMs,
         applicationName: service,
       });
@@ -145,7 +127,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
       logger.error('extraction failed', {
         ...fields,
         durationMs: now().getTime() - started,
-        error: describe(failure),
+        error: describeError(failure),
       });
       metrics.count('extractFailures', 1);
       metrics.flush();

@@ -1,5 +1,6 @@
 import { objectsCreated, type TargetTableName } from '@totes/pipeline';
 import {
+  describeError,
   MalformedObjectError,
   type ObjectStore,
   type PipelineLogger,
@@ -33,10 +34,6 @@ export interface LoadHandlerOptions {
   readonly now?: () => Date;
   /** Where objects are spooled while they load (the OS temporary directory by default). */
   readonly spoolDirectory?: string;
-}
-
-function describeError(error: unknown) {
-  return error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
 }
 
 /**
