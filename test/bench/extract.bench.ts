@@ -12,7 +12,12 @@ import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ObjectStore } from '../../packages/runtime/src/index';
-import { createExtractHandler, type ExtractState, type StateStore } from '../../services/extractor/src/index';
+import {
+  createExtractHandler,
+  type ExtractState,
+  initialState,
+  type StateStore,
+} from '../../services/extractor/src/index';
 import { benchReport } from './bench-report';
 
 // `pnpm bench extract [rows…]`: the extractor's first incremental run over every sales_order row
@@ -88,7 +93,7 @@ function discardingStore(): ObjectStore {
 function memoryState(): StateStore {
   const states = new Map<string, ExtractState>();
   return {
-    read: async (table) => states.get(table) ?? { watermark: null, snapshot: null, sweep: null, full: null },
+    read: async (table) => states.get(table) ?? initialState,
     write: async (table, state) => void states.set(table, state),
   };
 }

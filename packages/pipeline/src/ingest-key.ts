@@ -14,8 +14,9 @@ import { formatWatermark, parseWatermark, type Watermark } from './watermark';
  *
  * - `changes`: event-table rows after watermark `after` (exclusive; null at the start) up to and
  *   including `through`.
- * - `rescan`: event-table rows re-read by id range, by a `sweep` (buckets whose content changed)
- *   or a `full` re-extraction; `run` is the compact timestamp of the request.
+ * - `rescan`: event-table rows read by id range: by the `initial` extraction of a table (every
+ *   row below a commit horizon; `run` is that horizon), by a `sweep` (buckets whose content
+ *   changed) or by a `full` re-extraction (`run` is the compact timestamp of the request).
  * - `snapshot`: every row of a reference table, taken at `takenAt` with content hash `hash`.
  */
 export type IngestKey =
@@ -28,7 +29,7 @@ export type IngestKey =
   | {
       readonly kind: 'rescan';
       readonly table: EventTableName;
-      readonly reason: 'sweep' | 'full';
+      readonly reason: RescanReason;
       readonly run: string;
       readonly firstId: number;
       readonly lastId: number;
@@ -39,6 +40,10 @@ export type IngestKey =
       readonly takenAt: string;
       readonly hash: string;
     };
+
+/** Why rows were read by id range (see {@link IngestKey}). */
+export type RescanReason = 'initial' | 'sweep' | 'full';
+const rescanReasons: readonly string[] = ['initial', 'sweep', 'full'] satisfies readonly RescanReason[];
 
 // Sorts before every watermark, so a table's change objects list in watermark order.
 const start = '00000000T000000000-0000000000';
@@ -97,14 +102,14 @@ export function parseIngestKey(key: string): IngestKey {
         };
       }
     }
-    if ((kind === 'sweep' || kind === 'full') && !reference && parts.length === 4) {
+    if (kind && rescanReasons.includes(kind) && !reference && parts.length === 4) {
       const run = parts[2] ?? '';
       const match = /^(\d{10})-(\d{10})$/.exec(stem);
       if (isCompactTimestamp(run) && match?.[1] && match[2]) {
         return {
           kind: 'rescan',
           table,
-          reason: kind,
+          reason: kind as RescanReason,
           run,
           firstId: Number(match[1]),
           lastId: Number(match[2]),

@@ -28,6 +28,14 @@ function sampleIngestKeys(): IngestKey[] {
           {
             kind: 'rescan',
             table: table as never,
+            reason: 'initial',
+            run: '20241104T091457345',
+            firstId: 1,
+            lastId: 50_000,
+          },
+          {
+            kind: 'rescan',
+            table: table as never,
             reason: 'sweep',
             run: '20241104T000000000',
             firstId: 1,

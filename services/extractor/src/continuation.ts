@@ -12,7 +12,12 @@ export interface Continuation {
 
 /** Where an interrupted run stopped. */
 export type StopPosition =
-  | { readonly mode: 'incremental'; readonly watermark: Watermark | null }
+  | {
+      readonly mode: 'incremental';
+      readonly watermark: Watermark | null;
+      /** While the first extraction runs: the last key it took. */
+      readonly initialAfterId?: number;
+    }
   | { readonly mode: 'full'; readonly run: string; readonly afterId: number }
   | { readonly mode: 'sweep'; readonly run: string; readonly afterBucket: number | null };
 
@@ -22,7 +27,7 @@ export function continuationOf(table: ExtractRequest['table'], stop: StopPositio
     case 'incremental':
       return {
         request: { mode: 'incremental', table },
-        deduplicationId: `${table}-incremental-${stop.watermark ? formatWatermark(stop.watermark) : 'start'}`,
+        deduplicationId: `${table}-incremental-${stop.watermark ? formatWatermark(stop.watermark) : `start-${stop.initialAfterId ?? 0}`}`,
       };
     case 'full':
       return {

@@ -1,5 +1,6 @@
 import { type EventTableName, formatWatermark, ingestKey } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
+import { extractInitial, type InitialProgress } from './extract-initial';
 import { extractPages } from './extract-pages';
 import { changesMetadata } from './object-metadata';
 import { ObjectTally } from './object-tally';
@@ -9,16 +10,30 @@ import { putOnce } from './put-once';
  * Incremental extraction of an event table: the rows after the saved watermark, in watermark
  * order (`last_updated`, then key) and only below the commit horizon, as change objects of at
  * most `chunkRows` rows. The watermark is saved after each object, so a crash redoes one chunk,
- * which lands on the same key.
+ * which lands on the same key. A table without a watermark is first extracted by key
+ * ({@link extractInitial}), which ends by setting it.
  */
 export async function extractChanges(
   context: ExtractContext,
   table: EventTableName,
 ): Promise<ExtractOutcome> {
   const { config, source, store } = context;
-  let state = await context.state.read(table);
-  const before = state.watermark;
   const tally = new ObjectTally();
+  let initial: InitialProgress | undefined;
+  if ((await context.state.read(table)).watermark === null) {
+    initial = await extractInitial(context, table, tally);
+    if (initial.outcome === 'out-of-time') {
+      return {
+        rows: tally.rows,
+        written: tally.written,
+        existing: tally.existing,
+        stop: { mode: 'incremental', watermark: null, initialAfterId: initial.afterId },
+        details: { watermarkBefore: null, watermarkAfter: null, initial: initialDetails(initial) },
+      };
+    }
+  }
+  let state = initial?.state ?? (await context.state.read(table));
+  const before = initial ? null : state.watermark;
   let horizon: string | undefined;
   const outcome = await extractPages(
     context,
@@ -54,6 +69,12 @@ export async function extractChanges(
       watermarkBefore: before ? formatWatermark(before) : null,
       watermarkAfter: state.watermark ? formatWatermark(state.watermark) : null,
       commitHorizon: horizon,
+      ...(initial ? { initial: initialDetails(initial) } : {}),
     },
   };
+}
+
+/** The log fields of a first extraction: its horizon and the keys it took. */
+function initialDetails(initial: InitialProgress) {
+  return { horizon: initial.horizon, afterIdBefore: initial.afterIdBefore, afterIdAfter: initial.afterId };
 }

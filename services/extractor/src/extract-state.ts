@@ -23,6 +23,14 @@ export const ExtractState = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * Event tables, until the first extraction is done: the commit horizon it reads below and the
+   * last key taken. The watermark is set to the horizon once every row below it is out.
+   */
+  initial: z
+    .object({ horizon: Watermark.shape.lastUpdated, afterId: z.number().int().nonnegative() })
+    .nullable()
+    .default(null),
   /** How far the latest `full` run has got (for a reference table: done once set). */
   full: z.object({ run: compactTimestamp, afterId: z.number().int().nonnegative() }).nullable().default(null),
 });
@@ -32,6 +40,7 @@ export type ExtractState = z.infer<typeof ExtractState>;
 export const initialState: ExtractState = Object.freeze({
   watermark: null,
   snapshot: null,
+  initial: null,
   sweep: null,
   full: null,
 });

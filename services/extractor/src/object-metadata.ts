@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatWatermark, type SourceTableName, type Watermark } from '@totes/pipeline';
+import { formatWatermark, type RescanReason, type SourceTableName, type Watermark } from '@totes/pipeline';
 import { columnSpecs, totesysTables } from '@totes/schema';
 
 /** S3 user metadata of an ingest object (lower-case names, ASCII values). */
@@ -40,7 +40,7 @@ export function changesMetadata(
 export function rescanMetadata(
   table: SourceTableName,
   rows: number,
-  reason: 'sweep' | 'full',
+  reason: RescanReason,
   firstId: number,
   lastId: number,
 ): ObjectMetadata {

@@ -21,6 +21,8 @@ export type CopySettingName =
 export interface SourceQueries {
   /** COPY: rows after the watermark (`after_ts`, `after_id`) and before `before_ts`, in watermark order, at most `row_limit`. */
   readonly changes: string;
+  /** COPY: rows with a key above `after_id` and `last_updated` before `before_ts`, by key, at most `row_limit`. */
+  readonly initial: string;
   /** COPY: rows with a key above `after_id`, by key, at most `row_limit`. */
   readonly afterId: string;
   /**
@@ -69,6 +71,10 @@ export function sourceQueries(format: RowFormat): SourceQueries {
       `${select} WHERE (${lastUpdated}, ${key}) > (${setting('after_ts', 'timestamp')}, ${setting('after_id', 'integer')})` +
         ` AND ${lastUpdated} < ${setting('before_ts', 'timestamp')}` +
         ` ORDER BY ${lastUpdated}, ${key} LIMIT ${setting('row_limit', 'bigint')}`,
+    ),
+    initial: copy(
+      `${select} WHERE ${key} > ${setting('after_id', 'integer')} AND ${lastUpdated} < ${setting('before_ts', 'timestamp')}` +
+        ` ORDER BY ${key} LIMIT ${setting('row_limit', 'bigint')}`,
     ),
     afterId: copy(
       `${select} WHERE ${key} > ${setting('after_id', 'integer')} ORDER BY ${key} LIMIT ${setting('row_limit', 'bigint')}`,

@@ -43,9 +43,10 @@ describe('a run longer than its time budget', () => {
       const keys = await keysOf(store, `${table}/`);
       expect(handled).toHaveLength(Math.ceil(expected.length / 20));
       expect(keys).toHaveLength(handled.length);
-      expect(new Set(keys.map((key) => parseIngestKey(key).kind))).toEqual(
-        new Set([mode === 'incremental' ? 'changes' : 'rescan']),
-      );
+      const kinds = keys
+        .map((key) => parseIngestKey(key))
+        .map((key) => ('reason' in key ? key.reason : key.kind));
+      expect(new Set(kinds)).toEqual(new Set([mode === 'incremental' ? 'initial' : mode]));
       const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
       expect(
         rows.sort(

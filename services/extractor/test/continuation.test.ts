@@ -15,6 +15,20 @@ describe('continuationOf', () => {
     });
   });
 
+  it('continues a first extraction by the last key it took, a new id for each chunk', () => {
+    const ids = [20, 40].map(
+      (initialAfterId) =>
+        continuationOf('sales_order', { mode: 'incremental', watermark: null, initialAfterId })
+          .deduplicationId,
+    );
+
+    expect(ids).toEqual(['sales_order-incremental-start-20', 'sales_order-incremental-start-40']);
+    expect(continuationOf('sales_order', { mode: 'incremental', watermark: null }).request).toEqual({
+      mode: 'incremental',
+      table: 'sales_order',
+    });
+  });
+
   it('continues full and sweep runs from the position they carry', () => {
     const full = continuationOf('payment', { mode: 'full', run: '20241104T091502345', afterId: 50_000 });
     const sweep = continuationOf('payment', { mode: 'sweep', run: '20241104T091502345', afterBucket: 49 });

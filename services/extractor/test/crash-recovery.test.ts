@@ -1,7 +1,17 @@
+import { insertSalesOrder } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
 import type { StateStore } from '../src/extract-state';
 import { objectStateStore } from '../src/object-state-store';
-import { keysOf, recordingLogger, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+import {
+  extractedSalesOrderIds,
+  keysOf,
+  pause,
+  recordingLogger,
+  rowsOf,
+  salesOrderIds,
+  sourceRows,
+  useExtractorTestbed,
+} from './extractor-testbed';
 
 /** A state store that fails its `failAt`-th write, as a crash between object and state would. */
 function crashingOnWrite(state: StateStore, failAt: number): StateStore {
@@ -23,11 +33,12 @@ describe('a crash between writing an object and saving the watermark', () => {
     const totesys = await testbed.totesys({ scale: 0.01 });
     const store = await testbed.bucket();
     const state = objectStateStore(store);
+    // The first write saves the commit horizon, just before the first object; each later one, progress.
     const crashing = testbed.handler(
       totesys,
       store,
       { table: 'sales_order', chunkRows: 25 },
-      { state: crashingOnWrite(state, 3) },
+      { state: crashingOnWrite(state, 4) },
     );
     const logger = recordingLogger();
     const recovering = testbed.handler(totesys, store, { table: 'sales_order', chunkRows: 25 }, { logger });
@@ -48,6 +59,38 @@ describe('a crash between writing an object and saving the watermark', () => {
     expect(rows.map((row) => row.sales_order_id).sort((a, b) => Number(a) - Number(b))).toEqual(
       expected.map((row) => row.sales_order_id),
     );
+  });
+
+  it('past the first extraction, loses no row and redoes one change chunk onto its key', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const state = objectStateStore(store);
+    await testbed.handler(totesys, store, { table: 'sales_order' })({
+      mode: 'incremental',
+      table: 'sales_order',
+    });
+    for (let n = 0; n < 60; n += 1) await insertSalesOrder(totesys.client);
+    await pause(20);
+    const config = { table: 'sales_order', chunkRows: 25 } as const;
+    const crashing = testbed.handler(totesys, store, config, { state: crashingOnWrite(state, 3) });
+    const logger = recordingLogger();
+    const recovering = testbed.handler(totesys, store, config, { logger });
+
+    const crashed = await crashing({ mode: 'incremental', table: 'sales_order' });
+    const keysAfterCrash = await keysOf(store, 'sales_order/changes/');
+    const recovered = await recovering({ mode: 'incremental', table: 'sales_order' });
+
+    expect(crashed.batchItemFailures).toHaveLength(1);
+    expect(keysAfterCrash).toHaveLength(3);
+    expect(recovered.batchItemFailures).toEqual([]);
+    const line = logger.lines.find((entry) => entry.message === 'extracted');
+    expect(line?.fields.existingObjects).toEqual([keysAfterCrash[2]]);
+    const changes = await keysOf(store, 'sales_order/changes/');
+    expect(changes).toEqual(keysAfterCrash);
+    expect((await Promise.all(changes.map((key) => rowsOf(store, key)))).map((rows) => rows.length)).toEqual([
+      25, 25, 10,
+    ]);
+    expect((await extractedSalesOrderIds(store)).sort((a, b) => a - b)).toEqual(await salesOrderIds(totesys));
   });
 
   it('after a snapshot, takes the snapshot already written instead of writing its twin', async () => {

@@ -119,9 +119,15 @@ export async function rowsOf(store: ObjectStore, key: string): Promise<Record<st
 /** Waits `ms` milliseconds. */
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The sales_order ids in every change object of a bucket, in object order. */
+/**
+ * The sales_order ids the incremental runs extracted into a bucket: the first extraction's
+ * objects, then the change objects, each in key order.
+ */
 export async function extractedSalesOrderIds(store: ObjectStore): Promise<number[]> {
-  const keys = await keysOf(store, 'sales_order/changes/');
+  const keys = [
+    ...(await keysOf(store, 'sales_order/initial/')),
+    ...(await keysOf(store, 'sales_order/changes/')),
+  ];
   const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
   return rows.map((row) => Number(row.sales_order_id));
 }

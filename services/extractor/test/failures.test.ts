@@ -1,5 +1,5 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { extractMessage, formatWatermark } from '@totes/pipeline';
+import { extractMessage, parseIngestKey } from '@totes/pipeline';
 import type { ObjectStore } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { objectStateStore } from '../src/object-state-store';
@@ -28,7 +28,7 @@ describe('a request that cannot be carried out', () => {
     );
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }]);
-    expect(await keysOf(store, 'sales_order/changes/')).not.toEqual([]);
+    expect(await keysOf(store, 'sales_order/')).not.toEqual([]);
   });
 
   it('holds back the rest of its FIFO batch, unprocessed, to be retried in order', async () => {
@@ -122,8 +122,9 @@ describe('a request that cannot be carried out', () => {
     expect(response.batchItemFailures).toHaveLength(1);
     const keys = await keysOf(bucket, 'payment/');
     expect(keys).toHaveLength(1);
-    const { watermark } = await objectStateStore(bucket).read('payment');
-    expect(keys[0]).toContain(watermark ? formatWatermark(watermark) : 'no watermark');
+    const { watermark, initial } = await objectStateStore(bucket).read('payment');
+    expect(watermark).toBeNull();
+    expect(parseIngestKey(keys[0] ?? '')).toMatchObject({ reason: 'initial', lastId: initial?.afterId });
     expect(await extractorSessions(totesys, 'payment')).toBe(0);
   });
 });

@@ -1,4 +1,6 @@
 import {
+  formatWatermark,
+  fromCompactTimestamp,
   isReferenceTable,
   parseIngestKey,
   type SourceTableName,
@@ -6,8 +8,10 @@ import {
   sourceTables,
 } from '@totes/pipeline';
 import { totesysTables } from '@totes/schema';
+import { insertSalesOrder } from '@totes/totesys-sim';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keysOf, rowsOf, sourceRows, type Totesys, useExtractorTestbed } from './extractor-testbed';
+import { objectStateStore } from '../src/index';
+import { keysOf, pause, rowsOf, sourceRows, type Totesys, useExtractorTestbed } from './extractor-testbed';
 
 const byKey = (table: SourceTableName) => (a: Record<string, unknown>, b: Record<string, unknown>) =>
   Number(a[sourceTables[table].key]) - Number(b[sourceTables[table].key]);
@@ -35,27 +39,63 @@ describe('the first extraction of a seeded totesys', () => {
       expect(expected.length).toBeGreaterThan(0);
       expect(extracted.sort(byKey(table))).toEqual(expected);
       for (const row of extracted) expect(totesysTables[table].safeParse(row).error).toBeUndefined();
-      const kinds = keys.map((key) => parseIngestKey(key).kind);
+      const parsed = keys.map((key) => parseIngestKey(key));
       if (isReferenceTable(table)) {
-        expect(kinds).toEqual(['snapshot']);
+        expect(parsed.map((key) => key.kind)).toEqual(['snapshot']);
       } else {
-        expect(new Set(kinds)).toEqual(new Set(['changes']));
+        expect(new Set(parsed.map((key) => (key.kind === 'rescan' ? key.reason : key.kind)))).toEqual(
+          new Set(['initial']),
+        );
         expect(keys).toHaveLength(Math.ceil(expected.length / 100));
       }
     },
   );
 
+  it('reads by key below one commit horizon, records it, and then takes changes from that horizon on', async () => {
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, { table: 'payment', chunkRows: 100 });
+    await extract({ mode: 'incremental', table: 'payment' });
+
+    const initial = await keysOf(store, 'payment/initial/');
+    const runs = new Set(initial.map((key) => key.split('/')[2]));
+    expect(runs.size).toBe(1);
+    const [run] = runs;
+    const state = await objectStateStore(store).read('payment');
+    expect(state.initial).toBeNull();
+    expect(state.watermark).toEqual({ lastUpdated: fromCompactTimestamp(run ?? ''), id: 0 });
+    let lastId = 0;
+    for (const key of initial) {
+      const rows = await rowsOf(store, key);
+      const ids = rows.map((row) => Number(row.payment_id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(ids[0]).toBeGreaterThan(lastId);
+      lastId = ids.at(-1) ?? 0;
+      for (const row of rows)
+        expect(String(row.last_updated) < (state.watermark?.lastUpdated ?? '')).toBe(true);
+      expect((await store.head(key))?.metadata).toEqual({
+        rows: String(rows.length),
+        'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
+        reason: 'initial',
+        'first-id': String(ids[0]),
+        'last-id': String(lastId),
+      });
+    }
+  });
+
   it('records rows, watermark range and schema version on each change object', async () => {
     const store = await testbed.bucket();
-    await testbed.handler(totesys, store, { table: 'payment', chunkRows: 100 })({
-      mode: 'incremental',
-      table: 'payment',
-    });
+    const extract = testbed.handler(totesys, store, { table: 'payment', chunkRows: 2 });
+    await extract({ mode: 'incremental', table: 'payment' });
+    const from = (await objectStateStore(store).read('payment')).watermark;
+    for (let n = 0; n < 5; n += 1) await insertSalesOrder(totesys.client);
+    await pause(20);
+    await extract({ mode: 'incremental', table: 'payment' });
 
     const keys = await keysOf(store, 'payment/changes/');
+    expect(keys).toHaveLength(3);
     const heads = await Promise.all(keys.map((key) => store.head(key)));
 
-    let after = 'start';
+    let after = from ? formatWatermark(from) : 'start';
     for (const [index, key] of keys.entries()) {
       const parsed = parseIngestKey(key);
       if (parsed.kind !== 'changes') throw new Error(`${key} is not a change object`);

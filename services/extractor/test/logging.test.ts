@@ -21,10 +21,11 @@ describe('what the extractor logs', () => {
       table: 'transaction',
       mode: 'incremental',
       rows: expect.any(Number),
-      objects: expect.arrayContaining([expect.stringMatching(/^transaction\/changes\//)]),
+      objects: expect.arrayContaining([expect.stringMatching(/^transaction\/initial\//)]),
       existingObjects: [],
       watermarkBefore: null,
-      watermarkAfter: expect.stringMatching(/^\d{8}T\d{9}-\d{10}$/),
+      watermarkAfter: expect.stringMatching(/^\d{8}T\d{9}-0{10}$/),
+      initial: { horizon: expect.any(String), afterIdBefore: 0, afterIdAfter: expect.any(Number) },
       continuation: null,
       durationMs: expect.any(Number),
     });

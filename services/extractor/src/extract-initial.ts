@@ -1,0 +1,69 @@
+import { type EventTableName, ingestKey, toCompactTimestamp } from '@totes/pipeline';
+import type { ExtractContext } from './extract-context';
+import { extractPages } from './extract-pages';
+import type { ExtractState } from './extract-state';
+import { rescanMetadata } from './object-metadata';
+import type { ObjectTally } from './object-tally';
+import { putOnce } from './put-once';
+import type { WriteOutcome } from './write-in-order';
+
+/** Where the first extraction of a table got to. */
+export interface InitialProgress {
+  readonly outcome: WriteOutcome;
+  readonly state: ExtractState;
+  readonly horizon: string;
+  readonly afterIdBefore: number;
+  readonly afterId: number;
+}
+
+/**
+ * The first extraction of an event table: every row whose `last_updated` is below a commit
+ * horizon, read by primary key, as `initial` objects of at most `chunkRows` rows. Reading by key
+ * needs no sort, so the source streams rows from its first page on, and a backfill costs it one
+ * pass over the key index however large the table (decision 0002).
+ *
+ * The horizon is saved just before the first object is written (a run that fails before it
+ * leaves nothing behind), so a run that crashes and starts again reads below the same horizon
+ * and writes the same keys; progress is saved after each object. Once
+ * every row below the horizon is out, the watermark becomes (horizon, 0), and incremental
+ * extraction takes every row stamped at or after it, whenever it commits.
+ */
+export async function extractInitial(
+  context: ExtractContext,
+  table: EventTableName,
+  tally: ObjectTally,
+): Promise<InitialProgress> {
+  const { config, source, store } = context;
+  let state = await context.state.read(table);
+  const { horizon, afterId: afterIdBefore } = state.initial ?? {
+    horizon: await source.commitHorizon(config),
+    afterId: 0,
+  };
+  const run = toCompactTimestamp(horizon);
+  let afterId = afterIdBefore;
+  const outcome = await extractPages(
+    context,
+    async () => ({
+      copy: source.queries.initial,
+      settings: { after_id: String(afterId), before_ts: horizon },
+    }),
+    async (chunk) => {
+      if (!state.initial) {
+        state = { ...state, initial: { horizon, afterId } };
+        await context.state.write(table, state);
+      }
+      const [firstId, lastId] = [chunk.first.id, chunk.last.id];
+      const key = ingestKey({ kind: 'rescan', table, reason: 'initial', run, firstId, lastId });
+      const metadata = rescanMetadata(table, chunk.rows, 'initial', firstId, lastId);
+      tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
+      afterId = lastId;
+      state = { ...state, initial: { horizon, afterId } };
+      await context.state.write(table, state);
+    },
+  );
+  if (outcome === 'done') {
+    state = { ...state, watermark: { lastUpdated: horizon, id: 0 }, initial: null };
+    await context.state.write(table, state);
+  }
+  return { outcome, state, horizon, afterIdBefore, afterId };
+}
