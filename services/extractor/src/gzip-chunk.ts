@@ -1,5 +1,4 @@
-import { promisify } from 'node:util';
-import { gzip, type ZlibOptions } from 'node:zlib';
+import type { GzipMembers } from './gzip-members';
 import type { RenderedChunk, RowPosition } from './json-lines-chunker';
 
 /** A chunk as it is stored: one object's rows as gzip-compressed JSON Lines. */
@@ -10,15 +9,9 @@ export interface CompressedChunk {
   readonly last: RowPosition;
 }
 
-// Level 1: the JSON Lines of totesys rows shrink six- to sevenfold at over 250 MB/s of one core;
-// higher levels save little more for several times the CPU (docs/decisions/0001-gzip-ingest-objects.md).
-// Output in large pieces, so that compressing a piece is a few round trips to the thread pool.
-const options: ZlibOptions = { level: 1, chunkSize: 256 * 1024 };
-const gzipAsync = promisify(gzip) as (body: Buffer, options: ZlibOptions) => Promise<Buffer>;
-
 // Pieces compressed at once, on libuv's pool of four threads: enough to keep the second core
 // busy beside the rendering and PostgreSQL, while at most three uncompressed pieces (~2 MB) wait.
-const inFlight = 3;
+export const piecesInFlight = 3;
 
 /**
  * Compresses a chunk piece by piece while it is being rendered. Each piece becomes one gzip
@@ -35,19 +28,22 @@ export class GzipChunk {
   /** Rows added so far. */
   rows = 0;
 
-  /** Adds the next piece; waits only when {@link inFlight} pieces are still being compressed. */
+  /** `compressor` is shared by the chunks of one statement, one chunk after another. */
+  constructor(private readonly compressor: GzipMembers) {}
+
+  /** Adds the next piece; waits only when {@link piecesInFlight} pieces are still being compressed. */
   async add(piece: RenderedChunk): Promise<void> {
     this.first ??= piece.first;
     this.last = piece.last;
     this.rows += piece.rows;
-    const member = gzipAsync(piece.body, options).then((compressed) => {
+    const member = this.compressor.compress(piece.body).then((compressed) => {
       piece.release();
       return compressed;
     });
     // Handled here so that a failure is not unhandled while it waits its turn; finish() reports it.
     member.catch(() => undefined);
     this.members.push(member);
-    if (this.members.length > inFlight) await this.members[this.members.length - 1 - inFlight];
+    if (this.members.length > piecesInFlight) await this.members[this.members.length - 1 - piecesInFlight];
   }
 
   /** Waits for every member and returns the compressed chunk; the chunk must have rows. */

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { BufferPool } from './buffer-pool';
 import { commitHorizon, type HorizonProbe } from './commit-horizon';
-import { type CompressedChunk, GzipChunk } from './gzip-chunk';
+import { type CompressedChunk, GzipChunk, piecesInFlight } from './gzip-chunk';
+import { GzipMembers } from './gzip-members';
 import { JsonLinesChunker } from './json-lines-chunker';
 import type { RowFormat } from './row-format';
 import {
@@ -114,7 +115,8 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
       );
       const stream = client.query(copyTo(copy));
       const chunker = new JsonLinesChunker(format, chunkRows, pool, pieceRows);
-      let chunk = new GzipChunk();
+      const compressor = new GzipMembers(piecesInFlight);
+      let chunk = new GzipChunk(compressor);
       let finished = false;
       try {
         for await (const input of stream as AsyncIterable<Buffer>) {
@@ -122,7 +124,7 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
             await chunk.add(piece);
             if (piece.endsChunk) {
               yield await chunk.finish();
-              chunk = new GzipChunk();
+              chunk = new GzipChunk(compressor);
             }
           }
         }
@@ -137,6 +139,7 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
           abandoned = true;
           stream.destroy();
         }
+        compressor.close();
       }
     },
     async contentHash() {
