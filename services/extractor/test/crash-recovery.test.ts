@@ -1,3 +1,4 @@
+import type { ObjectStore } from '@totes/runtime';
 import { insertSalesOrder } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
 import type { StateStore } from '../src/extract-state';
@@ -10,6 +11,7 @@ import {
   rowsOf,
   salesOrderIds,
   sourceRows,
+  type Totesys,
   useExtractorTestbed,
 } from './extractor-testbed';
 
@@ -29,22 +31,20 @@ function crashingOnWrite(state: StateStore, failAt: number): StateStore {
 describe('a crash between writing an object and saving the watermark', () => {
   const testbed = useExtractorTestbed();
 
-  it('loses no row and redoes one chunk, which lands on the key already written', async () => {
-    const totesys = await testbed.totesys({ scale: 0.01 });
-    const store = await testbed.bucket();
-    const state = objectStateStore(store);
-    // The first write saves the commit horizon, just before the first object; each later one, progress.
-    const crashing = testbed.handler(
-      totesys,
-      store,
-      { table: 'sales_order', chunkRows: 25 },
-      { state: crashingOnWrite(state, 4) },
-    );
+  /**
+   * Runs a sales_order extraction (chunks of 25 rows) that crashes at its `failAt`-th state
+   * write, after its third object, then one that recovers; checks that the recovery found that
+   * object already written and wrote it no twin, and returns the keys under `prefix` after the crash.
+   */
+  async function crashAfterThirdObject(totesys: Totesys, store: ObjectStore, failAt: number, prefix: string) {
+    const config = { table: 'sales_order', chunkRows: 25 } as const;
+    const state = crashingOnWrite(objectStateStore(store), failAt);
+    const crashing = testbed.handler(totesys, store, config, { state });
     const logger = recordingLogger();
-    const recovering = testbed.handler(totesys, store, { table: 'sales_order', chunkRows: 25 }, { logger });
+    const recovering = testbed.handler(totesys, store, config, { logger });
 
     const crashed = await crashing({ mode: 'incremental', table: 'sales_order' });
-    const keysAfterCrash = await keysOf(store, 'sales_order/');
+    const keysAfterCrash = await keysOf(store, prefix);
     const recovered = await recovering({ mode: 'incremental', table: 'sales_order' });
 
     expect(crashed.batchItemFailures).toHaveLength(1);
@@ -52,6 +52,16 @@ describe('a crash between writing an object and saving the watermark', () => {
     expect(recovered.batchItemFailures).toEqual([]);
     const line = logger.lines.find((entry) => entry.message === 'extracted');
     expect(line?.fields.existingObjects).toEqual([keysAfterCrash[2]]);
+    return keysAfterCrash;
+  }
+
+  it('loses no row and redoes one chunk, which lands on the key already written', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+
+    // The first write saves the commit horizon, just before the first object; each later one, progress.
+    await crashAfterThirdObject(totesys, store, 4, 'sales_order/');
+
     const keys = await keysOf(store, 'sales_order/');
     const rows = (await Promise.all(keys.map((key) => rowsOf(store, key)))).flat();
     const expected = await sourceRows(totesys.client, 'sales_order');
@@ -64,27 +74,15 @@ describe('a crash between writing an object and saving the watermark', () => {
   it('past the first extraction, loses no row and redoes one change chunk onto its key', async () => {
     const totesys = await testbed.totesys({ scale: 0.01 });
     const store = await testbed.bucket();
-    const state = objectStateStore(store);
     await testbed.handler(totesys, store, { table: 'sales_order' })({
       mode: 'incremental',
       table: 'sales_order',
     });
     for (let n = 0; n < 60; n += 1) await insertSalesOrder(totesys.client);
     await pause(20);
-    const config = { table: 'sales_order', chunkRows: 25 } as const;
-    const crashing = testbed.handler(totesys, store, config, { state: crashingOnWrite(state, 3) });
-    const logger = recordingLogger();
-    const recovering = testbed.handler(totesys, store, config, { logger });
 
-    const crashed = await crashing({ mode: 'incremental', table: 'sales_order' });
-    const keysAfterCrash = await keysOf(store, 'sales_order/changes/');
-    const recovered = await recovering({ mode: 'incremental', table: 'sales_order' });
+    const keysAfterCrash = await crashAfterThirdObject(totesys, store, 3, 'sales_order/changes/');
 
-    expect(crashed.batchItemFailures).toHaveLength(1);
-    expect(keysAfterCrash).toHaveLength(3);
-    expect(recovered.batchItemFailures).toEqual([]);
-    const line = logger.lines.find((entry) => entry.message === 'extracted');
-    expect(line?.fields.existingObjects).toEqual([keysAfterCrash[2]]);
     const changes = await keysOf(store, 'sales_order/changes/');
     expect(changes).toEqual(keysAfterCrash);
     expect((await Promise.all(changes.map((key) => rowsOf(store, key)))).map((rows) => rows.length)).toEqual([
