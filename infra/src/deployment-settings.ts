@@ -15,39 +15,100 @@ const secretArn = z
     'expected the complete ARN of a Secrets Manager secret, ending in its six-character suffix',
   );
 
+// An EC2 id: its prefix, then 8 hexadecimal digits (older resources) or 17.
+const ec2Id = (prefix: string, what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`),
+      `expected a ${what} id: ${prefix}- followed by 8 or 17 hexadecimal digits`,
+    );
+
+// EC2 ids, comma-separated on the command line or a JSON list in cdk.json, no more than Lambda's
+// VpcConfig takes.
+const ec2IdList = (prefix: string, what: string, most: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value),
+    z
+      .array(ec2Id(prefix, what))
+      .min(1, `expected at least one ${what} id`)
+      .max(most, `expected at most ${most} ${what} ids, as many as Lambda takes`),
+  );
+
+/** The context keys that place the database-facing functions in a VPC: all of them, or none. */
+const databaseVpcKeys = ['vpcId', 'vpcSubnetIds', 'vpcSecurityGroupIds'] as const;
+
 /**
  * The deployment's CDK context values (`cdk.json`, or `-c key=value`), with every default in one
  * place. Values given on the command line arrive as strings, so numbers are coerced.
  */
-export const DeploymentContext = z.object({
-  /** The deployment's name prefix (`prod`, `staging`): every resource name starts with it. */
-  environment: z.string().default('prod'),
-  /** The account and region to deploy to; without them the stacks are environment-agnostic. */
-  account: z
-    .string()
-    .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
-    .optional(),
-  region: z.string().min(1).optional(),
-  /** Where alarms are e-mailed (the address must confirm the subscription); none when absent. */
-  alertEmail: z.email().optional(),
-  /** An existing secret with the totesys connection; absent: the extractor stack creates one. */
-  totesysSecretArn: secretArn.optional(),
-  /** An existing secret with the warehouse connection; absent: the loader stack creates one. */
-  warehouseSecretArn: secretArn.optional(),
-  /** How often every source table is asked for its new rows. */
-  incrementalSchedule: scheduleExpression.default('rate(1 minute)'),
-  /** How often event tables are swept for silent edits; `off` creates no sweep schedules. */
-  sweepSchedule: z.union([scheduleExpression, z.literal('off')]).default('rate(1 hour)'),
-  /** The freshness alarm's threshold: the loader's `freshness_seconds` above it for 15 minutes. */
-  freshnessSlaSeconds: z.coerce.number().int().positive().default(900),
-  /** The zone totesys's naive timestamps are written in (the extractor's `SOURCE_TIME_ZONE`). */
-  sourceTimeZone: z.string().min(1).default('UTC'),
-  /** The generation the transformers write (`TRANSFORM_GENERATION`); raise it to reprocess beside the old objects. */
-  transformGeneration: z.coerce.number().int().positive().default(1),
-});
+export const DeploymentContext = z
+  .object({
+    /** The deployment's name prefix (`prod`, `staging`): every resource name starts with it. */
+    environment: z.string().default('prod'),
+    /** The account and region to deploy to; without them the stacks are environment-agnostic. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+      .optional(),
+    region: z.string().min(1).optional(),
+    /** Where alarms are e-mailed (the address must confirm the subscription); none when absent. */
+    alertEmail: z.email().optional(),
+    /** An existing secret with the totesys connection; absent: the extractor stack creates one. */
+    totesysSecretArn: secretArn.optional(),
+    /** An existing secret with the warehouse connection; absent: the loader stack creates one. */
+    warehouseSecretArn: secretArn.optional(),
+    /** How often every source table is asked for its new rows. */
+    incrementalSchedule: scheduleExpression.default('rate(1 minute)'),
+    /** How often event tables are swept for silent edits; `off` creates no sweep schedules. */
+    sweepSchedule: z.union([scheduleExpression, z.literal('off')]).default('rate(1 hour)'),
+    /** The freshness alarm's threshold: the loader's `freshness_seconds` above it for 15 minutes. */
+    freshnessSlaSeconds: z.coerce.number().int().positive().default(900),
+    /** The zone totesys's naive timestamps are written in (the extractor's `SOURCE_TIME_ZONE`). */
+    sourceTimeZone: z.string().min(1).default('UTC'),
+    /** The generation the transformers write (`TRANSFORM_GENERATION`); raise it to reprocess beside the old objects. */
+    transformGeneration: z.coerce.number().int().positive().default(1),
+    /** The VPC of the extractors and loaders; absent (with the two below): outside any VPC. */
+    vpcId: ec2Id('vpc', 'VPC').optional(),
+    /** The subnets of that VPC their network interfaces are placed in. */
+    vpcSubnetIds: ec2IdList('subnet', 'subnet', 16).optional(),
+    /** The security groups of those interfaces, which must let them reach the databases. */
+    vpcSecurityGroupIds: ec2IdList('sg', 'security group', 5).optional(),
+  })
+  .superRefine((context, issues) => {
+    const given = databaseVpcKeys.filter((key) => context[key] !== undefined);
+    if (given.length === 0 || given.length === databaseVpcKeys.length) return;
+    for (const key of databaseVpcKeys.filter((key) => !given.includes(key))) {
+      issues.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `missing: with ${given.join(' and ')} given, the extractors and loaders need ${databaseVpcKeys.join(', ')} to be placed in a VPC (give none for no VPC)`,
+      });
+    }
+  });
 
-/** The parsed {@link DeploymentContext}, with the deployment's resource names. */
-export type DeploymentSettings = z.output<typeof DeploymentContext> & { readonly names: ResourceNames };
+/**
+ * Where the functions that connect to a database (the extractors and the loaders) are placed: an
+ * existing VPC, the subnets their network interfaces go in, and the security groups of those
+ * interfaces.
+ */
+export interface DatabaseVpc {
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+}
+
+/**
+ * The parsed {@link DeploymentContext}, with the deployment's resource names, and its VPC keys
+ * gathered into one {@link DatabaseVpc} (absent when none is given).
+ */
+export type DeploymentSettings = Omit<
+  z.output<typeof DeploymentContext>,
+  (typeof databaseVpcKeys)[number]
+> & {
+  readonly names: ResourceNames;
+  readonly databaseVpc: DatabaseVpc | undefined;
+};
 
 /** The context keys {@link deploymentSettings} reads. */
 export const deploymentContextKeys = Object.keys(DeploymentContext.shape) as readonly (keyof z.input<
@@ -81,8 +142,13 @@ export function deploymentSettings(node: Node, env: NodeJS.ProcessEnv = process.
       `invalid CDK context (set it in cdk.json or with -c key=value): ${problems.join('; ')}`,
     );
   }
+  const { vpcId, vpcSubnetIds, vpcSecurityGroupIds, ...context } = parsed.data;
+  const databaseVpc =
+    vpcId && vpcSubnetIds && vpcSecurityGroupIds
+      ? { vpcId, subnetIds: vpcSubnetIds, securityGroupIds: vpcSecurityGroupIds }
+      : undefined;
   try {
-    return { ...parsed.data, names: resourceNames(parsed.data.environment) };
+    return { ...context, names: resourceNames(context.environment), databaseVpc };
   } catch (error) {
     throw new DeploymentSettingsError(`invalid CDK context environment: ${(error as Error).message}`, {
       cause: error,

@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-scheduler';
 import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
+import { DatabaseNetwork } from './database-network';
 import { type DatabaseSecret, databaseSecret } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { StageFunction } from './stage-function';
@@ -44,7 +45,8 @@ export function scheduledRequest(table: SourceTableName, mode: ScheduledMode) {
 /**
  * The extractor: per source table, a FIFO queue (one extraction per table at a time,
  * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it
- * incremental and sweep requests. The functions read totesys through one Secrets Manager secret.
+ * incremental and sweep requests. The functions read totesys through one Secrets Manager secret,
+ * from the VPC of the context when one is given (`vpcId`, …).
  */
 export class ExtractorStack extends Stack {
   readonly functions: ReadonlyMap<SourceTableName, StageFunction>;
@@ -60,6 +62,9 @@ export class ExtractorStack extends Stack {
       dbname: 'totesys',
       description: 'The totesys database the extractor reads (host, port, username, password, dbname)',
     });
+    const network = settings.databaseVpc
+      ? new DatabaseNetwork(this, 'DatabaseNetwork', settings.databaseVpc)
+      : undefined;
     const group = new ScheduleGroup(this, 'Schedules', {
       scheduleGroupName: `${names.environment}-totes-extract`,
     });
@@ -84,6 +89,7 @@ export class ExtractorStack extends Stack {
         },
         // A long extraction continues itself through its own queue, one invocation after another.
         recursiveLoop: RecursiveLoop.ALLOW,
+        network,
       });
       extractor.allowObjects(names.ingestBucket, `${table}/*`, [
         's3:GetObject',

@@ -1,6 +1,7 @@
 import { pipelineResources, stageSettings, type TargetTableName } from '@totes/pipeline';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DatabaseNetwork } from './database-network';
 import { type DatabaseSecret, databaseSecret } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { QueueSubscription } from './queue-subscription';
@@ -16,7 +17,7 @@ export interface LoaderStackProps extends StackProps {
  * The loader: per warehouse table, a function that merges processed objects into the warehouse,
  * fed by a queue subscribed to the processed-events topic and filtered on the table's key
  * prefix. The functions reach the warehouse through one Secrets Manager secret
- * (`WAREHOUSE_SECRET_ARN`).
+ * (`WAREHOUSE_SECRET_ARN`), from the VPC of the context when one is given (`vpcId`, …).
  */
 export class LoaderStack extends Stack {
   readonly functions: ReadonlyMap<TargetTableName, StageFunction>;
@@ -33,6 +34,9 @@ export class LoaderStack extends Stack {
       dbname: 'warehouse',
       description: 'The warehouse database the loader writes (host, port, username, password, dbname)',
     });
+    const network = settings.databaseVpc
+      ? new DatabaseNetwork(this, 'DatabaseNetwork', settings.databaseVpc)
+      : undefined;
     const functions = new Map<TargetTableName, StageFunction>();
     for (const resource of resources.queues.filter((queue) => queue.stage === 'load')) {
       const target = resource.table as TargetTableName;
@@ -49,6 +53,7 @@ export class LoaderStack extends Stack {
           WAREHOUSE_SECRET_ARN: this.warehouseSecret.secretArn,
           LOAD_MAX_RECEIVE_COUNT: String(stageSettings.load.maxReceiveCount),
         },
+        network,
       });
       loader.allowObjects(names.processedBucket, `${target}/*`, ['s3:GetObject']);
       loader.allowListing(names.processedBucket);

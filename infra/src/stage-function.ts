@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { DatabaseNetwork } from './database-network';
 import { bucketArn } from './resource-arns';
 import { type ServiceName, serviceBundle } from './service-bundle';
 import type { StageQueue } from './stage-queue';
@@ -22,10 +23,23 @@ export interface StageFunctionProps {
   readonly queue?: StageQueue;
   /** Lambda stops SQS → Lambda → SQS chains after 16 rounds unless told they are meant. */
   readonly recursiveLoop?: RecursiveLoop;
+  /** The VPC placement of a function that connects to a database; absent: outside any VPC. */
+  readonly network?: DatabaseNetwork | undefined;
 }
 
 /** S3 object actions a function may be granted under a key prefix. */
 export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload';
+
+// The actions Lambda takes with a VPC function's role to manage its network interfaces, as the
+// Lambda guide lists them for a policy of one's own instead of AWSLambdaVPCAccessExecutionRole:
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+const networkInterfaceActions = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
 
 /**
  * One table's Lambda function in a stage, with the stage's settings (timeout, memory, Node
@@ -65,7 +79,15 @@ export class StageFunction extends Construct {
       memorySize: settings.memoryMb,
       environment: { ...props.environment, NODE_OPTIONS: settings.nodeOptions.join(' ') },
       ...(props.recursiveLoop ? { recursiveLoop: props.recursiveLoop } : {}),
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: [...props.network.subnets] },
+            securityGroups: [...props.network.securityGroups],
+          }
+        : {}),
     });
+    if (props.network) this.allowNetworkInterfaces();
     if (props.queue) {
       this.function.addEventSource(
         new SqsEventSource(props.queue.queue, {
@@ -99,6 +121,25 @@ export class StageFunction extends Construct {
         reason: `Object keys are derived from their content, so unknown in advance; the grant covers ${keys} only, the objects of the table this function serves.`,
       });
     }
+  }
+
+  /**
+   * Allows Lambda to create and remove the function's network interfaces in its VPC. With a role
+   * of its own the function gets no AWS managed policy from CDK, so the role holds these actions
+   * inline, in the policy the function's creation waits for (Lambda checks them then).
+   * DescribeNetworkInterfaces can be allowed on `*` only, and the interfaces the other actions
+   * act on have ids unknown until Lambda creates them: the statement names `*`, and
+   * AwsSolutions-IAM5's finding for that resource is acknowledged here, on this function alone.
+   */
+  private allowNetworkInterfaces(): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...networkInterfaceActions], resources: ['*'] }),
+    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "Lambda manages a VPC function's network interfaces with its role; EC2 allows DescribeNetworkInterfaces on * only and the interfaces' ids are unknown in advance. The wildcard covers these five network-interface actions only.",
+    });
   }
 
   /**

@@ -4,7 +4,21 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineApp } from '../src/index';
-import { cdkJson, type SynthesizedPipeline, synthesizePipeline } from './synthesized-pipeline';
+import {
+  cdkJson,
+  databaseVpcContext,
+  type SynthesizedPipeline,
+  synthesizePipeline,
+} from './synthesized-pipeline';
+
+/** The findings cdk-nag reports in an app, unacknowledged. */
+function violationsOf(app: App) {
+  return new AwsSolutionsChecks().validateScope(app).violations.map((violation) => ({
+    rule: violation.ruleName,
+    severity: violation.severity,
+    at: violation.violatingResources.map((resource) => resource.constructPath),
+  }));
+}
 
 /** Every acknowledged rule in the app, with its reason, by the construct it is acknowledged on. */
 function acknowledgements(app: App): readonly { path: string; id: string; reason: string }[] {
@@ -30,14 +44,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   afterAll(() => pipeline?.remove());
 
   it('find nothing unacknowledged in any stack, errors or warnings', () => {
-    const { violations } = new AwsSolutionsChecks().validateScope(pipeline.app);
-    expect(
-      violations.map((violation) => ({
-        rule: violation.ruleName,
-        severity: violation.severity,
-        at: violation.violatingResources.map((resource) => resource.constructPath),
-      })),
-    ).toEqual([]);
+    expect(violationsOf(pipeline.app)).toEqual([]);
   });
 
   it('are acknowledged only where a reason is given, for these rules', () => {
@@ -62,6 +69,37 @@ describe('cdk-nag AwsSolutions checks', () => {
       expect(id).toMatch(
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)\/[a-z_]+\/(snapshots\/)?\*\]$/,
       );
+    }
+  });
+
+  it('find nothing unacknowledged with the extractors and loaders in a VPC, whose network-interface wildcard is acknowledged on each of them alone', () => {
+    const placed = synthesizePipeline(databaseVpcContext);
+    try {
+      expect(violationsOf(placed.app)).toEqual([]);
+      const before = new Set(acknowledgements(pipeline.app).map(({ path, id }) => `${path} ${id}`));
+      const added = acknowledgements(placed.app).filter(({ path, id }) => !before.has(`${path} ${id}`));
+      const wildcards = added.filter(({ id }) => id === 'AwsSolutions-IAM5[Resource::*]');
+      expect(wildcards.map(({ path }) => path).sort()).toEqual(
+        [
+          ...sourceTableNames.map((table) => `prod-totes-extractor/Extract-${table}`),
+          ...warehouseTableNames.map((target) => `prod-totes-loader/Load-${target}`),
+        ].sort(),
+      );
+      for (const { reason } of wildcards) expect(reason).toContain('network-interface actions only');
+      // CDK's own warnings on the imported subnets and VPC, which the functions name by id.
+      expect(
+        added
+          .filter((ack) => !wildcards.includes(ack))
+          .map(({ path, id }) => `${path} ${id}`)
+          .sort(),
+      ).toEqual(
+        ['prod-totes-extractor', 'prod-totes-loader'].flatMap((stack) => [
+          `${stack}/DatabaseNetwork @aws-cdk/aws-ec2:noSubnetRouteTableId`,
+          `${stack}/DatabaseNetwork @aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones`,
+        ]),
+      );
+    } finally {
+      placed.remove();
     }
   });
 

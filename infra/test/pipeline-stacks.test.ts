@@ -34,6 +34,7 @@ import {
 } from '../src/index';
 import {
   cdkJson,
+  databaseVpcContext,
   type Resource,
   referencedId,
   rendered,
@@ -327,6 +328,133 @@ describe.each([
         expect(statement.resources).not.toContain('*');
       }
     }
+  });
+});
+
+/** Lambda's VpcConfig for {@link databaseVpcContext}: exactly its subnets and security groups. */
+const databaseVpcConfig = {
+  SubnetIds: databaseVpcContext.vpcSubnetIds.split(','),
+  SecurityGroupIds: databaseVpcContext.vpcSecurityGroupIds.split(','),
+};
+
+/** What Lambda needs of a VPC function's role to manage its network interfaces. */
+const networkInterfaceActions = [
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/** A template without what a VPC placement adds: the functions' VpcConfig and their ec2 statements. */
+function withoutVpcPlacement(template: Template): unknown {
+  const copy = structuredClone(template.toJSON()) as { Resources: Record<string, Resource> };
+  for (const resource of Object.values(copy.Resources)) {
+    if (resource.Type === 'AWS::Lambda::Function') delete resource.Properties.VpcConfig;
+    if (resource.Type === 'AWS::IAM::Policy') {
+      const document = resource.Properties.PolicyDocument as { Statement: { Action: unknown }[] };
+      document.Statement = document.Statement.filter(
+        (statement) => ![statement.Action].flat().some((action) => String(action).startsWith('ec2:')),
+      );
+    }
+  }
+  return copy;
+}
+
+describe('the functions that connect to a database', () => {
+  const databaseStages = [
+    ['extract', sourceTableNames],
+    ['load', warehouseTableNames],
+  ] as const;
+  let placed: SynthesizedPipeline;
+  beforeAll(() => {
+    placed = synthesizePipeline(databaseVpcContext);
+  });
+  afterAll(() => placed?.remove());
+  const placedTemplate = (stage: 'extract' | 'load') =>
+    stage === 'extract' ? placed.templates.extractor : placed.templates.loader;
+
+  it('are placed without looking anything up in the account, so synthesis needs no credentials', () => {
+    // For a given account and region, a lookup (Vpc.fromLookup, say) would leave its context
+    // missing, for the CLI to fetch with credentials; for none, it would fail outright.
+    const deployed = synthesizePipeline({
+      ...databaseVpcContext,
+      account: '123456789012',
+      region: 'eu-west-2',
+    });
+    try {
+      expect(deployed.app.synth().manifest.missing ?? []).toEqual([]);
+      const [, extractor] = functionOf(
+        deployed.templates.extractor,
+        names.functionName('extract', 'payment'),
+      );
+      expect(extractor.Properties.VpcConfig).toEqual(databaseVpcConfig);
+    } finally {
+      deployed.remove();
+    }
+  });
+
+  it('are placed in no VPC, and no role may touch EC2, unless the context names one', () => {
+    for (const template of Object.values(pipeline.templates)) {
+      for (const resource of resourcesOf(template, 'AWS::Lambda::Function').values()) {
+        expect(resource.Properties.VpcConfig).toBeUndefined();
+      }
+      expect(JSON.stringify(template.toJSON())).not.toContain('"ec2:');
+    }
+  });
+
+  it.each(databaseStages)(
+    'are placed, every %s function, in exactly the subnets and security groups of the context',
+    (stage, tables) => {
+      const template = placedTemplate(stage);
+      for (const table of tables) {
+        const [, resource] = functionOf(template, names.functionName(stage, table as never));
+        expect(resource.Properties.VpcConfig).toEqual(databaseVpcConfig);
+      }
+      template.resourceCountIs('AWS::Lambda::Function', tables.length);
+    },
+  );
+
+  it.each(databaseStages)(
+    "let Lambda manage each %s function's network interfaces through its own role, before it is created",
+    (stage, tables) => {
+      const template = placedTemplate(stage);
+      for (const table of tables) {
+        const [, resource] = functionOf(template, names.functionName(stage, table as never));
+        const wildcards = statementsOf(template, resource).filter((s) => s.resources.includes('*'));
+        expect(wildcards).toEqual([{ actions: networkInterfaceActions, resources: ['*'] }]);
+        // Lambda refuses a VPC function whose role cannot create network interfaces yet.
+        const roleId = referencedId(resource.Properties.Role);
+        const policyIds = [...resourcesOf(template, 'AWS::IAM::Policy')]
+          .filter(([, policy]) =>
+            (policy.Properties.Roles as unknown[]).some((role) => referencedId(role) === roleId),
+          )
+          .map(([id]) => id);
+        expect(policyIds).toHaveLength(1);
+        expect(resource.DependsOn).toEqual(expect.arrayContaining(policyIds));
+      }
+      for (const role of resourcesOf(template, 'AWS::IAM::Role').values()) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    },
+  );
+
+  it('change nothing else in their stacks, and nothing in the VPC', () => {
+    expect(withoutVpcPlacement(placed.templates.extractor)).toEqual(pipeline.templates.extractor.toJSON());
+    expect(withoutVpcPlacement(placed.templates.loader)).toEqual(pipeline.templates.loader.toJSON());
+    for (const template of Object.values(placed.templates)) {
+      const types = Object.values(template.toJSON().Resources as Record<string, Resource>).map((r) => r.Type);
+      expect(types.filter((type) => type.startsWith('AWS::EC2::'))).toEqual([]);
+    }
+  });
+
+  it('leave the transformers, the calendar included, outside the VPC, their stack as it was', () => {
+    const functions = [...resourcesOf(placed.templates.transformer, 'AWS::Lambda::Function').values()];
+    expect(functions.length).toBeGreaterThan(warehouseTableNames.length);
+    for (const resource of functions) expect(resource.Properties.VpcConfig).toBeUndefined();
+    expect(placed.templates.transformer.toJSON()).toEqual(pipeline.templates.transformer.toJSON());
+    expect(placed.templates.storage.toJSON()).toEqual(pipeline.templates.storage.toJSON());
+    expect(placed.templates.monitoring.toJSON()).toEqual(pipeline.templates.monitoring.toJSON());
   });
 });
 

@@ -11,6 +11,16 @@ export const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.
   readonly context: Readonly<Record<string, unknown>>;
 };
 
+/**
+ * Context placing the extractors and loaders in a VPC, as an operator gives it on the command
+ * line (`-c vpcSubnetIds=subnet-…,subnet-…`): two subnets, one with an id of the older length.
+ */
+export const databaseVpcContext = {
+  vpcId: 'vpc-0123456789abcdef0',
+  vpcSubnetIds: 'subnet-0123456789abcdef0,subnet-89abcdef',
+  vpcSecurityGroupIds: 'sg-0fedcba9876543210,sg-01234567',
+} as const;
+
 /** A synthesized deployment: its stacks, their templates, and the app for further checks. */
 export interface SynthesizedPipeline extends PipelineStacks {
   readonly app: App;
