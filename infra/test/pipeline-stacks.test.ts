@@ -541,6 +541,7 @@ function ingestKeysOf(table: SourceTableName): readonly string[] {
     ? [{ kind: 'snapshot', table, takenAt: '20241104T091502345', hash: '0123456789abcdef' }]
     : [
         { kind: 'changes', table, after: null, through: { lastUpdated: '2024-11-04 09:15:02.345', id: 7 } },
+        { kind: 'rescan', table, reason: 'initial', run: '20241104T000000000', firstId: 1, lastId: 1000 },
         { kind: 'rescan', table, reason: 'sweep', run: '20241104T000000000', firstId: 1, lastId: 1000 },
         { kind: 'rescan', table, reason: 'full', run: '20241104T000000000', firstId: 1, lastId: 1000 },
       ];
