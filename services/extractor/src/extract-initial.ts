@@ -24,9 +24,9 @@ export interface InitialProgress {
  *
  * The horizon is saved just before the first object is written (a run that fails before it
  * leaves nothing behind), so a run that crashes and starts again reads below the same horizon
- * and writes the same keys; progress is saved after each object. Once
- * every row below the horizon is out, the watermark becomes (horizon, 0), and incremental
- * extraction takes every row stamped at or after it, whenever it commits.
+ * and writes the same keys; progress is saved after each object. Once every row below the
+ * horizon is out, the watermark becomes (horizon, 0), and incremental extraction takes every row
+ * stamped at or after it, whenever it commits.
  */
 export async function extractInitial(
   context: ExtractContext,
