@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -41,6 +41,31 @@ interface RunResult {
   readonly rows: number;
   readonly bytes?: number;
   readonly objects?: number;
+  /** CPU seconds by kind of thread: the main thread, V8's workers (GC, compilation), libuv's pool (gzip). */
+  readonly threadCpuSeconds: Readonly<Record<string, number>>;
+}
+
+// Thread names as Linux shows them (`/proc/self/task/*/comm`), and what the report calls them.
+const threadKinds: Readonly<Record<string, string>> = {
+  MainThread: 'main',
+  V8Worker: 'v8_workers',
+  'libuv-worker': 'libuv_pool',
+};
+
+/** CPU seconds each kind of thread of this process has used so far (Linux; empty elsewhere). */
+async function threadCpuSeconds(): Promise<Record<string, number>> {
+  const seconds: Record<string, number> = {};
+  const tasks = await readdir('/proc/self/task').catch(() => [] as string[]);
+  for (const task of tasks) {
+    const [name, stat] = await Promise.all([
+      readFile(`/proc/self/task/${task}/comm`, 'utf8').catch(() => ''),
+      readFile(`/proc/self/task/${task}/stat`, 'utf8').catch(() => ''),
+    ]);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const kind = threadKinds[name.trim()] ?? 'other';
+    seconds[kind] = (seconds[kind] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100 || 0;
+  }
+  return seconds;
 }
 
 const columns = columnsOf(totesysTables.sales_order)
@@ -134,6 +159,7 @@ async function extract(url: string, bucket: string, discard: boolean) {
 async function child([side, url, bucket]: string[]): Promise<void> {
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(process.memoryUsage.rss()), 25);
+  const threadsBefore = await threadCpuSeconds();
   const started = performance.now();
   const cpu = process.cpuUsage();
   const measured =
@@ -141,12 +167,20 @@ async function child([side, url, bucket]: string[]): Promise<void> {
       ? await copyBaseline(url as string)
       : await extract(url as string, bucket as string, side === 'extract-discard');
   const used = process.cpuUsage(cpu);
+  const seconds = (performance.now() - started) / 1000;
+  const threadsAfter = await threadCpuSeconds();
   clearInterval(sampler);
   const half = Math.ceil(samples.length / 2);
   const peakMb = (values: number[]) => Math.round(Math.max(0, ...values) / 2 ** 20);
   const result: RunResult = {
-    seconds: (performance.now() - started) / 1000,
+    seconds,
     cpuSeconds: (used.user + used.system) / 1e6,
+    threadCpuSeconds: Object.fromEntries(
+      Object.entries(threadsAfter).map(([kind, total]) => [
+        kind,
+        round(total - (threadsBefore[kind] ?? 0), 2),
+      ]),
+    ),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     rssHalvesMb: [peakMb(samples.slice(0, half)), peakMb(samples.slice(half))],
     ...measured,
@@ -275,6 +309,7 @@ export default async function extractBench(args: string[]): Promise<void> {
         rows_per_s: Math.round(rows / ours.seconds),
         seconds: round(ours.seconds),
         cpu_seconds: round(ours.cpuSeconds),
+        cpu_seconds_by_thread: ours.threadCpuSeconds,
         peak_rss_mb: Math.max(...uploads.map((run) => run.peakRssMb)),
         rss_mb_first_and_second_half: ours.rssHalvesMb,
         objects: ours.objects,
