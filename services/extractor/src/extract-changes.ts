@@ -19,9 +19,10 @@ export async function extractChanges(
 ): Promise<ExtractOutcome> {
   const { config, source, store } = context;
   const tally = new ObjectTally();
+  let state = await context.state.read(table);
   let initial: InitialProgress | undefined;
-  if ((await context.state.read(table)).watermark === null) {
-    initial = await extractInitial(context, table, tally);
+  if (state.watermark === null) {
+    initial = await extractInitial(context, table, state, tally);
     if (initial.outcome === 'out-of-time') {
       return {
         rows: tally.rows,
@@ -32,7 +33,7 @@ export async function extractChanges(
       };
     }
   }
-  let state = initial?.state ?? (await context.state.read(table));
+  state = initial?.state ?? state;
   const before = initial ? null : state.watermark;
   let horizon: string | undefined;
   const outcome = await extractPages(

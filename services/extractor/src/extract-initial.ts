@@ -31,10 +31,11 @@ export interface InitialProgress {
 export async function extractInitial(
   context: ExtractContext,
   table: EventTableName,
+  stateBefore: ExtractState,
   tally: ObjectTally,
 ): Promise<InitialProgress> {
   const { config, source, store } = context;
-  let state = await context.state.read(table);
+  let state = stateBefore;
   const { horizon, afterId: afterIdBefore } = state.initial ?? {
     horizon: await source.commitHorizon(config),
     afterId: 0,
