@@ -10,6 +10,11 @@ import {
 import { Construct } from 'constructs';
 import type { DatabaseVpc } from './deployment-settings';
 
+/** The stack's {@link DatabaseNetwork} when the settings name a VPC; undefined otherwise. */
+export function databaseNetwork(scope: Construct, vpc: DatabaseVpc | undefined): DatabaseNetwork | undefined {
+  return vpc ? new DatabaseNetwork(scope, 'DatabaseNetwork', vpc) : undefined;
+}
+
 /**
  * The existing VPC, subnets and security groups a stack's database-facing functions are placed
  * in, imported by id: nothing is looked up in the account, so the app synthesizes without AWS

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-scheduler';
 import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { DatabaseNetwork } from './database-network';
+import { databaseNetwork } from './database-network';
 import { type DatabaseSecret, databaseSecret } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { StageFunction } from './stage-function';
@@ -62,9 +62,7 @@ export class ExtractorStack extends Stack {
       dbname: 'totesys',
       description: 'The totesys database the extractor reads (host, port, username, password, dbname)',
     });
-    const network = settings.databaseVpc
-      ? new DatabaseNetwork(this, 'DatabaseNetwork', settings.databaseVpc)
-      : undefined;
+    const network = databaseNetwork(this, settings.databaseVpc);
     const group = new ScheduleGroup(this, 'Schedules', {
       scheduleGroupName: `${names.environment}-totes-extract`,
     });

@@ -1,7 +1,7 @@
 import { pipelineResources, stageSettings, type TargetTableName } from '@totes/pipeline';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { DatabaseNetwork } from './database-network';
+import { databaseNetwork } from './database-network';
 import { type DatabaseSecret, databaseSecret } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { QueueSubscription } from './queue-subscription';
@@ -34,9 +34,7 @@ export class LoaderStack extends Stack {
       dbname: 'warehouse',
       description: 'The warehouse database the loader writes (host, port, username, password, dbname)',
     });
-    const network = settings.databaseVpc
-      ? new DatabaseNetwork(this, 'DatabaseNetwork', settings.databaseVpc)
-      : undefined;
+    const network = databaseNetwork(this, settings.databaseVpc);
     const functions = new Map<TargetTableName, StageFunction>();
     for (const resource of resources.queues.filter((queue) => queue.stage === 'load')) {
       const target = resource.table as TargetTableName;
