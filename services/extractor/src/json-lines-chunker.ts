@@ -209,93 +209,99 @@ export class JsonLinesChunker {
     this.out = grown;
   }
 
-  private write(bytes: Uint8Array): void {
-    const out = this.out;
-    let pos = this.pos;
-    for (let i = 0; i < bytes.length; i += 1) out[pos++] = bytes[i] as number;
-    this.pos = pos;
-  }
-
-  private copy(from: Buffer, start: number, end: number): void {
-    if (end - start > 32) {
-      from.copy(this.out, this.pos, start, end);
-      this.pos += end - start;
-      return;
-    }
-    const out = this.out;
-    let pos = this.pos;
-    for (let i = start; i < end; i += 1) out[pos++] = from[i] as number;
-    this.pos = pos;
-  }
-
   private renderLine(line: Buffer, start: number, end: number): void {
     // Each value gains at most quotes and padding (or `false` for `f`); text that needs escaping
     // reserves what it needs itself.
-    this.reserve(this.prefixBytes + (end - start) + this.kinds.length * 6 + 2);
+    const budget = this.prefixBytes + (end - start) + this.kinds.length * 6 + 2;
+    this.reserve(budget);
     const { kinds, prefixes, current } = this;
     const { keyIndex, lastUpdatedIndex } = this.format;
     const columns = kinds.length;
+    // One pass per value: its bytes are copied while its end is looked for. `out` and `pos` are
+    // kept in locals and stored back once per line.
+    let out = this.out;
+    let pos = this.pos;
     let at = start;
     for (let column = 0; column < columns; column += 1) {
-      let stop = at;
-      let special = false;
-      while (stop < end) {
-        const byte = line[stop] as number;
-        if (byte === tab) break;
-        if (byte === backslash || byte === quote || byte < 0x20) special = true;
-        stop += 1;
-      }
-      if (stop === end && column < columns - 1) {
+      if (at > end) {
         throw new CopyFormatError(
-          `a row of ${this.format.table} has ${column + 1} values where ${columns} columns were expected`,
+          `a row of ${this.format.table} has ${column} values where ${columns} columns were expected`,
         );
       }
-      this.write(prefixes[column] as Uint8Array);
-      if (stop - at === 2 && line[at] === backslash && line[at + 1] === letterN) {
-        this.write(nullBytes);
+      const prefix = prefixes[column] as Uint8Array;
+      out.set(prefix, pos);
+      pos += prefix.length;
+      let byte = at < end ? (line[at] as number) : tab;
+      if (byte === backslash && line[at + 1] === letterN && (at + 2 === end || line[at + 2] === tab)) {
+        out.set(nullBytes, pos);
+        pos += nullBytes.length;
+        at += 3;
+        continue;
+      }
+      const kind = kinds[column];
+      if (kind === 0) {
+        if (column === keyIndex) current[0] = pos;
+        while (byte !== tab && at < end) {
+          out[pos++] = byte;
+          byte = line[++at] as number;
+        }
+        if (column === keyIndex) current[1] = pos;
+      } else if (kind === 1) {
+        const value = byte === letterT ? trueBytes : falseBytes;
+        out.set(value, pos);
+        pos += value.length;
+        while (at < end && line[at] !== tab) at += 1;
       } else {
-        const kind = kinds[column];
-        if (kind === 0) {
-          if (column === keyIndex) current[0] = this.pos;
-          this.copy(line, at, stop);
-          if (column === keyIndex) current[1] = this.pos;
-        } else if (kind === 1) {
-          this.write(line[at] === letterT ? trueBytes : falseBytes);
-        } else if (kind === 2 || (kind === 4 && !special)) {
-          this.out[this.pos++] = quote;
-          this.copy(line, at, stop);
-          this.out[this.pos++] = quote;
-        } else if (kind === 3) {
-          const padding = timestampPadding[stop - at];
+        const valueStart = at;
+        const outStart = pos;
+        out[pos++] = quote;
+        let special = false;
+        while (byte !== tab && at < end) {
+          if (byte === backslash || byte === quote || byte < 0x20) special = true;
+          out[pos++] = byte;
+          byte = line[++at] as number;
+        }
+        if (kind === 3) {
+          const padding = timestampPadding[at - valueStart];
           if (!padding || special) {
             throw new CopyFormatError(
-              `${this.format.table}.${this.format.columns[column]?.name} holds "${line.toString('utf8', at, stop)}", not a timestamp(3)`,
+              `${this.format.table}.${this.format.columns[column]?.name} holds "${line.toString('utf8', valueStart, at)}", not a timestamp(3)`,
             );
           }
-          this.out[this.pos++] = quote;
-          if (column === lastUpdatedIndex) current[2] = this.pos;
-          this.copy(line, at, stop);
-          this.write(padding);
-          if (column === lastUpdatedIndex) current[3] = this.pos;
-          this.out[this.pos++] = quote;
+          out.set(padding, pos);
+          pos += padding.length;
+          if (column === lastUpdatedIndex) {
+            current[2] = outStart + 1;
+            current[3] = pos;
+          }
+          out[pos++] = quote;
+        } else if (special && kind === 4) {
+          // Rare: the copied bytes are written again, unescaped from COPY and escaped for JSON,
+          // with room for the rest of the line as well.
+          this.pos = outStart;
+          this.writeEscapedText(line.toString('utf8', valueStart, at), budget - (at - start));
+          out = this.out;
+          pos = this.pos;
         } else {
-          this.writeEscapedText(line.toString('utf8', at, stop));
+          out[pos++] = quote;
         }
       }
-      at = stop + 1;
+      at += 1;
     }
     if (at !== end + 1) {
       throw new CopyFormatError(`a row of ${this.format.table} has more values than its ${columns} columns`);
     }
-    this.write(lineEnd);
+    out.set(lineEnd, pos);
+    this.pos = pos + lineEnd.length;
     if (this.rows === 0) copyPosition(current, this.first);
     copyPosition(current, this.last);
     this.rows += 1;
   }
 
-  private writeEscapedText(copied: string): void {
+  /** Writes text as a JSON string, with room for `more` bytes after it. */
+  private writeEscapedText(copied: string, more: number): void {
     const json = JSON.stringify(copied.includes('\\') ? unescapeCopyText(copied) : copied);
-    this.reserve(Buffer.byteLength(json));
+    this.reserve(Buffer.byteLength(json) + more);
     this.pos += this.out.write(json, this.pos);
   }
 }

@@ -171,6 +171,31 @@ describe('JsonLinesChunker', () => {
     ]);
   });
 
+  it('keeps every line whole when escaping text makes it six times longer than its COPY text', () => {
+    // Control characters other than the ones COPY names arrive raw and become \u00XX in JSON;
+    // the long value after them still needs room in the same buffer.
+    const control = '\u0001'.repeat(300);
+    const long = 'y'.repeat(2_000);
+    const rows = Array.from(
+      { length: 1_000 },
+      (_, i) => `${i + 1}\t2022-11-03 14:20:49.962\t${control}\t${long}${i}\tz\t2022-11-03 14:20:49.962\n`,
+    );
+
+    const rendered = renderAll('design', rows.join(''), 1_000).flatMap(linesOf);
+
+    expect(rendered).toHaveLength(1_000);
+    for (const [i, row] of rendered.entries()) {
+      expect(row).toEqual({
+        design_id: i + 1,
+        created_at: '2022-11-03 14:20:49.962',
+        design_name: control,
+        file_location: `${long}${i}`,
+        file_name: 'z',
+        last_updated: '2022-11-03 14:20:49.962',
+      });
+    }
+  });
+
   it('renders the next chunk into the memory of a released one', () => {
     const chunker = new JsonLinesChunker(rowFormat('sales_order'), 2);
     const twoLines = (from: number) =>
