@@ -13,10 +13,10 @@ async function* numbers(count: number, log: string[]) {
 }
 
 describe('writeInOrder', () => {
-  it('writes every chunk in order, one at a time, reading the next while one is written', async () => {
+  it('writes every chunk in order, one at a time, reading up to two chunks ahead of the one written', async () => {
     const log: string[] = [];
     const outcome = await writeInOrder(
-      numbers(3, log),
+      numbers(4, log),
       async (n) => {
         log.push(`start ${n}`);
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -28,11 +28,40 @@ describe('writeInOrder', () => {
     expect(outcome).toBe('done');
     expect(log).toEqual([
       'read 1',
-      'start 1',
       'read 2',
-      'end 1',
-      'start 2',
+      'start 1',
       'read 3',
+      'end 1',
+      'read 4',
+      'start 2',
+      'end 2',
+      'start 3',
+      'end 3',
+      'start 4',
+      'end 4',
+    ]);
+  });
+
+  it('reads one chunk ahead when told to', async () => {
+    const log: string[] = [];
+    await writeInOrder(
+      numbers(3, log),
+      async (n) => {
+        log.push(`start ${n}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(`end ${n}`);
+      },
+      unlimited,
+      1,
+    );
+
+    expect(log).toEqual([
+      'read 1',
+      'read 2',
+      'start 1',
+      'end 1',
+      'read 3',
+      'start 2',
       'end 2',
       'start 3',
       'end 3',
