@@ -4,7 +4,12 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CreateBucketCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
 import { stageSettings } from '@totes/pipeline';
 import { columnsOf, totesysTables } from '@totes/schema';
@@ -73,14 +78,23 @@ const columns = columnsOf(totesysTables.sales_order)
   .join(', ');
 const baselineSql = `COPY (SELECT ${columns} FROM sales_order) TO STDOUT`;
 
-/** The bytes stored under a bucket's `sales_order/` prefix. */
-async function storedBytes(s3: S3Client, bucket: string): Promise<number> {
+/**
+ * Empties a bucket and returns the bytes that were stored under its `sales_order/` prefix. The
+ * emulator keeps objects in memory; emptied, it starts every run alike instead of holding every
+ * earlier run's objects too.
+ */
+async function emptyBucket(s3: S3Client, bucket: string): Promise<number> {
   let bytes = 0;
-  for await (const page of paginateListObjectsV2(
-    { client: s3 },
-    { Bucket: bucket, Prefix: 'sales_order/' },
-  )) {
-    for (const object of page.Contents ?? []) bytes += object.Size ?? 0;
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket })) {
+    const objects = page.Contents ?? [];
+    for (const object of objects) if (object.Key?.startsWith('sales_order/')) bytes += object.Size ?? 0;
+    if (objects.length === 0) continue;
+    await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: objects.map((object) => ({ Key: object.Key })) },
+      }),
+    );
   }
   return bytes;
 }
@@ -296,7 +310,7 @@ export default async function extractBench(args: string[]): Promise<void> {
         const cpuBefore = await cpuSecondsOf(aws.pid);
         uploads.push(await runChild(['extract', url, bucket], env));
         emulatorCpu.push((await cpuSecondsOf(aws.pid)) - cpuBefore);
-        stored.push(await storedBytes(clients.s3, bucket));
+        stored.push(await emptyBucket(clients.s3, bucket));
         discards.push(await runChild(['extract-discard', url, 'discard']));
       }
       const [copy, ours, discard] = [fastest(copies), fastest(uploads), fastest(discards)];
