@@ -12,18 +12,17 @@ async function* numbers(count: number, log: string[]) {
   }
 }
 
+/** A write that takes a few milliseconds and logs its start and end. */
+const slowWrite = (log: string[]) => async (n: number) => {
+  log.push(`start ${n}`);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  log.push(`end ${n}`);
+};
+
 describe('writeInOrder', () => {
   it('writes every chunk in order, one at a time, reading up to two chunks ahead of the one written', async () => {
     const log: string[] = [];
-    const outcome = await writeInOrder(
-      numbers(4, log),
-      async (n) => {
-        log.push(`start ${n}`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        log.push(`end ${n}`);
-      },
-      unlimited,
-    );
+    const outcome = await writeInOrder(numbers(4, log), slowWrite(log), unlimited);
 
     expect(outcome).toBe('done');
     expect(log).toEqual([
@@ -44,16 +43,7 @@ describe('writeInOrder', () => {
 
   it('reads one chunk ahead when told to', async () => {
     const log: string[] = [];
-    await writeInOrder(
-      numbers(3, log),
-      async (n) => {
-        log.push(`start ${n}`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        log.push(`end ${n}`);
-      },
-      unlimited,
-      1,
-    );
+    await writeInOrder(numbers(3, log), slowWrite(log), unlimited, 1);
 
     expect(log).toEqual([
       'read 1',
