@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +22,7 @@ import {
   initialState,
   type StateStore,
 } from '../../services/extractor/src/index';
+import { runBenchChild, spawnBench } from './bench-child';
 import { benchReport } from './bench-report';
 
 // `pnpm bench extract [rows…]`: the extractor's first incremental run over every sales_order row
@@ -202,34 +202,10 @@ async function child([side, url, bucket]: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function spawnRunner(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  nodeOptions: readonly string[] = [],
-): ChildProcess {
-  const runner = process.argv[1] as string;
-  return spawn(process.execPath, [...process.execArgv, ...nodeOptions, runner, 'extract', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-}
-
 function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    // The extractor runs with the extractor functions' own Node options; the baseline without.
-    const nodeOptions = args[0] === 'copy' ? [] : stageSettings.extract.nodeOptions;
-    const proc = spawnRunner(['--child', ...args], env, nodeOptions);
-    let out = '';
-    proc.stdout?.on('data', (data: Buffer) => {
-      out += data.toString();
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0) resolve(JSON.parse(last) as RunResult);
-      else reject(new Error(`the ${args[0]} run exited with ${code}: ${out}`));
-    });
-  });
+  // The extractor runs with the extractor functions' own Node options; the baseline without.
+  const nodeOptions = args[0] === 'copy' ? [] : stageSettings.extract.nodeOptions;
+  return runBenchChild<RunResult>('extract', args, { env, nodeOptions });
 }
 
 /** CPU seconds a process has used so far (Linux), to show what storing the objects costs the emulator. */
@@ -247,7 +223,7 @@ function startEmulatorProcess(): Promise<{
   stop: () => void;
 }> {
   return new Promise((resolve, reject) => {
-    const proc = spawnRunner(['--emulator']);
+    const proc = spawnBench('extract', ['--emulator']);
     let out = '';
     proc.stdout?.on('data', (data: Buffer) => {
       out += data.toString();

@@ -4,7 +4,6 @@
 // content no-op, through the staged path since its natural keys are all there). Each load runs in
 // a child process, so its peak RSS is its own: at 100k and 1M rows it should be the same (flat in
 // object size).
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import {
 import { copyFile } from '../../services/loader/test/copy-file';
 import { type ProcessedRow, processedObject } from '../../services/loader/test/processed-object';
 import { writeProcessedFile } from '../../services/loader/test/write-processed-file';
+import { runBenchChild } from './bench-child';
 import { benchReport, peakRssMb } from './bench-report';
 
 const table = 'fact_sales_order' satisfies TargetTableName;
@@ -216,30 +216,9 @@ async function child(url: string, path: string, rows: number, repeat: boolean): 
 }
 
 function runChild(url: string, path: string, rows: number, repeat: boolean): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    // The measured process runs with the loader functions' own Node options.
-    const args = [
-      ...process.execArgv,
-      ...stageSettings.load.nodeOptions,
-      process.argv[1] ?? '',
-      'load',
-      '--child',
-      url,
-      path,
-      String(rows),
-      String(repeat),
-    ];
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    proc.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = output.trim().split('\n').at(-1);
-      if (code !== 0 || !last) reject(new Error(`the load child exited with ${code}`));
-      else resolve(JSON.parse(last) as ChildResult);
-    });
+  // The measured process runs with the loader functions' own Node options.
+  return runBenchChild<ChildResult>('load', [url, path, String(rows), String(repeat)], {
+    nodeOptions: stageSettings.load.nodeOptions,
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { ingestKey, stageSettings } from '@totes/pipeline';
 import { transformRowsObject } from '../../services/transformer/src/index';
+import { runBenchChild } from './bench-child';
 import { benchReport } from './bench-report';
 
 // `pnpm bench transform [rows…]`: sales_order JSON Lines → fact_sales_order Parquet through the
@@ -147,24 +147,8 @@ async function child([side, input, output, rows]: string[]): Promise<void> {
 }
 
 function runChild(args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const runner = process.argv[1] as string;
-    // The measured process runs with the transformer functions' own Node options.
-    const node = [...process.execArgv, ...stageSettings.transform.nodeOptions];
-    const proc = spawn(process.execPath, [...node, runner, 'transform', '--child', ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (data: Buffer) => {
-      out += data.toString();
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0) resolve(JSON.parse(last) as RunResult);
-      else reject(new Error(`the ${args[0]} run exited with ${code}: ${out}`));
-    });
-  });
+  // The measured process runs with the transformer functions' own Node options.
+  return runBenchChild<RunResult>('transform', args, { nodeOptions: stageSettings.transform.nodeOptions });
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
