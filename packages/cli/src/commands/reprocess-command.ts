@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { localStackSettings } from '@totes/local';
 import {
@@ -6,17 +7,22 @@ import {
   extractMessage,
   isSourceTableName,
   isWarehouseTableName,
+  type ResourceNames,
   resourceNames,
   type SourceTableName,
   type TargetTableName,
   warehouseTables,
 } from '@totes/pipeline';
 import type { Command } from 'commander';
+import { type AwsOptions, awsOption } from '../aws-option';
 import { CliError } from '../cli-error';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
+import { errorSummary } from '../error-summary';
 import { createOutput, type Output } from '../output';
-import { loadInputs, requeueObjects, transformInputs } from '../stack/requeue-objects';
+import { type AwsConnection, connectAws } from '../stack/aws-connection';
+import type { QueueConnection } from '../stack/queue-connection';
+import { loadInputs, requeueObjects, type StoredObject, transformInputs } from '../stack/requeue-objects';
 import type { StackConnection } from '../stack/stack-connection';
 import { connectStack } from '../stack/stack-connection';
 
@@ -24,7 +30,7 @@ import { connectStack } from '../stack/stack-connection';
 const stages = ['source', 'transform', 'load'] as const;
 type FromStage = (typeof stages)[number];
 
-interface ReprocessOptions extends StackOptions {
+interface ReprocessOptions extends StackOptions, AwsOptions {
   readonly from: string;
 }
 
@@ -46,13 +52,37 @@ function warehouseTable(table: string, stage: FromStage): TargetTableName {
   throw new CliError(`--from ${stage} takes a warehouse table; "${table}" is ${known}`, 2);
 }
 
-function nextRun(connection: StackConnection): string {
-  return connection.running
-    ? '; the running stack is on it'
-    : '; the next `totes up` or `totes sync` runs it';
+/** Where reprocessing sends its requests and events: the local stack, or a deployment in AWS. */
+interface Deployment {
+  readonly queues: QueueConnection;
+  readonly s3: S3Client;
+  readonly names: ResourceNames;
+  readonly region: string;
+  /** Who takes it from there, for the closing sentence. */
+  readonly next: string;
 }
 
-async function fromSource(connection: StackConnection, table: string, output: Output): Promise<void> {
+function localDeployment(connection: StackConnection): Deployment {
+  return {
+    queues: connection,
+    s3: connection.clients.s3,
+    names: resourceNames(localStackSettings.environment),
+    region: localStackSettings.region,
+    next: connection.running ? 'the running stack is on it' : 'the next `totes up` or `totes sync` runs it',
+  };
+}
+
+function awsDeployment(connection: AwsConnection): Deployment {
+  return {
+    queues: connection,
+    s3: connection.s3,
+    names: resourceNames(connection.environment),
+    region: connection.region,
+    next: `the functions of ${connection.environment} (${connection.region}) take it from here`,
+  };
+}
+
+async function fromSource(deployment: Deployment, table: string, output: Output): Promise<void> {
   const sources = sourcesOf(table);
   if (sources.length === 0) {
     throw new CliError(`${table} is generated, not extracted: nothing to reprocess from the source`, 2);
@@ -66,16 +96,30 @@ async function fromSource(connection: StackConnection, table: string, output: Ou
     requestedAt: requestedAt.toISOString(),
   }));
   for (const request of requests) {
-    const queue = connection.resources.queues.find((q) => q.stage === 'extract' && q.table === request.table);
-    await connection.clients.sqs.send(
+    await deployment.queues.sqs.send(
       new SendMessageCommand({
-        QueueUrl: connection.queueUrl(queue?.name ?? ''),
+        QueueUrl: deployment.queues.queueUrl(deployment.names.queue('extract', request.table)),
         ...extractMessage(request, `reprocess-${request.table}-${run}`),
       }),
     );
   }
-  output.say(`Asked for a full re-extraction of ${sources.join(', ')} (run ${run})${nextRun(connection)}.`);
+  output.say(`Asked for a full re-extraction of ${sources.join(', ')} (run ${run}); ${deployment.next}.`);
   output.result({ from: 'source', tables: sources, run });
+}
+
+/** The objects whose events are sent again, or a message to act on when the bucket cannot be listed. */
+async function storedObjects(
+  list: () => Promise<StoredObject[]>,
+  bucket: string,
+  region: string,
+): Promise<StoredObject[]> {
+  try {
+    return await list();
+  } catch (error) {
+    throw new CliError(`could not list s3://${bucket} in ${region}: ${errorSummary(error)}`, 1, {
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -84,7 +128,7 @@ async function fromSource(connection: StackConnection, table: string, output: Ou
  * restored from an older backup) and skips what it already has.
  */
 async function fromStoredObjects(
-  connection: StackConnection,
+  deployment: Deployment,
   target: TargetTableName,
   stage: 'transform' | 'load',
   output: Output,
@@ -92,48 +136,55 @@ async function fromStoredObjects(
   if (stage === 'transform' && warehouseTables[target].inputs.length === 0) {
     throw new CliError(`${target} is generated by the loader, not transformed: use --from load`, 2);
   }
-  const names = resourceNames(localStackSettings.environment);
+  const { names, s3, region } = deployment;
   const bucket = stage === 'transform' ? names.ingestBucket : names.processedBucket;
-  const { s3, sqs } = connection.clients;
-  const objects =
-    stage === 'transform' ? await transformInputs(s3, bucket, target) : await loadInputs(s3, bucket, target);
+  const objects = await storedObjects(
+    () => (stage === 'transform' ? transformInputs(s3, bucket, target) : loadInputs(s3, bucket, target)),
+    bucket,
+    region,
+  );
   const queue = names.queue(stage, target);
   const sent = await requeueObjects(
-    sqs,
-    connection.queueUrl(queue),
+    deployment.queues.sqs,
+    deployment.queues.queueUrl(queue),
     bucket,
-    localStackSettings.region,
+    region,
     objects,
     (n) => output.progress(`re-queued ${n} of ${objects.length} events into ${queue}`),
   );
   output.say(
-    `Re-queued the events of ${sent} objects of ${bucket} into ${queue}${sent > 0 ? nextRun(connection) : ''}.`,
+    `Re-queued the events of ${sent} objects of ${bucket} into ${queue}${sent > 0 ? `; ${deployment.next}` : ''}.`,
   );
   output.result({ from: stage, table: target, queue, objects: sent });
 }
 
 /** `totes reprocess`: redo a table from the source, or from its transform or load stage. */
 export function reprocessCommand(program: Command): void {
-  stackOptions(
-    program
-      .command('reprocess')
-      .description(
-        'redo a table from a stage: `source` re-extracts it from totesys (a `full` request), `transform` and `load` re-send the events of the objects stored for it; what follows runs by itself, and rows the warehouse already holds are kept once',
-      )
-      .argument(
-        '<table>',
-        'a warehouse table (or, from the source, a source table); from the source, a warehouse table means its inputs',
-      )
-      .option('--from <stage>', `where to start: ${stages.join(', ')}`, 'source'),
+  awsOption(
+    stackOptions(
+      program
+        .command('reprocess')
+        .description(
+          'redo a table from a stage: `source` re-extracts it from totesys (a `full` request), `transform` and `load` re-send the events of the objects stored for it; what follows runs by itself, and rows the warehouse already holds are kept once',
+        )
+        .argument(
+          '<table>',
+          'a warehouse table (or, from the source, a source table); from the source, a warehouse table means its inputs',
+        )
+        .option('--from <stage>', `where to start: ${stages.join(', ')}`, 'source'),
+    ),
   ).action(async (table: string, options: ReprocessOptions) => {
     const output = createOutput(options.json === true);
     const stage = fromStage(options.from);
     const target = stage === 'source' ? undefined : warehouseTable(table, stage);
     if (stage === 'source') sourcesOf(table);
-    const connection = await connectStack(dataDirOf(options.dataDir), databaseUrls(options));
+    const connection: AwsConnection | StackConnection = options.aws
+      ? await connectAws(options.aws)
+      : await connectStack(dataDirOf(options.dataDir), databaseUrls(options));
+    const deployment = 'environment' in connection ? awsDeployment(connection) : localDeployment(connection);
     try {
-      if (target && stage !== 'source') await fromStoredObjects(connection, target, stage, output);
-      else await fromSource(connection, table, output);
+      if (target && stage !== 'source') await fromStoredObjects(deployment, target, stage, output);
+      else await fromSource(deployment, table, output);
     } finally {
       await connection.close();
     }

@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inBatches } from '@totes/local';
 import { pipelineResources, resourceNames } from '@totes/pipeline';
@@ -12,6 +13,8 @@ import type { QueueConnection } from './queue-connection';
 export interface AwsConnection extends QueueConnection {
   readonly environment: string;
   readonly region: string;
+  /** For the deployment's buckets, whose names the topology gives (`<environment>-totes-ingest`, …). */
+  readonly s3: S3Client;
 }
 
 /** Why the SDK could not start: no credentials, no region. Anything else is the caller's to explain. */
@@ -36,7 +39,7 @@ function setupError(error: unknown, environment: string): CliError | undefined {
 }
 
 /**
- * Connects to the queues of the deployment `environment` in AWS: SQS and CloudWatch Logs
+ * Connects to the queues of the deployment `environment` in AWS: SQS, S3 and CloudWatch Logs
  * clients from the SDK's default chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL and the rest,
  * as the SDK reads them), the queue names from the topology, their URLs from `GetQueueUrl`.
  * Fails with a message to act on when credentials or region are missing or a queue does not exist.
@@ -48,9 +51,14 @@ export async function connectAws(environment: string): Promise<AwsConnection> {
   // a queue URL: an emulator's URLs name a host that is not its own, and in AWS they are the same.
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const logs = new CloudWatchLogsClient({});
+  // Virtual-hosted bucket addresses in AWS; path-style where an endpoint is set (an emulator).
+  const s3 = new S3Client({
+    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+  });
   const close = async () => {
     sqs.destroy();
     logs.destroy();
+    s3.destroy();
   };
   try {
     const region = await sqs.config.region().catch((error: unknown) => {
@@ -80,6 +88,7 @@ export async function connectAws(environment: string): Promise<AwsConnection> {
       region,
       resources,
       sqs,
+      s3,
       failureLog: cloudWatchFailureLog(logs, names),
       moveTasks: true,
       queueUrl: (name) => {
