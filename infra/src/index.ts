@@ -4,6 +4,7 @@ export * from './deployment-settings';
 export * from './extractor-stack';
 export * from './loader-stack';
 export * from './monitoring-stack';
+export * from './operator-policy';
 export * from './pipeline-app';
 export * from './queue-subscription';
 export * from './resource-arns';

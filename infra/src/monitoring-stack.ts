@@ -21,9 +21,11 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from './deployment-settings';
+import { operatorPolicy } from './operator-policy';
 import { topicArn } from './resource-arns';
 
 /** Props of {@link MonitoringStack}. */
@@ -63,11 +65,13 @@ const fiveMinutes = Duration.minutes(5);
 
 /**
  * Alarms into the alerts topic (which e-mails): a message in any dead-letter queue, any function
- * error, and a watched table's freshness over the SLA; and a dashboard of the same. Everything is
- * named from the topology, so this stack needs none of the others to be deployed first.
+ * error, and a watched table's freshness over the SLA; a dashboard of the same; and the managed
+ * policy an operator needs to act on them with `totes … --aws`. Everything is named from the
+ * topology, so this stack needs none of the others to be deployed first.
  */
 export class MonitoringStack extends Stack {
   readonly alarms: readonly IAlarm[];
+  readonly operatorPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
@@ -102,7 +106,7 @@ export class MonitoringStack extends Stack {
     for (const queue of resources.queues) {
       alarm(`DeadLetters-${queue.stage}-${queue.table}`, {
         alarmName: `${queue.deadLetterQueue} holds messages`,
-        alarmDescription: `Messages of ${queue.name} were received ${queue.maxReceiveCount} times without success and wait in ${queue.deadLetterQueue}. Read them (SQS console, or aws sqs receive-message) and the function's log, fix the cause, then move them back (SQS console "Start DLQ redrive", or aws sqs start-message-move-task --source-arn <the DLQ's ARN>).`,
+        alarmDescription: `Messages of ${queue.name} were received ${queue.maxReceiveCount} times without success and wait in ${queue.deadLetterQueue}. \`totes dlq --aws ${names.environment} --stage ${queue.stage} --table ${queue.table}\` lists them with their last error (or the SQS console and the function's log); fix the cause, then move them back with \`totes dlq redrive --aws ${names.environment} --stage ${queue.stage} --table ${queue.table}\` (or the SQS console's "Start DLQ redrive").`,
         metric: queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible'),
         threshold: 0,
       });
@@ -147,6 +151,7 @@ export class MonitoringStack extends Stack {
       });
     }
     this.alarms = alarms;
+    this.operatorPolicy = operatorPolicy(this, names);
 
     const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${names.environment}-totes`,

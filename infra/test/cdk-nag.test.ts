@@ -57,19 +57,31 @@ describe('cdk-nag AwsSolutions checks', () => {
       // Both database secrets: their owners rotate them.
       'AwsSolutions-SMG4': 2,
       // Object prefixes of the function's own table: each extractor's, each transformer's inputs
-      // and output, each loader's.
+      // and output, each loader's; and the operator's policy: the environment's queues and its
+      // functions' log groups.
       'AwsSolutions-IAM5':
         sourceTableNames.length +
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
-        warehouseTableNames.length,
+        warehouseTableNames.length +
+        2,
       // CDK's numeric ObjectSizeGreaterThan, on the two data buckets.
       'CloudFormation-Validate::W9003': 2,
     });
-    for (const { id } of byRule.get('AwsSolutions-IAM5') ?? []) {
+    const [operator, objects] = [
+      (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ path }) => path.startsWith('prod-totes-monitoring/')),
+      (byRule.get('AwsSolutions-IAM5') ?? []).filter(
+        ({ path }) => !path.startsWith('prod-totes-monitoring/'),
+      ),
+    ];
+    for (const { id } of objects) {
       expect(id).toMatch(
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)\/[a-z_]+\/(snapshots\/)?\*\]$/,
       );
     }
+    expect(operator.map(({ id }) => id).sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/prod-*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:prod-*]',
+    ]);
   });
 
   it('find nothing unacknowledged with the extractors and loaders in a VPC, whose network-interface wildcard is acknowledged on each of them alone', () => {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { ExtractorEnvironment, stateKey } from '@totes/extractor';
 import { loaderConfig } from '@totes/loader';
 import {
@@ -712,6 +713,32 @@ describe('the loader', () => {
   );
 });
 
+/**
+ * The IAM actions of the AWS calls the `totes` command makes, read from the SDK commands and
+ * paginators its source imports (a batch call needs its single action; listing objects,
+ * `s3:ListBucket`).
+ */
+function cliActions(): string[] {
+  const root = new URL('../../packages/cli/src/', import.meta.url);
+  const prefixes: Readonly<Record<string, string>> = { sqs: 'sqs', s3: 's3', 'cloudwatch-logs': 'logs' };
+  const actions = new Set<string>();
+  for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    const source = readFileSync(new URL(file, root), 'utf8');
+    for (const [, imported = '', client = ''] of source.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([a-z0-9-]+)'/g,
+    )) {
+      for (const name of imported.split(',').map((part) => part.trim().replace(/^type\s+/, ''))) {
+        const call = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
+        if (!call) continue;
+        const action = call.replace(/Batch$/, '');
+        actions.add(`${prefixes[client] ?? client}:${action === 'ListObjectsV2' ? 'ListBucket' : action}`);
+      }
+    }
+  }
+  return [...actions].sort();
+}
+
 describe('monitoring', () => {
   const alarms = () => [...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm').values()];
   const alarmOn = (metricName: string, dimension: Record<string, string>) =>
@@ -733,6 +760,12 @@ describe('monitoring', () => {
       expect(others).toEqual([]);
       expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(actionsOf(alarm)).toEqual([alertsTopic]);
+      // The e-mail says how to read and move them back; CloudWatch takes 1,024 characters at most.
+      const description = String(alarm?.Properties.AlarmDescription);
+      const selection = `--aws ${names.environment} --stage ${queue.stage} --table ${queue.table}`;
+      expect(description).toContain(`totes dlq ${selection}`);
+      expect(description).toContain(`totes dlq redrive ${selection}`);
+      expect(description.length).toBeLessThanOrEqual(1024);
     }
   });
 
@@ -791,6 +824,58 @@ describe('monitoring', () => {
     const dimensions = loaderMetrics.dimensions('fact_payment');
     expect(directive.Dimensions).toEqual([Object.keys(dimensions)]);
     expect({ service: emf.service, table: emf.table }).toEqual(dimensions);
+  });
+
+  it('gives the operator one managed policy with what `totes … --aws` needs, on this environment only', () => {
+    const policies = [...resourcesOf(pipeline.templates.monitoring, 'AWS::IAM::ManagedPolicy').values()];
+    expect(policies).toHaveLength(1);
+    const [policy] = policies;
+    expect(policy?.Properties.ManagedPolicyName).toBe(`${names.environment}-totes-operator`);
+    const document = policy?.Properties.PolicyDocument as {
+      Statement: { Sid: string; Effect: string; Action: string | string[]; Resource: unknown }[];
+    };
+    expect(
+      document.Statement.map((statement) => ({
+        sid: statement.Sid,
+        effect: statement.Effect,
+        actions: [statement.Action].flat().sort(),
+        resources: [statement.Resource].flat().map(rendered),
+      })),
+    ).toEqual([
+      {
+        sid: 'Queues',
+        effect: 'Allow',
+        actions: cliActions().filter((action) => action.startsWith('sqs:')),
+        resources: [`arn:aws:sqs:<AWS::Region>:<AWS::AccountId>:${names.environment}-*`],
+      },
+      {
+        sid: 'FailureLogs',
+        effect: 'Allow',
+        actions: ['logs:FilterLogEvents'],
+        resources: [
+          `arn:aws:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${names.environment}-*`,
+        ],
+      },
+      {
+        sid: 'StoredObjects',
+        effect: 'Allow',
+        actions: ['s3:ListBucket'],
+        resources: [`arn:aws:s3:::${names.ingestBucket}`, `arn:aws:s3:::${names.processedBucket}`],
+      },
+    ]);
+    // Every call the command makes is allowed, and nothing else.
+    expect(document.Statement.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(cliActions());
+    // The prefix covers every queue and DLQ, and every function's log group.
+    const prefixed = [
+      ...resources.queues.flatMap((queue) => [queue.name, queue.deadLetterQueue]),
+      ...stageNames.flatMap((stage) =>
+        (stage === 'extract' ? sourceTableNames : warehouseTableNames).map((table) =>
+          names.functionName(stage, table as never),
+        ),
+      ),
+    ];
+    expect(prefixed.filter((name) => !name.startsWith(`${names.environment}-`))).toEqual([]);
+    pipeline.templates.monitoring.hasOutput('OperatorPolicyArn', {});
   });
 
   it('shows the pipeline on a dashboard', () => {
