@@ -42,6 +42,9 @@ export function scheduledRequest(table: SourceTableName, mode: ScheduledMode) {
   return { mode, table, requestedAt: ContextAttribute.scheduledTime } as const;
 }
 
+/** Where the extractors keep their state in the ingest bucket (`stateKey` in `@totes/extractor`). */
+export const extractionStatePrefix = '_state/extract/';
+
 /**
  * The extractor: per source table, a FIFO queue (one extraction per table at a time,
  * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it
@@ -95,7 +98,7 @@ export class ExtractorStack extends Stack {
         's3:AbortMultipartUpload',
       ]);
       // Its state object, as the extractor names it (`stateKey`; the tests hold the two together).
-      extractor.allowObjects(names.ingestBucket, `_state/extract/${table}.json`, [
+      extractor.allowObjects(names.ingestBucket, `${extractionStatePrefix}${table}.json`, [
         's3:GetObject',
         's3:PutObject',
       ]);

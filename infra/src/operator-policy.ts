@@ -2,6 +2,7 @@ import type { ResourceNames } from '@totes/pipeline';
 import { ArnFormat, CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { extractionStatePrefix } from './extractor-stack';
 import { bucketArn } from './resource-arns';
 
 /** What the `totes` command does to a deployment's queues: `dlq`, `status` and `reprocess`. */
@@ -47,6 +48,11 @@ export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedP
         actions: ['s3:ListBucket'],
         resources: [bucketArn(scope, names.ingestBucket), bucketArn(scope, names.processedBucket)],
       }),
+      new PolicyStatement({
+        sid: 'ExtractionState',
+        actions: ['s3:GetObject'],
+        resources: [`${bucketArn(scope, names.ingestBucket)}/${extractionStatePrefix}*`],
+      }),
     ],
   });
   // cdk-nag names a resource as it is rendered.
@@ -64,6 +70,10 @@ export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedP
     {
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${names.environment}-*]`,
       reason: `The log groups of ${names.environment}'s functions, read for the errors of dead-lettered messages.`,
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${names.ingestBucket}/${extractionStatePrefix}*]`,
+      reason: `The extractors' state objects, one per source table, which totes status --aws reads to show where each extraction stands; no data object.`,
     },
   );
   new CfnOutput(scope, 'OperatorPolicyArn', {

@@ -57,13 +57,13 @@ describe('cdk-nag AwsSolutions checks', () => {
       // Both database secrets: their owners rotate them.
       'AwsSolutions-SMG4': 2,
       // Object prefixes of the function's own table: each extractor's, each transformer's inputs
-      // and output, each loader's; and the operator's policy: the environment's queues and its
-      // functions' log groups.
+      // and output, each loader's; and the operator's policy: the environment's queues, its
+      // functions' log groups and its extractors' state objects.
       'AwsSolutions-IAM5':
         sourceTableNames.length +
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
         warehouseTableNames.length +
-        2,
+        3,
       // CDK's numeric ObjectSizeGreaterThan, on the two data buckets.
       'CloudFormation-Validate::W9003': 2,
     });
@@ -80,6 +80,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
     expect(operator.map(({ id }) => id).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/prod-*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest/_state/extract/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:prod-*]',
     ]);
   });

@@ -862,6 +862,12 @@ describe('monitoring', () => {
         actions: ['s3:ListBucket'],
         resources: [`arn:aws:s3:::${names.ingestBucket}`, `arn:aws:s3:::${names.processedBucket}`],
       },
+      {
+        sid: 'ExtractionState',
+        effect: 'Allow',
+        actions: ['s3:GetObject'],
+        resources: [`arn:aws:s3:::${names.ingestBucket}/${stateKey('sales_order').replace(/[^/]+$/, '*')}`],
+      },
     ]);
     // Every call the command makes is allowed, and nothing else.
     expect(document.Statement.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(cliActions());

@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { extractMessage, type StageName, s3Event } from '@totes/pipeline';
+import { stateKey } from '@totes/extractor';
+import { extractMessage, type StageName, s3Event, sourceTableNames } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runTotes } from './run-totes';
@@ -361,6 +363,77 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
         deadLetters: 1,
       }),
     );
+  });
+
+  it('shows with status --aws where each extraction stands, from the state in the ingest bucket', async () => {
+    const { ingestBucket } = pipeline().names;
+    const saveState = (table: string, body: string) =>
+      pipeline().clients.s3.send(
+        new PutObjectCommand({ Bucket: ingestBucket, Key: stateKey(table as never), Body: body }),
+      );
+    await saveState(
+      'sales_order',
+      JSON.stringify({
+        watermark: { lastUpdated: '2026-11-28 05:59:58.123', id: 42 },
+        sweep: { bucketRows: 1000, hashes: [], run: '20261128T040000000', afterBucket: 0 },
+      }),
+    );
+    await saveState(
+      'purchase_order',
+      JSON.stringify({ initial: { horizon: '2026-11-28 06:00:00.000', afterId: 5000 } }),
+    );
+    await saveState(
+      'currency',
+      JSON.stringify({ snapshot: { key: 'currency/snapshots/x.jsonl.gz', hash: 'ab' } }),
+    );
+    await saveState('payment', '{"watermark": "yesterday"}');
+    await saveState('transaction', 'not json');
+
+    const json = await totes(['status', '--json']);
+    const human = await totes(['status']);
+
+    expect(json.code).toBe(0);
+    const byTable = new Map(
+      (JSON.parse(json.stdout).extraction as { table: string }[]).map((progress) => [
+        progress.table,
+        progress,
+      ]),
+    );
+    expect(byTable.size).toBe(sourceTableNames.length);
+    expect(byTable.get('sales_order')).toEqual({
+      table: 'sales_order',
+      kind: 'event',
+      stateSavedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      extractedUpTo: '2026-11-28 05:59:58.123',
+      firstExtraction: null,
+      snapshot: null,
+      lastSweep: '20261128T040000000',
+      problem: null,
+    });
+    expect(byTable.get('purchase_order')).toMatchObject({
+      extractedUpTo: null,
+      firstExtraction: { horizon: '2026-11-28 06:00:00.000', afterId: 5000 },
+    });
+    expect(byTable.get('currency')).toMatchObject({
+      kind: 'reference',
+      snapshot: 'currency/snapshots/x.jsonl.gz',
+    });
+    expect(byTable.get('staff')).toMatchObject({ stateSavedAt: null, extractedUpTo: null, problem: null });
+    expect(byTable.get('payment')).toMatchObject({
+      problem: expect.stringContaining('is malformed (watermark'),
+    });
+    expect(byTable.get('transaction')).toMatchObject({ problem: expect.stringContaining('is not JSON') });
+    expect(human.code).toBe(0);
+    const line = (table: string) => human.stdout.split('\n').find((row) => row.startsWith(`${table} `)) ?? '';
+    expect(line('sales_order')).toContain(
+      'rows up to 2026-11-28 05:59:58.123; last sweep 20261128T040000000',
+    );
+    expect(line('purchase_order')).toContain(
+      'first extraction: rows before 2026-11-28 06:00:00.000, up to id 5000',
+    );
+    expect(line('currency')).toContain('snapshot currency/snapshots/x.jsonl.gz');
+    expect(line('staff')).toContain('not extracted yet');
+    expect(line('transaction')).toContain('? (s3://');
   });
 
   it('fails with a message to act on when the environment is not deployed there', async () => {

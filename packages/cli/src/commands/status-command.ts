@@ -1,23 +1,27 @@
 import { queueDepths } from '@totes/local';
+import { resourceNames } from '@totes/pipeline';
 import type { Command } from 'commander';
 import { type AwsOptions, awsOption } from '../aws-option';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput, formatTable, type Output } from '../output';
 import { connectAws } from '../stack/aws-connection';
+import { extractionProgress, progressSummary } from '../stack/extraction-progress';
 
 import { connectStack } from '../stack/stack-connection';
 import { stackStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
 
 /**
- * The queue depths of a deployment in AWS, queue by queue. Its databases are not read: their
- * credentials are the functions' secrets, not the operator's.
+ * The queue depths of a deployment in AWS, queue by queue, and where each table's extraction
+ * stands (its state in the ingest bucket). Its databases are not read: their credentials are the
+ * functions' secrets, not the operator's.
  */
 async function awsStatus(environment: string, output: Output): Promise<void> {
   const connection = await connectAws(environment);
   try {
     const depths = await queueDepths(connection.sqs, connection.resources.queues, connection.queueUrl);
+    const extraction = await extractionProgress(connection.s3, resourceNames(environment).ingestBucket);
     output.say(`${environment} in ${connection.region}: messages in each queue and its DLQ`);
     output.say(
       formatTable(
@@ -25,8 +29,21 @@ async function awsStatus(environment: string, output: Output): Promise<void> {
         depths.map((depth) => [depth.queue.name, depth.visible, depth.inFlight, depth.deadLetters]),
       ),
     );
+    output.say('');
+    output.say('where each extraction stands (its state, saved after every object)');
+    output.say(
+      formatTable(
+        ['table', 'extracted', 'state saved'],
+        extraction.map((progress) => [
+          progress.table,
+          progressSummary(progress),
+          progress.stateSavedAt ?? '-',
+        ]),
+      ),
+    );
     output.result({
       aws: { environment, region: connection.region },
+      extraction,
       queues: depths.map((depth) => ({
         queue: depth.queue.name,
         stage: depth.queue.stage,
@@ -49,7 +66,7 @@ export function statusCommand(program: Command): void {
       program
         .command('status')
         .description(
-          'the per-table summary of a local stack, running or stopped (with --aws: the queue depths of a deployment)',
+          'the per-table summary of a local stack, running or stopped (with --aws: the queue depths of a deployment, and where each extraction stands)',
         ),
     ),
   ).action(async (options: StackOptions & AwsOptions) => {
