@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { CachedConnectionString } from './database-secret';
 
 /** Options of {@link connectPostgres}. */
 export interface PostgresOptions {
@@ -42,4 +43,34 @@ export async function connectPostgres(
   client.on('error', () => {});
   await client.connect();
   return client;
+}
+
+/** Whether PostgreSQL refused the login: invalid_password or invalid_authorization_specification. */
+export function isRefusedLogin(error: unknown): boolean {
+  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
+  return code === '28P01' || code === '28000';
+}
+
+/**
+ * Connects with a cached connection string. When the database refuses the login, the secret may
+ * have been rotated since it was read: it is read again, and if it changed, the connection is
+ * tried once more with it. Otherwise the refusal stands (and the next call reads the secret again).
+ */
+export async function connectWithCachedSecret(
+  connectionString: CachedConnectionString,
+  options: PostgresOptions,
+): Promise<pg.Client> {
+  const first = await connectionString.get();
+  try {
+    return await connectPostgres(first, options);
+  } catch (error) {
+    if (!isRefusedLogin(error)) throw error;
+    connectionString.forget();
+    const again = await connectionString.get();
+    if (again === first) {
+      connectionString.forget();
+      throw error;
+    }
+    return await connectPostgres(again, options);
+  }
 }

@@ -1,7 +1,7 @@
 import {
   ConfigError,
   cachedConnectionString,
-  connectPostgres,
+  connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
@@ -84,7 +84,8 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
     try {
       const request = parseExtractRequest(record.body, table);
       fields = { table, mode: request.mode, ...('run' in request ? { run: request.run } : {}) };
-      const client = await connectPostgres(await connectionString.get(), {
+      // A refused password may be a rotated secret: it is read again, and tried once more.
+      const client = await connectWithCachedSecret(connectionString, {
         statementTimeoutMs: config.statementTimeoutMs,
         applicationName: service,
       });

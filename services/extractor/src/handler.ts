@@ -3,7 +3,8 @@ import { createExtractHandler } from './create-extract-handler';
 import { ExtractorEnvironment } from './extractor-environment';
 
 // The Lambda entry of a table's extractor (TABLE names the table): configuration from the
-// environment at cold start; the secret, when used, is fetched once, at the first request.
+// environment at cold start; the secret, when used, is fetched at the first request (and again
+// when totesys refuses the login).
 const { source, ...settings } = loadConfig(ExtractorEnvironment);
 
 export const handler = createExtractHandler({

@@ -101,6 +101,25 @@ describe('a request that cannot be carried out', () => {
     expect(await keysOf(store, '')).toEqual([]);
   });
 
+  it('reads a rotated totesys secret again when the old password is refused, and extracts', async () => {
+    const totesys = await testbed.totesys();
+    const store = await testbed.bucket();
+    const old = new URL(totesys.url);
+    old.password = 'before-rotation';
+    const secrets = [old.toString(), totesys.url];
+    let reads = 0;
+    const extract = testbed.handler(totesys, store, {
+      table: 'currency',
+      totesysUrl: async () => secrets[Math.min(reads++, secrets.length - 1)] as string,
+    });
+
+    const response = await extract({ mode: 'incremental', table: 'currency' });
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(reads).toBe(2);
+    expect(await keysOf(store, 'currency/')).toHaveLength(1);
+  });
+
   it('when the bucket fails part-way through a long statement, fails at once and keeps what it wrote', async () => {
     const totesys = await testbed.totesys({ scale: 0.2 });
     const bucket = await testbed.bucket();

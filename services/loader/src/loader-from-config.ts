@@ -1,7 +1,7 @@
 import {
   cachedConnectionString,
   connectionStringFromSecretArn,
-  connectPostgres,
+  connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
@@ -11,12 +11,6 @@ import {
 import { createLoadHandler } from './load-handler';
 import type { LoaderConfig } from './loader-config';
 import { sqsMessageVisibility } from './message-visibility';
-
-/** PostgreSQL's invalid_password and invalid_authorization_specification. */
-function isRefusedLogin(error: unknown): boolean {
-  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
-  return code === '28P01' || code === '28000';
-}
 
 /**
  * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's
@@ -34,18 +28,12 @@ export function loaderFromConfig(config: LoaderConfig): SqsHandler {
   return createLoadHandler({
     table,
     store: s3ObjectStore(s3, config.PROCESSED_BUCKET),
-    async connect() {
-      try {
-        return await connectPostgres(await warehouseUrl.get(), {
-          statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
-          applicationName: `totes-${service}`,
-        });
-      } catch (error) {
-        // A refused password may be a rotated secret: the next attempt reads the secret again.
-        if (isRefusedLogin(error)) warehouseUrl.forget();
-        throw error;
-      }
-    },
+    // A refused password may be a rotated secret: it is read again, and tried once more.
+    connect: () =>
+      connectWithCachedSecret(warehouseUrl, {
+        statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
+        applicationName: `totes-${service}`,
+      }),
     visibility: sqsMessageVisibility(sqs),
     retry: {
       baseSeconds: config.LOAD_RETRY_BASE_SECONDS,
