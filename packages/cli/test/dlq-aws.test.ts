@@ -433,6 +433,7 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
     );
     expect(line('currency')).toContain('snapshot currency/snapshots/x.jsonl.gz');
     expect(line('staff')).toContain('not extracted yet');
+    expect(line('sales_order')).toMatch(/ \d+\.\d s ago$/);
     expect(line('transaction')).toContain('? (s3://');
   });
 

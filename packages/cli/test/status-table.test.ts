@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { newestChange, statusTable } from '../src/stack/status-table';
+import { howLongAgo, statusTable } from '../src/stack/status-table';
 
 describe('the status table', () => {
   const now = new Date('2024-11-04T09:15:00Z');
 
   it('says how long ago the newest loaded change was made, and its day once it is old', () => {
-    expect(newestChange(3.04, now)).toBe('3.0 s ago');
-    expect(newestChange(600, now)).toBe('10 min ago');
-    expect(newestChange(5 * 3600, now)).toBe('5 h ago');
-    expect(newestChange(1485 * 86_400, now)).toBe('2020-10-11');
-    expect(newestChange(null, now)).toBe('–');
+    expect(howLongAgo(3.04, now)).toBe('3.0 s ago');
+    expect(howLongAgo(600, now)).toBe('10 min ago');
+    expect(howLongAgo(5 * 3600, now)).toBe('5 h ago');
+    expect(howLongAgo(1485 * 86_400, now)).toBe('2020-10-11');
+    expect(howLongAgo(null, now)).toBe('–');
   });
 
   it('lines up one row per table under its header', () => {

@@ -10,7 +10,7 @@ import { extractionProgress, progressSummary } from '../stack/extraction-progres
 
 import { connectStack } from '../stack/stack-connection';
 import { stackStatus } from '../stack/stack-status';
-import { statusTable } from '../stack/status-table';
+import { howLongAgo, statusTable } from '../stack/status-table';
 
 /**
  * The queue depths of a deployment in AWS, queue by queue, and where each table's extraction
@@ -37,7 +37,9 @@ async function awsStatus(environment: string, output: Output): Promise<void> {
         extraction.map((progress) => [
           progress.table,
           progressSummary(progress),
-          progress.stateSavedAt ?? '-',
+          progress.stateSavedAt === null
+            ? '–'
+            : howLongAgo((Date.now() - Date.parse(progress.stateSavedAt)) / 1000),
         ]),
       ),
     );

@@ -4,11 +4,11 @@ import type { TableStatus } from './stack-status';
 const count = (value: number | null) => (value === null ? '–' : value);
 
 /**
- * When the newest change loaded into a table was made in the source: how long ago while that is
- * recent, and its day once it is older than two days (reference data can go unchanged for years,
- * and "1485 d" reads like a fault).
+ * When something happened (the newest change loaded into a table was made in the source, an
+ * extractor saved its state): how long ago while that is recent, and its day once it is older
+ * than two days (reference data can go unchanged for years, and "1485 d" reads like a fault).
  */
-export function newestChange(seconds: number | null, now: Date = new Date()): string {
+export function howLongAgo(seconds: number | null, now: Date = new Date()): string {
   if (seconds === null) return '–';
   if (seconds < 120) return `${Math.max(0, seconds).toFixed(1)} s ago`;
   if (seconds < 7200) return `${Math.round(seconds / 60)} min ago`;
@@ -25,7 +25,7 @@ export function statusTable(status: readonly TableStatus[], now: Date = new Date
       line.source ?? '–',
       count(line.sourceRows),
       count(line.warehouseRows),
-      newestChange(line.freshnessSeconds, now),
+      howLongAgo(line.freshnessSeconds, now),
       line.queued,
       line.deadLetters,
     ]),
