@@ -437,6 +437,22 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
     expect(line('transaction')).toContain('? (s3://');
   });
 
+  it('still shows the queues with status --aws when the extraction state cannot be read, saying why', async () => {
+    // S3 alone unreachable (nothing listens on port 9 here): SQS answers, the bucket does not.
+    const run = await totes(['status', '--json'], {
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+
+    expect(run.code).toBe(0);
+    const status = JSON.parse(run.stdout);
+    expect(status.queues).toHaveLength(pipeline().resources.queues.length);
+    for (const progress of status.extraction) {
+      expect(progress.problem).toMatch(/^could not read s3:\/\/\S+\/_state\/extract\/[a-z_]+\.json: /);
+    }
+    expect(`${run.stdout}${run.stderr}`).not.toContain(secretKey);
+  });
+
   it('fails with a message to act on when the environment is not deployed there', async () => {
     const run = await runTotes(['dlq', '--aws', 'nowhere', '--json'], env());
     expect(run.code).toBe(1);
