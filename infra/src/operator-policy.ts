@@ -1,9 +1,9 @@
 import type { ResourceNames } from '@totes/pipeline';
-import { ArnFormat, CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { extractionStatePrefix } from './extractor-stack';
-import { bucketArn } from './resource-arns';
+import { bucketArn, nagArnParts } from './resource-arns';
 
 /** What the `totes` command does to a deployment's queues: `dlq`, `status` and `reprocess`. */
 export const operatorQueueActions = [
@@ -55,13 +55,7 @@ export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedP
       }),
     ],
   });
-  // cdk-nag names a resource as it is rendered.
-  const token = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
-  const [partition, region, account] = [
-    token(stack.partition, 'Partition'),
-    token(stack.region, 'Region'),
-    token(stack.account, 'AccountId'),
-  ];
+  const { partition, region, account } = nagArnParts(scope);
   Validations.of(policy).acknowledge(
     {
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:sqs:${region}:${account}:${names.environment}-*]`,

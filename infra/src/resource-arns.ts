@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 /**
@@ -17,4 +17,19 @@ export function topicArn(scope: Construct, topic: string): string {
     resource: topic,
     arnFormat: ArnFormat.NO_RESOURCE_NAME,
   });
+}
+
+/**
+ * The stack's partition, region and account as cdk-nag writes them in the resource of a finding
+ * (`AwsSolutions-IAM5[Resource::arn:<partition>:…]`): a literal where the stack knows it, and
+ * `<AWS::Partition>`, `<AWS::Region>`, `<AWS::AccountId>` where it is a token.
+ */
+export function nagArnParts(scope: Construct): { partition: string; region: string; account: string } {
+  const stack = Stack.of(scope);
+  const rendered = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+  return {
+    partition: rendered(stack.partition, 'Partition'),
+    region: rendered(stack.region, 'Region'),
+    account: rendered(stack.account, 'AccountId'),
+  };
 }

@@ -1,5 +1,5 @@
 import { type StageName, stageSettings } from '@totes/pipeline';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -7,7 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DatabaseNetwork } from './database-network';
-import { bucketArn } from './resource-arns';
+import { bucketArn, nagArnParts } from './resource-arns';
 import { type ServiceName, serviceBundle } from './service-bundle';
 import type { StageQueue } from './stage-queue';
 
@@ -113,11 +113,8 @@ export class StageFunction extends Construct {
       new PolicyStatement({ actions: [...actions], resources: [`${bucketArn(this, bucket)}/${keys}`] }),
     );
     if (keys.includes('*')) {
-      // cdk-nag names the resource as it is rendered: the partition is a literal once the region is known.
-      const { partition } = Stack.of(this);
-      const rendered = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
       Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:${rendered}:s3:::${bucket}/${keys}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${nagArnParts(this).partition}:s3:::${bucket}/${keys}]`,
         reason: `Object keys are derived from their content, so unknown in advance; the grant covers ${keys} only, the objects of the table this function serves.`,
       });
     }

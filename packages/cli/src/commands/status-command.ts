@@ -20,8 +20,10 @@ import { howLongAgo, statusTable } from '../stack/status-table';
 async function awsStatus(environment: string, output: Output): Promise<void> {
   const connection = await connectAws(environment);
   try {
-    const depths = await queueDepths(connection.sqs, connection.resources.queues, connection.queueUrl);
-    const extraction = await extractionProgress(connection.s3, resourceNames(environment).ingestBucket);
+    const [depths, extraction] = await Promise.all([
+      queueDepths(connection.sqs, connection.resources.queues, connection.queueUrl),
+      extractionProgress(connection.s3, resourceNames(environment).ingestBucket),
+    ]);
     output.say(`${environment} in ${connection.region}: messages in each queue and its DLQ`);
     output.say(
       formatTable(
