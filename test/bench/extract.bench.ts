@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -32,6 +32,7 @@ import { benchReport } from './bench-report';
 // of its own too (it keeps objects in memory, and in production S3 is not in the function).
 
 const defaultSizes = [100_000, 1_000_000];
+const cores = availableParallelism();
 // totesys-sim makes a little over this many sales orders per unit of scale (scale 91: 1,002,432).
 const salesOrdersPerScale = 10_989;
 const rounds = 2;
@@ -208,11 +209,40 @@ function runChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResul
   return runBenchChild<RunResult>('extract', args, { env, nodeOptions });
 }
 
-/** CPU seconds a process has used so far (Linux), to show what storing the objects costs the emulator. */
-async function cpuSecondsOf(pid: number | undefined): Promise<number> {
+/** The CPU-time fields of `/proc/<pid>/stat` (Linux), in seconds; zeros elsewhere. */
+async function cpuTimesOf(pid: number | undefined): Promise<{ own: number; endedChildren: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100 || 0;
+  const fields = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const seconds = (a: number | undefined, b: number | undefined) => ((a ?? 0) + (b ?? 0)) / 100 || 0;
+  return { own: seconds(fields[11], fields[12]), endedChildren: seconds(fields[13], fields[14]) };
+}
+
+/** CPU seconds a process has used so far, to show what storing the objects costs the emulator. */
+async function cpuSecondsOf(pid: number | undefined): Promise<number> {
+  return (await cpuTimesOf(pid)).own;
+}
+
+/**
+ * CPU seconds PostgreSQL's backends have used so far: a backend is a child of the server, and
+ * once its connection has ended (each run's ends with the run) its time is added to the server's
+ * own count of its ended children.
+ */
+async function postgresCpuSeconds(dataDir: string): Promise<number> {
+  const pid = (await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0];
+  const times = await cpuTimesOf(Number(pid) || undefined);
+  return times.own + times.endedChildren;
+}
+
+/** Runs `measure` and returns what it returned with the CPU seconds PostgreSQL used meanwhile. */
+async function withPostgresCpu<R>(dataDir: string, measure: () => Promise<R>): Promise<[R, number]> {
+  const before = await postgresCpuSeconds(dataDir);
+  const result = await measure();
+  // The server counts a backend once it has reaped it, just after the connection has ended.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return [result, (await postgresCpuSeconds(dataDir)) - before];
 }
 
 /** The emulator, in a process of its own; resolves with its endpoint and a way to stop it. */
@@ -254,7 +284,8 @@ export default async function extractBench(args: string[]): Promise<void> {
   if (args[0] === '--emulator') return emulator();
   const sizes = args.length > 0 ? args.map(Number) : defaultSizes;
   const dir = await mkdtemp(join(tmpdir(), 'totes-bench-extract-'));
-  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: false });
+  const pgDataDir = join(dir, 'pg');
+  const server = await startEmbeddedPostgres({ dataDir: pgDataDir, persistent: false });
   const aws = await startEmulatorProcess();
   const clients = awsClients(aws);
   const env = {
@@ -277,14 +308,21 @@ export default async function extractBench(args: string[]): Promise<void> {
       const copies: RunResult[] = [];
       const uploads: RunResult[] = [];
       const emulatorCpu: number[] = [];
+      const postgresCpu = { copy: [] as number[], extract: [] as number[] };
       const stored: number[] = [];
       const discards: RunResult[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        copies.push(await runChild(['copy', url]));
+        const [copy, copyPostgresCpu] = await withPostgresCpu(pgDataDir, () => runChild(['copy', url]));
+        copies.push(copy);
+        postgresCpu.copy.push(copyPostgresCpu);
         const bucket = `bench-${randomBytes(6).toString('hex')}`;
         await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
         const cpuBefore = await cpuSecondsOf(aws.pid);
-        uploads.push(await runChild(['extract', url, bucket], env));
+        const [upload, uploadPostgresCpu] = await withPostgresCpu(pgDataDir, () =>
+          runChild(['extract', url, bucket], env),
+        );
+        uploads.push(upload);
+        postgresCpu.extract.push(uploadPostgresCpu);
         emulatorCpu.push((await cpuSecondsOf(aws.pid)) - cpuBefore);
         stored.push(await emptyBucket(clients.s3, bucket));
         discards.push(await runChild(['extract-discard', url, 'discard']));
@@ -294,6 +332,16 @@ export default async function extractBench(args: string[]): Promise<void> {
       if (ours.rows !== rows || copy.rows !== rows) {
         throw new Error(`expected ${rows} rows, the extractor took ${ours.rows} and COPY ${copy.rows}`);
       }
+      const postgres = {
+        copy: postgresCpu.copy[copies.indexOf(copy)] ?? 0,
+        extract: postgresCpu.extract[uploads.indexOf(ours)] ?? 0,
+      };
+      // Everything the machine did for each side: the measured process, PostgreSQL, and for the
+      // extraction the emulator storing its objects.
+      const machineCpu = {
+        copy: copy.cpuSeconds + postgres.copy,
+        extract: ours.cpuSeconds + postgres.extract + (emulatorCpu[uploads.indexOf(ours)] ?? 0),
+      };
       const figure = {
         rows,
         rows_per_s: Math.round(rows / ours.seconds),
@@ -306,6 +354,12 @@ export default async function extractBench(args: string[]): Promise<void> {
         stored_mb: round((stored[uploads.indexOf(ours)] ?? 0) / 2 ** 20, 1),
         copy_text_mb: round((copy.bytes ?? 0) / 2 ** 20, 1),
         emulator_cpu_seconds: round(emulatorCpu[uploads.indexOf(ours)] ?? 0),
+        postgres_cpu_seconds: { copy: round(postgres.copy, 2), extract: round(postgres.extract, 2) },
+        machine_cpu_seconds: { copy: round(machineCpu.copy, 2), extract: round(machineCpu.extract, 2) },
+        cores,
+        // The ratio if the extraction kept every core busy from start to end: its machine CPU
+        // spread over the cores, against the same COPY. Below 0.5, no scheduling reaches 0.5.
+        ratio_with_every_core_busy: round(copy.seconds / (machineCpu.extract / cores)),
         copy_rows_per_s: Math.round(rows / copy.seconds),
         copy_seconds: round(copy.seconds),
         ratio: round(copy.seconds / ours.seconds),
