@@ -51,6 +51,14 @@ interface RunResult {
   readonly threadCpuSeconds: Readonly<Record<string, number>>;
 }
 
+/** A run with what the processes beside it did for it, measured from outside the run. */
+interface MeasuredRun extends RunResult {
+  readonly postgresCpuSeconds: number;
+  /** For runs into the emulator: its CPU while the run stored its objects, and their bytes. */
+  readonly emulatorCpuSeconds: number;
+  readonly storedBytes: number;
+}
+
 // Thread names as Linux shows them (`/proc/self/task/*/comm`), and what the report calls them.
 const threadKinds: Readonly<Record<string, string>> = {
   MainThread: 'main',
@@ -220,11 +228,6 @@ async function cpuTimesOf(pid: number | undefined): Promise<{ own: number; ended
   return { own: seconds(fields[11], fields[12]), endedChildren: seconds(fields[13], fields[14]) };
 }
 
-/** CPU seconds a process has used so far, to show what storing the objects costs the emulator. */
-async function cpuSecondsOf(pid: number | undefined): Promise<number> {
-  return (await cpuTimesOf(pid)).own;
-}
-
 /**
  * CPU seconds PostgreSQL's backends have used so far: a backend is a child of the server, and
  * once its connection has ended (each run's ends with the run) its time is added to the server's
@@ -236,13 +239,24 @@ async function postgresCpuSeconds(dataDir: string): Promise<number> {
   return times.own + times.endedChildren;
 }
 
-/** Runs `measure` and returns what it returned with the CPU seconds PostgreSQL used meanwhile. */
-async function withPostgresCpu<R>(dataDir: string, measure: () => Promise<R>): Promise<[R, number]> {
-  const before = await postgresCpuSeconds(dataDir);
-  const result = await measure();
+/**
+ * Runs one child and measures, around it, the CPU seconds PostgreSQL used and, with `emulator`,
+ * the CPU the emulator used and the bytes the run stored in `bucket` (the bucket is emptied).
+ */
+async function measureRun(
+  pgDataDir: string,
+  run: () => Promise<RunResult>,
+  emulator?: { readonly pid: number | undefined; readonly s3: S3Client; readonly bucket: string },
+): Promise<MeasuredRun> {
+  const postgresBefore = await postgresCpuSeconds(pgDataDir);
+  const emulatorBefore = (await cpuTimesOf(emulator?.pid)).own;
+  const result = await run();
+  const emulatorCpuSeconds = emulator ? (await cpuTimesOf(emulator.pid)).own - emulatorBefore : 0;
+  const storedBytes = emulator ? await emptyBucket(emulator.s3, emulator.bucket) : 0;
   // The server counts a backend once it has reaped it, just after the connection has ended.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  return [result, (await postgresCpuSeconds(dataDir)) - before];
+  const postgresAfter = await postgresCpuSeconds(pgDataDir);
+  return { ...result, postgresCpuSeconds: postgresAfter - postgresBefore, emulatorCpuSeconds, storedBytes };
 }
 
 /** The emulator, in a process of its own; resolves with its endpoint and a way to stop it. */
@@ -276,7 +290,8 @@ async function emulator(): Promise<void> {
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 const say = (line: string) => process.stderr.write(`${line}\n`);
-const fastest = (runs: readonly RunResult[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const fastest = <R extends RunResult>(runs: readonly R[]) =>
+  runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 const label = (rows: number) => (rows >= 1e6 ? `${round(rows / 1e6, 1)}m` : `${Math.round(rows / 1e3)}k`);
 
 export default async function extractBench(args: string[]): Promise<void> {
@@ -305,26 +320,20 @@ export default async function extractBench(args: string[]): Promise<void> {
       const scale = size / salesOrdersPerScale;
       say(`seeding totesys at scale ${round(scale, 2)} for about ${size} sales orders…`);
       const seeded = await seedTotesys(url, { scale, seed: 1 });
-      const copies: RunResult[] = [];
-      const uploads: RunResult[] = [];
-      const emulatorCpu: number[] = [];
-      const postgresCpu = { copy: [] as number[], extract: [] as number[] };
-      const stored: number[] = [];
+      const copies: MeasuredRun[] = [];
+      const uploads: MeasuredRun[] = [];
       const discards: RunResult[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        const [copy, copyPostgresCpu] = await withPostgresCpu(pgDataDir, () => runChild(['copy', url]));
-        copies.push(copy);
-        postgresCpu.copy.push(copyPostgresCpu);
+        copies.push(await measureRun(pgDataDir, () => runChild(['copy', url])));
         const bucket = `bench-${randomBytes(6).toString('hex')}`;
         await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-        const cpuBefore = await cpuSecondsOf(aws.pid);
-        const [upload, uploadPostgresCpu] = await withPostgresCpu(pgDataDir, () =>
-          runChild(['extract', url, bucket], env),
+        uploads.push(
+          await measureRun(pgDataDir, () => runChild(['extract', url, bucket], env), {
+            pid: aws.pid,
+            s3: clients.s3,
+            bucket,
+          }),
         );
-        uploads.push(upload);
-        postgresCpu.extract.push(uploadPostgresCpu);
-        emulatorCpu.push((await cpuSecondsOf(aws.pid)) - cpuBefore);
-        stored.push(await emptyBucket(clients.s3, bucket));
         discards.push(await runChild(['extract-discard', url, 'discard']));
       }
       const [copy, ours, discard] = [fastest(copies), fastest(uploads), fastest(discards)];
@@ -332,15 +341,11 @@ export default async function extractBench(args: string[]): Promise<void> {
       if (ours.rows !== rows || copy.rows !== rows) {
         throw new Error(`expected ${rows} rows, the extractor took ${ours.rows} and COPY ${copy.rows}`);
       }
-      const postgres = {
-        copy: postgresCpu.copy[copies.indexOf(copy)] ?? 0,
-        extract: postgresCpu.extract[uploads.indexOf(ours)] ?? 0,
-      };
       // Everything the machine did for each side: the measured process, PostgreSQL, and for the
       // extraction the emulator storing its objects.
       const machineCpu = {
-        copy: copy.cpuSeconds + postgres.copy,
-        extract: ours.cpuSeconds + postgres.extract + (emulatorCpu[uploads.indexOf(ours)] ?? 0),
+        copy: copy.cpuSeconds + copy.postgresCpuSeconds,
+        extract: ours.cpuSeconds + ours.postgresCpuSeconds + ours.emulatorCpuSeconds,
       };
       const figure = {
         rows,
@@ -351,10 +356,13 @@ export default async function extractBench(args: string[]): Promise<void> {
         peak_rss_mb: Math.max(...uploads.map((run) => run.peakRssMb)),
         rss_mb_first_and_second_half: ours.rssHalvesMb,
         objects: ours.objects,
-        stored_mb: round((stored[uploads.indexOf(ours)] ?? 0) / 2 ** 20, 1),
+        stored_mb: round(ours.storedBytes / 2 ** 20, 1),
         copy_text_mb: round((copy.bytes ?? 0) / 2 ** 20, 1),
-        emulator_cpu_seconds: round(emulatorCpu[uploads.indexOf(ours)] ?? 0),
-        postgres_cpu_seconds: { copy: round(postgres.copy, 2), extract: round(postgres.extract, 2) },
+        emulator_cpu_seconds: round(ours.emulatorCpuSeconds),
+        postgres_cpu_seconds: {
+          copy: round(copy.postgresCpuSeconds, 2),
+          extract: round(ours.postgresCpuSeconds, 2),
+        },
         machine_cpu_seconds: { copy: round(machineCpu.copy, 2), extract: round(machineCpu.extract, 2) },
         cores,
         // The ratio if the extraction kept every core busy from start to end: its machine CPU
