@@ -546,7 +546,7 @@ function ingestKeysOf(table: SourceTableName): readonly string[] {
         { kind: 'rescan', table, reason: 'sweep', run: '20241104T000000000', firstId: 1, lastId: 1000 },
         { kind: 'rescan', table, reason: 'full', run: '20241104T000000000', firstId: 1, lastId: 1000 },
       ];
-  return keys.map(ingestKey);
+  return keys.map((key) => ingestKey(key));
 }
 
 /** A key the transformer writes for a warehouse table. */

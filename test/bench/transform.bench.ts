@@ -1,10 +1,10 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { gzipSync } from 'node:zlib';
+import { constants, createZstdCompress } from 'node:zlib';
 import { ingestKey, stageSettings } from '@totes/pipeline';
 import { transformRowsObject } from '../../services/transformer/src/index';
 import { runBenchChild } from './bench-child';
@@ -73,25 +73,17 @@ function* salesOrders(count: number): Generator<string> {
 }
 
 /**
- * Writes the input as the extractor does: JSON Lines as gzip members of about a megabyte each,
- * back to back, so both readers are shown to take every member (a reader stopping after the first
- * would see a few thousand rows).
+ * Writes the input as the extractor does: JSON Lines as one zstd frame, compressed as it is
+ * written (level 1).
  */
 async function writeInput(path: string, rows: number): Promise<void> {
-  const file = await open(path, 'w');
-  try {
-    let batch = '';
-    for (const line of salesOrders(rows)) {
-      batch += `${line}\n`;
-      if (batch.length > 1 << 20) {
-        await file.write(gzipSync(batch, { level: 1 }));
-        batch = '';
-      }
-    }
-    await file.write(gzipSync(batch, { level: 1 }));
-  } finally {
-    await file.close();
-  }
+  const lines = Readable.from(
+    (function* () {
+      for (const line of salesOrders(rows)) yield `${line}\n`;
+    })(),
+  );
+  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } });
+  await pipeline(lines, zstd, createWriteStream(path));
 }
 
 /** Runs the transformer's path on one file, with the buckets as local files. */
@@ -162,7 +154,7 @@ export default async function transformBench(args: string[]): Promise<void> {
   let last: { rows: number; ours: RunResult; duck: RunResult } | undefined;
   try {
     for (const rows of sizes) {
-      const input = join(folder, `sales_order-${rows}.jsonl.gz`);
+      const input = join(folder, `sales_order-${rows}.jsonl.zst`);
       const ours = join(folder, `ours-${rows}.parquet`);
       const theirs = join(folder, `duckdb-${rows}.parquet`);
       await writeInput(input, rows);

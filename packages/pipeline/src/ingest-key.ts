@@ -51,26 +51,37 @@ const idDigits = 10;
 const pad = (id: number) => String(id).padStart(idDigits, '0');
 
 /**
- * The file name ending of ingest objects: gzip-compressed JSON Lines. Objects written before
- * compression end in plain `.jsonl`; both are read, and name the same content.
+ * How an ingest object's JSON Lines are compressed: `zstd` (one zstd frame, `.jsonl.zst`), the
+ * default since decision 0003, or `gzip` (`.jsonl.gz`), what the extractor wrote before it and
+ * can still be set to write. Objects written before compression end in plain `.jsonl`. Every
+ * ending is read, and the endings of one object's content name the same content.
  */
-export const ingestObjectSuffix = '.jsonl.gz';
+export type IngestCompression = 'zstd' | 'gzip';
+
+/** The file name ending of ingest objects by how they are compressed. */
+export const ingestObjectSuffixes: Readonly<Record<IngestCompression, string>> = {
+  zstd: '.jsonl.zst',
+  gzip: '.jsonl.gz',
+};
 const plainSuffix = '.jsonl';
 
-/** Whether an ingest object's body is gzip-compressed, by its key. */
-export function isCompressedIngestKey(key: string): boolean {
-  return key.endsWith(ingestObjectSuffix);
+/** How an ingest object's body is compressed, by its key's ending; undefined for plain `.jsonl`. */
+export function ingestCompressionOf(key: string): IngestCompression | undefined {
+  if (key.endsWith(ingestObjectSuffixes.zstd)) return 'zstd';
+  if (key.endsWith(ingestObjectSuffixes.gzip)) return 'gzip';
+  return undefined;
 }
 
-/** The S3 key of an ingest object (gzip-compressed JSON Lines). */
-export function ingestKey(key: IngestKey): string {
+/** The S3 key of an ingest object (JSON Lines, compressed with `compression`). */
+export function ingestKey(key: IngestKey, compression: IngestCompression = 'zstd'): string {
+  const suffix = ingestObjectSuffixes[compression];
   switch (key.kind) {
     case 'changes':
-      return `${key.table}/changes/${key.after ? formatWatermark(key.after) : start}_${formatWatermark(key.through)}${ingestObjectSuffix}`;
+      return `${key.table}/changes/${key.after ? formatWatermark(key.after) : start}_${formatWatermark(key.through)}${suffix}`;
     case 'rescan':
-      return `${key.table}/${key.reason}/${key.run}/${pad(key.firstId)}-${pad(key.lastId)}${ingestObjectSuffix}`;
+      return `${key.table}/${key.reason}/${key.run}/${pad(key.firstId)}-${pad(key.lastId)}${suffix}`;
     case 'snapshot':
-      return `${key.table}/snapshots/${key.takenAt}-${key.hash}${ingestObjectSuffix}`;
+      return `${key.table}/snapshots/${key.takenAt}-${key.hash}${suffix}`;
   }
 }
 
@@ -81,9 +92,9 @@ export function parseIngestKey(key: string): IngestKey {
   if (!table || !isSourceTableName(table))
     throw new KeyLayoutError(key, 'it does not start with a source table');
   const file = parts.at(-1) ?? '';
-  const suffix = [ingestObjectSuffix, plainSuffix].find((ending) => file.endsWith(ending));
-  if (!suffix)
-    throw new KeyLayoutError(key, `ingest objects end in ${ingestObjectSuffix} (or ${plainSuffix})`);
+  const endings = [...Object.values(ingestObjectSuffixes), plainSuffix];
+  const suffix = endings.find((ending) => file.endsWith(ending));
+  if (!suffix) throw new KeyLayoutError(key, `ingest objects end in ${endings.join(', ')}`);
   const stem = file.slice(0, -suffix.length);
   const reference = isReferenceTable(table);
   try {

@@ -1,4 +1,4 @@
-import { type IngestKey, ingestKey, ingestObjectSuffix, parseIngestKey } from './ingest-key';
+import { type IngestKey, ingestKey, ingestObjectSuffixes, parseIngestKey } from './ingest-key';
 import { KeyLayoutError } from './key-error';
 import type { SourceTableName } from './source-tables';
 import { isWarehouseTableName, type TargetTableName, warehouseTables } from './warehouse-tables';
@@ -39,7 +39,7 @@ export function processedKey(key: ProcessedKey): string {
   const prefix = `${key.target}/g${key.generation}`;
   switch (key.kind) {
     case 'rows':
-      return `${prefix}/${ingestKey(key.source).replace(/\.jsonl(\.gz)?$/, '.parquet')}`;
+      return `${prefix}/${ingestKey(key.source).replace(/\.jsonl(\.gz|\.zst)?$/, '.parquet')}`;
     case 'rebuild': {
       const inputs = warehouseTables[key.target].inputs as readonly SourceTableName[];
       const parts = inputs.map((input) => {
@@ -85,7 +85,7 @@ export function parseProcessedKey(key: string): ProcessedKey {
       throw new KeyLayoutError(key, `expected a version of each of ${inputs.join(', ')}`);
     return { kind: 'rebuild', target, generation, versions };
   }
-  const source = parseIngestKey(`${rest}${ingestObjectSuffix}`);
+  const source = parseIngestKey(`${rest}${ingestObjectSuffixes.zstd}`);
   if (!inputs.includes(source.table))
     throw new KeyLayoutError(key, `${target} is not built from ${source.table}`);
   return { kind: 'rows', target, generation, source };

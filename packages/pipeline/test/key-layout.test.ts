@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   type IngestKey,
+  ingestCompressionOf,
   ingestKey,
-  ingestObjectSuffix,
-  isCompressedIngestKey,
+  ingestObjectSuffixes,
   KeyLayoutError,
   type ProcessedKey,
   parseIngestKey,
@@ -64,24 +64,27 @@ describe('ingest keys', () => {
     expect([second, first].sort()).toEqual([first, second]);
   });
 
-  it('names every new object as gzip-compressed JSON Lines', () => {
+  it('names every new object as zstd-compressed JSON Lines, or gzip-compressed when asked', () => {
     for (const key of sampleIngestKeys()) {
-      expect(ingestKey(key).endsWith(ingestObjectSuffix)).toBe(true);
-      expect(isCompressedIngestKey(ingestKey(key))).toBe(true);
+      expect(ingestKey(key).endsWith(ingestObjectSuffixes.zstd)).toBe(true);
+      expect(ingestCompressionOf(ingestKey(key))).toBe('zstd');
+      expect(ingestKey(key, 'gzip').endsWith(ingestObjectSuffixes.gzip)).toBe(true);
+      expect(ingestCompressionOf(ingestKey(key, 'gzip'))).toBe('gzip');
     }
   });
 
-  it('still reads the keys of plain JSON Lines objects, as the same content', () => {
+  it('reads the keys of gzip and plain JSON Lines objects as the same content', () => {
     for (const key of sampleIngestKeys()) {
-      const plain = ingestKey(key).slice(0, -'.gz'.length);
+      const plain = ingestKey(key).slice(0, -'.zst'.length);
       expect(plain.endsWith('.jsonl')).toBe(true);
-      expect(isCompressedIngestKey(plain)).toBe(false);
+      expect(ingestCompressionOf(plain)).toBeUndefined();
       expect(parseIngestKey(plain)).toEqual(key);
+      expect(parseIngestKey(ingestKey(key, 'gzip'))).toEqual(key);
     }
   });
 
   it('names the same content the same way, and different content differently', () => {
-    const keys = sampleIngestKeys().map(ingestKey);
+    const keys = sampleIngestKeys().map((key) => ingestKey(key));
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -100,7 +103,7 @@ describe('ingest keys', () => {
     ['a wrong extension', 'payment/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.json'],
     [
       'another compression',
-      'payment/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl.zst',
+      'payment/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl.bz2',
     ],
     ['a missing run', 'payment/sweep/0000000001-0000004096.jsonl'],
   ])('rejects %s with a KeyLayoutError naming the key', (_, key) => {
@@ -142,13 +145,15 @@ describe('processed keys', () => {
       'sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl',
     );
     const key = processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source });
-    const compressed = parseIngestKey(
-      'sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.jsonl.gz',
-    );
-    // The same rows, compressed or not, are one processed object: loading them again is a no-op.
-    expect(
-      processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source: compressed }),
-    ).toBe(key);
+    // The same rows, compressed either way or not, are one processed object: loading them again is a no-op.
+    for (const ending of ['.jsonl.gz', '.jsonl.zst']) {
+      const compressed = parseIngestKey(
+        `sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234${ending}`,
+      );
+      expect(
+        processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source: compressed }),
+      ).toBe(key);
+    }
     expect(key).toBe(
       'fact_sales_order/g1/sales_order/changes/00000000T000000000-0000000000_20241104T091502345-0000011234.parquet',
     );

@@ -91,7 +91,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
       });
       let outcome: Awaited<ReturnType<typeof extractTable>>;
       try {
-        const source = await openTotesysSource(client, format);
+        const source = await openTotesysSource(client, format, config.ingestCompression);
         const budget = timeBudget(config.timeBudgetMs, () => now().getTime());
         outcome = await extractTable(request, { config, source, store, state, budget, now });
       } finally {

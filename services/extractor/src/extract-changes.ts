@@ -54,7 +54,10 @@ export async function extractChanges(
     },
     async (chunk) => {
       const through = chunk.last;
-      const key = ingestKey({ kind: 'changes', table, after: state.watermark, through });
+      const key = ingestKey(
+        { kind: 'changes', table, after: state.watermark, through },
+        config.ingestCompression,
+      );
       const metadata = changesMetadata(table, chunk.rows, state.watermark, through);
       tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
       state = { ...state, watermark: through };

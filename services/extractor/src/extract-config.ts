@@ -34,6 +34,11 @@ export const ExtractConfig = z.object({
     z.string().min(1),
     z.custom<ConnectionStringSource>((value) => typeof value === 'function', 'expected a function'),
   ]),
+  /**
+   * How ingest objects are compressed: zstd (`.jsonl.zst`), or gzip (`.jsonl.gz`), which every
+   * stage still reads (docs/decisions/0003-zstd-ingest-objects.md).
+   */
+  ingestCompression: z.enum(['zstd', 'gzip']).default('zstd'),
   /** Path-style S3 addressing (the local emulator needs it). */
   forcePathStyle: z.boolean().default(false),
   /** Rows per object; one chunk is also the most a crash can make the extractor redo. */

@@ -15,7 +15,7 @@ export async function extractFull(
   table: EventTableName,
   request: { readonly run: string; readonly afterId?: number | undefined },
 ): Promise<ExtractOutcome> {
-  const { source, store } = context;
+  const { config, source, store } = context;
   const { run } = request;
   let state = await context.state.read(table);
   let afterId = Math.max(request.afterId ?? 0, state.full?.run === run ? state.full.afterId : 0);
@@ -26,7 +26,10 @@ export async function extractFull(
     async () => ({ copy: source.queries.afterId, settings: { after_id: String(afterId) } }),
     async (chunk) => {
       const [firstId, lastId] = [chunk.first.id, chunk.last.id];
-      const key = ingestKey({ kind: 'rescan', table, reason: 'full', run, firstId, lastId });
+      const key = ingestKey(
+        { kind: 'rescan', table, reason: 'full', run, firstId, lastId },
+        config.ingestCompression,
+      );
       const metadata = rescanMetadata(table, chunk.rows, 'full', firstId, lastId);
       tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
       state = { ...state, full: { run, afterId: lastId } };

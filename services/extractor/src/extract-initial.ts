@@ -54,7 +54,10 @@ export async function extractInitial(
         await context.state.write(table, state);
       }
       const [firstId, lastId] = [chunk.first.id, chunk.last.id];
-      const key = ingestKey({ kind: 'rescan', table, reason: 'initial', run, firstId, lastId });
+      const key = ingestKey(
+        { kind: 'rescan', table, reason: 'initial', run, firstId, lastId },
+        config.ingestCompression,
+      );
       const metadata = rescanMetadata(table, chunk.rows, 'initial', firstId, lastId);
       tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
       afterId = lastId;

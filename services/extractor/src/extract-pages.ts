@@ -1,5 +1,5 @@
+import type { CompressedChunk } from './compressed-chunk';
 import type { ExtractContext } from './extract-context';
-import type { CompressedChunk } from './gzip-chunk';
 import type { CopySettings } from './source-queries';
 import { type WriteOutcome, writeInOrder } from './write-in-order';
 

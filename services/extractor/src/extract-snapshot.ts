@@ -1,5 +1,5 @@
-import { gzipSync } from 'node:zlib';
 import { compactTimestampOf, ingestKey, parseIngestKey, type ReferenceTableName } from '@totes/pipeline';
+import { emptyBody } from './compressed-chunk';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
 import { snapshotMetadata } from './object-metadata';
 
@@ -30,7 +30,7 @@ export async function extractSnapshot(
   table: ReferenceTableName,
   force?: { readonly run: string },
 ): Promise<ExtractOutcome> {
-  const { source, store } = context;
+  const { config, source, store } = context;
   let state = await context.state.read(table);
   const previousHash = state.snapshot?.hash ?? null;
   const nothingWritten = (snapshot: string, hash: string | null): ExtractOutcome => ({
@@ -52,11 +52,14 @@ export async function extractSnapshot(
         return nothingWritten('unchanged', hash);
       }
     }
-    const key = ingestKey({ kind: 'snapshot', table, takenAt: compactTimestampOf(context.now()), hash });
+    const key = ingestKey(
+      { kind: 'snapshot', table, takenAt: compactTimestampOf(context.now()), hash },
+      config.ingestCompression,
+    );
     let body: Buffer | undefined;
     for await (const chunk of source.chunks(source.queries.all, {}, wholeTable)) body = chunk.body;
-    // An empty table is an empty JSON Lines file, still a valid gzip stream.
-    await store.put(key, body ?? gzipSync(''), snapshotMetadata(table, rows, hash));
+    // An empty table is an empty JSON Lines file, still a valid compressed stream.
+    await store.put(key, body ?? emptyBody(config.ingestCompression), snapshotMetadata(table, rows, hash));
     state = { ...state, snapshot: { key, hash }, ...(force ? { full: { run: force.run, afterId: 0 } } : {}) };
     await context.state.write(table, state);
     return { rows, written: [key], existing: [], details: { snapshot: 'written', hash, previousHash } };

@@ -49,7 +49,10 @@ export async function extractSweep(
         };
         for await (const chunk of source.chunks(source.queries.buckets, settings, config.chunkRows)) {
           const [firstId, lastId] = [chunk.first.id, chunk.last.id];
-          const key = ingestKey({ kind: 'rescan', table, reason: 'sweep', run, firstId, lastId });
+          const key = ingestKey(
+            { kind: 'rescan', table, reason: 'sweep', run, firstId, lastId },
+            config.ingestCompression,
+          );
           const metadata = rescanMetadata(table, chunk.rows, 'sweep', firstId, lastId);
           tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
         }

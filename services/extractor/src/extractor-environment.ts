@@ -30,6 +30,7 @@ export const ExtractorEnvironment = z
     HIDDEN_SESSIONS_LAG_SECONDS: envInteger(300),
     SOURCE_TIME_ZONE: z.string().min(1).default('UTC'),
     S3_FORCE_PATH_STYLE: flag,
+    INGEST_COMPRESSION: z.enum(['zstd', 'gzip']).default('zstd'),
   })
   .refine((env) => (env.TOTESYS_URL === undefined) !== (env.TOTESYS_SECRET_ARN === undefined), {
     message: 'set exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN',
@@ -43,6 +44,7 @@ export const ExtractorEnvironment = z
       ? ({ url: env.TOTESYS_URL } as const)
       : ({ secretArn: env.TOTESYS_SECRET_ARN ?? '' } as const),
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    ingestCompression: env.INGEST_COMPRESSION,
     chunkRows: env.CHUNK_ROWS,
     timeBudgetMs: env.TIME_BUDGET_SECONDS * 1000,
     statementTimeoutMs: env.STATEMENT_TIMEOUT_MS,

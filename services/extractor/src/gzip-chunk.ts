@@ -1,13 +1,6 @@
+import type { ChunkBuilder, CompressedChunk } from './compressed-chunk';
 import type { GzipMembers } from './gzip-members';
 import type { RenderedChunk, RowPosition } from './json-lines-chunker';
-
-/** A chunk as it is stored: one object's rows as gzip-compressed JSON Lines. */
-export interface CompressedChunk {
-  readonly body: Buffer;
-  readonly rows: number;
-  readonly first: RowPosition;
-  readonly last: RowPosition;
-}
 
 // Pieces compressed at once, on libuv's pool of four threads: enough to keep the second core
 // busy beside the rendering and PostgreSQL, while at most three uncompressed pieces (~2 MB) wait.
@@ -21,7 +14,7 @@ export const piecesInFlight = 3;
  * stream). So the uncompressed chunk is never held whole, and compression runs beside the
  * rendering, on whichever core is free, instead of after it on one thread.
  */
-export class GzipChunk {
+export class GzipChunk implements ChunkBuilder {
   private readonly members: Promise<Buffer>[] = [];
   private first: RowPosition | undefined;
   private last: RowPosition | undefined;

@@ -1,9 +1,9 @@
+import type { IngestCompression } from '@totes/pipeline';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { BufferPool } from './buffer-pool';
 import { commitHorizon, type HorizonProbe } from './commit-horizon';
-import { type CompressedChunk, GzipChunk, piecesInFlight } from './gzip-chunk';
-import { GzipMembers } from './gzip-members';
+import { type CompressedChunk, chunkCompressor } from './compressed-chunk';
 import { JsonLinesChunker } from './json-lines-chunker';
 import type { RowFormat } from './row-format';
 import {
@@ -33,9 +33,9 @@ export interface TotesysSource {
   /** The `last_updated` before which every row has committed (see {@link commitHorizon}). */
   commitHorizon(settings: HorizonSettings): Promise<string>;
   /**
-   * Streams a COPY statement as chunks of `chunkRows` rows, each gzip-compressed JSON Lines,
-   * compressed piece by piece while the COPY is read. Stopping early (leaving the loop) abandons the statement, and with it the
-   * connection: only {@link close} may follow.
+   * Streams a COPY statement as chunks of `chunkRows` rows, each JSON Lines compressed as the
+   * source was opened with, piece by piece while the COPY is read. Stopping early (leaving the
+   * loop) abandons the statement, and with it the connection: only {@link close} may follow.
    */
   chunks(
     copy: string,
@@ -58,7 +58,11 @@ const pieceRows = 2_000;
  * Prepares a connection for extraction: read-only by default, and DateStyle ISO, on which the
  * COPY text of timestamps (and so the JSON) depends.
  */
-export async function openTotesysSource(client: pg.Client, format: RowFormat): Promise<TotesysSource> {
+export async function openTotesysSource(
+  client: pg.Client,
+  format: RowFormat,
+  compression: IngestCompression,
+): Promise<TotesysSource> {
   // A connection lost between statements must not crash the function with an unhandled 'error'
   // event: the next statement fails with it instead, and so does the request.
   client.on('error', () => undefined);
@@ -115,8 +119,8 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
       );
       const stream = client.query(copyTo(copy));
       const chunker = new JsonLinesChunker(format, chunkRows, pool, pieceRows);
-      const compressor = new GzipMembers(piecesInFlight);
-      let chunk = new GzipChunk(compressor);
+      const compressor = chunkCompressor(compression);
+      let chunk = compressor.chunk();
       let finished = false;
       try {
         for await (const input of stream as AsyncIterable<Buffer>) {
@@ -124,7 +128,7 @@ export async function openTotesysSource(client: pg.Client, format: RowFormat): P
             await chunk.add(piece);
             if (piece.endsChunk) {
               yield await chunk.finish();
-              chunk = new GzipChunk(compressor);
+              chunk = compressor.chunk();
             }
           }
         }

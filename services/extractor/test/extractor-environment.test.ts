@@ -17,6 +17,7 @@ describe('ExtractorEnvironment', () => {
       extractQueueUrl: env.EXTRACT_QUEUE_URL,
       source: { url: env.TOTESYS_URL },
       forcePathStyle: false,
+      ingestCompression: 'zstd',
       chunkRows: 50_000,
       timeBudgetMs: 240_000,
       statementTimeoutMs: 120_000,
@@ -35,6 +36,7 @@ describe('ExtractorEnvironment', () => {
       CHUNK_ROWS: '1000',
       TIME_BUDGET_SECONDS: '30',
       S3_FORCE_PATH_STYLE: 'true',
+      INGEST_COMPRESSION: 'gzip',
     });
 
     expect(config).toMatchObject({
@@ -42,6 +44,7 @@ describe('ExtractorEnvironment', () => {
       chunkRows: 1000,
       timeBudgetMs: 30_000,
       forcePathStyle: true,
+      ingestCompression: 'gzip',
     });
   });
 
@@ -49,10 +52,15 @@ describe('ExtractorEnvironment', () => {
     const { TOTESYS_URL: _, ...withoutUrl } = env;
 
     const load = () =>
-      loadConfig(ExtractorEnvironment, { ...withoutUrl, TABLE: '_prisma_migrations', CHUNK_ROWS: '0' });
+      loadConfig(ExtractorEnvironment, {
+        ...withoutUrl,
+        TABLE: '_prisma_migrations',
+        CHUNK_ROWS: '0',
+        INGEST_COMPRESSION: 'brotli',
+      });
 
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/TABLE: not a source table[\s\S]*CHUNK_ROWS/);
+    expect(load).toThrow(/TABLE: not a source table[\s\S]*CHUNK_ROWS[\s\S]*INGEST_COMPRESSION/);
   });
 
   it('wants exactly one of a URL and a secret', () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { isCompressedIngestKey, type SourceTableName } from '@totes/pipeline';
+import { ingestCompressionOf, type SourceTableName } from '@totes/pipeline';
 import { type ObjectStore, type PipelineLogger, type PipelineMetrics, s3ObjectStore } from '@totes/runtime';
 import { readDdl } from '@totes/schema';
 import {
@@ -98,13 +98,14 @@ export async function extractorSessions(totesys: Totesys, table: SourceTableName
 }
 
 /**
- * The JSON Lines text of an ingest object. The extractor writes every object gzip-compressed
- * (`.jsonl.gz`); a body that is not gzip fails here.
+ * The JSON Lines text of an ingest object. The extractor writes every object compressed, zstd by
+ * default (`.jsonl.zst`) or gzip (`.jsonl.gz`); a body that its key's codec cannot read fails here.
  */
 export async function objectText(store: ObjectStore, key: string): Promise<string> {
   const body = await buffer((await store.get(key)).body);
-  if (!isCompressedIngestKey(key)) throw new Error(`${key} is not named as a gzip-compressed object`);
-  return gunzipSync(body).toString('utf8');
+  const compression = ingestCompressionOf(key);
+  if (!compression) throw new Error(`${key} is not named as a compressed object`);
+  return (compression === 'zstd' ? zstdDecompressSync(body) : gunzipSync(body)).toString('utf8');
 }
 
 /** Reads the JSON Lines rows of an object. */

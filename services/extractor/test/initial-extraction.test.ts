@@ -51,6 +51,36 @@ describe('the first extraction of a seeded totesys', () => {
     },
   );
 
+  it('writes zstd objects (.jsonl.zst) by default, and gzip objects (.jsonl.gz) when set to', async () => {
+    const expected = await sourceRows(totesys.client, 'staff');
+    for (const [compression, ending] of [
+      [undefined, '.jsonl.zst'],
+      ['gzip', '.jsonl.gz'],
+    ] as const) {
+      const store = await testbed.bucket();
+      const extract = testbed.handler(totesys, store, {
+        table: 'sales_order',
+        chunkRows: 100,
+        ...(compression ? { ingestCompression: compression } : {}),
+      });
+      const snapshot = testbed.handler(totesys, store, {
+        table: 'staff',
+        ...(compression ? { ingestCompression: compression } : {}),
+      });
+
+      expect((await extract({ mode: 'incremental', table: 'sales_order' })).batchItemFailures).toEqual([]);
+      expect((await snapshot({ mode: 'incremental', table: 'staff' })).batchItemFailures).toEqual([]);
+
+      const keys = await keysOf(store, 'sales_order/');
+      expect(keys.length).toBeGreaterThan(1);
+      for (const key of keys) expect(key.endsWith(ending)).toBe(true);
+      const [staffKey, ...more] = await keysOf(store, 'staff/');
+      expect(more).toEqual([]);
+      expect(staffKey?.endsWith(ending)).toBe(true);
+      expect((await rowsOf(store, staffKey ?? '')).sort(byKey('staff'))).toEqual(expected);
+    }
+  });
+
   it('reads by key below one commit horizon, records it, and then takes changes from that horizon on', async () => {
     const store = await testbed.bucket();
     const extract = testbed.handler(totesys, store, { table: 'payment', chunkRows: 100 });
@@ -105,7 +135,7 @@ describe('the first extraction of a seeded totesys', () => {
         rows: String(rows.length),
         'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
         'watermark-after': after,
-        'watermark-through': key.split('_')[1]?.replace('.jsonl.gz', ''),
+        'watermark-through': key.split('_')[1]?.replace('.jsonl.zst', ''),
       });
       expect(parsed.through).toEqual({ lastUpdated: last.last_updated, id: last.payment_id });
       after = heads[index]?.metadata['watermark-through'] ?? '';

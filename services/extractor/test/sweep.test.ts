@@ -76,7 +76,7 @@ describe('a sweep of an event table', () => {
 
     expect(afterRepeat).toEqual(keys);
     expect(await keysOf(store, 'transaction/sweep/20241104T100000000/')).toEqual([
-      'transaction/sweep/20241104T100000000/0000000051-0000000100.jsonl.gz',
+      'transaction/sweep/20241104T100000000/0000000051-0000000100.jsonl.zst',
     ]);
   });
 });

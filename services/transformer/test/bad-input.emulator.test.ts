@@ -1,6 +1,13 @@
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { ingestKey, objectsCreated, parseIngestKey, processedKey, stageSettings } from '@totes/pipeline';
+import {
+  type IngestCompression,
+  ingestKey,
+  objectsCreated,
+  parseIngestKey,
+  processedKey,
+  stageSettings,
+} from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
 import { fixtureRow, jsonLines, totesys } from './fixtures';
@@ -10,13 +17,16 @@ const pipeline = useTestPipeline({ visibilityTimeoutSeconds: 1 });
 const driver = transformDriver(pipeline);
 const lastFailure = () => driver.log.filter((line) => line.message === 'transform failed').at(-1)?.fields;
 
-const changes = (id: number) =>
-  ingestKey({
-    kind: 'changes',
-    table: 'sales_order',
-    after: null,
-    through: { lastUpdated: '2024-01-01 00:00:00.000', id },
-  });
+const changes = (id: number, compression: IngestCompression = 'zstd') =>
+  ingestKey(
+    {
+      kind: 'changes',
+      table: 'sales_order',
+      after: null,
+      through: { lastUpdated: '2024-01-01 00:00:00.000', id },
+    },
+    compression,
+  );
 const output = (key: string) =>
   processedKey({
     kind: 'rows',
@@ -85,34 +95,47 @@ describe('bad input, on the emulator', () => {
     expect(lastFailure()).toMatchObject({ key: changes(104), line: 4500 });
   });
 
-  it('fails an object named gzip that is not, or is cut short, naming the object and the reason', async () => {
-    const compressed = gzipSync(good);
+  it('fails an object named zstd or gzip that is not, is cut short or has a second frame, naming the object and the reason', async () => {
+    const zstd = zstdCompressSync(good);
+    const gzip = gzipSync(good);
+    const gzipKey = (id: number) => changes(id, 'gzip');
     const objects = [
       await driver.putBytes(changes(107), Buffer.from(good)),
-      await driver.putBytes(changes(108), compressed.subarray(0, compressed.length - 20)),
-      await driver.put(changes(109), good),
+      await driver.putBytes(changes(108), zstd.subarray(0, zstd.length - 20)),
+      await driver.putBytes(changes(109), Buffer.concat([zstd, zstd])),
+      await driver.putBytes(gzipKey(111), Buffer.from(good)),
+      await driver.putBytes(gzipKey(112), gzip.subarray(0, gzip.length - 20)),
+      await driver.putBytes(changes(113), Buffer.concat([zstd, zstdCompressSync('')])),
+      await driver.put(gzipKey(114), good),
     ];
     const response = await driver.handler('fact_sales_order')(
       driver.event(...objects.map((object) => driver.envelope(object))),
       undefined as never,
     );
 
-    expect(response.batchItemFailures).toEqual([
-      { itemIdentifier: 'record-1' },
-      { itemIdentifier: 'record-2' },
-    ]);
-    expect(await driver.processed(output(changes(107)))).toBeUndefined();
-    expect(await driver.processed(output(changes(108)))).toBeUndefined();
-    expect(await driver.processed(output(changes(109)))).toBeDefined();
-    const failures = driver.log.filter((line) => line.message === 'transform failed').slice(-2);
+    expect(response.batchItemFailures).toEqual(
+      [1, 2, 3, 4, 5].map((record) => ({ itemIdentifier: `record-${record}` })),
+    );
+    for (const key of [changes(107), changes(108), changes(109), gzipKey(111), gzipKey(112)]) {
+      expect(await driver.processed(output(key))).toBeUndefined();
+    }
+    expect(await driver.processed(output(changes(113)))).toBeDefined();
+    expect(await driver.processed(output(gzipKey(114)))).toBeDefined();
+    const failures = driver.log.filter((line) => line.message === 'transform failed').slice(-5);
     expect(failures.map((line) => line.fields)).toEqual([
-      expect.objectContaining({ key: changes(107), reason: expect.stringContaining('not valid gzip') }),
-      expect.objectContaining({ key: changes(108), reason: expect.stringContaining('not valid gzip') }),
+      expect.objectContaining({ key: changes(107), reason: expect.stringContaining('not valid zstd') }),
+      expect.objectContaining({ key: changes(108), reason: expect.stringContaining('not valid zstd') }),
+      expect.objectContaining({
+        key: changes(109),
+        reason: expect.stringContaining('bytes of data after its first zstd frame'),
+      }),
+      expect.objectContaining({ key: gzipKey(111), reason: expect.stringContaining('not valid gzip') }),
+      expect.objectContaining({ key: gzipKey(112), reason: expect.stringContaining('not valid gzip') }),
     ]);
   });
 
   it('still reads objects written before compression, as plain .jsonl', async () => {
-    const plain = changes(110).replace(/\.gz$/, '');
+    const plain = changes(110).replace(/\.zst$/, '');
     const response = await driver.handler('fact_sales_order')(
       driver.event(driver.envelope(await driver.put(plain, good))),
       undefined as never,

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -8,7 +8,7 @@ import {
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { lambdaSqsEvent } from '@totes/local';
-import { isCompressedIngestKey, type ObjectCreated, s3Event, type TargetTableName } from '@totes/pipeline';
+import { ingestCompressionOf, type ObjectCreated, s3Event, type TargetTableName } from '@totes/pipeline';
 import { type ObjectStore, s3ObjectStore } from '@totes/runtime';
 import type { TestPipeline } from '@totes/test-harness';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -60,9 +60,16 @@ export function transformDriver(
     },
 
     /** Writes an ingest object and returns what its notification says about it. */
-    /** Puts JSON Lines text as the extractor does: gzip-compressed when the key ends in `.gz`. */
+    /** Puts JSON Lines text as the extractor does: compressed as the key's ending says. */
     async put(key: string, text: string): Promise<ObjectCreated> {
-      return this.putBytes(key, isCompressedIngestKey(key) ? gzipSync(text) : Buffer.from(text));
+      const compression = ingestCompressionOf(key);
+      const body =
+        compression === 'zstd'
+          ? zstdCompressSync(text)
+          : compression === 'gzip'
+            ? gzipSync(text)
+            : Buffer.from(text);
+      return this.putBytes(key, body);
     },
 
     /** Puts an object's bytes exactly as given. */
