@@ -66,6 +66,11 @@ export const DeploymentContext = z
     freshnessSlaSeconds: z.coerce.number().int().positive().default(900),
     /** The zone totesys's naive timestamps are written in (the extractor's `SOURCE_TIME_ZONE`). */
     sourceTimeZone: z.string().min(1).default('UTC'),
+    /**
+     * How the extractors compress ingest objects (`INGEST_COMPRESSION`): `zstd` (`.jsonl.zst`), or
+     * `gzip` (`.jsonl.gz`); every stage reads both (docs/decisions/0003-zstd-ingest-objects.md).
+     */
+    ingestCompression: z.enum(['zstd', 'gzip']).default('zstd'),
     /** The generation the transformers write (`TRANSFORM_GENERATION`); raise it to reprocess beside the old objects. */
     transformGeneration: z.coerce.number().int().positive().default(1),
     /** The VPC of the extractors and loaders; absent (with the two below): outside any VPC. */

@@ -87,6 +87,7 @@ export class ExtractorStack extends Stack {
           // Leaves a minute of the function's timeout to save state and send the continuation.
           TIME_BUDGET_SECONDS: String(stageSettings.extract.timeoutSeconds - 60),
           SOURCE_TIME_ZONE: settings.sourceTimeZone,
+          INGEST_COMPRESSION: settings.ingestCompression,
         },
         // A long extraction continues itself through its own queue, one invocation after another.
         recursiveLoop: RecursiveLoop.ALLOW,

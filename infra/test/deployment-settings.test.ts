@@ -26,6 +26,7 @@ describe('deployment settings', () => {
       sweepSchedule: 'rate(1 hour)',
       freshnessSlaSeconds: 900,
       sourceTimeZone: 'UTC',
+      ingestCompression: 'zstd',
       transformGeneration: 1,
     });
     expect(settings.account).toBeUndefined();
@@ -40,12 +41,14 @@ describe('deployment settings', () => {
       transformGeneration: '2',
       sweepSchedule: 'off',
       alertEmail: 'ops@example.com',
+      ingestCompression: 'gzip',
     });
     expect(settings).toMatchObject({
       freshnessSlaSeconds: 600,
       transformGeneration: 2,
       sweepSchedule: 'off',
       alertEmail: 'ops@example.com',
+      ingestCompression: 'gzip',
     });
     expect(settings.names.processedBucket).toBe('staging-totes-processed');
   });

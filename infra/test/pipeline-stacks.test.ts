@@ -292,6 +292,8 @@ describe.each([
         Architectures: ['arm64'],
       });
       expect(environmentOf(resource).NODE_OPTIONS).toBe(settings.nodeOptions.join(' '));
+      // The extractors compress ingest objects as the deployment says: zstd unless told otherwise.
+      if (stage === 'extract') expect(environmentOf(resource).INGEST_COMPRESSION).toBe('zstd');
     }
   });
 
