@@ -1,16 +1,14 @@
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import type { IngestCompression } from '@totes/pipeline';
+import type { ChunkRange } from './chunk-rows';
 import { GzipChunk, piecesInFlight } from './gzip-chunk';
 import { GzipMembers } from './gzip-members';
-import type { RenderedChunk, RowPosition } from './json-lines-chunker';
+import type { RenderedChunk } from './json-lines-chunker';
 import { ZstdChunk, ZstdFrames } from './zstd-chunk';
 
 /** A chunk as it is stored: one object's rows as compressed JSON Lines. */
-export interface CompressedChunk {
+export interface CompressedChunk extends ChunkRange {
   readonly body: Buffer;
-  readonly rows: number;
-  readonly first: RowPosition;
-  readonly last: RowPosition;
 }
 
 /** Compresses one chunk piece by piece while it is rendered. */

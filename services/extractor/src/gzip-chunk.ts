@@ -1,6 +1,7 @@
+import { ChunkRows } from './chunk-rows';
 import type { ChunkBuilder, CompressedChunk } from './compressed-chunk';
 import type { GzipMembers } from './gzip-members';
-import type { RenderedChunk, RowPosition } from './json-lines-chunker';
+import type { RenderedChunk } from './json-lines-chunker';
 
 // Pieces compressed at once, on libuv's pool of four threads: enough to keep the second core
 // busy beside the rendering and PostgreSQL, while at most three uncompressed pieces (~2 MB) wait.
@@ -16,19 +17,19 @@ export const piecesInFlight = 3;
  */
 export class GzipChunk implements ChunkBuilder {
   private readonly members: Promise<Buffer>[] = [];
-  private first: RowPosition | undefined;
-  private last: RowPosition | undefined;
+  private readonly taken = new ChunkRows();
+
   /** Rows added so far. */
-  rows = 0;
+  get rows(): number {
+    return this.taken.count;
+  }
 
   /** `compressor` is shared by the chunks of one statement, one chunk after another. */
   constructor(private readonly compressor: GzipMembers) {}
 
   /** Adds the next piece; waits only when {@link piecesInFlight} pieces are still being compressed. */
   async add(piece: RenderedChunk): Promise<void> {
-    this.first ??= piece.first;
-    this.last = piece.last;
-    this.rows += piece.rows;
+    this.taken.add(piece);
     const member = this.compressor.compress(piece.body).then((compressed) => {
       piece.release();
       return compressed;
@@ -41,9 +42,7 @@ export class GzipChunk implements ChunkBuilder {
 
   /** Waits for every member and returns the compressed chunk; the chunk must have rows. */
   async finish(): Promise<CompressedChunk> {
-    const { first, last } = this;
-    if (!first || !last) throw new Error('a compressed chunk needs at least one row');
-    const body = Buffer.concat(await Promise.all(this.members));
-    return { body, rows: this.rows, first, last };
+    const range = this.taken.range();
+    return { body: Buffer.concat(await Promise.all(this.members)), ...range };
   }
 }
