@@ -41,10 +41,12 @@ export async function* ingestBody(key: string, body: Readable): AsyncGenerator<U
   let compressedBytes = 0;
   // The body's last bytes, to read what follows the first zstd frame, if anything does.
   let tail = Buffer.alloc(0);
-  body.on('data', (chunk: Uint8Array) => {
-    compressedBytes += chunk.length;
-    tail = Buffer.concat([tail, chunk]).subarray(-trailingFramesMax);
-  });
+  if (compression === 'zstd') {
+    body.on('data', (chunk: Uint8Array) => {
+      compressedBytes += chunk.length;
+      tail = Buffer.concat([tail, chunk]).subarray(-trailingFramesMax);
+    });
+  }
   const decompressor = decompressors[compression]();
   const bytes = pipeline(body, decompressor, () => undefined);
   try {
@@ -59,8 +61,8 @@ export async function* ingestBody(key: string, body: Readable): AsyncGenerator<U
   } finally {
     bytes.destroy();
   }
-  const trailing = compressedBytes - decompressor.bytesWritten;
-  if (compression === 'zstd' && trailing > 0 && !emptyFrames(tail.subarray(-trailing))) {
+  const trailing = compression === 'zstd' ? compressedBytes - decompressor.bytesWritten : 0;
+  if (trailing > 0 && !emptyFrames(tail.subarray(-trailing))) {
     throw new MalformedObjectError(
       key,
       undefined,
@@ -69,7 +71,7 @@ export async function* ingestBody(key: string, body: Readable): AsyncGenerator<U
   }
 }
 
-// Node's zstd streams may end a frame with an empty one (9 bytes); more than this after the
+// Node's zstd streams may end a body with an empty frame (9 bytes); this much or more after the
 // first frame is data.
 const trailingFramesMax = 1024;
 
