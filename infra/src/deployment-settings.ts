@@ -1,4 +1,4 @@
-import { type ResourceNames, resourceNames } from '@totes/pipeline';
+import { ingestCompressions, type ResourceNames, resourceNames } from '@totes/pipeline';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 
@@ -70,7 +70,7 @@ export const DeploymentContext = z
      * How the extractors compress ingest objects (`INGEST_COMPRESSION`): `zstd` (`.jsonl.zst`), or
      * `gzip` (`.jsonl.gz`); every stage reads both (docs/decisions/0003-zstd-ingest-objects.md).
      */
-    ingestCompression: z.enum(['zstd', 'gzip']).default('zstd'),
+    ingestCompression: z.enum(ingestCompressions).default(ingestCompressions[0]),
     /** The generation the transformers write (`TRANSFORM_GENERATION`); raise it to reprocess beside the old objects. */
     transformGeneration: z.coerce.number().int().positive().default(1),
     /** The VPC of the extractors and loaders; absent (with the two below): outside any VPC. */

@@ -58,6 +58,9 @@ const pad = (id: number) => String(id).padStart(idDigits, '0');
  */
 export type IngestCompression = 'zstd' | 'gzip';
 
+/** Every {@link IngestCompression}, the default first. */
+export const ingestCompressions = ['zstd', 'gzip'] as const satisfies readonly IngestCompression[];
+
 /** The file name ending of ingest objects by how they are compressed. */
 export const ingestObjectSuffixes: Readonly<Record<IngestCompression, string>> = {
   zstd: '.jsonl.zst',

@@ -39,7 +39,7 @@ export function processedKey(key: ProcessedKey): string {
   const prefix = `${key.target}/g${key.generation}`;
   switch (key.kind) {
     case 'rows':
-      return `${prefix}/${ingestKey(key.source).replace(/\.jsonl(\.gz|\.zst)?$/, '.parquet')}`;
+      return `${prefix}/${ingestKey(key.source).slice(0, -ingestObjectSuffixes.zstd.length)}.parquet`;
     case 'rebuild': {
       const inputs = warehouseTables[key.target].inputs as readonly SourceTableName[];
       const parts = inputs.map((input) => {

@@ -1,4 +1,4 @@
-import { isSourceTableName, type SourceTableName } from '@totes/pipeline';
+import { ingestCompressions, isSourceTableName, type SourceTableName } from '@totes/pipeline';
 import { z } from 'zod';
 
 const positive = (fallback: number) => z.number().int().positive().default(fallback);
@@ -38,7 +38,7 @@ export const ExtractConfig = z.object({
    * How ingest objects are compressed: zstd (`.jsonl.zst`), or gzip (`.jsonl.gz`), which every
    * stage still reads (docs/decisions/0003-zstd-ingest-objects.md).
    */
-  ingestCompression: z.enum(['zstd', 'gzip']).default('zstd'),
+  ingestCompression: z.enum(ingestCompressions).default(ingestCompressions[0]),
   /** Path-style S3 addressing (the local emulator needs it). */
   forcePathStyle: z.boolean().default(false),
   /** Rows per object; one chunk is also the most a crash can make the extractor redo. */

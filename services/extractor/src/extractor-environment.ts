@@ -1,4 +1,4 @@
-import { isSourceTableName, type SourceTableName } from '@totes/pipeline';
+import { ingestCompressions, isSourceTableName, type SourceTableName } from '@totes/pipeline';
 import { envInteger } from '@totes/runtime';
 import { z } from 'zod';
 
@@ -30,7 +30,7 @@ export const ExtractorEnvironment = z
     HIDDEN_SESSIONS_LAG_SECONDS: envInteger(300),
     SOURCE_TIME_ZONE: z.string().min(1).default('UTC'),
     S3_FORCE_PATH_STYLE: flag,
-    INGEST_COMPRESSION: z.enum(['zstd', 'gzip']).default('zstd'),
+    INGEST_COMPRESSION: z.enum(ingestCompressions).default(ingestCompressions[0]),
   })
   .refine((env) => (env.TOTESYS_URL === undefined) !== (env.TOTESYS_SECRET_ARN === undefined), {
     message: 'set exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN',

@@ -44,7 +44,10 @@ export async function* ingestBody(key: string, body: Readable): AsyncGenerator<U
   if (compression === 'zstd') {
     body.on('data', (chunk: Uint8Array) => {
       compressedBytes += chunk.length;
-      tail = Buffer.concat([tail, chunk]).subarray(-trailingFramesMax);
+      tail =
+        chunk.length >= trailingFramesMax
+          ? Buffer.from(chunk.subarray(-trailingFramesMax))
+          : Buffer.concat([tail, chunk]).subarray(-trailingFramesMax);
     });
   }
   const decompressor = decompressors[compression]();
