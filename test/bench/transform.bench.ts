@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants, createZstdCompress } from 'node:zlib';
+import { createZstdCompress } from 'node:zlib';
 import { ingestKey, stageSettings } from '@totes/pipeline';
+import { zstdParams } from '../../services/extractor/src/zstd-chunk';
 import { transformRowsObject } from '../../services/transformer/src/index';
 import { runBenchChild } from './bench-child';
 import { benchReport } from './bench-report';
@@ -74,7 +75,7 @@ function* salesOrders(count: number): Generator<string> {
 
 /**
  * Writes the input as the extractor does: JSON Lines as one zstd frame, compressed as it is
- * written (level 1).
+ * written (the extractor's parameters).
  */
 async function writeInput(path: string, rows: number): Promise<void> {
   const lines = Readable.from(
@@ -82,7 +83,7 @@ async function writeInput(path: string, rows: number): Promise<void> {
       for (const line of salesOrders(rows)) yield `${line}\n`;
     })(),
   );
-  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 1 } });
+  const zstd = createZstdCompress({ params: zstdParams });
   await pipeline(lines, zstd, createWriteStream(path));
 }
 
