@@ -1,5 +1,7 @@
+import net from 'node:net';
 import pg from 'pg';
 import type { CachedConnectionString } from './database-secret';
+import { readBufferSocket } from './read-buffer-socket';
 
 /** Options of {@link connectPostgres}. */
 export interface PostgresOptions {
@@ -9,6 +11,12 @@ export interface PostgresOptions {
   readonly applicationName: string;
   /** Gives up connecting after this long. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Reads into one reused buffer ({@link readBufferSocket}) when the connection has no TLS, so a
+   * COPY can be read in place. pg wraps TLS connections in sockets of its own, which keep the
+   * default reads.
+   */
+  readonly readBuffer?: boolean;
 }
 
 // OIDs of types whose JavaScript parsing would change the value: numeric → float, timestamp →
@@ -37,6 +45,9 @@ export async function connectPostgres(
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     types,
+    ...(options.readBuffer
+      ? { stream: (config?: { ssl?: unknown }) => (config?.ssl ? new net.Socket() : readBufferSocket()) }
+      : {}),
   });
   // A connection the server drops (a restart, a terminated backend) emits 'error'; without a
   // listener that would end the process. The next query fails instead, and the message is retried.

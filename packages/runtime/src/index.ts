@@ -7,5 +7,6 @@ export * from './json-lines';
 export * from './load-config';
 export * from './object-store';
 export * from './pipeline-error';
+export * from './read-buffer-socket';
 export * from './s3-object-store';
 export * from './sqs-batch-handler';

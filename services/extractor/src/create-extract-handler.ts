@@ -88,6 +88,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
       const client = await connectWithCachedSecret(connectionString, {
         statementTimeoutMs: config.statementTimeoutMs,
         applicationName: service,
+        readBuffer: true,
       });
       let outcome: Awaited<ReturnType<typeof extractTable>>;
       try {

@@ -36,6 +36,8 @@ const quote = 0x22;
 const backslash = 0x5c;
 const letterN = 0x4e;
 const letterT = 0x74;
+// The protocol's code of a CopyData message ('d').
+const copyData = 0x64;
 
 // Small integers are cheaper to switch on in the per-byte loop than the rendering names.
 const kindOf: Readonly<Record<ValueRendering, number>> = {
@@ -158,6 +160,29 @@ export class JsonLinesChunker {
       if (this.rows === this.limit) full.push(this.cut());
     }
     if (start < input.length) this.carry = Buffer.from(input.subarray(start));
+    return full;
+  }
+
+  /**
+   * Renders COPY's rows as the protocol carries them: `input` holds whole CopyData messages (a
+   * code byte, a 32-bit length, one line), read where they lie; returns the pieces that became
+   * full. Nothing is carried from one input to the next.
+   */
+  pushMessages(input: Buffer): RenderedChunk[] {
+    const full: RenderedChunk[] = [];
+    const end = input.length;
+    let at = 0;
+    while (at < end) {
+      const next = at + 5 <= end ? at + 1 + input.readUInt32BE(at + 1) : end + 1;
+      if (input[at] !== copyData || next > end || input[next - 1] !== newline) {
+        throw new CopyFormatError(
+          `the COPY output of ${this.format.table} holds a message that is not a whole row`,
+        );
+      }
+      this.renderLine(input, at + 5, next - 1);
+      at = next;
+      if (this.rows === this.limit) full.push(this.cut());
+    }
     return full;
   }
 
