@@ -234,6 +234,54 @@ describe('JsonLinesChunker', () => {
   });
 });
 
+/** COPY text lines framed as the protocol carries them: one CopyData message per line. */
+function copyDataMessages(copy: string): Buffer {
+  const lines = copy.split(/(?<=\n)/).filter((line) => line !== '');
+  return Buffer.concat(
+    lines.map((line) => {
+      const text = Buffer.from(line);
+      const message = Buffer.alloc(5 + text.length);
+      message.write('d', 0, 'latin1');
+      message.writeUInt32BE(4 + text.length, 1);
+      text.copy(message, 5);
+      return message;
+    }),
+  );
+}
+
+describe('JsonLinesChunker.pushMessages', () => {
+  const copy = Array.from({ length: 7 }, (_, i) => salesOrderLine(i + 1, `2022-11-03 14:20:5${i}.25`)).join(
+    '',
+  );
+
+  it('renders CopyData messages exactly as the same lines of text', () => {
+    const fromText = renderAll('sales_order', copy, 3);
+    const chunker = new JsonLinesChunker(rowFormat('sales_order'), 3);
+    const fromMessages = chunker.pushMessages(copyDataMessages(copy));
+    const last = chunker.end();
+    if (last) fromMessages.push(last);
+
+    expect(fromMessages.map((chunk) => chunk.body.toString())).toEqual(
+      fromText.map((chunk) => chunk.body.toString()),
+    );
+    expect(fromMessages.map((chunk) => [chunk.rows, chunk.first, chunk.last])).toEqual(
+      fromText.map((chunk) => [chunk.rows, chunk.first, chunk.last]),
+    );
+  });
+
+  it('refuses a message that is not CopyData, is cut short, or does not end its line', () => {
+    const good = copyDataMessages(salesOrderLine(1, '2022-11-03 14:20:52'));
+    const notCopyData = Buffer.from(good);
+    notCopyData.write('D', 0, 'latin1');
+    const unended = copyDataMessages(salesOrderLine(1, '2022-11-03 14:20:52').replace('\n', '\t'));
+    for (const input of [notCopyData, good.subarray(0, good.length - 3), good.subarray(0, 3), unended]) {
+      expect(() => new JsonLinesChunker(rowFormat('sales_order'), 10).pushMessages(input)).toThrow(
+        CopyFormatError,
+      );
+    }
+  });
+});
+
 describe('unescapeCopyText', () => {
   it.each([
     ['a\\\\b', 'a\\b'],
