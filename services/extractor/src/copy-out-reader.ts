@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { setReadSink } from '@totes/runtime';
+import { type ReadSink, setReadSink } from '@totes/runtime';
 
 // Protocol message codes: https://www.postgresql.org/docs/current/protocol-message-formats.html
 const copyData = 0x64; // 'd'
@@ -67,31 +67,27 @@ export class CopyOutReader {
    * what arrives is dropped.
    */
   abandon(): void {
-    this.drop(new Error('the COPY was abandoned'));
+    this.finish(new Error('the COPY was abandoned'), () => undefined);
   }
 
-  /** Settles {@link done}; what the socket reads after it goes to pg (the reader is done with it). */
-  private finish(error?: Error): void {
+  /**
+   * Settles {@link done}, once; what the socket reads after it goes to `after`, or to pg's parser
+   * (its 'data' listeners) without one.
+   */
+  private finish(error?: Error, after?: ReadSink): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.connection) setReadSink(this.connection.stream, undefined);
+    if (this.connection) setReadSink(this.connection.stream, after);
     this.settle(error);
   }
 
-  /** Settles {@link done} with `error`, and drops what the socket reads after it. */
-  private drop(error: Error): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.connection) setReadSink(this.connection.stream, () => undefined);
-    this.settle(error);
-  }
-
-  /** Hands bytes after the COPY back to pg's parser (the socket's 'data' listeners). */
-  private handBack(bytes: Buffer): void {
+  /** Gives the socket back to pg's parser, and hands it `bytes` first. */
+  private handBack(...bytes: Buffer[]): void {
     const stream = this.connection?.stream;
     if (!stream) return;
     setReadSink(stream, undefined);
-    if (bytes.length > 0) stream.emit('data', Buffer.from(bytes));
+    const rest = Buffer.concat(bytes);
+    if (rest.length > 0) stream.emit('data', rest);
   }
 
   private read(bytes: Buffer): void {
@@ -101,42 +97,30 @@ export class CopyOutReader {
     } catch (error) {
       // From onMessages (rows that are not the table's): the statement is abandoned, and the
       // reader's user fails with the error.
-      this.drop(error as Error);
+      this.finish(error as Error, () => undefined);
     }
   }
 
   private readMessages(bytes: Buffer): void {
+    const end = bytes.length;
     let at = 0;
     if (this.partial) {
       at = this.completePartial(bytes);
-      if (at < 0 || this.finished) return;
+      if (at < 0) return;
     }
-    const end = bytes.length;
     let runStart = at;
     while (at + headerBytes <= end) {
       const code = bytes[at] as number;
-      const next = at + 1 + bytes.readUInt32BE(at + 1);
-      if (code === copyData) {
-        if (next > end) break;
+      const next = Math.min(at + 1 + bytes.readUInt32BE(at + 1), end + 1);
+      if (code === copyData && next <= end) {
         at = next;
         continue;
       }
+      // A message cut by the end of the read is kept for the next; an error is pg's at once.
+      if (next > end && code !== errorResponse) break;
       if (at > runStart) this.onMessages(bytes.subarray(runStart, at));
-      if (code === errorResponse) {
-        // pg parses the error and reports it through handleError.
-        this.handBack(bytes.subarray(at));
-        return;
-      }
-      if (next > end) {
-        runStart = at;
-        break;
-      }
-      if (code === copyDone) {
-        this.finish();
-        this.handBack(bytes.subarray(next));
-        return;
-      }
-      // CopyOutResponse, or a notice or parameter status the server may send at any time.
+      const after = Math.min(next, end);
+      if (!this.other(bytes.subarray(at, after), bytes.subarray(after))) return;
       at = next;
       runStart = at;
     }
@@ -145,43 +129,48 @@ export class CopyOutReader {
   }
 
   /**
-   * Completes the message cut by the end of the last read with the start of `bytes`, handles it,
-   * and returns where the rest of `bytes` starts, or -1 when all of `bytes` went into it.
+   * Completes the message cut by the end of the last read with the start of `bytes` and handles
+   * it; returns where the rest of `bytes` starts, or -1 when reading stops here.
    */
   private completePartial(bytes: Buffer): number {
-    let partial = this.partial as Buffer;
-    if (partial.length < headerBytes) {
-      const take = Math.min(headerBytes - partial.length, bytes.length);
-      partial = Buffer.concat([partial, bytes.subarray(0, take)]);
-      if (partial.length < headerBytes) {
-        this.partial = partial;
-        return -1;
+    let message = this.partial as Buffer;
+    let used = 0;
+    // Grows the message to `length` bytes from `bytes`, as far as they go.
+    const fill = (length: number) => {
+      const take = Math.min(length - message.length, bytes.length - used);
+      if (take > 0) {
+        message = Buffer.concat([message, bytes.subarray(used, used + take)]);
+        used += take;
       }
-      bytes = bytes.subarray(take);
-      return this.completePartialWith(partial, bytes, take);
+      return message.length >= length;
+    };
+    if (!fill(headerBytes) || !fill(1 + message.readUInt32BE(1))) {
+      this.partial = message;
+      return -1;
     }
-    return this.completePartialWith(partial, bytes, 0);
+    this.partial = undefined;
+    if (message[0] === copyData) this.onMessages(message);
+    else if (!this.other(message, bytes.subarray(used))) return -1;
+    return used;
   }
 
-  private completePartialWith(partial: Buffer, bytes: Buffer, offset: number): number {
-    const length = 1 + partial.readUInt32BE(1);
-    const missing = length - partial.length;
-    if (bytes.length < missing) {
-      this.partial = Buffer.concat([partial, bytes]);
-      return -1;
+  /**
+   * Handles a message other than a whole CopyData, with the bytes read after it; returns whether
+   * the reader reads on.
+   */
+  private other(message: Buffer, rest: Buffer): boolean {
+    switch (message[0]) {
+      case errorResponse:
+        // pg parses the error (whole or not yet) and reports it through handleError.
+        this.handBack(message, rest);
+        return false;
+      case copyDone:
+        this.finish();
+        this.handBack(rest);
+        return false;
+      default:
+        // CopyOutResponse, or a notice or parameter status the server may send at any time.
+        return true;
     }
-    const message = Buffer.concat([partial, bytes.subarray(0, missing)]);
-    this.partial = undefined;
-    const code = message[0];
-    if (code === copyData) this.onMessages(message);
-    else if (code === errorResponse) {
-      this.handBack(Buffer.concat([message, bytes.subarray(missing)]));
-      return -1;
-    } else if (code === copyDone) {
-      this.finish();
-      this.handBack(bytes.subarray(missing));
-      return -1;
-    }
-    return offset + missing;
   }
 }
