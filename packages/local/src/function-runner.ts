@@ -6,6 +6,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { crashPoint } from './crash-point';
+import type { InFlightJournal } from './in-flight-journal';
 import { lambdaSqsEvent } from './lambda-sqs-event';
 
 /** A Lambda handler for an SQS event source with partial batch responses. */
@@ -37,6 +39,8 @@ export interface FunctionRunnerOptions {
   /** How long a receive waits for messages (long polling). */
   readonly waitTimeSeconds?: number;
   readonly onInvocation?: (invocation: Invocation) => void;
+  /** Where received messages are recorded until deleted, so a crash can hand them back. */
+  readonly journal?: InFlightJournal;
 }
 
 /** A running event source mapping. */
@@ -132,7 +136,11 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
         MessageAttributeNames: ['All'],
       }),
     );
-    return Messages ?? [];
+    const received = Messages ?? [];
+    options.journal?.hold(
+      received.map((message) => ({ queueUrl: options.queueUrl, receiptHandle: message.ReceiptHandle ?? '' })),
+    );
+    return received;
   };
   // Lambda's batching window: after the first message, keep gathering until the batch is full
   // or the window has passed.
@@ -157,6 +165,7 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
         if (first.length === 0) continue;
         const batch = await gather(first);
         const done = await invoke(batch);
+        if (done.length > 0) crashPoint('before-delete', options.functionName);
         for (let i = 0; i < done.length; i += 10) {
           await options.sqs.send(
             new DeleteMessageBatchCommand({
@@ -168,6 +177,8 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
             }),
           );
         }
+        // Failed messages were handed back by their handler, with its backoff.
+        options.journal?.release(batch.map((message) => message.ReceiptHandle ?? ''));
       } catch {
         // The emulator went away (stopping) or refused a request: wait, then poll again.
         if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1000));

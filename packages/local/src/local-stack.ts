@@ -10,6 +10,8 @@ import { type AwsClients, awsClients } from './aws-clients';
 import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres-server';
 import { freePort } from './free-port';
+import { type InFlightJournal, inFlightJournal, releaseOrphans } from './in-flight-journal';
+import { notificationOutbox } from './notification-outbox';
 import { type ProvisionedPipeline, provisionPipeline } from './provision-pipeline';
 import { type QueueDepth, queueDepths } from './queue-depths';
 import { s3EventFanOut } from './s3-event-fan-out';
@@ -27,7 +29,14 @@ export interface LocalStackOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** Messages waiting in one queue: visible, and received but not yet deleted. */
+/** What a stack found left over by an earlier run on its data directory, and put right. */
+export interface StackRecovery {
+  /** Messages that run held when it stopped, made visible again at once. */
+  readonly messagesHandedBack: number;
+  /** Object events it owed, published now. */
+  readonly notificationsReplayed: number;
+}
+
 /** A running local stack: databases, the emulator behind its S3 notification proxy, provisioned. */
 export interface LocalStack {
   readonly names: ResourceNames;
@@ -47,6 +56,10 @@ export interface LocalStack {
   queueArn(name: string): string;
   /** S3 notifications still being published. */
   pendingNotifications(): number;
+  /** Where the function runners record the messages they hold. */
+  readonly inFlight: InFlightJournal;
+  /** What was left over by an earlier run and put right at start. */
+  readonly recovery: StackRecovery;
   /** The depth of every queue and its DLQ. */
   queueDepths(): Promise<readonly QueueDepth[]>;
   stop(): Promise<void>;
@@ -119,9 +132,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const proxy: S3NotificationProxy = await startS3NotificationProxy({
       target: aws.endpoint,
       onCreated: s3EventFanOut({ s3: clients.s3, sns: clients.sns, region, topicOfBucket }),
+      outbox: notificationOutbox(join(options.dataDir, 'aws', 'notification-outbox.log')),
       ...(options.onError ? { onError: options.onError } : {}),
     });
     stopping.push(() => proxy.stop());
+    // Whoever starts the stack owns its data directory: what an earlier run left held or owed
+    // is nobody's now. Hand the messages back and publish the events before anything runs.
+    const journalFile = join(options.dataDir, 'aws', 'in-flight.log');
+    const recovery: StackRecovery = {
+      messagesHandedBack: await releaseOrphans(journalFile, clients.sqs),
+      notificationsReplayed: await proxy.replay(),
+    };
+    const inFlight = inFlightJournal(journalFile);
 
     const queueUrl = (name: string) => {
       const url = provisioned.queueUrls.get(name);
@@ -141,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       provisioned,
       queueUrl,
       pendingNotifications: () => proxy.pending,
+      inFlight,
+      recovery,
       queueArn: (name) => `arn:aws:sqs:${region}:000000000000:${name}`,
       queueDepths: () => queueDepths(clients.sqs, resources.queues, queueUrl),
       stop,

@@ -1,4 +1,6 @@
 import { createServer, request as forward, type IncomingMessage } from 'node:http';
+import { crashPoint } from './crash-point';
+import type { NotificationOutbox } from './notification-outbox';
 
 /** An object the proxy saw being created. */
 export interface CreatedObject {
@@ -12,6 +14,8 @@ export interface S3NotificationProxy {
   readonly endpoint: string;
   /** Notifications being published right now (a stack is quiet only when this is 0). */
   readonly pending: number;
+  /** Publishes what the outbox still owes from an earlier run; resolves when all are published. */
+  replay(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -45,19 +49,28 @@ export function createdObjectOf(
  * A pass-through HTTP proxy in front of the emulator's S3 API that calls `onCreated` after every
  * request that created an object succeeds. The emulator sends no S3 event notifications; with
  * this, writing an object starts the next stage locally exactly as it does in AWS, and the
- * services need no local-only code.
+ * services need no local-only code. With an `outbox`, each creation is recorded before the
+ * writer hears of its success and crossed off once announced, so a crash in between loses no
+ * event: {@link S3NotificationProxy.replay} announces it on the next start. An announcement that
+ * fails stays owed and is tried again at the next replay.
  */
 export async function startS3NotificationProxy(options: {
   readonly target: string;
   readonly onCreated: (object: CreatedObject) => Promise<void>;
   readonly onError?: (error: unknown) => void;
+  readonly outbox?: NotificationOutbox;
 }): Promise<S3NotificationProxy> {
   const target = new URL(options.target);
+  const { outbox } = options;
   let pending = 0;
-  const announce = (created: CreatedObject) => {
+  const announce = (created: CreatedObject, id: number | undefined) => {
     pending += 1;
-    options
+    crashPoint('before-publish', created.key);
+    return options
       .onCreated(created)
+      .then(() => {
+        if (id !== undefined) outbox?.paid(id);
+      })
       .catch((error) => options.onError?.(error))
       .finally(() => {
         pending -= 1;
@@ -74,10 +87,13 @@ export async function startS3NotificationProxy(options: {
         headers: incoming.headers,
       },
       (response) => {
+        const succeeded = created !== undefined && response.statusCode === 200;
+        // Owed before the writer can know its object exists: from then on, its event is kept.
+        const id = succeeded ? outbox?.owe(created) : undefined;
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);
         response.on('end', () => {
-          if (created && response.statusCode === 200) announce(created);
+          if (succeeded) void announce(created, id);
         });
       },
     );
@@ -95,6 +111,11 @@ export async function startS3NotificationProxy(options: {
     endpoint: `http://127.0.0.1:${address.port}`,
     get pending() {
       return pending;
+    },
+    async replay() {
+      const owed = outbox?.owed() ?? [];
+      for (const { id, object } of owed) await announce(object, id);
+      return owed.length;
     },
     stop: () =>
       new Promise((resolve) => {

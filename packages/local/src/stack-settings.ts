@@ -1,16 +1,17 @@
-import type { QueueResource, StageName } from '@totes/pipeline';
+import { type QueueResource, type RetryBackoff, type StageName, visibilityTimeoutFor } from '@totes/pipeline';
 
 /**
- * How the local stack differs from AWS, and only that: waits are shorter so a failed message
- * is retried within seconds rather than minutes, and the schedules run every few seconds.
+ * How the local stack differs from AWS, and only that: functions time out sooner, a failed
+ * message is retried within seconds rather than minutes, and the schedules run every few
+ * seconds. Visibility timeouts are derived from the timeouts exactly as in AWS.
  */
 export const localStackSettings = {
   environment: 'local',
   region: 'eu-west-2',
-  /** Seconds a received message stays invisible, by stage (AWS: six times the timeout). */
-  visibilityTimeoutSeconds: { extract: 10, transform: 2, load: 2 } satisfies Record<StageName, number>,
   /** Function timeouts, by stage. */
   timeoutSeconds: { extract: 60, transform: 60, load: 60 } satisfies Record<StageName, number>,
+  /** The backoff of failed messages, for every stage (AWS: each stage's `retry`). */
+  retry: { baseSeconds: 1, maxSeconds: 5 } satisfies RetryBackoff,
   incrementalSeconds: 2,
   /**
    * How far behind now (and behind the oldest open writer) extraction stays: rows stamped more
@@ -20,7 +21,7 @@ export const localStackSettings = {
   sweepSeconds: 60,
 } as const;
 
-/** The visibility timeout of a queue on the local stack. */
+/** The visibility timeout of a queue on the local stack: six times its function's timeout. */
 export function localVisibilityTimeout(queue: QueueResource): number {
-  return localStackSettings.visibilityTimeoutSeconds[queue.stage];
+  return visibilityTimeoutFor(localStackSettings.timeoutSeconds[queue.stage]);
 }

@@ -15,6 +15,18 @@ export interface StageSettings {
   readonly memoryMb: number;
   /** Node.js options of the stage's functions (`NODE_OPTIONS` in Lambda). */
   readonly nodeOptions: readonly string[];
+  /** How a failed message's retries are spaced (the handler sets its visibility). */
+  readonly retry: RetryBackoff;
+}
+
+/**
+ * Exponential backoff of a failed message: `baseSeconds · 2^(receiveCount − 1)`, capped at
+ * `maxSeconds`. A message that can never succeed is retried at once instead, so it reaches its
+ * DLQ after `maxReceiveCount` real attempts within seconds, not after the visibility timeout.
+ */
+export interface RetryBackoff {
+  readonly baseSeconds: number;
+  readonly maxSeconds: number;
 }
 
 /**
@@ -26,29 +38,34 @@ const boundedYoungGeneration = ['--max-semi-space-size=16'] as const;
 
 /**
  * The three stages. Visibility timeouts are derived (six times the function timeout, as AWS
- * advises for SQS event sources). Loads allow many receives because a fact waits, with backoff,
- * for dimension rows that are still on their way; it must not be dead-lettered for that.
+ * advises for SQS event sources), so a message being processed is never received twice; a failed
+ * message comes back after the stage's `retry` backoff, which its handler sets. Loads allow many
+ * receives because a fact waits, with backoff, for dimension rows that are still on their way; it
+ * must not be dead-lettered for that. Five receives elsewhere, as AWS advises for Lambda event
+ * sources, so one crash of a worker does not use up a message's attempts.
  */
 export const stageSettings = {
   extract: {
     fifo: true,
     timeoutSeconds: 300,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
     batchSize: 1,
     batchWindowSeconds: 0,
     maxConcurrency: 2,
     memoryMb: 512,
     nodeOptions: boundedYoungGeneration,
+    retry: { baseSeconds: 10, maxSeconds: 120 },
   },
   transform: {
     fifo: false,
     timeoutSeconds: 300,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
     batchSize: 10,
     batchWindowSeconds: 0,
     maxConcurrency: 2,
     memoryMb: 512,
     nodeOptions: boundedYoungGeneration,
+    retry: { baseSeconds: 10, maxSeconds: 300 },
   },
   load: {
     fifo: false,
@@ -59,6 +76,7 @@ export const stageSettings = {
     maxConcurrency: 2,
     memoryMb: 512,
     nodeOptions: boundedYoungGeneration,
+    retry: { baseSeconds: 10, maxSeconds: 900 },
   },
 } as const satisfies Record<string, StageSettings>;
 
@@ -68,7 +86,15 @@ export type StageName = keyof typeof stageSettings;
 /** Every stage, in data-flow order. */
 export const stageNames = Object.keys(stageSettings) as readonly StageName[];
 
+/**
+ * The visibility timeout of a queue whose function times out after `timeoutSeconds`: six times
+ * as long, as AWS advises, so no message is received again while an invocation still runs.
+ */
+export function visibilityTimeoutFor(timeoutSeconds: number): number {
+  return timeoutSeconds * 6;
+}
+
 /** The visibility timeout of a stage's queue. */
 export function visibilityTimeoutSeconds(stage: StageName): number {
-  return stageSettings[stage].timeoutSeconds * 6;
+  return visibilityTimeoutFor(stageSettings[stage].timeoutSeconds);
 }

@@ -1,3 +1,4 @@
+import { stageSettings } from '@totes/pipeline';
 import {
   ConfigError,
   cachedConnectionString,
@@ -10,9 +11,12 @@ import {
   PipelineError,
   type PipelineLogger,
   type PipelineMetrics,
+  type RetryTiming,
+  retryPolicyOf,
   type SqsHandler,
   s3ObjectStore,
   sqsBatchHandler,
+  sqsMessageVisibility,
 } from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
@@ -40,6 +44,8 @@ export interface ExtractDeps {
   readonly metrics?: PipelineMetrics;
   /** The clock, for snapshot times and the time budget. */
   readonly now?: () => Date;
+  /** How failed requests come back (default: the extract stage's backoff, set through SQS). */
+  readonly retry?: RetryTiming;
 }
 
 function parseConfig(input: ExtractConfigInput): ExtractConfig {
@@ -137,5 +143,9 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
     }
   }
 
-  return sqsBatchHandler((record) => extract(record), { logger, stopOnFailure: true });
+  const retry = deps.retry ?? {
+    policy: retryPolicyOf(stageSettings.extract),
+    visibility: sqsMessageVisibility(aws().sqs),
+  };
+  return sqsBatchHandler((record) => extract(record), { logger, stopOnFailure: true, retry });
 }

@@ -1,12 +1,11 @@
-import { KeyLayoutError, NotificationError } from '@totes/pipeline';
-import { PipelineError } from '@totes/runtime';
+import { type FailureKind, failureKindOf } from '@totes/runtime';
 import { MissingDimensionError } from './missing-dimension-error';
-import type { FailureKind } from './retry-delay';
 
-/** Classifies a failed message's error: bad input, a wait for dimensions, or a transient failure. */
+/**
+ * Classifies a failed load: a fact waiting for its dimension rows (backed off, never counted as
+ * bad input), otherwise as every stage does ({@link failureKindOf}).
+ */
 export function failureKind(error: unknown): FailureKind {
   if (error instanceof MissingDimensionError) return 'waiting';
-  if (error instanceof NotificationError || error instanceof KeyLayoutError) return 'bad-input';
-  if (error instanceof PipelineError && !error.retryable) return 'bad-input';
-  return 'transient';
+  return failureKindOf(error);
 }

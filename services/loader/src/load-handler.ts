@@ -2,9 +2,11 @@ import { objectsCreated, type TargetTableName } from '@totes/pipeline';
 import {
   describeError,
   MalformedObjectError,
+  type MessageVisibility,
   type ObjectStore,
   type PipelineLogger,
   type PipelineMetrics,
+  type RetryPolicy,
   type SqsHandler,
   sqsBatchHandler,
 } from '@totes/runtime';
@@ -13,9 +15,7 @@ import type pg from 'pg';
 import { failureKind } from './failure-kind';
 import { freshnessSeconds } from './freshness';
 import { type LoadOutcome, loadObject } from './load-object';
-import type { MessageVisibility } from './message-visibility';
 import { ensureWarehouse } from './migrate-warehouse';
-import { type RetryPolicy, retryDelaySeconds } from './retry-delay';
 import { spoolObject } from './spool-object';
 import { WarehouseError } from './warehouse-error';
 import { type WarehouseSession, warehouseSession } from './warehouse-session';
@@ -95,46 +95,14 @@ export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
     }
   }
 
-  async function retryLater(record: SQSRecord, error: unknown): Promise<void> {
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const kind = failureKind(error);
-    const delay = retryDelaySeconds(kind, receiveCount, retry);
-    const last = receiveCount >= retry.maxReceiveCount;
-    const details = {
-      messageId: record.messageId,
-      receiveCount,
-      kind,
-      retryInSeconds: delay,
-      error: describeError(error),
-    };
-    if (last) logger.error(`giving up after ${receiveCount} receives: the message moves to the DLQ`, details);
-    else if (kind === 'waiting') logger.warn('waiting for dimension rows; will retry', details);
-    else logger.warn(`load failed (${kind}); will retry`, details);
-    try {
-      await options.visibility.retryAfter(record, delay);
-    } catch (visibilityError) {
-      logger.warn("could not set the message's retry delay; the queue's visibility timeout applies", {
-        messageId: record.messageId,
-        error: describeError(visibilityError),
-      });
-    }
-  }
-
   return async (event, context) => {
     const session = warehouseSession(options.connect, (error) =>
       logger.warn('the warehouse connection was lost', { error: describeError(error) }),
     );
-    const handler = sqsBatchHandler(
-      async (record) => {
-        try {
-          await load(record, session);
-        } catch (error) {
-          await retryLater(record, error);
-          throw error;
-        }
-      },
-      { logger },
-    );
+    const handler = sqsBatchHandler((record) => load(record, session), {
+      logger,
+      retry: { policy: retry, visibility: options.visibility, kindOf: failureKind },
+    });
     try {
       return await handler(event, context);
     } finally {

@@ -29,9 +29,9 @@ export const loaderConfig = z
     /** Every statement is cancelled after this long (the function's timeout is 300 s). */
     WAREHOUSE_STATEMENT_TIMEOUT_MS: envInteger(120_000),
     /** The first retry delay of a waiting or failed message, doubled on every receive. */
-    LOAD_RETRY_BASE_SECONDS: envInteger(10),
+    LOAD_RETRY_BASE_SECONDS: envInteger(stageSettings.load.retry.baseSeconds),
     /** The longest retry delay. */
-    LOAD_RETRY_MAX_SECONDS: envInteger(900),
+    LOAD_RETRY_MAX_SECONDS: envInteger(stageSettings.load.retry.maxSeconds),
     /** The load queue's `maxReceiveCount` (its redrive policy): the attempts before the DLQ. */
     LOAD_MAX_RECEIVE_COUNT: envInteger(stageSettings.load.maxReceiveCount),
     /** Path-style S3 addressing, which the local emulator needs. */

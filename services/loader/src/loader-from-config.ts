@@ -7,10 +7,10 @@ import {
   createMetrics,
   type SqsHandler,
   s3ObjectStore,
+  sqsMessageVisibility,
 } from '@totes/runtime';
 import { createLoadHandler } from './load-handler';
 import type { LoaderConfig } from './loader-config';
-import { sqsMessageVisibility } from './message-visibility';
 
 /**
  * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's

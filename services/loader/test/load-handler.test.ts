@@ -8,13 +8,11 @@ import {
   type TargetTableName,
   warehouseTables,
 } from '@totes/pipeline';
-import { connectPostgres, s3ObjectStore } from '@totes/runtime';
+import { connectPostgres, type RetryPolicy, s3ObjectStore, sqsMessageVisibility } from '@totes/runtime';
 import { useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createLoadHandler } from '../src/load-handler';
-import { sqsMessageVisibility } from '../src/message-visibility';
-import type { RetryPolicy } from '../src/retry-delay';
 import { fixtureRows } from './fixture-rows';
 import { loadRows } from './load-rows';
 import { objectKey } from './object-key';
@@ -142,9 +140,9 @@ describe('the loader handler on its queue', () => {
 
     expect(first).toEqual({ received: 1, failed: 1 });
     expect(during).toEqual({ received: 0, failed: 0 });
-    expect(fact.lines.find((line) => line.level === 'warn')?.message).toBe(
-      'waiting for dimension rows; will retry',
-    );
+    const waiting = fact.lines.find((line) => line.level === 'warn');
+    expect(waiting?.message).toBe('message failed');
+    expect(waiting?.details).toMatchObject([{ kind: 'waiting', receiveCount: 1, retryInSeconds: 1 }]);
     expect(await warehouse().rows('fact_sales_order')).toEqual(fixtureRows('fact_sales_order'));
     expect(await deadLetters('fact_sales_order')).toEqual([]);
   });
@@ -160,8 +158,11 @@ describe('the loader handler on its queue', () => {
     expect(await warehouse().rows('dim_payment_type')).toEqual(fixtureRows('dim_payment_type'));
     const dead = await deadLetters('dim_payment_type');
     expect(dead.map((message) => objectsCreated(message.Body ?? '')[0]?.key)).toEqual([corrupt]);
-    const last = paymentType.lines.find((line) => line.message.startsWith('giving up'));
-    expect(last?.message).toBe(`giving up after ${maxReceiveCount} receives: the message moves to the DLQ`);
+    const last = paymentType.lines.find((line) => JSON.stringify(line.details).includes('"deadLetter":true'));
+    expect(last?.level).toBe('error');
+    expect(last?.details).toMatchObject([
+      { kind: 'bad-input', receiveCount: maxReceiveCount, retryInSeconds: 0 },
+    ]);
     expect(JSON.stringify(last?.details)).toContain(`${corrupt}: not a readable processed Parquet object`);
   });
 

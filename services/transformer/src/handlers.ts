@@ -1,12 +1,14 @@
-import { type TargetTableName, warehouseTableNames } from '@totes/pipeline';
+import { stageSettings, type TargetTableName, warehouseTableNames } from '@totes/pipeline';
 import {
   ConfigError,
   createAwsClients,
   createLogger,
   createMetrics,
   loadConfig,
+  retryPolicyOf,
   type SqsHandler,
   s3ObjectStore,
+  sqsMessageVisibility,
 } from '@totes/runtime';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { type CalendarHandler, type CalendarRequest, calendarHandler } from './calendar-handler';
@@ -19,14 +21,21 @@ export type TransformerHandlers = { readonly dim_date: CalendarHandler } & {
 };
 
 let environment:
-  | { readonly config: TransformerConfig; readonly stores: ReturnType<typeof bucketStores> }
+  | {
+      readonly config: TransformerConfig;
+      readonly stores: ReturnType<typeof bucketStores>['stores'];
+      readonly visibility: ReturnType<typeof bucketStores>['visibility'];
+    }
   | undefined;
 
 function bucketStores(config: TransformerConfig) {
-  const { s3 } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
   return {
-    ingest: s3ObjectStore(s3, config.INGEST_BUCKET),
-    processed: s3ObjectStore(s3, config.PROCESSED_BUCKET),
+    stores: {
+      ingest: s3ObjectStore(s3, config.INGEST_BUCKET),
+      processed: s3ObjectStore(s3, config.PROCESSED_BUCKET),
+    },
+    visibility: sqsMessageVisibility(sqs),
   };
 }
 
@@ -35,18 +44,19 @@ function bucketStores(config: TransformerConfig) {
 function loadEnvironment() {
   if (!environment) {
     const config = loadConfig(TransformerConfig);
-    environment = { config, stores: bucketStores(config) };
+    environment = { config, ...bucketStores(config) };
   }
   return environment;
 }
 
 function build(target: TargetTableName): SqsHandler | CalendarHandler {
-  const { config, stores } = loadEnvironment();
+  const { config, stores, visibility } = loadEnvironment();
   const logger = createLogger(`transform-${target}`);
   const generation = config.TRANSFORM_GENERATION;
   if (target === 'dim_date') return calendarHandler({ stores, generation, logger });
   const metrics = createMetrics(`transform-${target}`, target);
-  return transformHandler(target, { stores, generation, logger, metrics });
+  const retry = { policy: retryPolicyOf(stageSettings.transform), visibility };
+  return transformHandler(target, { stores, generation, logger, metrics, retry });
 }
 
 function lazy(target: TargetTableName) {

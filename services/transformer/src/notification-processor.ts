@@ -1,5 +1,10 @@
 import { objectsCreated, type TargetTableName } from '@totes/pipeline';
-import { MalformedObjectError, type PipelineLogger, type PipelineMetrics } from '@totes/runtime';
+import {
+  MalformedObjectError,
+  type PipelineLogger,
+  type PipelineMetrics,
+  type RetryTiming,
+} from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import { TransformError } from './transform-error';
 import { transformObject } from './transform-object';
@@ -12,6 +17,8 @@ export interface TransformerDeps {
   readonly logger: PipelineLogger;
   readonly metrics?: PipelineMetrics;
   readonly rowGroupRows?: number;
+  /** How failed messages come back (without it, after the queue's visibility timeout). */
+  readonly retry?: RetryTiming;
 }
 
 function describe(error: unknown) {

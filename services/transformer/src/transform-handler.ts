@@ -11,5 +11,8 @@ export function transformHandler(
   target: Exclude<TargetTableName, 'dim_date'>,
   deps: TransformerDeps,
 ): SqsHandler {
-  return sqsBatchHandler(notificationProcessor(target, deps), { logger: deps.logger });
+  return sqsBatchHandler(notificationProcessor(target, deps), {
+    logger: deps.logger,
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
 }

@@ -1,9 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
-import { createLoadHandler, sqsMessageVisibility } from '@totes/loader';
+import { createLoadHandler } from '@totes/loader';
 import { type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
 import type { QueueResource, SourceTableName, TargetTableName } from '@totes/pipeline';
-import { connectPostgres, s3ObjectStore } from '@totes/runtime';
+import { connectPostgres, type RetryTiming, s3ObjectStore, sqsMessageVisibility } from '@totes/runtime';
 import { calendarHandler, transformHandler } from '@totes/transformer';
 import type { LogSink } from './log-sink';
 
@@ -29,6 +29,11 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
   const ingest = s3ObjectStore(s3, stack.names.ingestBucket);
   const processed = s3ObjectStore(s3, stack.names.processedBucket);
   const generation = 1;
+  const visibility = sqsMessageVisibility(stack.clients.sqs);
+  const retryOf = (queue: QueueResource): RetryTiming => ({
+    policy: { ...localStackSettings.retry, maxReceiveCount: queue.maxReceiveCount },
+    visibility,
+  });
 
   const handlerOf = (queue: QueueResource): SqsFunctionHandler => {
     const service = `${queue.stage}-${queue.table}`;
@@ -51,6 +56,7 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
             queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
             logger,
             metrics,
+            retry: retryOf(queue),
           },
         );
       case 'transform':
@@ -59,6 +65,7 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
           generation,
           logger,
           metrics,
+          retry: retryOf(queue),
         });
       case 'load':
         return createLoadHandler({
@@ -69,8 +76,8 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
               statementTimeoutMs: 60_000,
               applicationName: `totes-${service}`,
             }),
-          visibility: sqsMessageVisibility(stack.clients.sqs),
-          retry: { baseSeconds: 1, maxSeconds: 5, maxReceiveCount: queue.maxReceiveCount },
+          visibility,
+          retry: retryOf(queue).policy,
           logger,
           metrics,
         });

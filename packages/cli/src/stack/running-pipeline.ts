@@ -58,6 +58,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     ...(options.warehouseUrl ? { warehouseUrl: options.warehouseUrl } : {}),
     onError: (error) => log.logger('local-stack').error('local stack error', { error: String(error) }),
   });
+  const { messagesHandedBack, notificationsReplayed } = stack.recovery;
+  if (messagesHandedBack + notificationsReplayed > 0) {
+    log.logger('local-stack').warn('an earlier run stopped with work under way; it is resumed', {
+      messagesHandedBack,
+      notificationsReplayed,
+    });
+  }
   const runners: FunctionRunner[] = [];
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
@@ -85,6 +92,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           batchWindowSeconds: settings.batchWindowSeconds,
           maxConcurrency: settings.maxConcurrency,
           timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
+          journal: stack.inFlight,
           onInvocation: (invocation) => {
             if (invocation.error) {
               log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
