@@ -113,7 +113,7 @@ function main() {
 }
 
 /** The environment variable that tells the command which inherited descriptor is its lifeline. */
-const lifelineVariable = 'TOOLCHAIN_LIFELINE_FD';
+const lifelineVariable = 'TOOLCHAIN_LIFELINE';
 const lifelineFd = 3;
 const parentPollMs = 500;
 
@@ -124,7 +124,7 @@ const parentPollMs = 500;
  * Signals alone do not cover every way a run ends: npm hands a TERM to the `sh -c` it runs the
  * script with, and that shell dies without passing it on; a `kill -9` of this process passes
  * nothing. So the command also gets a lifeline, a pipe on descriptor 3 (named in
- * `TOOLCHAIN_LIFELINE_FD`) that the kernel closes however this process ends, and this process
+ * `TOOLCHAIN_LIFELINE` with this process's pid) that the kernel closes however this process ends, and this process
  * treats losing its parent (being reparented) as a hang-up.
  */
 function runForwardingSignals(command, args, env) {
@@ -133,7 +133,9 @@ function runForwardingSignals(command, args, env) {
     // reaches the servers it starts (an embedded PostgreSQL would stop at once, mid-shutdown).
     const child = spawn(command, args, {
       cwd: root,
-      env: { ...env, [lifelineVariable]: String(lifelineFd) },
+      // With our pid: only our own child takes the descriptor; its children inherit the variable
+      // (a command that is not Node cannot remove it) but not the descriptor.
+      env: { ...env, [lifelineVariable]: `${lifelineFd}:${process.pid}` },
       stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
       detached: true,
     });

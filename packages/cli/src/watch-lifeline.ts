@@ -1,7 +1,11 @@
+import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 
-/** The variable in which `packages/toolchain/run.mjs` names the descriptor of its lifeline. */
-export const lifelineVariable = 'TOOLCHAIN_LIFELINE_FD';
+/**
+ * The variable in which `packages/toolchain/run.mjs` names the descriptor of its lifeline and its
+ * own pid (`3:1234`): only its direct child has the descriptor.
+ */
+export const lifelineVariable = 'TOOLCHAIN_LIFELINE';
 
 /**
  * Hangs this process up when the process that started it is gone: `run.mjs` (behind every npm
@@ -11,12 +15,14 @@ export const lifelineVariable = 'TOOLCHAIN_LIFELINE_FD';
  * Without the variable (run directly) it does nothing.
  */
 export function watchLifeline(env: NodeJS.ProcessEnv = process.env): void {
-  const fd = Number(env[lifelineVariable]);
-  // What this process starts (PostgreSQL, the functions) must not take the lifeline for theirs.
+  const [fd, wrapper] = (env[lifelineVariable] ?? '').split(':').map(Number);
+  // What this process starts must not take the lifeline for theirs.
   delete env[lifelineVariable];
-  if (!Number.isInteger(fd) || fd < 3) return;
+  // Started by something else (a test, a script run by the command): the descriptor is not ours.
+  if (fd === undefined || !Number.isInteger(fd) || fd < 3 || wrapper !== process.ppid) return;
   let lifeline: Socket;
   try {
+    if (!fstatSync(fd).isSocket()) return;
     lifeline = new Socket({ fd, readable: true, writable: false });
   } catch {
     return;
