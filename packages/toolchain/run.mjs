@@ -112,23 +112,57 @@ function main() {
   return runForwardingSignals(command, args, env);
 }
 
+/** The environment variable that tells the command which inherited descriptor is its lifeline. */
+const lifelineVariable = 'TOOLCHAIN_LIFELINE';
+const lifelineFd = 3;
+const parentPollMs = 500;
+
 /**
  * Runs the command and passes Ctrl-C and termination on to it, so it can stop cleanly (stop its
  * servers, remove its temporary files) and its exit status becomes ours.
+ *
+ * Signals alone do not cover every way a run ends: npm hands a TERM to the `sh -c` it runs the
+ * script with, and that shell dies without passing it on; a `kill -9` of this process passes
+ * nothing. So the command also gets a lifeline, a pipe on descriptor 3 (named in
+ * `TOOLCHAIN_LIFELINE` with this process's pid) that the kernel closes however this process ends, and this process
+ * treats losing its parent (being reparented) as a hang-up.
  */
 function runForwardingSignals(command, args, env) {
   return new Promise((resolvePromise, reject) => {
     // The child gets a process group of its own, so Ctrl-C reaches it once, through us, and never
     // reaches the servers it starts (an embedded PostgreSQL would stop at once, mid-shutdown).
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', detached: true });
+    const child = spawn(command, args, {
+      cwd: root,
+      // With our pid: only our own child takes the descriptor; its children inherit the variable
+      // (a command that is not Node cannot remove it) but not the descriptor.
+      env: { ...env, [lifelineVariable]: `${lifelineFd}:${process.pid}` },
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+      detached: true,
+    });
+    // Nothing is ever written: the pipe only has to stay open while this process lives.
+    child.stdio[lifelineFd]?.on('error', () => undefined);
+    let forwarded = false;
     const forward = (signal) => {
-      if (child.exitCode === null) child.kill(signal);
+      // Once is enough: the command stops on the first, and a second (npm and the terminal both
+      // pass Ctrl-C on) must not cut its shutdown short.
+      if (forwarded || child.exitCode !== null || child.signalCode !== null) return;
+      forwarded = true;
+      child.kill(signal);
     };
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => forward(signal));
+    const parent = process.ppid;
+    const watchParent = setInterval(() => {
+      if (process.ppid !== parent) forward('SIGHUP');
+    }, parentPollMs);
+    watchParent.unref();
+    // A reader that went away (`| tee` stopped by the same Ctrl-C) must not end us mid-shutdown.
+    process.stderr.on('error', () => undefined);
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      resolvePromise(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)),
-    );
+    child.on('exit', (code, signal) => {
+      clearInterval(watchParent);
+      child.stdio[lifelineFd]?.destroy();
+      resolvePromise(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15) : 1));
+    });
   });
 }
 

@@ -22,7 +22,12 @@ export default async function freshnessBench(args: string[]): Promise<void> {
   const changes = Number(args[args.indexOf('--changes') + 1] ?? 240) || 240;
   const perSecond = 4;
   const dataDir = await mkdtemp(join(tmpdir(), 'totes-bench-freshness-'));
-  const pipeline = await startPipeline({ dataDir, schedule: true });
+  const pipeline = await startPipeline({
+    dataDir,
+    schedule: true,
+    command: 'up',
+    seedsEmbeddedTotesys: true,
+  });
   const totesys = new pg.Client({ connectionString: pipeline.stack.totesysUrl });
   const warehouse = new pg.Client({ connectionString: pipeline.stack.warehouseUrl });
   try {

@@ -23,6 +23,7 @@ describe('the pipeline running on the local stack', () => {
       totesysUrl: totesys.url,
       warehouseUrl: warehouse.url,
       schedule: true,
+      command: 'up',
     });
     source = new pg.Client({ connectionString: totesys.url });
     await source.connect();

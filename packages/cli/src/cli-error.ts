@@ -1,6 +1,6 @@
 /** A failure the user can act on: printed as its message alone, without a stack. */
 export class CliError extends Error {
-  override readonly name = 'CliError';
+  override readonly name: string = 'CliError';
 
   constructor(
     message: string,

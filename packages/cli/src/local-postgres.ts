@@ -1,22 +1,31 @@
 import { join } from 'node:path';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from '@totes/local';
+import { claimDataDir } from './stack/claim-data-dir';
 
 /** The databases of the local stack, in one embedded cluster. */
 export const localDatabases = { totesys: 'totesys', warehouse: 'warehouse' } as const;
 
 /**
  * Runs `work` with the local stack's PostgreSQL (started from the data directory, created on
- * first use, kept afterwards), then stops it, also on failure.
+ * first use, kept afterwards), then stops it, also on failure. The data directory is held
+ * meanwhile, for `command` (what a crash left is recovered and told to `say`).
  */
 export async function withLocalPostgres<T>(
   dataDir: string,
+  command: string,
+  say: (line: string) => void,
   work: (server: EmbeddedPostgresServer) => Promise<T>,
 ): Promise<T> {
-  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
+  const lock = await claimDataDir(dataDir, command, say);
   try {
-    for (const name of Object.values(localDatabases)) await server.ensureDatabase(name);
-    return await work(server);
+    const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
+    try {
+      for (const name of Object.values(localDatabases)) await server.ensureDatabase(name);
+      return await work(server);
+    } finally {
+      await server.stop();
+    }
   } finally {
-    await server.stop();
+    await lock.release();
   }
 }

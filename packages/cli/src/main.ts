@@ -6,6 +6,12 @@ import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
 import { upCommand } from './commands/up-command';
+import { watchLifeline } from './watch-lifeline';
+
+// A reader that went away (`totes up | tee log`, stopped by the same Ctrl-C) must not crash a
+// command mid-shutdown and leave its PostgreSQL behind: what it still has to say is dropped.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+watchLifeline();
 
 const program = new Command('totes')
   .description('The Terrific Totes pipeline: totesys → S3 → star-schema warehouse')

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import { EmbeddedPostgresError } from './embedded-postgres-error';
 import { freePort } from './free-port';
 
 /** Options for {@link startEmbeddedPostgres}. */
@@ -69,6 +70,13 @@ export async function startEmbeddedPostgres(
     if ((mode & 0o011) !== 0o011) await chmod(parent, mode | 0o011);
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // The server's last words, for the error when it does not start.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line.trim());
+    if (recent.length > 5) recent.shift();
+    options.onLog?.(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -79,11 +87,20 @@ export async function startEmbeddedPostgres(
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-    onLog: (line: string) => options.onLog?.(String(line)),
-    onError: (line: unknown) => options.onLog?.(String(line)),
+    onLog: (line: string) => log(String(line)),
+    onError: (line: unknown) => log(String(line)),
   });
   if (!existsSync(`${options.dataDir}/PG_VERSION`)) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing when the server exits early: say what it reported.
+    throw new EmbeddedPostgresError(
+      options.dataDir,
+      `PostgreSQL did not start on ${options.dataDir}: ${recent.join(' ').trim() || 'it exited without a word'}`,
+      error === undefined ? {} : { cause: error },
+    );
+  }
 
   const url = (database = 'postgres') =>
     `postgresql://${user}:${password}@127.0.0.1:${port}/${encodeURIComponent(database)}`;

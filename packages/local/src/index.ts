@@ -1,10 +1,12 @@
 export * from './aws-clients';
 export * from './embedded-aws';
+export * from './embedded-postgres-error';
 export * from './embedded-postgres-server';
 export * from './extract-scheduler';
 export * from './free-port';
 export * from './function-runner';
 export * from './in-flight-journal';
+export * from './is-process-alive';
 export * from './lambda-sqs-event';
 export * from './local-stack';
 export * from './notification-outbox';
@@ -13,3 +15,4 @@ export * from './queue-depths';
 export * from './s3-event-fan-out';
 export * from './s3-notification-proxy';
 export * from './stack-settings';
+export * from './stop-orphaned-postgres';

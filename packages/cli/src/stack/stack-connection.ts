@@ -8,6 +8,7 @@ import {
   startLocalStack,
 } from '@totes/local';
 import { type PipelineResources, pipelineResources, resourceNames } from '@totes/pipeline';
+import { claimDataDir } from './claim-data-dir';
 import { fileFailureLog } from './failure-log';
 import type { QueueConnection } from './queue-connection';
 import { readRunningStack } from './running-file';
@@ -24,11 +25,14 @@ export interface StackConnection extends QueueConnection {
 
 /**
  * Connects to the stack of a data directory: to the running `totes up` if there is one, or by
- * starting its emulator (and databases) for the length of the command.
+ * starting its emulator (and databases) for the length of the command, which then holds the
+ * data directory (`command` names it to others; what a crash left is recovered and told to `say`).
  */
 export async function connectStack(
   dataDir: string,
   urls: { readonly totesysUrl?: string; readonly warehouseUrl?: string },
+  command: string,
+  say: (line: string) => void = () => {},
 ): Promise<StackConnection> {
   const logPath = join(dataDir, 'logs', 'pipeline.log');
   const running = await readRunningStack(dataDir);
@@ -55,8 +59,18 @@ export async function connectStack(
       close: async () => clients.destroy(),
     };
   }
-  const stack = await startLocalStack({ dataDir, ...urls });
-  return { ...stackConnectionOf(stack, logPath), close: () => stack.stop() };
+  const lock = await claimDataDir(dataDir, command, say);
+  try {
+    const stack = await startLocalStack({ dataDir, ...urls });
+    const close = async () => {
+      await stack.stop();
+      await lock.release();
+    };
+    return { ...stackConnectionOf(stack, logPath), close };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }
 
 /** The queue operations' view of a stack this process runs (closing it is the owner's job). */
