@@ -186,8 +186,10 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/attempts and errors unknown: could not read CloudWatch Logs \(.+\)/);
     expect(run.stderr).not.toMatch(/totes: /);
-    const lines = run.stdout.trim().split('\n');
+    const [letters = '', counts = ''] = run.stdout.trim().split('\n\n');
+    const lines = letters.split('\n');
     expect(lines[0]).toMatch(/^queue\s+message id\s+attempts\s+subject\s+last error$/);
+    expect(counts.split('\n')[0]).toMatch(/^DLQ\s+messages\s+visible\s+in flight\s+delayed\s+listed$/);
     expect(lines.filter((line) => line.includes(poisonKey))).toHaveLength(2);
     expect(lines.slice(1).every((line) => /\s\?\s/.test(line) && line.includes('(logs not readable)'))).toBe(
       true,
@@ -309,6 +311,44 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
     expect(Messages).toHaveLength(1);
     expect(JSON.parse(Messages?.[0]?.Body ?? '{}')).toMatchObject({ run: '20240104T000000000' });
     expect(Messages?.[0]?.Attributes?.MessageGroupId).toBe('sales_order');
+  });
+
+  it('reports the true counts of a FIFO DLQ beside the messages SQS let it list, as status counts them', async () => {
+    const names = pipeline().names;
+    const dlq = names.deadLetterQueue('extract', 'sales_order');
+    // Three dead letters in one message group (the table's): a receive hands out only part of a
+    // group while the rest of it is in flight (the emulator one message, SQS up to ten).
+    for (const run of ['20240106T000000000', '20240106T000000001', '20240106T000000002']) {
+      await extractRequest(run);
+    }
+
+    const run = await totes(['dlq', '--json']);
+
+    expect(run.code).toBe(0);
+    const { deadLetters, queues } = JSON.parse(run.stdout);
+    expect(deadLetters).toHaveLength(1);
+    expect(queues).toEqual([
+      {
+        queue: dlq,
+        stage: 'extract',
+        table: 'sales_order',
+        messages: 3,
+        visible: 3,
+        inFlight: 0,
+        delayed: 0,
+        listed: 1,
+      },
+    ]);
+    const status = JSON.parse((await totes(['status', '--json'])).stdout);
+    expect(status.queues).toContainEqual(
+      expect.objectContaining({ queue: names.queue('extract', 'sales_order'), deadLetters: 3 }),
+    );
+
+    const text = await totes(['dlq']);
+    expect(text.stdout).toMatch(new RegExp(`^${dlq.replace(/\./g, '\\.')}\\s+3\\s+3\\s+0\\s+0\\s+1$`, 'm'));
+    expect(text.stdout).toContain(
+      `${dlq}: 2 of its 3 message(s) could not be listed now (SQS shows at most ten messages of a FIFO message group at a time)`,
+    );
   });
 
   it('refuses to purge without --yes, and deletes the dead letters with it', async () => {

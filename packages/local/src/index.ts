@@ -2,6 +2,7 @@ export * from './aws-clients';
 export * from './embedded-aws';
 export * from './embedded-postgres-error';
 export * from './embedded-postgres-server';
+export * from './emulator-queue-inspector';
 export * from './extract-scheduler';
 export * from './free-port';
 export * from './function-runner';

@@ -2,6 +2,7 @@ export * from './compact-timestamp';
 export * from './extract-request';
 export * from './ingest-key';
 export * from './key-error';
+export * from './observed-at';
 export * from './pipeline-resources';
 export * from './processed-key';
 export * from './processed-metadata';

@@ -9,6 +9,11 @@ export const processedMetadataKeys = {
   sources: 'totes.sources',
   /** The newest source `last_updated` among the input rows (`YYYY-MM-DD HH:MM:SS.mmm`). */
   maxLastUpdated: 'totes.max_last_updated',
+  /**
+   * When the extractor read the input rows (compact timestamp, UTC; see `observedAtMetadataName`):
+   * the order of observations the loader keeps dimension rows in.
+   */
+  observedAt: 'totes.observed_at',
   /** The version of the object's layout; `1` for this one. */
   schemaVersion: 'totes.schema_version',
   /** The number of rows, in decimal. */
@@ -21,6 +26,12 @@ export interface ProcessedMetadata {
   readonly sources: readonly string[];
   /** The newest source `last_updated` among its rows; absent for dim_date and empty inputs. */
   readonly maxLastUpdated?: string | undefined;
+  /**
+   * When the extractor read its input rows (compact timestamp, UTC); absent for rebuilt
+   * dimensions (their snapshot keys say when), dim_date, and inputs written before the extractor
+   * recorded it.
+   */
+  readonly observedAt?: string | undefined;
   readonly rows: number;
 }
 
@@ -31,6 +42,7 @@ export function processedMetadata(metadata: ProcessedMetadata): Record<string, s
     ...(metadata.maxLastUpdated === undefined
       ? {}
       : { [processedMetadataKeys.maxLastUpdated]: metadata.maxLastUpdated }),
+    ...(metadata.observedAt === undefined ? {} : { [processedMetadataKeys.observedAt]: metadata.observedAt }),
     [processedMetadataKeys.schemaVersion]: '1',
     [processedMetadataKeys.rows]: String(metadata.rows),
   };
@@ -52,6 +64,10 @@ const fromFooter = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/, 'expected YYYY-MM-DD HH:MM:SS.mmm')
     .optional(),
+  [processedMetadataKeys.observedAt]: z
+    .string()
+    .regex(/^\d{8}T\d{9}$/, 'expected a compact timestamp YYYYMMDDTHHMMSSmmm')
+    .optional(),
   [processedMetadataKeys.schemaVersion]: z.literal('1', 'only layout version 1 is known'),
   [processedMetadataKeys.rows]: z.string().regex(/^\d+$/, 'expected a whole number').transform(Number),
 });
@@ -70,9 +86,11 @@ export function readProcessedMetadata(
   }
   const data = parsed.data;
   const maxLastUpdated = data[processedMetadataKeys.maxLastUpdated];
+  const observedAt = data[processedMetadataKeys.observedAt];
   return {
     sources: data[processedMetadataKeys.sources],
     ...(maxLastUpdated === undefined ? {} : { maxLastUpdated }),
+    ...(observedAt === undefined ? {} : { observedAt }),
     rows: data[processedMetadataKeys.rows],
   };
 }

@@ -52,13 +52,13 @@ export async function extractChanges(
         },
       };
     },
-    async (chunk) => {
+    async (chunk, observedAt) => {
       const through = chunk.last;
       const key = ingestKey(
         { kind: 'changes', table, after: state.watermark, through },
         config.ingestCompression,
       );
-      const metadata = changesMetadata(table, chunk.rows, state.watermark, through);
+      const metadata = changesMetadata(table, chunk.rows, state.watermark, through, observedAt);
       tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
       state = { ...state, watermark: through };
       await context.state.write(table, state);

@@ -24,13 +24,13 @@ export async function extractFull(
   const outcome = await extractPages(
     context,
     async () => ({ copy: source.queries.afterId, settings: { after_id: String(afterId) } }),
-    async (chunk) => {
+    async (chunk, observedAt) => {
       const [firstId, lastId] = [chunk.first.id, chunk.last.id];
       const key = ingestKey(
         { kind: 'rescan', table, reason: 'full', run, firstId, lastId },
         config.ingestCompression,
       );
-      const metadata = rescanMetadata(table, chunk.rows, 'full', firstId, lastId);
+      const metadata = rescanMetadata(table, chunk.rows, 'full', firstId, lastId, observedAt);
       tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
       state = { ...state, full: { run, afterId: lastId } };
       await context.state.write(table, state);

@@ -48,7 +48,7 @@ export async function extractInitial(
       copy: source.queries.initial,
       settings: { after_id: String(afterId), before_ts: horizon },
     }),
-    async (chunk) => {
+    async (chunk, observedAt) => {
       if (!state.initial) {
         state = { ...state, initial: { horizon, afterId } };
         await context.state.write(table, state);
@@ -58,7 +58,7 @@ export async function extractInitial(
         { kind: 'rescan', table, reason: 'initial', run, firstId, lastId },
         config.ingestCompression,
       );
-      const metadata = rescanMetadata(table, chunk.rows, 'initial', firstId, lastId);
+      const metadata = rescanMetadata(table, chunk.rows, 'initial', firstId, lastId, observedAt);
       tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
       afterId = lastId;
       state = { ...state, initial: { horizon, afterId } };

@@ -1,5 +1,6 @@
 import type { CompressedChunk } from './compressed-chunk';
 import type { ExtractContext } from './extract-context';
+import { observationTime } from './observation-clock';
 import type { CopySettings } from './source-queries';
 import { type WriteOutcome, writeInOrder } from './write-in-order';
 
@@ -12,13 +13,14 @@ export interface ExtractPage {
 /**
  * Runs a paged extraction: each page is one read-committed transaction and one COPY of at most
  * `queryRows` rows (each statement costs a scan and a sort), its chunks written in order by
- * `write`, which saves the position the next page starts from. Pages follow until `next` has
+ * `write`, which saves the position the next page starts from. Each page's chunks are
+ * written with the page's observation time, taken just before its COPY. Pages follow until `next` has
  * none, a page comes back short (the end of the table), or the time budget is spent.
  */
 export async function extractPages(
   context: ExtractContext,
   next: () => Promise<ExtractPage | undefined>,
-  write: (chunk: CompressedChunk) => Promise<void>,
+  write: (chunk: CompressedChunk, observedAt: string) => Promise<void>,
 ): Promise<WriteOutcome> {
   const { config, source, budget } = context;
   for (;;) {
@@ -26,11 +28,12 @@ export async function extractPages(
     if (!page) return 'done';
     let rows = 0;
     const settings = { ...page.settings, row_limit: String(config.queryRows) };
+    const observedAt = observationTime(context.now);
     const outcome = await source.transaction('read committed', () =>
       writeInOrder(
         source.chunks(page.copy, settings, config.chunkRows),
         async (chunk) => {
-          await write(chunk);
+          await write(chunk, observedAt);
           rows += chunk.rows;
         },
         budget,

@@ -52,14 +52,16 @@ export async function extractSnapshot(
         return nothingWritten('unchanged', hash);
       }
     }
-    const key = ingestKey(
-      { kind: 'snapshot', table, takenAt: compactTimestampOf(context.now()), hash },
-      config.ingestCompression,
-    );
+    const takenAt = compactTimestampOf(context.now());
+    const key = ingestKey({ kind: 'snapshot', table, takenAt, hash }, config.ingestCompression);
     let body: Buffer | undefined;
     for await (const chunk of source.chunks(source.queries.all, {}, wholeTable)) body = chunk.body;
     // An empty table is an empty JSON Lines file, still a valid compressed stream.
-    await store.put(key, body ?? emptyBody(config.ingestCompression), snapshotMetadata(table, rows, hash));
+    await store.put(
+      key,
+      body ?? emptyBody(config.ingestCompression),
+      snapshotMetadata(table, rows, hash, takenAt),
+    );
     state = { ...state, snapshot: { key, hash }, ...(force ? { full: { run: force.run, afterId: 0 } } : {}) };
     await context.state.write(table, state);
     return { rows, written: [key], existing: [], details: { snapshot: 'written', hash, previousHash } };

@@ -2,6 +2,7 @@ import { type EventTableName, ingestKey } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
 import { rescanMetadata } from './object-metadata';
 import { ObjectTally } from './object-tally';
+import { observationTime } from './observation-clock';
 import { putOnce } from './put-once';
 import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
 
@@ -37,6 +38,7 @@ export async function extractSweep(
       outOfTime = true;
       break;
     }
+    const observedAt = observationTime(context.now);
     await source.transaction('repeatable read', async () => {
       const current = await source.bucketHashes(bucketRows, batch.first, batch.last);
       const buckets = changedBuckets(hashes, current, batch);
@@ -53,7 +55,7 @@ export async function extractSweep(
             { kind: 'rescan', table, reason: 'sweep', run, firstId, lastId },
             config.ingestCompression,
           );
-          const metadata = rescanMetadata(table, chunk.rows, 'sweep', firstId, lastId);
+          const metadata = rescanMetadata(table, chunk.rows, 'sweep', firstId, lastId, observedAt);
           tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
         }
       }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { formatWatermark, type RescanReason, type SourceTableName, type Watermark } from '@totes/pipeline';
+import {
+  formatWatermark,
+  observedAtMetadataName,
+  type RescanReason,
+  type SourceTableName,
+  type Watermark,
+} from '@totes/pipeline';
 import { columnSpecs, totesysTables } from '@totes/schema';
 
 /** S3 user metadata of an ingest object (lower-case names, ASCII values). */
@@ -21,14 +27,19 @@ export function schemaVersion(table: SourceTableName): string {
   return version;
 }
 
-/** Metadata of a change object: rows after `after` up to and including `through`. */
+/**
+ * Metadata of a change object: rows after `after` up to and including `through`, read at
+ * `observedAt` (see `observedAtMetadataName`).
+ */
 export function changesMetadata(
   table: SourceTableName,
   rows: number,
   after: Watermark | null,
   through: Watermark,
+  observedAt: string,
 ): ObjectMetadata {
   return {
+    [observedAtMetadataName]: observedAt,
     rows: String(rows),
     'schema-version': schemaVersion(table),
     'watermark-after': after ? formatWatermark(after) : 'start',
@@ -36,15 +47,17 @@ export function changesMetadata(
   };
 }
 
-/** Metadata of a rescan object: rows re-read by key, from `firstId` to `lastId`. */
+/** Metadata of a rescan object: rows re-read by key, from `firstId` to `lastId`, read at `observedAt`. */
 export function rescanMetadata(
   table: SourceTableName,
   rows: number,
   reason: RescanReason,
   firstId: number,
   lastId: number,
+  observedAt: string,
 ): ObjectMetadata {
   return {
+    [observedAtMetadataName]: observedAt,
     rows: String(rows),
     'schema-version': schemaVersion(table),
     reason,
@@ -53,7 +66,20 @@ export function rescanMetadata(
   };
 }
 
-/** Metadata of a snapshot: every row of a reference table, with the content hash it was taken at. */
-export function snapshotMetadata(table: SourceTableName, rows: number, hash: string): ObjectMetadata {
-  return { rows: String(rows), 'schema-version': schemaVersion(table), 'content-hash': hash };
+/**
+ * Metadata of a snapshot: every row of a reference table, with the content hash it was taken at
+ * and when (`takenAt`, as in its key).
+ */
+export function snapshotMetadata(
+  table: SourceTableName,
+  rows: number,
+  hash: string,
+  takenAt: string,
+): ObjectMetadata {
+  return {
+    [observedAtMetadataName]: takenAt,
+    rows: String(rows),
+    'schema-version': schemaVersion(table),
+    'content-hash': hash,
+  };
 }

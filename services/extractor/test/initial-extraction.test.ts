@@ -103,6 +103,7 @@ describe('the first extraction of a seeded totesys', () => {
       for (const row of rows)
         expect(String(row.last_updated) < (state.watermark?.lastUpdated ?? '')).toBe(true);
       expect((await store.head(key))?.metadata).toEqual({
+        'observed-at': expect.stringMatching(/^\d{8}T\d{9}$/),
         rows: String(rows.length),
         'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
         reason: 'initial',
@@ -112,7 +113,7 @@ describe('the first extraction of a seeded totesys', () => {
     }
   });
 
-  it('records rows, watermark range and schema version on each change object', async () => {
+  it('records rows, watermark range, schema version and when it read them on each change object', async () => {
     const store = await testbed.bucket();
     const extract = testbed.handler(totesys, store, { table: 'payment', chunkRows: 2 });
     await extract({ mode: 'incremental', table: 'payment' });
@@ -126,12 +127,14 @@ describe('the first extraction of a seeded totesys', () => {
     const heads = await Promise.all(keys.map((key) => store.head(key)));
 
     let after = from ? formatWatermark(from) : 'start';
+    let observedBefore = '';
     for (const [index, key] of keys.entries()) {
       const parsed = parseIngestKey(key);
       if (parsed.kind !== 'changes') throw new Error(`${key} is not a change object`);
       const rows = await rowsOf(store, key);
       const last = rows.at(-1) ?? {};
       expect(heads[index]?.metadata).toEqual({
+        'observed-at': expect.stringMatching(/^\d{8}T\d{9}$/),
         rows: String(rows.length),
         'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
         'watermark-after': after,
@@ -139,6 +142,9 @@ describe('the first extraction of a seeded totesys', () => {
       });
       expect(parsed.through).toEqual({ lastUpdated: last.last_updated, id: last.payment_id });
       after = heads[index]?.metadata['watermark-through'] ?? '';
+      const observedAt = heads[index]?.metadata['observed-at'] ?? '';
+      expect(observedAt >= observedBefore).toBe(true);
+      observedBefore = observedAt;
     }
   });
 

@@ -63,6 +63,7 @@ describe('snapshots of a reference table', () => {
     expect(parsed).toMatchObject({ kind: 'snapshot', takenAt: '20241104T091502345' });
     const head = await store.head(key ?? '');
     expect(head?.metadata).toEqual({
+      'observed-at': '20241104T091502345',
       rows: '3',
       'schema-version': expect.stringMatching(/^[0-9a-f]{12}$/),
       'content-hash': 'hash' in parsed ? parsed.hash : '',

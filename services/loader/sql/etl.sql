@@ -43,15 +43,22 @@ CREATE TABLE IF NOT EXISTS etl.dimension_version (
     CONSTRAINT dimension_version_pkey PRIMARY KEY (table_name)
 );
 
--- The version guard of dimensions loaded row by row from change batches (dim_transaction):
--- the newest source last_updated of the object that last wrote each natural key.
+-- The version guard of dimensions loaded row by row from change batches (dim_transaction): per
+-- natural key, the newest observation loaded, so that an older one is never applied after it.
 CREATE TABLE IF NOT EXISTS etl.dimension_row_version (
     table_name text NOT NULL,
     natural_id text NOT NULL,
+    -- The newest source last_updated among the objects that carried the row. It orders only
+    -- objects without an observation time (written before the extractor recorded one).
     version timestamp(3) without time zone NOT NULL,
+    -- The newest time (UTC) the extractor read the row from totesys, among the objects that
+    -- carried it; NULL while only objects without an observation time did.
+    observed_at timestamp(3) without time zone,
 
     CONSTRAINT dimension_row_version_pkey PRIMARY KEY (table_name, natural_id)
 );
+
+ALTER TABLE etl.dimension_row_version ADD COLUMN IF NOT EXISTS observed_at timestamp(3) without time zone;
 
 -- Per warehouse table, the newest source last_updated loaded so far: the warehouse is at least
 -- this fresh. freshness_seconds (now minus this) is emitted as a metric after every load.

@@ -9,7 +9,8 @@ import type { DimensionVersion } from './version-guard';
  * - `rebuild-dimension`: a whole dimension built from snapshots; upserted when its snapshot
  *   `version` passes the version guard, refused as superseded otherwise.
  * - `upsert-rows`: dimension rows from one ingest object (dim_transaction); each row is upserted
- *   unless a newer object already wrote it.
+ *   when its values differ, unless a later observation of it (by when the extractor read it,
+ *   `totes.observed_at`) is already loaded.
  * - `calendar`: dim_date days; upserted (a day's row is a pure function of the day).
  */
 export type LoadPlan =

@@ -1,3 +1,4 @@
+import { fromCompactTimestamp } from '@totes/pipeline';
 import { MalformedObjectError } from '@totes/runtime';
 import type pg from 'pg';
 import { checkReferences } from './check-references';
@@ -70,12 +71,19 @@ async function upsertDimension(
   await stageObject(client, statements, parquet);
   let counts: { inserted: number; updated: number } | undefined;
   if (rowVersions && parquet.rows > 0) {
-    const version = parquet.metadata.maxLastUpdated;
+    const { maxLastUpdated: version, observedAt } = parquet.metadata;
     if (version === undefined) {
       throw new MalformedObjectError(parquet.key, undefined, 'it has rows but no totes.max_last_updated');
     }
-    counts = (await client.query(dimension.upsertNewerRows, [layout.table, version])).rows[0];
-    await client.query(dimension.rememberRowVersions, [layout.table, version]);
+    // Without an observation time (written before the extractor recorded one) the object counts
+    // as older than every observed one: see dimensionStatements.
+    const parameters = [
+      layout.table,
+      version,
+      observedAt === undefined ? null : fromCompactTimestamp(observedAt),
+    ];
+    counts = (await client.query(dimension.upsertNewerRows, parameters)).rows[0];
+    await client.query(dimension.rememberRowVersions, parameters);
   } else {
     counts = (await client.query(dimension.upsert)).rows[0];
   }

@@ -31,7 +31,14 @@ export async function migrateWarehouse(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Runs {@link migrateWarehouse} only when a table of the star schema or of `etl` is missing.
+ * Columns added to `etl` tables after they were first created (`ADD COLUMN IF NOT EXISTS` in
+ * `etl.sql`): a warehouse without one is migrated again.
+ */
+export const etlAddedColumns = [{ table: 'etl.dimension_row_version', column: 'observed_at' }] as const;
+
+/**
+ * Runs {@link migrateWarehouse} only when a table of the star schema or of `etl` is missing, or
+ * a column of {@link etlAddedColumns}.
  * Cheap enough for every cold start, and it never takes the locks DDL takes on a warehouse that
  * is complete, so it cannot wait behind a running load.
  */
@@ -41,8 +48,11 @@ export async function ensureWarehouse(client: pg.ClientBase): Promise<void> {
     ...etlTables.map((table) => `etl.${table}`),
   ];
   const result = await client.query<{ missing: number }>(
-    'SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL)::integer AS missing FROM unnest($1::text[]) AS name',
-    [names],
+    'SELECT (SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL) FROM unnest($1::text[]) AS name)::integer + ' +
+      '(SELECT count(*) FROM unnest($2::text[], $3::text[]) AS added (name, col) WHERE NOT EXISTS ' +
+      '(SELECT 1 FROM pg_attribute a WHERE a.attrelid = to_regclass(added.name) AND a.attname = added.col ' +
+      'AND NOT a.attisdropped))::integer AS missing',
+    [names, etlAddedColumns.map((added) => added.table), etlAddedColumns.map((added) => added.column)],
   );
   if ((result.rows[0]?.missing ?? 0) > 0) await migrateWarehouse(client);
 }

@@ -264,7 +264,108 @@ describe('loading a processed object', () => {
     expect(await warehouse().rows('dim_design')).toEqual([{ ...design, design_name: 'Fixed' }]);
   });
 
-  it('keeps the newer version of a transaction row when an older change batch arrives later', async () => {
+  describe('dimension rows by observation order', () => {
+    const rowVersion = async (id: number) =>
+      (
+        await warehouse().client.query(
+          "SELECT version::text, observed_at::text FROM etl.dimension_row_version WHERE table_name = 'dim_transaction' AND natural_id = $1",
+          [String(id)],
+        )
+      ).rows[0];
+
+    it('applies a silent edit shipped among older rows, whatever their last_updated', async () => {
+      const [sale] = fixtureRows('dim_transaction');
+      if (!sale) throw new Error('fixture missing');
+      await loadRows(warehouse().client, 'dim_transaction', objectKey('dim_transaction'), [sale], {
+        maxLastUpdated: '2024-11-06 10:00:00.000',
+        observedAt: '20241106T100001000',
+      });
+
+      // Read later (a sweep), in an object whose newest last_updated is older than the first's.
+      const outcome = await loadRows(
+        warehouse().client,
+        'dim_transaction',
+        objectKey('dim_transaction'),
+        [{ ...sale, sales_order_id: null }],
+        { maxLastUpdated: '2024-11-05 10:00:00.000', observedAt: '20241107T080000000' },
+      );
+
+      expect(outcome).toMatchObject({ outcome: 'loaded', inserted: 0, updated: 1, skipped: 0 });
+      expect(await warehouse().rows('dim_transaction')).toEqual([{ ...sale, sales_order_id: null }]);
+      expect(await rowVersion(sale.transaction_id)).toEqual({
+        version: '2024-11-06 10:00:00',
+        observed_at: '2024-11-07 08:00:00',
+      });
+    });
+
+    it('never lets an older observation delivered after a newer one overwrite it', async () => {
+      const [sale] = fixtureRows('dim_transaction');
+      if (!sale) throw new Error('fixture missing');
+      const older = objectKey('dim_transaction');
+      const olderBytes = processedObject('dim_transaction', [sale], {
+        maxLastUpdated: '2024-11-06 10:00:00.000',
+        observedAt: '20241106T100001000',
+      });
+      // The newer observation (a silent edit: last_updated unchanged) is delivered first.
+      await loadRows(
+        warehouse().client,
+        'dim_transaction',
+        objectKey('dim_transaction'),
+        [{ ...sale, sales_order_id: null }],
+        { maxLastUpdated: '2024-11-06 10:00:00.000', observedAt: '20241106T110000000' },
+      );
+
+      const outcome = await loadBytes(warehouse().client, 'dim_transaction', older, olderBytes);
+
+      expect(outcome).toMatchObject({ outcome: 'loaded', inserted: 0, updated: 0, skipped: 1 });
+      expect(await warehouse().rows('dim_transaction')).toEqual([{ ...sale, sales_order_id: null }]);
+      expect((await rowVersion(sale.transaction_id))?.observed_at).toBe('2024-11-06 11:00:00');
+    });
+
+    it('changes nothing when the same observation is delivered again under another key', async () => {
+      const [sale] = fixtureRows('dim_transaction');
+      if (!sale) throw new Error('fixture missing');
+      const options = { maxLastUpdated: '2024-11-06 10:00:00.000', observedAt: '20241106T100001000' };
+      await loadRows(warehouse().client, 'dim_transaction', objectKey('dim_transaction'), [sale], options);
+      const before = await rowVersion(sale.transaction_id);
+
+      // Another key, so the ledger does not short-cut it: the guard and the upsert must.
+      const replay = await loadRows(
+        warehouse().client,
+        'dim_transaction',
+        objectKey('dim_transaction'),
+        [sale],
+        options,
+      );
+
+      expect(replay).toMatchObject({ outcome: 'loaded', inserted: 0, updated: 0, skipped: 1 });
+      expect(await warehouse().rows('dim_transaction')).toEqual([sale]);
+      expect(await rowVersion(sale.transaction_id)).toEqual(before);
+    });
+
+    it('applies an object without an observation time only to rows no observed object wrote', async () => {
+      const [sale, purchase] = fixtureRows('dim_transaction');
+      if (!sale || !purchase) throw new Error('fixture missing');
+      await loadRows(warehouse().client, 'dim_transaction', objectKey('dim_transaction'), [sale], {
+        maxLastUpdated: '2024-11-01 10:00:00.000',
+        observedAt: '20241101T100001000',
+      });
+
+      // Written before observation times were recorded, with a newer last_updated.
+      const outcome = await loadRows(
+        warehouse().client,
+        'dim_transaction',
+        objectKey('dim_transaction'),
+        [{ ...sale, sales_order_id: null }, purchase],
+        { maxLastUpdated: '2024-11-06 10:00:00.000' },
+      );
+
+      expect(outcome).toMatchObject({ outcome: 'loaded', inserted: 1, updated: 0, skipped: 1 });
+      expect(await warehouse().rows('dim_transaction')).toEqual([sale, purchase]);
+    });
+  });
+
+  it('keeps the newer version of a transaction row when an older change batch without observation times arrives later', async () => {
     const [sale] = fixtureRows('dim_transaction');
     if (!sale) throw new Error('fixture missing');
     await loadRows(warehouse().client, 'dim_transaction', objectKey('dim_transaction'), [sale], {

@@ -53,6 +53,20 @@ describe('migrating the warehouse', () => {
     expect(await relations()).toEqual(before);
   });
 
+  it('adds the observation time to row versions kept before it, keeping them', async () => {
+    await client.query(
+      "INSERT INTO etl.dimension_row_version (table_name, natural_id, version) VALUES ('dim_transaction', '17', '2024-11-06 10:00:00')",
+    );
+    await client.query('ALTER TABLE etl.dimension_row_version DROP COLUMN observed_at');
+
+    await ensureWarehouse(client);
+
+    expect(
+      (await client.query('SELECT natural_id, version::text, observed_at FROM etl.dimension_row_version'))
+        .rows,
+    ).toEqual([{ natural_id: '17', version: '2024-11-06 10:00:00', observed_at: null }]);
+  });
+
   it('recreates a missing bookkeeping table without touching loaded rows', async () => {
     await client.query("INSERT INTO dim_currency VALUES (1, 'GBP', 'British Pound')");
     await client.query('DROP TABLE etl.freshness');

@@ -15,6 +15,8 @@ export type DecimalStorage = 'INT32' | 'INT64' | 'FIXED_LEN_BYTE_ARRAY';
 /** How a fixture object is written. */
 export interface ProcessedObjectOptions {
   readonly maxLastUpdated?: string;
+  /** `totes.observed_at`: when the extractor read the rows (compact timestamp, UTC). */
+  readonly observedAt?: string;
   readonly sources?: readonly string[];
   readonly rowGroupSize?: number;
   readonly decimal?: DecimalStorage;
@@ -113,6 +115,7 @@ export function processedKeyValues(
     ...(options.maxLastUpdated === undefined
       ? []
       : [{ key: 'totes.max_last_updated', value: options.maxLastUpdated }]),
+    ...(options.observedAt === undefined ? [] : [{ key: 'totes.observed_at', value: options.observedAt }]),
     { key: 'totes.schema_version', value: '1' },
     { key: 'totes.rows', value: String(rows) },
   ];

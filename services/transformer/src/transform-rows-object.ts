@@ -1,6 +1,7 @@
 import {
   type IngestKey,
   KeyLayoutError,
+  observedAtIn,
   parseIngestKey,
   processedKey,
   processedMetadata,
@@ -49,7 +50,8 @@ function sourceOf(target: RowsTarget, key: string): IngestKey {
  * Maps one change (or rescan) object of an event table to one Parquet object, streaming: rows
  * are read, validated, mapped and written a row group at a time, so memory stays flat whatever
  * the object's size. The output key is derived from the input key, so the same input always
- * lands on the same key; when that object exists already nothing is written. A malformed line
+ * lands on the same key; when that object exists already nothing is written. The output's footer
+ * carries the input's observation time (`totes.observed_at`) when the input records one. A malformed line
  * fails the whole object (`MalformedObjectError` naming the line) and nothing is written.
  */
 export async function transformRowsObject(
@@ -64,7 +66,10 @@ export async function transformRowsObject(
   const input = topology[target].inputs[0] as SourceTableName;
   // The row schema and the mapping are chosen by the same target, so the row fits the mapping.
   const map = tableTransforms[target].map as (row: unknown) => Readonly<Record<string, unknown>>;
-  const { body } = await stores.ingest.get(key);
+  const { body, metadata } = await stores.ingest.get(key);
+  // Carried to the loader, which orders a row's observations by it; an input written before the
+  // extractor recorded it has none, and neither has the output.
+  const observedAt = observedAtIn(metadata);
   let rowsIn = 0;
   let maxLastUpdated: string | undefined;
   async function* mapped() {
@@ -85,7 +90,7 @@ export async function transformRowsObject(
     try {
       yield* parquetChunks(parquetColumns(target), mapped(), {
         ...(request.rowGroupRows === undefined ? {} : { rowGroupRows: request.rowGroupRows }),
-        metadata: () => processedMetadata({ sources: [key], maxLastUpdated, rows: rowsIn }),
+        metadata: () => processedMetadata({ sources: [key], maxLastUpdated, observedAt, rows: rowsIn }),
       });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;

@@ -54,6 +54,28 @@ describe('transforming a change object into facts, on the emulator', () => {
     });
   });
 
+  it('carries the observation time the extractor recorded on the input into the footer', async () => {
+    const source = {
+      kind: 'changes',
+      table: 'transaction',
+      after: null,
+      through: { lastUpdated: '2024-01-02 00:00:00.000', id: 9 },
+    } as const;
+    await driver.announce(
+      await driver.put(ingestKey(source), jsonLines(totesys.transaction), {
+        'observed-at': '20240102T000001234',
+      }),
+    );
+    await driver.deliver(
+      pipeline().names.queue('transform', 'dim_transaction'),
+      driver.handler('dim_transaction'),
+    );
+
+    const key = processedKey({ kind: 'rows', target: 'dim_transaction', generation: 1, source });
+    const table = await readWithDuckDb((await driver.processed(key)) as Uint8Array);
+    expect(table.metadata).toMatchObject({ 'totes.observed_at': '20240102T000001234' });
+  });
+
   it.each([
     [
       'fact_purchase_order',

@@ -61,7 +61,7 @@ export function transformDriver(
 
     /** Writes an ingest object and returns what its notification says about it. */
     /** Puts JSON Lines text as the extractor does: compressed as the key's ending says. */
-    async put(key: string, text: string): Promise<ObjectCreated> {
+    async put(key: string, text: string, metadata?: Record<string, string>): Promise<ObjectCreated> {
       const compression = ingestCompressionOf(key);
       const body =
         compression === 'zstd'
@@ -69,14 +69,19 @@ export function transformDriver(
           : compression === 'gzip'
             ? gzipSync(text)
             : Buffer.from(text);
-      return this.putBytes(key, body);
+      return this.putBytes(key, body, metadata);
     },
 
     /** Puts an object's bytes exactly as given. */
-    async putBytes(key: string, body: Buffer): Promise<ObjectCreated> {
+    async putBytes(key: string, body: Buffer, metadata?: Record<string, string>): Promise<ObjectCreated> {
       const { s3, names } = { s3: pipeline().clients.s3, names: pipeline().names };
       const { ETag } = await s3.send(
-        new PutObjectCommand({ Bucket: names.ingestBucket, Key: key, Body: body }),
+        new PutObjectCommand({
+          Bucket: names.ingestBucket,
+          Key: key,
+          Body: body,
+          ...(metadata ? { Metadata: metadata } : {}),
+        }),
       );
       return {
         bucket: names.ingestBucket,

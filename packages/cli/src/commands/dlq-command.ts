@@ -6,7 +6,14 @@ import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput, formatTable } from '../output';
 import { type AwsConnection, connectAws } from '../stack/aws-connection';
-import { type DeadLetter, deadLetters, purge, redrive, selectQueues } from '../stack/dead-letters';
+import {
+  type DeadLetter,
+  type DeadLetterQueueCount,
+  deadLetters,
+  purge,
+  redrive,
+  selectQueues,
+} from '../stack/dead-letters';
 import { connectStack, type StackConnection } from '../stack/stack-connection';
 
 interface DlqOptions extends StackOptions, AwsOptions {
@@ -35,6 +42,24 @@ function tableOption(value: string): string {
 function lastError(letter: DeadLetter): string {
   if (letter.error) return letter.error;
   return letter.attempts === null ? '(logs not readable)' : '(not in the logs)';
+}
+
+/** The DLQs' counts beside what was listed, and a line for each DLQ that could not be listed whole. */
+function queueCounts(queues: readonly DeadLetterQueueCount[]): string {
+  const table = formatTable(
+    ['DLQ', 'messages', 'visible', 'in flight', 'delayed', 'listed'],
+    queues.map((q) => [q.queue, q.messages, q.visible, q.inFlight, q.delayed, q.listed]),
+  );
+  const short = queues
+    .filter((q) => q.listed < q.messages)
+    .map(
+      (q) =>
+        `${q.queue}: ${q.messages - q.listed} of its ${q.messages} message(s) could not be listed now` +
+        (q.queue.endsWith('.fifo')
+          ? ' (SQS shows at most ten messages of a FIFO message group at a time)'
+          : ' (hidden by another look at the queue, or still on their way)'),
+    );
+  return [table, ...short].join('\n');
 }
 
 function whoProcesses(connection: AwsConnection | StackConnection): string {
@@ -82,8 +107,8 @@ export function dlqCommand(program: Command): void {
       const filter = { ...(options.messageId ? { messageIds: options.messageId } : {}), onWarning };
       const where = 'environment' in connection ? ` in ${connection.environment} (${connection.region})` : '';
       if (action === 'list') {
-        const letters = await deadLetters(connection, queues, filter);
-        if (letters.length === 0) output.say(`No dead-lettered messages${where}.`);
+        const { letters, queues: counts } = await deadLetters(connection, queues, filter);
+        if (letters.length === 0 && counts.length === 0) output.say(`No dead-lettered messages${where}.`);
         else {
           output.say(
             formatTable(
@@ -97,8 +122,13 @@ export function dlqCommand(program: Command): void {
               ]),
             ),
           );
+          output.say(`\n${queueCounts(counts)}`);
         }
-        output.result({ deadLetters: letters, ...(warnings.length > 0 ? { warnings } : {}) });
+        output.result({
+          deadLetters: letters,
+          queues: counts,
+          ...(warnings.length > 0 ? { warnings } : {}),
+        });
         return;
       }
       if (action === 'redrive') {

@@ -40,16 +40,20 @@ export function syncCommand(program: Command): void {
         onTick: () => output.progress(`syncing… ${((performance.now() - started) / 1000).toFixed(0)} s`),
       });
       const status = await stackStatus(pipeline.stack);
-      const dead = await deadLetters(stackConnectionOf(pipeline.stack, pipeline.log.path));
+      const { letters: dead, queues: deadLetterQueues } = await deadLetters(
+        stackConnectionOf(pipeline.stack, pipeline.log.path),
+      );
+      const counted = deadLetterQueues.reduce((sum, queue) => sum + queue.messages, 0);
       const seconds = (performance.now() - started) / 1000;
       output.say(statusTable(status));
-      if (dead.length > 0) {
-        output.say(`\n${dead.length} message(s) dead-lettered:`);
+      if (dead.length > 0 || counted > 0) {
+        const listed = counted > dead.length ? ` (${dead.length} listed)` : '';
+        output.say(`\n${Math.max(counted, dead.length)} message(s) dead-lettered${listed}:`);
         for (const letter of dead) output.say(`  ${letter.queue}: ${letter.subject}`);
       }
       output.say(`\nsynced in ${seconds.toFixed(1)} s`);
-      output.result({ seconds, tables: status, deadLetters: dead });
-      if (dead.length > 0) process.exitCode = 1;
+      output.result({ seconds, tables: status, deadLetters: dead, deadLetterQueues });
+      if (dead.length > 0 || counted > 0) process.exitCode = 1;
     } finally {
       await pipeline.stop();
     }

@@ -37,6 +37,31 @@ export interface DeadLetter {
   readonly error?: string;
 }
 
+/**
+ * A DLQ that holds messages: how many SQS counts in it (as `totes status` does) and how many of
+ * them the listing could read. In AWS a FIFO DLQ shows at most ten messages of a message group
+ * at a time (SQS holds back the rest of a group while any of it is received), so `listed` can
+ * fall short of `messages`; locally every message is read from the emulator's own view.
+ */
+export interface DeadLetterQueueCount {
+  readonly queue: string;
+  readonly stage: QueueResource['stage'];
+  readonly table: string;
+  /** Every message SQS counts: visible, in flight and delayed. */
+  readonly messages: number;
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  /** The messages the listing read (before `--message-id` chose among them). */
+  readonly listed: number;
+}
+
+/** What a listing found: the dead letters, and per DLQ holding any, its counts beside what was listed. */
+export interface DeadLetterListing {
+  readonly letters: readonly DeadLetter[];
+  readonly queues: readonly DeadLetterQueueCount[];
+}
+
 /** Which messages of the selected DLQs to act on, and where to hear what degrades the result. */
 export interface DeadLetterOptions {
   /** Only these messages (SQS message ids); every message when absent. */
@@ -202,26 +227,50 @@ const loggedMessage = (message: Message): LoggedMessage => {
 };
 
 /**
- * Looks at the messages in the DLQs without taking them (they are received, then made visible
- * again), with the failures the functions logged for each. When the logs cannot be read (no
- * permission, no CloudWatch Logs), the messages are still listed, with their attempts unknown,
- * and `onWarning` is told once.
+ * Every message of a DLQ that can be read: from the connection's inspector where it has one
+ * (nothing is received), otherwise received and made visible again.
+ */
+async function readQueue(
+  connection: QueueConnection,
+  dlq: DeadLetterQueue,
+  warn: (line: string) => void,
+): Promise<readonly Message[]> {
+  if (connection.inspector) return connection.inspector.messages(dlq.queue.deadLetterQueue);
+  const received: Message[] = [];
+  await scanQueue(connection.sqs, dlq, async (messages) => {
+    received.push(...messages);
+  });
+  await release(connection.sqs, dlq, received, warn);
+  return received;
+}
+
+/**
+ * Looks at the messages in the DLQs without taking them (read from the emulator's own view
+ * locally; in AWS received, then made visible again), with the failures the functions logged for
+ * each, and per DLQ the counts SQS gives beside how many messages were listed. When the logs
+ * cannot be read (no permission, no CloudWatch Logs), the messages are still listed, with their
+ * attempts unknown, and `onWarning` is told once.
  */
 export async function deadLetters(
   connection: QueueConnection,
   queues: readonly QueueResource[] = connection.resources.queues,
   options: DeadLetterOptions = {},
-): Promise<readonly DeadLetter[]> {
+): Promise<DeadLetterListing> {
   const selected = selector(options.messageIds);
   const warn = warnings(options.onWarning);
   let logsUnreadable = false;
   const found: DeadLetter[] = [];
+  const counts: DeadLetterQueueCount[] = [];
   for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
-    const received: Message[] = [];
-    await scanQueue(connection.sqs, dlq, async (messages) => {
-      received.push(...messages);
+    const received = await readQueue(connection, dlq, warn);
+    counts.push({
+      queue: dlq.queue.deadLetterQueue,
+      stage: dlq.queue.stage,
+      table: dlq.queue.table,
+      messages: totalOf(dlq.counts),
+      ...dlq.counts,
+      listed: received.length,
     });
-    await release(connection.sqs, dlq, received, warn);
     const letters = received.filter(selected);
     let failures: ReadonlyMap<string, FailureRecord> = new Map();
     if (letters.length > 0 && !logsUnreadable) {
@@ -249,7 +298,7 @@ export async function deadLetters(
     }
   }
   selected.reportMissing(warn);
-  return found;
+  return { letters: found, queues: counts };
 }
 
 /** Runs `act` on each selected message of a DLQ, one at a time, and shows the others again. */

@@ -1,4 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueInspector } from '@totes/local';
 import type { PipelineResources } from '@totes/pipeline';
 import type { FailureLog } from './failure-log';
 
@@ -16,6 +17,11 @@ export interface QueueConnection {
    * by message (the local emulator has no message-move tasks).
    */
   readonly moveTasks: boolean;
+  /**
+   * Reads a queue's messages without receiving them, where the deployment can (the local
+   * emulator): a listing then shows every message, which receiving cannot on a FIFO queue.
+   */
+  readonly inspector?: QueueInspector;
   /** The URL of a queue or DLQ of `resources`, by name. */
   queueUrl(name: string): string;
   close(): Promise<void>;

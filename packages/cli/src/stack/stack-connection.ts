@@ -3,6 +3,7 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import {
   type AwsClients,
   awsClients,
+  emulatorQueueInspector,
   type LocalStack,
   localStackSettings,
   startLocalStack,
@@ -52,6 +53,7 @@ export async function connectStack(
       sqs: clients.sqs,
       failureLog: fileFailureLog(logPath),
       moveTasks: false, // the emulator has none
+      inspector: emulatorQueueInspector(running.awsEndpoint),
       totesysUrl: running.totesysUrl,
       warehouseUrl: running.warehouseUrl,
       running: { pid: running.pid, startedAt: running.startedAt },
@@ -82,6 +84,7 @@ export function stackConnectionOf(stack: LocalStack, logPath: string): StackConn
     failureLog: fileFailureLog(logPath),
     // The emulator has no message-move tasks (fauxqs 2.4 answers InvalidAction).
     moveTasks: false,
+    inspector: emulatorQueueInspector(stack.awsEndpoint),
     totesysUrl: stack.totesysUrl,
     warehouseUrl: stack.warehouseUrl,
     queueUrl: (name) => stack.queueUrl(name),

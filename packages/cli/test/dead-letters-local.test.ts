@@ -1,0 +1,76 @@
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { emulatorQueueInspector } from '@totes/local';
+import { extractMessage } from '@totes/pipeline';
+import { useTestPipeline } from '@totes/test-harness';
+import { describe, expect, it } from 'vitest';
+import { deadLetters, selectQueues } from '../src/stack/dead-letters';
+import type { QueueConnection } from '../src/stack/queue-connection';
+
+describe('listing the dead letters of a local stack, on the emulator', () => {
+  const pipeline = useTestPipeline();
+
+  /** The connection a local stack gives the commands: with the emulator's inspector. */
+  const connection = (): QueueConnection => ({
+    resources: pipeline().resources,
+    sqs: pipeline().clients.sqs,
+    failureLog: { source: 'no logs', failuresOf: async () => new Map() },
+    moveTasks: false,
+    inspector: emulatorQueueInspector(pipeline().aws.endpoint),
+    queueUrl: (name) => pipeline().queueUrl(name),
+    close: async () => {},
+  });
+
+  async function deadLetter(table: 'sales_order' | 'payment', run: string): Promise<string> {
+    const { MessageId } = await pipeline().clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: pipeline().queueUrl(pipeline().names.deadLetterQueue('extract', table)),
+        ...extractMessage({ mode: 'full', table, run }, `dead-${table}-${run}`),
+      }),
+    );
+    if (!MessageId) throw new Error('SendMessage returned no id');
+    return MessageId;
+  }
+
+  it('lists every dead letter of a FIFO DLQ, several in one message group, in the order they came, once each', async () => {
+    const runs = ['20240201T000000000', '20240201T000000001', '20240201T000000002', '20240201T000000003'];
+    const sent: string[] = [];
+    for (const run of runs) sent.push(await deadLetter('sales_order', run));
+    const other = await deadLetter('payment', '20240201T000000004');
+    // One of them in flight, as a look at the queue or a redrive in progress would leave it.
+    const dlq = pipeline().names.deadLetterQueue('extract', 'sales_order');
+    const received = await pipeline().clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pipeline().queueUrl(dlq),
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 30,
+      }),
+    );
+    expect(received.Messages).toHaveLength(1);
+
+    const { letters, queues } = await deadLetters(
+      connection(),
+      selectQueues(connection(), { stage: 'extract' }),
+    );
+
+    expect(letters.filter((letter) => letter.queue === dlq).map((letter) => letter.messageId)).toEqual(sent);
+    expect(letters.map((letter) => letter.messageId)).toContain(other);
+    expect(letters).toHaveLength(5);
+    expect(letters.find((letter) => letter.messageId === sent[2])?.subject).toContain(
+      '"run":"20240201T000000002"',
+    );
+    expect(queues).toContainEqual(
+      expect.objectContaining({ queue: dlq, messages: 4, visible: 3, inFlight: 1, listed: 4 }),
+    );
+    // Looking took nothing: the counts are as they were.
+    const { Attributes } = await pipeline().clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: pipeline().queueUrl(dlq),
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    expect(Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '3',
+      ApproximateNumberOfMessagesNotVisible: '1',
+    });
+  });
+});
