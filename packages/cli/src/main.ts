@@ -6,6 +6,7 @@ import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
 import { upCommand } from './commands/up-command';
+import { verifyCommand } from './commands/verify-command';
 
 const program = new Command('totes')
   .description('The Terrific Totes pipeline: totesys → S3 → star-schema warehouse')
@@ -18,6 +19,7 @@ statusCommand(program);
 dlqCommand(program);
 reprocessCommand(program);
 seedCommand(program);
+verifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);
