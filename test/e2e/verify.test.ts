@@ -143,7 +143,7 @@ describe('totes verify', () => {
         /^sales_order\/initial\/\d{8}T\d{9}\//,
         'sales_order/full/20240101T000000000/',
       );
-      await s3.send(new PutObjectCommand({ Bucket: stack.names.ingestBucket, Key: key, Body: body }));
+      await s3.send(new PutObjectCommand({ Bucket: stack.names.ingestBucket, Key: key, Body: body ?? new Uint8Array() }));
       return key;
     });
 
