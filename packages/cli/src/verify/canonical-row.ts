@@ -1,20 +1,11 @@
-import type { TargetTableName } from '@totes/pipeline';
 import type { ColumnSpec } from '@totes/schema';
-import { outputColumns } from '@totes/transformer';
-import type { TextRow } from './text-cursor';
+import { escapeCopy, type TextRow } from './copy-lines';
 
-/** A row reduced to one string, equal for equal rows whichever side it came from. */
+/**
+ * A row reduced to one string, equal for equal rows whichever side it came from: its values as
+ * COPY's text format prints them, tab-separated, `\N` for null.
+ */
 export type CanonicalRow = string;
-
-const nullMark = '\u0000';
-const separator = '\u0001';
-
-/** `HH:MM:SS[.f]` or `… HH:MM:SS[.f]` with exactly three fraction digits, as the pipeline keeps them. */
-export function threeFractionDigits(value: string): string {
-  const dot = value.lastIndexOf('.');
-  if (dot === -1 || dot < value.lastIndexOf(':')) return `${value}.000`;
-  return (value.length - dot - 1 < 3 ? value.padEnd(dot + 4, '0') : value).slice(0, dot + 4);
-}
 
 /** The canonical row of an output row the transformer's mapping returned. */
 export function canonicalOf(
@@ -24,39 +15,22 @@ export function canonicalOf(
   let line = '';
   for (let index = 0; index < columns.length; index += 1) {
     const value = row[(columns[index] as ColumnSpec).name];
-    if (index > 0) line += separator;
-    line += value === null || value === undefined ? nullMark : String(value);
+    if (index > 0) line += '\t';
+    line +=
+      value === null || value === undefined
+        ? '\\N'
+        : typeof value === 'string'
+          ? escapeCopy(value)
+          : String(value);
   }
   return line;
 }
 
-/** Turns warehouse rows as PostgreSQL prints them into canonical rows, column by column. */
-export function warehouseCanonical(table: TargetTableName): (row: TextRow) => CanonicalRow {
-  const converters = outputColumns(table).map((column): ((text: string) => string) => {
-    if (column.pgType === 'boolean') return (text) => (text === 't' ? 'true' : 'false');
-    if (column.pgType.startsWith('time')) return threeFractionDigits;
-    return (text) => text;
-  });
-  return (row) => {
-    let line = '';
-    for (let index = 0; index < converters.length; index += 1) {
-      const value = row[index];
-      if (index > 0) line += separator;
-      line +=
-        value === null || value === undefined
-          ? nullMark
-          : (converters[index] as (t: string) => string)(value);
-    }
-    return line;
-  };
-}
-
-/** Turns source rows as PostgreSQL prints them into the JSON form the extractor writes. */
+/** Turns source rows as COPY prints them into the JSON form the extractor writes. */
 export function sourceRowParser(columns: readonly ColumnSpec[]): (row: TextRow) => Record<string, unknown> {
   const converters = columns.map((column): ((text: string) => unknown) => {
     if (column.pgType === 'integer') return Number;
     if (column.pgType === 'boolean') return (text) => text === 't';
-    if (column.pgType.startsWith('timestamp(3)')) return threeFractionDigits;
     return (text) => text;
   });
   const names = columns.map((column) => column.name);

@@ -6,9 +6,9 @@ import {
 } from '@totes/pipeline';
 import { calendarRows, defaultCalendarRange, outputColumns, tableTransforms } from '@totes/transformer';
 import type pg from 'pg';
-import { type CanonicalRow, canonicalOf, sourceRowParser, warehouseCanonical } from './canonical-row';
+import { type CanonicalRow, canonicalOf, sourceRowParser } from './canonical-row';
+import { copyFields, copyLines, copyRows } from './copy-lines';
 import type { NaturalKey, TableDifference } from './table-difference';
-import { cursorPages, textRows } from './text-cursor';
 import { calendarBoundsSql, sourceColumns, sourceRowsSql, warehouseRowsSql } from './verify-queries';
 
 /** One row with its natural key. */
@@ -25,22 +25,35 @@ export interface ComparedDatabases {
 
 const sampleSize = 5;
 
-/** Reads rows one at a time from an iterator of pages. */
+/**
+ * Reads rows one at a time from an iterator of pages: `current` is the row at hand, `advance()`
+ * moves on without waiting while the page lasts, `fill()` waits for the next page.
+ */
 class RowReader<T> {
   private page: readonly T[] = [];
   private at = 0;
+  done = false;
   constructor(private readonly pages: AsyncIterator<readonly T[]>) {}
 
-  async next(): Promise<T | undefined> {
-    while (this.at >= this.page.length) {
-      const result = await this.pages.next();
-      if (result.done) return undefined;
-      this.page = result.value;
-      this.at = 0;
-    }
-    const row = this.page[this.at] as T;
+  /** The row at hand; undefined when the page is used up (then `fill()`) or the rows are (`done`). */
+  get current(): T | undefined {
+    return this.page[this.at];
+  }
+
+  advance(): void {
     this.at += 1;
-    return row;
+  }
+
+  /** Reads pages until there is a row at hand or none is left. */
+  async fill(): Promise<void> {
+    while (!this.done && this.at >= this.page.length) {
+      const result = await this.pages.next();
+      if (result.done) this.done = true;
+      else {
+        this.page = result.value;
+        this.at = 0;
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -72,16 +85,16 @@ async function* expectedRows(
     const parse = sourceRowParser(sourceColumns(input));
     // The row schema and the mapping are chosen by the same table, as the transformer chooses them.
     const map = transform.map as (row: unknown) => Readonly<Record<string, unknown>>;
-    for await (const page of cursorPages(databases.totesys, sourceRowsSql(input, sourceTables[input].key))) {
-      yield page.map((row) => keyed(map(parse(row))));
-    }
+    yield* copyLines(databases.totesys, sourceRowsSql(input, sourceTables[input].key), (line) =>
+      keyed(map(parse(copyFields(line)))),
+    );
     return;
   }
   if (transform.kind === 'rebuild') {
     const inputs: Record<string, unknown[]> = {};
     for (const input of topology[table].inputs as readonly SourceTableName[]) {
       const parse = sourceRowParser(sourceColumns(input));
-      const rows = await textRows(databases.totesys, sourceRowsSql(input, sourceTables[input].key));
+      const rows = await copyRows(databases.totesys, sourceRowsSql(input, sourceTables[input].key));
       inputs[input] = rows.map(parse);
     }
     const build = transform.build as (snapshots: unknown) => Readonly<Record<string, unknown>>[];
@@ -90,7 +103,7 @@ async function* expectedRows(
       .sort((a, b) => (a.key as number) - (b.key as number));
     return;
   }
-  const [bounds] = await textRows(databases.warehouse, calendarBoundsSql());
+  const [bounds] = await copyRows(databases.warehouse, calendarBoundsSql());
   const first = [bounds?.[0], defaultCalendarRange.from].filter((day) => day != null).sort()[0] as string;
   const last = [bounds?.[1], defaultCalendarRange.to]
     .filter((day) => day != null)
@@ -104,21 +117,22 @@ async function* warehouseGroups(
   table: TargetTableName,
   databases: ComparedDatabases,
 ): AsyncGenerator<{ key: NaturalKey; rows: CanonicalRow[] }[]> {
-  const canonical = warehouseCanonical(table);
-  const keyIndex = outputColumns(table).findIndex((column) => column.name === naturalKeyOf(table));
   const numeric = table !== 'dim_date';
   let open: { key: NaturalKey; rows: CanonicalRow[] } | undefined;
-  for await (const page of cursorPages(databases.warehouse, warehouseRowsSql(table))) {
+  const lines = copyLines(databases.warehouse, warehouseRowsSql(table), (line) => line);
+  for await (const page of lines) {
     const groups: { key: NaturalKey; rows: CanonicalRow[] }[] = [];
-    for (const row of page) {
-      const text = row[keyIndex] ?? '';
+    for (const line of page) {
+      const tab = line.indexOf('\t');
+      const text = line.slice(0, tab);
       const key = numeric ? Number(text) : text;
+      const row = line.slice(tab + 1);
       if (open && open.key === key) {
-        open.rows.push(canonical(row));
+        open.rows.push(row);
         continue;
       }
       if (open) groups.push(open);
-      open = { key, rows: [canonical(row)] };
+      open = { key, rows: [row] };
     }
     // The last group of a page may go on in the next one.
     yield groups;
@@ -153,29 +167,30 @@ export async function compareTable(
   const expected = new RowReader(expectedRows(table, databases));
   const actual = new RowReader(warehouseGroups(table, databases));
   try {
-    let source = await expected.next();
-    let group = await actual.next();
-    while (source || group) {
+    for (;;) {
+      if (expected.current === undefined) await expected.fill();
+      if (actual.current === undefined) await actual.fill();
+      const source = expected.current;
+      const group = actual.current;
+      if (!source && !group) break;
       if (group && (!source || group.key < source.key)) {
         note('extra', group.key);
         warehouseCount += group.rows.length;
-        group = await actual.next();
-        continue;
-      }
-      if (source && (!group || source.key < group.key)) {
+        actual.advance();
+      } else if (source && (!group || source.key < group.key)) {
         note('missing', source.key);
         expectedCount += 1;
-        source = await expected.next();
-        continue;
+        expected.advance();
+      } else if (source && group) {
+        expectedCount += 1;
+        warehouseCount += group.rows.length;
+        if (group.rows.at(-1) !== source.row) note('different', source.key);
+        if (group.rows.length > 1 && new Set(group.rows).size < group.rows.length) {
+          note('duplicateVersions', group.key);
+        }
+        expected.advance();
+        actual.advance();
       }
-      if (!source || !group) break; // unreachable: both present with equal keys
-      expectedCount += 1;
-      warehouseCount += group.rows.length;
-      if (group.rows.at(-1) !== source.row) note('different', source.key);
-      if (group.rows.length > 1 && new Set(group.rows).size < group.rows.length)
-        note('duplicateVersions', group.key);
-      source = await expected.next();
-      group = await actual.next();
     }
   } catch (error) {
     return {
