@@ -23,7 +23,7 @@ async function connect(url: string): Promise<pg.Client> {
 export async function verifyData(
   urls: DatabaseUrls,
   tables: readonly TargetTableName[],
-  concurrency = 3,
+  concurrency = 2,
 ): Promise<TableDifference[]> {
   const results = new Map<TargetTableName, TableDifference>();
   const queue = [...tables];
