@@ -27,6 +27,10 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     description: 'loader: 1M fact rows from Parquet vs plain COPY FROM STDIN',
     load: () => import('./load.bench'),
   },
+  verify: {
+    description: 'totes verify of a synced SF10 warehouse vs a full extraction of every table',
+    load: () => import('./verify.bench'),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
 import { upCommand } from './commands/up-command';
+import { verifyCommand } from './commands/verify-command';
 import { watchLifeline } from './watch-lifeline';
 
 // A reader that went away (`totes up | tee log`, stopped by the same Ctrl-C) must not crash a
@@ -24,6 +25,7 @@ statusCommand(program);
 dlqCommand(program);
 reprocessCommand(program);
 seedCommand(program);
+verifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,89 @@
+import type { SourceTableName, TargetTableName } from '@totes/pipeline';
+import { warehouseTables as topology } from '@totes/pipeline';
+import { columnSpecs, type TotesysDatabase, totesysTables, type WarehouseDatabase } from '@totes/schema';
+import { outputColumns } from '@totes/transformer';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+} from 'kysely';
+
+// Kysely only builds the SQL here (typed by the schema package's Database types); the rows are
+// read with COPY (copy-lines.ts), several times faster than the driver's row protocol.
+function compiler<DB>(): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
+const totesys = compiler<TotesysDatabase>();
+const warehouse = compiler<WarehouseDatabase>();
+
+/** The columns of a source table, in declared order. */
+export const sourceColumns = (table: SourceTableName) => columnSpecs(totesysTables[table]);
+
+/**
+ * Every row of a source table, every column, in primary-key order; timestamps with their three
+ * fraction digits, as the extractor writes them (PostgreSQL's own output drops trailing zeros).
+ */
+export function sourceRowsSql(table: SourceTableName, key: string): string {
+  const columns = sourceColumns(table).map((column) =>
+    column.pgType.startsWith('timestamp(3)')
+      ? sql<string>`to_char(${sql.ref(column.name)}, 'YYYY-MM-DD HH24:MI:SS.MS')`.as(column.name)
+      : sql.ref(column.name),
+  );
+  // The table and key come from the topology, so they are names of TotesysDatabase.
+  return totesys
+    .selectFrom(table as 'sales_order')
+    .select(columns as never[])
+    .orderBy(key as 'sales_order_id')
+    .compile().sql;
+}
+
+/**
+ * Every row of a warehouse table in natural-key order: the natural key, then the transformer's
+ * output columns (no record id) printed as the pipeline writes them (times with three fraction
+ * digits, dates as `YYYY-MM-DD`, booleans as `true`/`false`); a fact's versions of one source row
+ * in the order the warehouse takes the latest from (last_updated, then the record id, which
+ * grows with every version loaded).
+ */
+export function warehouseRowsSql(table: TargetTableName): string {
+  const spec = topology[table] as { readonly naturalKey: string; readonly recordId?: string };
+  const columns = outputColumns(table).map((column) => {
+    const ref = sql.ref(column.name);
+    if (column.pgType.startsWith('time')) return sql<string>`to_char(${ref}, 'HH24:MI:SS.MS')`;
+    if (column.pgType === 'date') return sql<string>`to_char(${ref}, 'YYYY-MM-DD')`;
+    if (column.pgType === 'boolean') return sql<string>`${ref}::text`;
+    return ref;
+  });
+  let query = warehouse
+    .selectFrom(table as 'fact_sales_order')
+    .select([
+      sql.ref(spec.naturalKey).as('natural_key'),
+      ...columns.map((column, index) => column.as(`c${index}`)),
+    ] as never[])
+    .orderBy(spec.naturalKey as 'sales_order_id');
+  if (spec.recordId) {
+    query = query
+      .orderBy('last_updated_date')
+      .orderBy('last_updated_time')
+      .orderBy(spec.recordId as 'sales_record_id');
+  }
+  return query.compile().sql;
+}
+
+/** The first and last day dim_date holds (null when it is empty). */
+export function calendarBoundsSql(): string {
+  return warehouse
+    .selectFrom('dim_date')
+    .select([sql<string>`min(date_id)::text`.as('first'), sql<string>`max(date_id)::text`.as('last')])
+    .compile().sql;
+}
