@@ -36,9 +36,11 @@ export function syncCommand(program: Command): void {
       // Rows stamped within the commit margin may still be uncommitted: let it pass first.
       await new Promise((resolve) => setTimeout(resolve, localStackSettings.commitMarginMs));
       await pipeline.requestExtraction(['incremental', 'sweep']);
-      await pipeline.settled({
-        onTick: () => output.progress(`syncing… ${((performance.now() - started) / 1000).toFixed(0)} s`),
-      });
+      const onTick = () => output.progress(`syncing… ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      await pipeline.settled({ onTick });
+      // At rest, every stored object must have reached its consumer: what an earlier crash or a
+      // lost event left behind is queued again, and the sync runs until that is done too.
+      while ((await pipeline.reconcile(0)) > 0) await pipeline.settled({ onTick });
       const status = await stackStatus(pipeline.stack);
       const { letters: dead, queues: deadLetterQueues } = await deadLetters(
         stackConnectionOf(pipeline.stack, pipeline.log.path),

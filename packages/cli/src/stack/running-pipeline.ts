@@ -16,6 +16,10 @@ import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { fileLogSink, type LogSink } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
+import { postgresLedgerQuery } from './postgres-ledger-query';
+import { requeueUnconsumed } from './requeue-unconsumed';
+import { s3ObjectListing } from './s3-object-listing';
+import { findUnconsumedObjects } from './unconsumed-objects';
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions {
@@ -38,6 +42,11 @@ export interface RunningPipeline {
   readonly log: LogSink;
   /** Asks every table for its changes (and event tables for a sweep), at once. */
   requestExtraction(kinds: readonly ('incremental' | 'sweep')[]): Promise<void>;
+  /**
+   * Sends again the event of every stored object that its stage has not consumed and that is
+   * older than `graceSeconds` (a lost notification, a crash between two writes); returns how many.
+   */
+  reconcile(graceSeconds: number): Promise<number>;
   /** Resolves once nothing is queued, running or being announced, several checks in a row. */
   settled(options?: { readonly onTick?: () => void; readonly timeoutSeconds?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -136,6 +145,51 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       }),
     );
   };
+  const reconcile = async (graceSeconds: number): Promise<number> => {
+    const warehouse = await connectPostgres(stack.warehouseUrl, {
+      statementTimeoutMs: 60_000,
+      applicationName: 'totes-reconcile',
+    });
+    try {
+      const unconsumed = await findUnconsumedObjects(
+        { listing: s3ObjectListing(stack.clients.s3), ledger: postgresLedgerQuery(warehouse) },
+        {
+          ingestBucket: stack.names.ingestBucket,
+          processedBucket: stack.names.processedBucket,
+          graceSeconds,
+        },
+      );
+      const objects = [...unconsumed.transform, ...unconsumed.load];
+      if (objects.length === 0) return 0;
+      const requeued = await requeueUnconsumed(
+        { sqs: stack.clients.sqs, queueUrl: stack.queueUrl },
+        stack.names,
+        stack.region,
+        objects,
+      );
+      log.logger('reconcile').warn('objects their stage had not consumed were queued again', {
+        requeued,
+        keys: objects.slice(0, 20).map((object) => object.key),
+      });
+      return objects.length;
+    } finally {
+      await warehouse.end();
+    }
+  };
+  let stopReconciling = () => {};
+  if (options.schedule) {
+    // With every sweep: whatever a stage has not consumed for longer than any function may take.
+    const graceSeconds = Math.max(...Object.values(localStackSettings.timeoutSeconds)) + 30;
+    let running: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      running = running.then(() =>
+        reconcile(graceSeconds).catch((error) =>
+          log.logger('reconcile').error('reconciliation failed', { error: String(error) }),
+        ),
+      );
+    }, localStackSettings.sweepSeconds * 1000);
+    stopReconciling = () => clearInterval(timer);
+  }
   if (options.schedule) {
     const scheduler = startExtractScheduler({
       tables: sourceTableNames,
@@ -157,6 +211,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         for (const request of scheduledRequests(sourceTableNames, kind, at)) await send(request);
       }
     },
+    reconcile,
     async settled({ onTick, timeoutSeconds = 600 } = {}) {
       const deadline = Date.now() + timeoutSeconds * 1000;
       let quietChecks = 0;
@@ -174,6 +229,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     },
     async stop() {
       stopScheduler();
+      stopReconciling();
       await Promise.all(runners.map((runner) => runner.stop()));
       functions.destroy();
       await stack.stop();
