@@ -5,6 +5,7 @@ export * from './key-error';
 export * from './pipeline-resources';
 export * from './processed-key';
 export * from './processed-metadata';
+export * from './quarantined-row';
 export * from './resource-names';
 export * from './s3-event';
 export * from './source-tables';
