@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ProcessedParquet } from './processed-parquet';
 import type { Observation, QuarantinePlan } from './quarantine-plan';
+import { qualifiedName, sqlIdentifier } from './sql-identifier';
 import type { TableLayout } from './table-layout';
 
 /** What {@link rowQuarantine} changed. */
@@ -28,7 +29,27 @@ const releaseAllBut = releaseStatement('q.source_id <> ALL($3::integer[])');
 const sameRow = (alias: string) =>
   `${alias}.table_name = $1 AND ${alias}.source_table = e.source_table AND ${alias}.source_id = e.source_id`;
 
-const recordStatement =
+/**
+ * Whether the table already holds a version of the entry's row (`e`) made after the entry's
+ * observation: a fact version whose `last_updated` is later, or a dimension row written by an
+ * object whose newest `last_updated` is later. Either was read later, so it outranks the entry
+ * even when it loaded first (messages arrive in any order) and nothing was there to release.
+ */
+function newerVersionLoaded(layout: TableLayout): string {
+  const key = sqlIdentifier(layout.naturalKey);
+  if (layout.kind === 'fact') {
+    return (
+      `EXISTS (SELECT 1 FROM ${qualifiedName('public', layout.table)} f WHERE f.${key} = e.source_id ` +
+      'AND f.last_updated_date + f.last_updated_time > e.observed_at)'
+    );
+  }
+  return (
+    'EXISTS (SELECT 1 FROM etl.dimension_row_version v WHERE v.table_name = $1 ' +
+    'AND v.natural_id = e.source_id::text AND v.version > e.observed_at)'
+  );
+}
+
+const recordStatement = (layout: TableLayout, rowsInObject: boolean) =>
   'WITH e AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS e(source_table text, source_id integer, ' +
   'object_key text, line integer, column_name text, value text, reason text, observed_at timestamp(3), ' +
   'generation integer)), ' +
@@ -36,7 +57,8 @@ const recordStatement =
   `fresh AS (SELECT e.* FROM e WHERE NOT EXISTS (SELECT 1 FROM etl.quarantine q WHERE ${sameRow('q')} ` +
   'AND (q.observed_at, q.generation) > (e.observed_at, e.generation)) ' +
   `AND NOT EXISTS (SELECT 1 FROM etl.quarantine_release r WHERE ${sameRow('r')} ` +
-  'AND (r.observed_at, r.generation) >= (e.observed_at, e.generation))), ' +
+  'AND (r.observed_at, r.generation) >= (e.observed_at, e.generation))' +
+  `${rowsInObject ? ` AND NOT ${newerVersionLoaded(layout)}` : ''}), ` +
   // It replaces the entries of earlier observations of the same row, keeping when it began.
   'replaced AS (DELETE FROM etl.quarantine q USING fresh e WHERE ' +
   `${sameRow('q')} AND (q.observed_at, q.generation) < (e.observed_at, e.generation) ` +
@@ -94,7 +116,9 @@ async function release(
  * ledger entry: a replayed object is acknowledged by the ledger and changes nothing here.
  * `apply` releases the entries of source rows that the object now carries (or, for complete
  * snapshots, did not quarantine again) from older observations, then records the object's own
- * entries unless a later observation of their row is already known.
+ * entries unless a later observation of their row is already known (an entry, a release, or a
+ * later version in the table). A rebuilt dimension needs no such check: the version guard refuses
+ * an object built from older snapshots before it gets here.
  */
 export const rowQuarantine = {
   async apply(
@@ -147,7 +171,8 @@ export const rowQuarantine = {
         observed_at: entry.observedAt,
         generation: entry.generation,
       }));
-      const { rows } = await client.query<{ recorded: number }>(recordStatement, [
+      const statement = recordStatement(layout, scope.kind === 'rows-in-object');
+      const { rows } = await client.query<{ recorded: number }>(statement, [
         table,
         JSON.stringify(entries),
         key,

@@ -185,4 +185,26 @@ describe('quarantined rows, in the warehouse', () => {
     expect(next).toMatchObject({ outcome: 'loaded', released: 1 });
     expect(await quarantine()).toEqual([]);
   });
+
+  it('does not quarantine a row from an older object that arrives after a later version of the row loaded', async () => {
+    await loadDimensions();
+    const client = warehouse().client;
+    // order2's version was made 2024-11-05 10:11:12.013: after the late batch below was read.
+    await loadRows(client, 'fact_sales_order', objectKey('fact_sales_order'), [order2], {
+      ...observed('2024-11-05 10:11:12.013'),
+    });
+    const late = await loadRows(client, 'fact_sales_order', objectKey('fact_sales_order'), [order1], {
+      ...observed('2024-11-05 09:00:00.000'),
+      quarantine: [soon(2)],
+    });
+    expect(late).toMatchObject({ outcome: 'loaded', quarantined: 1 });
+    expect(await quarantine()).toEqual([]);
+
+    // A later batch that fails the same row is recorded: it outranks the loaded version.
+    await loadRows(client, 'fact_sales_order', objectKey('fact_sales_order'), [], {
+      ...observed('2024-11-05 11:00:00.000'),
+      quarantine: [soon(2)],
+    });
+    expect((await quarantine()).map((entry) => entry.observed_at)).toEqual(['2024-11-05 11:00:00.000']);
+  });
 });
