@@ -207,4 +207,35 @@ describe('quarantined rows, in the warehouse', () => {
     });
     expect((await quarantine()).map((entry) => entry.observed_at)).toEqual(['2024-11-05 11:00:00.000']);
   });
+
+  it('quarantines and releases rows of dim_transaction, loaded row by row from change batches', async () => {
+    const client = warehouse().client;
+    const [sale, purchase] = fixtureRows('dim_transaction');
+    if (!sale || !purchase) throw new Error('the fixture has two transactions');
+    const nullType: QuarantinedRow = {
+      sourceTable: 'transaction',
+      sourceId: purchase.transaction_id,
+      objectKey: 'transaction/changes/a.jsonl.zst',
+      line: 2,
+      column: 'transaction_type',
+      value: 'null',
+      reason: 'expected one of "SALE"|"PURCHASE"',
+    };
+    await loadRows(client, 'dim_transaction', objectKey('dim_transaction'), [sale], {
+      maxLastUpdated: '2024-11-04 09:00:00.000',
+      observed: { transaction: '2024-11-04 09:00:00.000' },
+      quarantine: [nullType],
+    });
+    expect(await warehouse().rows('dim_transaction')).toEqual([sale]);
+    expect((await quarantine()).map((entry) => [entry.table_name, entry.source_id])).toEqual([
+      ['dim_transaction', purchase.transaction_id],
+    ]);
+
+    const fixed = await loadRows(client, 'dim_transaction', objectKey('dim_transaction'), [purchase], {
+      maxLastUpdated: '2024-11-04 10:00:00.000',
+      observed: { transaction: '2024-11-04 10:00:00.000' },
+    });
+    expect(fixed).toMatchObject({ outcome: 'loaded', inserted: 1, released: 1 });
+    expect(await quarantine()).toEqual([]);
+  });
 });
