@@ -67,19 +67,19 @@ export function quarantinePlan(
       release: { kind: 'none', reason: 'the object does not say when its rows were observed' },
     };
   }
-  const observationOf = (table: SourceTableName): Observation => ({
-    observedAt: metadata.observed?.[table] ?? '',
-    generation,
-  });
-  const entries = (metadata.quarantine ?? []).map((row) => ({ ...row, ...observationOf(row.sourceTable) }));
   if (plan.kind === 'append-facts' || plan.kind === 'upsert-rows') {
-    const [[sourceTable] = []] = observed;
+    const [[sourceTable, observedAt] = []] = observed;
+    const observation = { observedAt: observedAt ?? '', generation };
+    const entries = (metadata.quarantine ?? []).map((row) => ({ ...row, ...observation }));
     if (!sourceTable) return { entries, release: { kind: 'none', reason: 'no input' } };
-    return {
-      entries,
-      release: { kind: 'rows-in-object', sourceTable, observation: observationOf(sourceTable) },
-    };
+    return { entries, release: { kind: 'rows-in-object', sourceTable, observation } };
   }
+  // A rebuilt row joins every input (staff ⋈ department): its verdict can change when any input
+  // does, so the whole object is one observation, as new as its newest snapshot. The version
+  // guard loads only objects whose every snapshot is at least as new, so this order is theirs.
+  const newest = observed.reduce((latest, [, at]) => (at > latest ? at : latest), '');
+  const observation = { observedAt: newest, generation };
+  const entries = (metadata.quarantine ?? []).map((row) => ({ ...row, ...observation }));
   if ((metadata.quarantined ?? 0) > entries.length) {
     return {
       entries,
@@ -92,7 +92,7 @@ export function quarantinePlan(
       kind: 'all-but-quarantined',
       inputs: observed.map(([sourceTable]) => ({
         sourceTable,
-        observation: observationOf(sourceTable),
+        observation,
         quarantined: entries
           .filter((entry) => entry.sourceTable === sourceTable)
           .map((entry) => entry.sourceId),

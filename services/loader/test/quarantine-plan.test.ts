@@ -49,7 +49,7 @@ describe('quarantinePlan', () => {
     });
   });
 
-  it('releases, for complete snapshots, every older entry of each input but the rows quarantined again', () => {
+  it('releases, for complete snapshots, every older entry of each input but the rows quarantined again, as of the newest snapshot', () => {
     const snapshots = { staff: '2024-11-05 09:00:00.000', department: '2024-11-04 09:00:00.000' };
     const plan = quarantinePlan(
       { kind: 'rebuild-dimension', version: { versions: {}, generation: 1 } },
@@ -66,12 +66,13 @@ describe('quarantinePlan', () => {
         },
         {
           sourceTable: 'department',
-          observation: { observedAt: snapshots.department, generation: 1 },
+          observation: { observedAt: snapshots.staff, generation: 1 },
           quarantined: [5],
         },
       ],
     });
-    expect(plan.entries.map((entry) => entry.observedAt)).toEqual([snapshots.staff, snapshots.department]);
+    // A joined row's verdict depends on every input, so the object is as new as its newest snapshot.
+    expect(plan.entries.map((entry) => entry.observedAt)).toEqual([snapshots.staff, snapshots.staff]);
   });
 
   it('releases nothing from snapshots whose footer names only some of the quarantined rows', () => {

@@ -238,4 +238,42 @@ describe('quarantined rows, in the warehouse', () => {
     expect(fixed).toMatchObject({ outcome: 'loaded', inserted: 1, released: 1 });
     expect(await quarantine()).toEqual([]);
   });
+
+  it('releases a staff row quarantined for its department once a newer department snapshot passes, the staff snapshot unchanged', async () => {
+    const client = warehouse().client;
+    const staff = fixtureRows('dim_staff');
+    const [kept, held] = staff;
+    if (!kept || !held) throw new Error('the fixture has two staff');
+    const staffVersion = snapshotVersion(5);
+    const noDepartment: QuarantinedRow = {
+      sourceTable: 'staff',
+      sourceId: held.staff_id,
+      objectKey: `staff/snapshots/${staffVersion}.jsonl.zst`,
+      line: 2,
+      column: 'department_id',
+      value: '1',
+      reason: 'dim_staff: staff 2 has department_id 1, which the department snapshot does not hold',
+    };
+    await loadRows(
+      client,
+      'dim_staff',
+      objectKey('dim_staff', { versions: { staff: staffVersion, department: snapshotVersion(5) } }),
+      [kept],
+      {
+        observed: { staff: '2024-11-05 09:15:02.345', department: '2024-11-05 09:15:02.345' },
+        quarantine: [noDepartment],
+      },
+    );
+    expect((await quarantine()).map((entry) => entry.source_id)).toEqual([held.staff_id]);
+
+    const fixed = await loadRows(
+      client,
+      'dim_staff',
+      objectKey('dim_staff', { versions: { staff: staffVersion, department: snapshotVersion(6) } }),
+      staff,
+      { observed: { staff: '2024-11-05 09:15:02.345', department: '2024-11-06 09:15:02.345' } },
+    );
+    expect(fixed).toMatchObject({ outcome: 'loaded', released: 1 });
+    expect(await quarantine()).toEqual([]);
+  });
 });

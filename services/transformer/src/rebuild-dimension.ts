@@ -102,14 +102,14 @@ export async function rebuildDimension(
   // row's broken rule quarantine that row alone (reference tables are small: a few thousand rows).
   const primary = inputs[0] as ReferenceTableName;
   const primaryKey = sourceTables[primary].key;
-  const primaryKeyOf = latest.find((snapshot) => snapshot.table === primary)?.key ?? trigger;
+  const primaryObject = latest.find((snapshot) => snapshot.table === primary)?.key ?? trigger;
   const rows: Record<string, unknown>[] = [];
   (snapshots[primary] ?? []).forEach((input, index) => {
     const reject = (column: string | null, value: unknown, reason: string) =>
       quarantine.push({
         sourceTable: primary,
         sourceId: (input as Record<string, unknown>)[primaryKey] as number,
-        objectKey: primaryKeyOf,
+        objectKey: primaryObject,
         line: lines[primary]?.[index] ?? 0,
         column,
         value: column === null ? null : quarantinedValue(value ?? null),
