@@ -77,7 +77,11 @@ export function quarantinePlan(
   // A rebuilt row joins every input (staff ⋈ department): its verdict can change when any input
   // does, so the whole object is one observation, as new as its newest snapshot. The version
   // guard loads only objects whose every snapshot is at least as new, so this order is theirs.
-  const newest = observed.map(([, at]) => at).sort().at(-1) ?? '';
+  const newest =
+    observed
+      .map(([, at]) => at)
+      .sort()
+      .at(-1) ?? '';
   const observation = { observedAt: newest, generation };
   const entries = (metadata.quarantine ?? []).map((row) => ({ ...row, ...observation }));
   if ((metadata.quarantined ?? 0) > entries.length) {
