@@ -5,6 +5,7 @@ import {
   sourceTables,
   stageNames,
   type TargetTableName,
+  transformerMetrics,
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
@@ -65,7 +66,7 @@ const fiveMinutes = Duration.minutes(5);
 
 /**
  * Alarms into the alerts topic (which e-mails): a message in any dead-letter queue, any function
- * error, and a watched table's freshness over the SLA; a dashboard of the same; and the managed
+ * error, a watched table's freshness over the SLA, and any row quarantined; a dashboard of the same; and the managed
  * policy an operator needs to act on them with `totes … --aws`. Everything is named from the
  * topology, so this stack needs none of the others to be deployed first.
  */
@@ -148,6 +149,20 @@ export class MonitoringStack extends Stack {
         metric: freshnessMetric(table),
         threshold: freshnessSlaSeconds,
         evaluationPeriods: 3,
+      });
+    }
+    for (const table of warehouseTableNames.filter((name) => name !== 'dim_date')) {
+      alarm(`Quarantine-${table}`, {
+        alarmName: `${names.environment} ${table} quarantines rows`,
+        alarmDescription: `The ${table} transformer left source rows out because they broke their contract (a NULL where a value is required, a malformed date or code). The rest of their objects loaded. \`totes quarantine --table ${table}\` lists them with object, line, column, value and reason. Fix the rows in totesys: the next extraction releases them, with no redrive. A transformer fix instead needs \`totes reprocess ${table} --from transform\` with a new generation.`,
+        metric: new Metric({
+          namespace: transformerMetrics.namespace,
+          metricName: transformerMetrics.rowsQuarantined,
+          dimensionsMap: transformerMetrics.dimensions(table),
+          statistic: 'Sum',
+          period: fiveMinutes,
+        }),
+        threshold: 0,
       });
     }
     this.alarms = alarms;

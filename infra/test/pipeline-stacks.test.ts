@@ -17,6 +17,7 @@ import {
   stageSettings,
   type TargetTableName,
   targetsOf,
+  transformerMetrics,
   visibilityTimeoutSeconds,
   warehouseTableNames,
   warehouseTables,
@@ -802,7 +803,57 @@ describe('monitoring', () => {
       resources.queues.length +
         sourceTableNames.length +
         2 * warehouseTableNames.length +
-        freshnessWatchedTables().length,
+        freshnessWatchedTables().length +
+        warehouseTableNames.length -
+        1,
+    );
+  });
+
+  it('alarms as soon as a transformer quarantines a row, saying how to list them and that a source fix releases them', () => {
+    for (const table of warehouseTableNames.filter((name) => name !== 'dim_date')) {
+      const [alarm, ...others] = alarmOn(
+        transformerMetrics.rowsQuarantined,
+        transformerMetrics.dimensions(table),
+      );
+      expect(others).toEqual([]);
+      expect(alarm?.Properties).toMatchObject({
+        Namespace: 'TerrificTotes',
+        MetricName: 'rows_quarantined',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Statistic: 'Sum',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(actionsOf(alarm)).toEqual([alertsTopic]);
+      const description = String(alarm?.Properties.AlarmDescription);
+      expect(description).toContain(`totes quarantine --table ${table}`);
+      expect(description).toContain('no redrive');
+      expect(description.length).toBeLessThanOrEqual(1024);
+    }
+    expect(alarmOn(transformerMetrics.rowsQuarantined, transformerMetrics.dimensions('dim_date'))).toEqual(
+      [],
+    );
+  });
+
+  it('watches quarantined rows under the namespace and dimensions the transformer publishes them with', () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const metrics = createMetrics('transform-fact_sales_order', 'fact_sales_order');
+      metrics.count(transformerMetrics.rowsQuarantined, 1);
+      metrics.flush();
+    } finally {
+      write.mockRestore();
+    }
+    const emf = JSON.parse(written.find((line) => line.includes('CloudWatchMetrics')) ?? '{}');
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive.Namespace).toBe(transformerMetrics.namespace);
+    expect(directive.Metrics).toEqual([{ Name: 'rows_quarantined', Unit: 'Count' }]);
+    expect({ service: emf.service, table: emf.table }).toEqual(
+      transformerMetrics.dimensions('fact_sales_order'),
     );
   });
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { dlqCommand } from './commands/dlq-command';
+import { quarantineCommand } from './commands/quarantine-command';
 import { reprocessCommand } from './commands/reprocess-command';
 import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
@@ -23,6 +24,7 @@ upCommand(program);
 syncCommand(program);
 statusCommand(program);
 dlqCommand(program);
+quarantineCommand(program);
 reprocessCommand(program);
 seedCommand(program);
 verifyCommand(program);

@@ -12,7 +12,7 @@ describe('the status table', () => {
     expect(howLongAgo(null, now)).toBe('–');
   });
 
-  it('lines up one row per table under its header', () => {
+  it('lines up one row per table under its header, with the rows each table holds in quarantine', () => {
     const text = statusTable(
       [
         {
@@ -23,6 +23,7 @@ describe('the status table', () => {
           freshnessSeconds: 3,
           queued: 0,
           deadLetters: 1,
+          quarantined: 2,
         },
         {
           table: 'dim_date',
@@ -32,14 +33,17 @@ describe('the status table', () => {
           freshnessSeconds: null,
           queued: 0,
           deadLetters: 0,
+          quarantined: null,
         },
       ],
       now,
     );
     const [header, sales, date] = text.split('\n');
-    expect(header).toMatch(/^table\s+source\s+source rows\s+warehouse rows\s+newest change\s+queued\s+DLQ$/);
-    expect(sales).toMatch(/^fact_sales_order\s+sales_order\s+11,142\s+11,141\s+3\.0 s ago\s+0\s+1$/);
-    expect(date).toMatch(/^dim_date\s+–\s+–\s+4,018\s+–\s+0\s+0$/);
+    expect(header).toMatch(
+      /^table\s+source\s+source rows\s+warehouse rows\s+newest change\s+queued\s+DLQ\s+quar\.$/,
+    );
+    expect(sales).toMatch(/^fact_sales_order\s+sales_order\s+11,142\s+11,141\s+3\.0 s ago\s+0\s+1\s+2$/);
+    expect(date).toMatch(/^dim_date\s+–\s+–\s+4,018\s+–\s+0\s+0\s+–$/);
     expect(header?.indexOf('newest change')).toBe(sales?.indexOf('3.0 s ago'));
   });
 });

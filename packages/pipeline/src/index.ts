@@ -6,6 +6,7 @@ export * from './observed-at';
 export * from './pipeline-resources';
 export * from './processed-key';
 export * from './processed-metadata';
+export * from './quarantined-row';
 export * from './resource-names';
 export * from './s3-event';
 export * from './source-tables';

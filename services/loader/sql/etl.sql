@@ -70,3 +70,50 @@ CREATE TABLE IF NOT EXISTS etl.freshness (
 
     CONSTRAINT freshness_pkey PRIMARY KEY (table_name)
 );
+
+-- Rows the transformer left out of a processed object because they broke their contract (their
+-- schema or a mapping rule): which source row (source_table, source_id), where it was read
+-- (object_key = the ingest object, line), the column and value at fault and why. Written in the
+-- load's transaction from the processed object's footer. Entries are ordered by when their
+-- source rows were observed (observed_at, then the transform generation): a later observation of
+-- the same source row that passes deletes them (releases the row), one that fails again replaces
+-- them (keeping `since`), and an earlier one changes nothing.
+CREATE TABLE IF NOT EXISTS etl.quarantine (
+    -- The warehouse table the row was meant for.
+    table_name text NOT NULL,
+    source_table text NOT NULL,
+    source_id integer NOT NULL,
+    object_key text NOT NULL,
+    line integer NOT NULL,
+    column_name text,
+    value text,
+    reason text NOT NULL,
+    observed_at timestamp(3) without time zone NOT NULL,
+    generation integer NOT NULL,
+    -- The processed object that carried the entry.
+    processed_key text NOT NULL,
+    -- When the source row was first quarantined (kept when a later observation fails again).
+    since timestamp with time zone NOT NULL DEFAULT now(),
+
+    CONSTRAINT quarantine_pkey PRIMARY KEY (table_name, object_key, line, generation)
+);
+
+CREATE INDEX IF NOT EXISTS quarantine_source_row_idx
+    ON etl.quarantine (table_name, source_table, source_id);
+
+-- The newest observation that released each source row ever quarantined, so an older object
+-- that arrives (or is reprocessed) later cannot quarantine the row again.
+CREATE TABLE IF NOT EXISTS etl.quarantine_release (
+    table_name text NOT NULL,
+    source_table text NOT NULL,
+    source_id integer NOT NULL,
+    observed_at timestamp(3) without time zone NOT NULL,
+    generation integer NOT NULL,
+    processed_key text NOT NULL,
+    released_at timestamp with time zone NOT NULL DEFAULT now(),
+
+    CONSTRAINT quarantine_release_pkey PRIMARY KEY (table_name, source_table, source_id)
+);
+
+-- How many rows of each loaded object were quarantined (the footer describes at most 1000 of them).
+ALTER TABLE etl.load_ledger ADD COLUMN IF NOT EXISTS rows_quarantined integer NOT NULL DEFAULT 0;

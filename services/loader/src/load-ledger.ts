@@ -13,6 +13,8 @@ export interface LedgerEntry {
   readonly updated: number;
   readonly skipped: number;
   readonly maxLastUpdated?: string | undefined;
+  /** Rows the transformer quarantined out of the object. */
+  readonly quarantined?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export const loadLedger = {
   async record(client: pg.ClientBase, entry: LedgerEntry): Promise<void> {
     await client.query(
       'INSERT INTO etl.load_ledger (object_key, table_name, etag, outcome, rows_inserted, rows_updated, ' +
-        'rows_skipped, max_last_updated) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamp(3))',
+        'rows_skipped, max_last_updated, rows_quarantined) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamp(3), $9)',
       [
         entry.key,
         entry.table,
@@ -40,6 +42,7 @@ export const loadLedger = {
         entry.updated,
         entry.skipped,
         entry.maxLastUpdated ?? null,
+        entry.quarantined ?? 0,
       ],
     );
   },

@@ -1,4 +1,4 @@
-import type { TargetTableName } from '@totes/pipeline';
+import { parseProcessedKey, type TargetTableName } from '@totes/pipeline';
 import type pg from 'pg';
 import { directAppend } from './direct-append';
 import { advanceFreshness } from './freshness';
@@ -8,6 +8,8 @@ import { loadPlan } from './load-plan';
 import { lockTableLoads } from './lock-table-loads';
 import { mergeObject } from './merge-object';
 import { openProcessedParquet } from './processed-parquet';
+import { quarantinePlan } from './quarantine-plan';
+import { rowQuarantine } from './row-quarantine';
 import type { SpooledObject } from './spool-object';
 import { stageObject } from './stage-object';
 import { tableStatements } from './table-statements';
@@ -32,6 +34,10 @@ export interface LoadOutcome {
   readonly skipped: number;
   /** Days a fact object added to dim_date. */
   readonly daysAdded: number;
+  /** Rows the transformer quarantined, as the object counts them (0 when none). */
+  readonly quarantined?: number;
+  /** Quarantine entries deleted because this object carries a later, passing observation. */
+  readonly released?: number;
   /** The table's newest loaded source `last_updated` after this load, when known. */
   readonly freshAsOf?: string;
   /** Why a superseded object was refused. */
@@ -55,8 +61,9 @@ async function rollback(client: pg.ClientBase): Promise<void> {
  * Loads one processed object into the warehouse in one transaction: its rows are merged (facts
  * appended by version, copied straight into the table when their natural keys are all new and
  * through a staging table otherwise; dimensions staged and upserted under their version guard),
- * the table's freshness advanced, and the object recorded in the load ledger. An object already
- * in the ledger is acknowledged without work; any failure rolls everything back.
+ * the table's freshness advanced, the rows it quarantined recorded and those it passes released
+ * (`etl.quarantine`), and the object recorded in the load ledger. An object already in the
+ * ledger is acknowledged without work; any failure rolls everything back.
  */
 export async function loadObject(client: pg.ClientBase, request: LoadRequest): Promise<LoadOutcome> {
   const { table, key } = request;
@@ -99,13 +106,33 @@ export async function loadObject(client: pg.ClientBase, request: LoadRequest): P
         merged.outcome === 'loaded' && maxLastUpdated !== undefined
           ? await advanceFreshness(client, table, maxLastUpdated, key)
           : undefined;
-      await loadLedger.record(client, { key, table, eTag: object.eTag, maxLastUpdated, ...merged });
+      const quarantined = parquet.metadata.quarantined ?? 0;
+      // A superseded object was observed before what is loaded: it neither records nor releases.
+      const quarantine =
+        merged.outcome === 'loaded'
+          ? await rowQuarantine.apply(client, {
+              key,
+              layout: statements.layout,
+              parquet,
+              plan: quarantinePlan(plan, parquet.metadata, parseProcessedKey(key).generation),
+            })
+          : undefined;
+      await loadLedger.record(client, {
+        key,
+        table,
+        eTag: object.eTag,
+        maxLastUpdated,
+        ...merged,
+        quarantined,
+      });
       await client.query('COMMIT');
       return {
         table,
         key,
         ...merged,
         ...(freshAsOf === undefined ? {} : { freshAsOf }),
+        ...(quarantined === 0 ? {} : { quarantined }),
+        ...(quarantine?.released ? { released: quarantine.released } : {}),
       };
     } catch (error) {
       await rollback(client);

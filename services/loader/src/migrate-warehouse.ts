@@ -8,7 +8,14 @@ import type pg from 'pg';
 export const etlDdlFile = fileURLToPath(new URL('../sql/etl.sql', import.meta.url));
 
 /** The bookkeeping tables {@link migrateWarehouse} creates in `etl`. */
-export const etlTables = ['load_ledger', 'dimension_version', 'dimension_row_version', 'freshness'] as const;
+export const etlTables = [
+  'load_ledger',
+  'dimension_version',
+  'dimension_row_version',
+  'freshness',
+  'quarantine',
+  'quarantine_release',
+] as const;
 
 /**
  * Creates the star schema (`@totes/schema`'s `sql/warehouse.sql`) and the loader's `etl`

@@ -36,7 +36,14 @@ describe('migrating the warehouse', () => {
     );
     expect(
       names.filter((name) => name.startsWith('etl.') && !name.endsWith('_idx') && !name.endsWith('_pkey')),
-    ).toEqual(['etl.dimension_row_version', 'etl.dimension_version', 'etl.freshness', 'etl.load_ledger']);
+    ).toEqual([
+      'etl.dimension_row_version',
+      'etl.dimension_version',
+      'etl.freshness',
+      'etl.load_ledger',
+      'etl.quarantine',
+      'etl.quarantine_release',
+    ]);
   });
 
   it('changes nothing when run again, even by several callers at once', async () => {

@@ -1,4 +1,9 @@
-import type { TargetTableName } from '@totes/pipeline';
+import {
+  processedMetadata,
+  type QuarantinedRow,
+  type SourceTableName,
+  type TargetTableName,
+} from '@totes/pipeline';
 import type { WarehouseRow } from '@totes/schema';
 import { type ColumnSource, parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
 import { type LoadColumn, tableLayout } from '../src/table-layout';
@@ -22,6 +27,10 @@ export interface ProcessedObjectOptions {
   readonly decimal?: DecimalStorage;
   /** Whether the footer has column statistics (min and max per row group), as by default. */
   readonly statistics?: boolean;
+  /** When each input's rows were observed (`totes.observed`), as the transformer writes it. */
+  readonly observed?: Partial<Record<SourceTableName, string>>;
+  /** The rows the transformer quarantined out of the object. */
+  readonly quarantine?: readonly QuarantinedRow[];
 }
 
 function unscaled(text: string): bigint {
@@ -118,6 +127,17 @@ export function processedKeyValues(
     ...(options.observedAt === undefined ? [] : [{ key: 'totes.observed_at', value: options.observedAt }]),
     { key: 'totes.schema_version', value: '1' },
     { key: 'totes.rows', value: String(rows) },
+    ...Object.entries(
+      processedMetadata({
+        sources: [],
+        rows,
+        observed: options.observed,
+        quarantined: options.quarantine?.length,
+        quarantine: options.quarantine,
+      }),
+    )
+      .filter(([key]) => ['totes.observed', 'totes.quarantined', 'totes.quarantine'].includes(key))
+      .map(([key, value]) => ({ key, value })),
   ];
 }
 

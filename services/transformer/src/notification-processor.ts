@@ -1,4 +1,4 @@
-import { objectsCreated, type TargetTableName } from '@totes/pipeline';
+import { objectsCreated, type TargetTableName, transformerMetrics } from '@totes/pipeline';
 import {
   MalformedObjectError,
   type PipelineLogger,
@@ -21,6 +21,9 @@ export interface TransformerDeps {
   readonly retry?: RetryTiming;
 }
 
+// Enough to see what went wrong without flooding the log when a whole object is bad.
+const quarantinedRowsLogged = 10;
+
 function describe(error: unknown) {
   if (error instanceof MalformedObjectError) {
     return { error: error.name, key: error.key, line: error.line, reason: error.message };
@@ -30,7 +33,8 @@ function describe(error: unknown) {
 
 /**
  * Handles one SQS message: the S3 notification (through SNS) of one or more new ingest objects,
- * each transformed for `target`, with a log line per object (keys, rows in and out, duration).
+ * each transformed for `target`, with a log line per object (keys, rows in and out, duration), a
+ * warning naming the first rows it quarantined, and the metric `rows_quarantined`.
  * Throws, failing this message alone, when any object cannot be transformed.
  */
 export function notificationProcessor(
@@ -55,10 +59,22 @@ export function notificationProcessor(
           ...(deps.rowGroupRows === undefined ? {} : { rowGroupRows: deps.rowGroupRows }),
         });
         const durationMs = Math.round(performance.now() - started);
-        logger.info(`transform ${outcome.status}`, { ...outcome, trigger: object.key, durationMs });
+        const { quarantined, ...summary } =
+          outcome.status === 'written' ? outcome : { ...outcome, quarantined: [] };
+        logger.info(`transform ${outcome.status}`, { ...summary, trigger: object.key, durationMs });
         if (outcome.status === 'written') {
+          if (outcome.rowsQuarantined > 0) {
+            // The loader records every described row in etl.quarantine; the log shows the first.
+            logger.warn('rows quarantined', {
+              target,
+              trigger: object.key,
+              rowsQuarantined: outcome.rowsQuarantined,
+              first: quarantined?.slice(0, quarantinedRowsLogged),
+            });
+          }
           metrics?.count('RowsIn', outcome.rowsIn);
           metrics?.count('RowsOut', outcome.rowsOut);
+          metrics?.count(transformerMetrics.rowsQuarantined, outcome.rowsQuarantined);
           metrics?.seconds('TransformDuration', durationMs / 1000);
         }
       } catch (error) {

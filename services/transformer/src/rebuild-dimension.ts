@@ -1,10 +1,15 @@
 import {
   KeyLayoutError,
+  observedAt,
   parseIngestKey,
   processedKey,
   processedMetadata,
+  type QuarantinedRow,
+  quarantineDetailLimit,
+  quarantinedValue,
   type ReferenceTableName,
   type SourceTableName,
+  sourceTables,
   warehouseTables as topology,
 } from '@totes/pipeline';
 import { warehouseTables } from '@totes/schema';
@@ -14,6 +19,7 @@ import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
 import { putAllOrNothing } from './put-all-or-nothing';
 import { readSnapshot } from './read-snapshot';
+import { RowContractError } from './row-contract-error';
 import { type RebuildTarget, tableTransforms } from './table-transforms';
 import { TransformError } from './transform-error';
 import type { TransformOutcome } from './transform-outcome';
@@ -47,7 +53,10 @@ function checkTrigger(target: RebuildTarget, inputs: readonly SourceTableName[],
  * late or twice builds from the newest inputs again, lands on the same key (the key names the
  * input versions) and writes nothing when that object exists. Every output row is checked
  * against the warehouse schema before anything is written, and rows are ordered by natural key,
- * so the same snapshots always give the same bytes.
+ * so the same snapshots always give the same bytes. A snapshot row that breaks its schema, and a
+ * row of the first input whose mapping breaks a rule or gives a row the warehouse cannot take,
+ * is quarantined: left out of the object (the loader only upserts, so the dimension keeps the
+ * row it had) and described in its footer.
  */
 export async function rebuildDimension(
   stores: TransformStores,
@@ -70,13 +79,17 @@ export async function rebuildDimension(
   if (await stores.processed.head(outputKey)) return { status: 'exists', target, inputKeys, outputKey };
 
   const snapshots: Record<string, readonly { readonly last_updated: string }[]> = {};
+  const lines: Record<string, readonly number[]> = {};
+  const quarantine: QuarantinedRow[] = [];
   let rowsIn = 0;
   let maxLastUpdated: string | undefined;
   for (const snapshot of latest) {
-    const rows = await readSnapshot(stores.ingest, snapshot.table, snapshot.key);
-    snapshots[snapshot.table] = rows;
-    rowsIn += rows.length;
-    for (const row of rows) {
+    const screened = await readSnapshot(stores.ingest, snapshot.table, snapshot.key);
+    snapshots[snapshot.table] = screened.rows;
+    lines[snapshot.table] = screened.lines;
+    quarantine.push(...screened.quarantined);
+    rowsIn += screened.rows.length + screened.quarantined.length;
+    for (const row of screened.rows) {
       if (maxLastUpdated === undefined || row.last_updated > maxLastUpdated)
         maxLastUpdated = row.last_updated;
     }
@@ -85,18 +98,46 @@ export async function rebuildDimension(
   const build = tableTransforms[target].build as (snapshots: unknown) => Record<string, unknown>[];
   const naturalKey = topology[target].naturalKey;
   const schema = warehouseTables[target];
-  const rows = build(snapshots)
-    .map((row) => {
+  // Every output row comes from one row of the first input, so building row by row lets one
+  // row's broken rule quarantine that row alone (reference tables are small: a few thousand rows).
+  const primary = inputs[0] as ReferenceTableName;
+  const primaryKey = sourceTables[primary].key;
+  const primaryObject = latest.find((snapshot) => snapshot.table === primary)?.key ?? trigger;
+  const rows: Record<string, unknown>[] = [];
+  (snapshots[primary] ?? []).forEach((input, index) => {
+    const reject = (column: string | null, value: unknown, reason: string) =>
+      quarantine.push({
+        sourceTable: primary,
+        sourceId: (input as Record<string, unknown>)[primaryKey] as number,
+        objectKey: primaryObject,
+        line: lines[primary]?.[index] ?? 0,
+        column,
+        value: column === null ? null : quarantinedValue(value ?? null),
+        reason,
+      });
+    let built: Record<string, unknown>[];
+    try {
+      built = build({ ...snapshots, [primary]: [input] });
+    } catch (error) {
+      if (!(error instanceof RowContractError)) throw error;
+      reject(error.column, error.value, error.message);
+      return;
+    }
+    for (const row of built) {
       const checked = schema.safeParse(row);
-      if (!checked.success) {
-        throw new TransformError(
-          `${target} row ${naturalKey} ${String(row[naturalKey])} from ${inputKeys.join(', ')} does not fit the warehouse: ${z.prettifyError(checked.error).replace(/\n/g, '; ')}`,
-          { retryable: false },
-        );
+      if (checked.success) {
+        rows.push(row);
+        continue;
       }
-      return row;
-    })
-    .sort((a, b) => (a[naturalKey] as number) - (b[naturalKey] as number));
+      const column = checked.error.issues[0]?.path[0];
+      reject(
+        typeof column === 'string' ? column : null,
+        typeof column === 'string' ? row[column] : undefined,
+        `${target} row ${naturalKey} ${String(row[naturalKey])} does not fit the warehouse: ${z.prettifyError(checked.error).replace(/\n/g, '; ')}`,
+      );
+    }
+  });
+  rows.sort((a, b) => (a[naturalKey] as number) - (b[naturalKey] as number));
   rows.forEach((row, index) => {
     if (index > 0 && row[naturalKey] === rows[index - 1]?.[naturalKey]) {
       throw new TransformError(
@@ -107,8 +148,25 @@ export async function rebuildDimension(
   });
 
   const parquet = parquetChunks(parquetColumns(target), [rows], {
-    metadata: () => processedMetadata({ sources: inputKeys, maxLastUpdated, rows: rows.length }),
+    metadata: () =>
+      processedMetadata({
+        sources: inputKeys,
+        maxLastUpdated,
+        rows: rows.length,
+        observed: Object.fromEntries(latest.map((snapshot) => [snapshot.table, observedAt(snapshot)])),
+        quarantined: quarantine.length,
+        quarantine,
+      }),
   });
   await putAllOrNothing(stores.processed, outputKey, parquet);
-  return { status: 'written', target, inputKeys, outputKey, rowsIn, rowsOut: rows.length };
+  return {
+    status: 'written',
+    target,
+    inputKeys,
+    outputKey,
+    rowsIn,
+    rowsOut: rows.length,
+    rowsQuarantined: quarantine.length,
+    ...(quarantine.length === 0 ? {} : { quarantined: quarantine.slice(0, quarantineDetailLimit) }),
+  };
 }

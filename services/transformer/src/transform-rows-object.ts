@@ -1,16 +1,20 @@
 import {
   type IngestKey,
   KeyLayoutError,
+  observedAt as keyObservation,
   observedAtIn,
   parseIngestKey,
   processedKey,
   processedMetadata,
+  type QuarantinedRow,
+  quarantineDetailLimit,
   type SourceTableName,
   warehouseTables as topology,
 } from '@totes/pipeline';
 import { totesysTables } from '@totes/schema';
 import { ingestBody } from './ingest-body';
 import { jsonLinesBatches } from './json-lines-batches';
+import { mapScreened } from './map-screened';
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
 import { putAllOrNothing } from './put-all-or-nothing';
@@ -59,7 +63,8 @@ export async function transformRowsObject(
   request: RowsObjectRequest,
 ): Promise<TransformOutcome> {
   const { target, key, generation } = request;
-  const outputKey = processedKey({ kind: 'rows', target, generation, source: sourceOf(target, key) });
+  const source = sourceOf(target, key);
+  const outputKey = processedKey({ kind: 'rows', target, generation, source });
   if (await stores.processed.head(outputKey)) {
     return { status: 'exists', target, inputKeys: [key], outputKey };
   }
@@ -71,16 +76,26 @@ export async function transformRowsObject(
   // extractor recorded it has none, and neither has the output.
   const observedAt = observedAtIn(metadata);
   let rowsIn = 0;
+  let rowsOut = 0;
+  let quarantined = 0;
+  const quarantine: QuarantinedRow[] = [];
   let maxLastUpdated: string | undefined;
   async function* mapped() {
     try {
-      for await (const batch of jsonLinesBatches(ingestBody(key, body), totesysTables[input], key)) {
-        rowsIn += batch.length;
-        for (const row of batch) {
+      const lines = jsonLinesBatches(ingestBody(key, body), totesysTables[input], { key, table: input });
+      for await (const batch of lines) {
+        const screened = mapScreened(batch, map, { key, table: input });
+        rowsIn += batch.rows.length + batch.quarantined.length;
+        rowsOut += screened.rows.length;
+        quarantined += screened.quarantined.length;
+        for (const entry of screened.quarantined) {
+          if (quarantine.length < quarantineDetailLimit) quarantine.push(entry);
+        }
+        for (const row of batch.rows) {
           if (maxLastUpdated === undefined || row.last_updated > maxLastUpdated)
             maxLastUpdated = row.last_updated;
         }
-        yield batch.map(map);
+        yield screened.rows;
       }
     } finally {
       body.destroy();
@@ -90,7 +105,16 @@ export async function transformRowsObject(
     try {
       yield* parquetChunks(parquetColumns(target), mapped(), {
         ...(request.rowGroupRows === undefined ? {} : { rowGroupRows: request.rowGroupRows }),
-        metadata: () => processedMetadata({ sources: [key], maxLastUpdated, observedAt, rows: rowsIn }),
+        metadata: () =>
+          processedMetadata({
+            sources: [key],
+            maxLastUpdated,
+            observedAt,
+            rows: rowsOut,
+            observed: { [input]: keyObservation(source) },
+            quarantined,
+            quarantine,
+          }),
       });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -98,5 +122,14 @@ export async function transformRowsObject(
     }
   }
   await putAllOrNothing(stores.processed, outputKey, parquet());
-  return { status: 'written', target, inputKeys: [key], outputKey, rowsIn, rowsOut: rowsIn };
+  return {
+    status: 'written',
+    target,
+    inputKeys: [key],
+    outputKey,
+    rowsIn,
+    rowsOut,
+    rowsQuarantined: quarantined,
+    ...(quarantine.length === 0 ? {} : { quarantined: quarantine }),
+  };
 }

@@ -39,5 +39,13 @@ export async function writeCalendar(
     metadata: () => processedMetadata({ sources: [], rows: rows.length }),
   });
   await putAllOrNothing(stores.processed, outputKey, parquet);
-  return { status: 'written', target, inputKeys: [], outputKey, rowsIn: 0, rowsOut: rows.length };
+  return {
+    status: 'written',
+    target,
+    inputKeys: [],
+    outputKey,
+    rowsIn: 0,
+    rowsOut: rows.length,
+    rowsQuarantined: 0,
+  };
 }

@@ -6,12 +6,19 @@ import {
   objectsCreated,
   parseIngestKey,
   processedKey,
+  readProcessedMetadata,
   stageSettings,
 } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
+import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { fixtureRow, jsonLines, totesys } from './fixtures';
 import { transformDriver } from './transform-driver';
+
+const toArrayBuffer = (bytes: Uint8Array | undefined): ArrayBuffer => {
+  if (!bytes) throw new Error('expected a processed object');
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+};
 
 const pipeline = useTestPipeline({ visibilityTimeoutSeconds: 1 });
 const driver = transformDriver(pipeline);
@@ -44,23 +51,15 @@ const wrongPrice = jsonLines([
 
 describe('bad input, on the emulator', () => {
   it('fails only the messages of malformed objects, writes nothing for them, and names object, line and reason', async () => {
-    const objects = [
-      await driver.put(changes(101), good),
-      await driver.put(changes(102), notJson),
-      await driver.put(changes(103), wrongPrice),
-    ];
+    const objects = [await driver.put(changes(101), good), await driver.put(changes(102), notJson)];
     const response = await driver.handler('fact_sales_order')(
       driver.event(...objects.map((object) => driver.envelope(object))),
       undefined as never,
     );
 
-    expect(response.batchItemFailures).toEqual([
-      { itemIdentifier: 'record-2' },
-      { itemIdentifier: 'record-3' },
-    ]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'record-2' }]);
     expect(await driver.processed(output(changes(101)))).toBeDefined();
     expect(await driver.processed(output(changes(102)))).toBeUndefined();
-    expect(await driver.processed(output(changes(103)))).toBeUndefined();
     const failures = driver.log.filter((line) => line.message === 'transform failed');
     expect(failures.map((line) => line.fields)).toEqual([
       expect.objectContaining({
@@ -69,13 +68,61 @@ describe('bad input, on the emulator', () => {
         line: 2,
         reason: expect.stringContaining('not JSON'),
       }),
-      expect.objectContaining({
-        target: 'fact_sales_order',
-        key: changes(103),
-        line: 2,
-        reason: expect.stringContaining('unit_price'),
-      }),
     ]);
+  });
+
+  it('quarantines a row that breaks its contract and writes the rest, describing the row in the footer', async () => {
+    const soon = { ...fixtureRow('sales_order', 1), agreed_delivery_date: 'soon' };
+    const object = await driver.put(changes(115), jsonLines([fixtureRow('sales_order', 0), soon]));
+    const counted: Record<string, number> = {};
+    const metrics = {
+      count: (name: string, value: number) => {
+        counted[name] = value;
+      },
+      seconds: () => undefined,
+      flush: () => undefined,
+    };
+    const response = await driver.handler('fact_sales_order', { metrics })(
+      driver.event(driver.envelope(object)),
+      undefined as never,
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    const bytes = await driver.processed(output(changes(115)));
+    const footer = readProcessedMetadata(parquetMetadata(toArrayBuffer(bytes)).key_value_metadata);
+    expect(footer).toMatchObject({
+      rows: 1,
+      observed: { sales_order: '2024-01-01 00:00:00.000' },
+      quarantined: 1,
+      quarantine: [
+        {
+          sourceTable: 'sales_order',
+          sourceId: soon.sales_order_id,
+          objectKey: changes(115),
+          line: 2,
+          column: 'agreed_delivery_date',
+          value: '"soon"',
+          reason: expect.stringContaining('agreed_delivery_date'),
+        },
+      ],
+    });
+    expect(counted.rows_quarantined).toBe(1);
+  });
+
+  it('writes an object of no rows when every row is quarantined, so the quarantine reaches the loader', async () => {
+    const object = await driver.put(changes(103), wrongPrice.split('\n').slice(1).join('\n'));
+    const response = await driver.handler('fact_sales_order')(
+      driver.event(driver.envelope(object)),
+      undefined as never,
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    const bytes = await driver.processed(output(changes(103)));
+    const footer = readProcessedMetadata(parquetMetadata(toArrayBuffer(bytes)).key_value_metadata);
+    expect(footer).toMatchObject({
+      rows: 0,
+      quarantined: 1,
+      quarantine: [{ line: 1, column: 'unit_price' }],
+    });
   });
 
   it('writes nothing when a bad line comes after row groups were already streamed out', async () => {

@@ -7,7 +7,7 @@ import {
   mapDimLocation,
   mapDimPaymentType,
   mapDimStaff,
-  TransformError,
+  RowContractError,
 } from '../src/index';
 import { fixtureRow, totesys } from './fixtures';
 
@@ -90,8 +90,10 @@ describe('mapDimCounterparty', () => {
 
   it('refuses a counterparty whose legal address the snapshot does not hold', () => {
     expect(() => mapDimCounterparty(totesys.counterparty, totesys.address.slice(0, 1))).toThrow(
-      new TransformError(
+      new RowContractError(
         'dim_counterparty: counterparty 1 has legal_address_id 2, which the address snapshot does not hold',
+        'legal_address_id',
+        2,
       ),
     );
   });

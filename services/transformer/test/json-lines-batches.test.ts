@@ -6,16 +6,24 @@ import { fixtureRow, jsonLines } from './fixtures';
 
 const key = 'currency/snapshots/20241104T091502345-0123456789abcdef.jsonl';
 
-async function readAll(chunks: (string | Uint8Array)[]) {
-  const rows: unknown[] = [];
+async function screen(chunks: (string | Uint8Array)[]) {
+  const all = { rows: [] as unknown[], lines: [] as number[], quarantined: [] as unknown[] };
   for await (const batch of jsonLinesBatches(
     chunks as AsyncIterable<string> & never,
     totesysTables.currency,
-    key,
-  ))
-    rows.push(...batch);
-  return rows;
+    {
+      key,
+      table: 'currency',
+    },
+  )) {
+    all.rows.push(...batch.rows);
+    all.lines.push(...batch.lines);
+    all.quarantined.push(...batch.quarantined);
+  }
+  return all;
 }
+
+const readAll = async (chunks: (string | Uint8Array)[]) => (await screen(chunks)).rows;
 
 async function failure(chunks: string[]): Promise<MalformedObjectError> {
   try {
@@ -55,10 +63,36 @@ describe('jsonLinesBatches', () => {
     expect(error.message).toMatch(new RegExp(`^${key}, line 2: not JSON`));
   });
 
-  it('refuses a row that fails the schema, naming the line and the column', async () => {
-    const error = await failure([jsonLines([gbp, usd, { ...usd, currency_id: 3, currency_code: 'EURO' }])]);
-    expect(error.line).toBe(3);
-    expect(error.message).toContain('currency_code');
+  it('quarantines a row that fails the schema, naming its line, column, value and reason, and keeps the others', async () => {
+    const euro = { ...usd, currency_id: 3, currency_code: 'EURO' };
+    const screened = await screen([jsonLines([gbp, euro, usd])]);
+    expect(screened.rows).toEqual([gbp, usd]);
+    expect(screened.lines).toEqual([1, 3]);
+    expect(screened.quarantined).toEqual([
+      {
+        sourceTable: 'currency',
+        sourceId: 3,
+        objectKey: key,
+        line: 2,
+        column: 'currency_code',
+        value: '"EURO"',
+        reason: expect.stringContaining('currency_code'),
+      },
+    ]);
+  });
+
+  it('quarantines a NULL where a value is required, with the value null', async () => {
+    const screened = await screen([jsonLines([{ ...gbp, currency_code: null }])]);
+    expect(screened.rows).toEqual([]);
+    expect(screened.quarantined).toMatchObject([
+      { sourceId: 1, line: 1, column: 'currency_code', value: 'null' },
+    ]);
+  });
+
+  it('refuses a row without a whole-number primary key: it is no source row to quarantine', async () => {
+    const error = await failure([jsonLines([gbp, { ...usd, currency_id: '2' }])]);
+    expect(error.line).toBe(2);
+    expect(error.message).toContain('no whole-number currency_id');
   });
 
   it('counts blank lines in the line numbers', async () => {

@@ -253,4 +253,56 @@ describe('rebuilding dimensions from snapshots, on the emulator', () => {
     });
     await expect(handler({ from: '2031-12-31', to: '2031-01-01' })).rejects.toThrow(/must not be after/);
   });
+
+  it('quarantines a snapshot row that breaks its schema and a staff row whose mapping breaks a rule, and builds the rest', async () => {
+    const departments = totesys.department.map((row) =>
+      row.department_id === 1 ? { ...row, department_name: null } : row,
+    );
+    const staffKey = (await snapshot('dim_staff', 'staff', '20241105T090000000', totesys.staff)).key;
+    const { key: departmentKey, response } = await snapshot(
+      'dim_staff',
+      'department',
+      '20241105T090000001',
+      departments,
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    const built = await read(
+      processedKey({
+        kind: 'rebuild',
+        target: 'dim_staff',
+        generation: 1,
+        versions: {
+          staff: '20241105T090000000-0123456789abcdef',
+          department: '20241105T090000001-0123456789abcdef',
+        },
+      }),
+    );
+    // Staff 2 is in department 1, which the snapshot quarantined: it is left out, not failed.
+    expect(built.rows.map((row) => row.staff_id)).toEqual([1, 3]);
+    expect(built.metadata['totes.quarantined']).toBe('2');
+    expect(JSON.parse(built.metadata['totes.quarantine'] ?? '[]')).toEqual([
+      {
+        sourceTable: 'department',
+        sourceId: 1,
+        objectKey: departmentKey,
+        line: departments.findIndex((row) => row.department_id === 1) + 1,
+        column: 'department_name',
+        value: 'null',
+        reason: expect.stringContaining('department_name'),
+      },
+      {
+        sourceTable: 'staff',
+        sourceId: 2,
+        objectKey: staffKey,
+        line: totesys.staff.findIndex((row) => row.staff_id === 2) + 1,
+        column: 'department_id',
+        value: '1',
+        reason: expect.stringContaining('which the department snapshot does not hold'),
+      },
+    ]);
+    expect(JSON.parse(built.metadata['totes.observed'] ?? '{}')).toEqual({
+      staff: '2024-11-05 09:00:00.000',
+      department: '2024-11-05 09:00:00.001',
+    });
+  });
 });

@@ -46,6 +46,7 @@ describe('transforming a change object into facts, on the emulator', () => {
       'totes.max_last_updated': '2024-01-01 00:00:00.000',
       'totes.schema_version': '1',
       'totes.rows': '2',
+      'totes.observed': JSON.stringify({ sales_order: '2024-01-01 00:00:00.000' }),
     });
     expect(driver.log.find((line) => line.fields.outputKey === key)).toMatchObject({
       level: 'info',

@@ -20,6 +20,8 @@ export interface TableStatus {
   readonly queued: number;
   /** Messages in the DLQs of those queues. */
   readonly deadLetters: number;
+  /** Source rows held in `etl.quarantine` for this table; null when the warehouse cannot say. */
+  readonly quarantined: number | null;
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T | undefined> {
@@ -64,6 +66,16 @@ async function freshness(url: string, now: Date): Promise<Map<string, number>> {
   return seconds;
 }
 
+/** Quarantined rows per warehouse table; undefined when the warehouse has no quarantine to read. */
+async function quarantined(url: string): Promise<Map<string, number> | undefined> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ table_name: string; n: number }>(
+      'SELECT table_name, count(*)::int AS n FROM etl.quarantine GROUP BY table_name',
+    );
+    return new Map(rows.map((row) => [row.table_name, row.n]));
+  });
+}
+
 /** What the status reads from a stack, running here or elsewhere. */
 export type StatusSource = Pick<LocalStack, 'totesysUrl' | 'warehouseUrl' | 'queueDepths'>;
 
@@ -72,10 +84,11 @@ export async function stackStatus(stack: StatusSource, now = new Date()): Promis
   const sources = [
     ...new Set(warehouseTableNames.flatMap((t) => warehouseTables[t].inputs as readonly string[])),
   ];
-  const [sourceRows, warehouseRows, fresh, depths] = await Promise.all([
+  const [sourceRows, warehouseRows, fresh, held, depths] = await Promise.all([
     rowCounts(stack.totesysUrl, sources),
     rowCounts(stack.warehouseUrl, warehouseTableNames),
     freshness(stack.warehouseUrl, now),
+    quarantined(stack.warehouseUrl),
     stack.queueDepths(),
   ]);
   const depthOf = (stage: QueueDepth['queue']['stage'], table: string) =>
@@ -95,6 +108,7 @@ export async function stackStatus(stack: StatusSource, now = new Date()): Promis
       freshnessSeconds: fresh.get(table) ?? null,
       queued: queues.reduce((sum, depth) => sum + (depth ? depth.visible + depth.inFlight : 0), 0),
       deadLetters: queues.reduce((sum, depth) => sum + (depth?.deadLetters ?? 0), 0),
+      quarantined: held ? (held.get(table) ?? 0) : null,
     };
   });
 }

@@ -16,10 +16,10 @@ export function howLongAgo(seconds: number | null, now: Date = new Date()): stri
   return new Date(now.getTime() - seconds * 1000).toISOString().slice(0, 10);
 }
 
-/** The per-table summary as an aligned text table. */
+/** The per-table summary as an aligned text table (`quar.`: rows held in quarantine). */
 export function statusTable(status: readonly TableStatus[], now: Date = new Date()): string {
   return formatTable(
-    ['table', 'source', 'source rows', 'warehouse rows', 'newest change', 'queued', 'DLQ'],
+    ['table', 'source', 'source rows', 'warehouse rows', 'newest change', 'queued', 'DLQ', 'quar.'],
     status.map((line) => [
       line.table,
       line.source ?? '–',
@@ -28,6 +28,7 @@ export function statusTable(status: readonly TableStatus[], now: Date = new Date
       howLongAgo(line.freshnessSeconds, now),
       line.queued,
       line.deadLetters,
+      count(line.quarantined),
     ]),
   );
 }

@@ -1,12 +1,13 @@
 import type { TotesysRow } from '@totes/schema';
 import type { OutputRow } from '../output-row';
-import { TransformError } from '../transform-error';
+import { RowContractError } from '../row-contract-error';
 
 /**
  * Every counterparty joined to its legal address, the address columns renamed with the prefix
  * `counterparty_legal_` (`phone` becomes `counterparty_legal_phone_number`). Built from complete
  * snapshots of both tables, so an address change reaches every counterparty at it. Throws
- * {@link TransformError} for a counterparty whose address is not in the address snapshot.
+ * {@link RowContractError} for a counterparty whose address is not in the address snapshot (the
+ * counterparty is quarantined).
  */
 export function mapDimCounterparty(
   counterparties: readonly TotesysRow<'counterparty'>[],
@@ -16,8 +17,10 @@ export function mapDimCounterparty(
   return counterparties.map((row) => {
     const address = byId.get(row.legal_address_id);
     if (!address) {
-      throw new TransformError(
+      throw new RowContractError(
         `dim_counterparty: counterparty ${row.counterparty_id} has legal_address_id ${row.legal_address_id}, which the address snapshot does not hold`,
+        'legal_address_id',
+        row.legal_address_id,
       );
     }
     return {

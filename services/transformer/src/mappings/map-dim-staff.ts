@@ -1,12 +1,12 @@
 import type { TotesysRow } from '@totes/schema';
 import type { OutputRow } from '../output-row';
-import { TransformError } from '../transform-error';
+import { RowContractError } from '../row-contract-error';
 
 /**
  * Every staff member joined to their department (`department_name`, `location`, kept as they
  * are, 'Leds' included). Built from complete snapshots of both tables, so a department change
- * reaches all its staff. Throws {@link TransformError} for a department the snapshot does not
- * hold, or one without a location (dim_staff.location is NOT NULL).
+ * reaches all its staff. Throws {@link RowContractError} for a department the snapshot does not
+ * hold, or one without a location (dim_staff.location is NOT NULL): the staff row is quarantined.
  */
 export function mapDimStaff(
   staff: readonly TotesysRow<'staff'>[],
@@ -16,13 +16,17 @@ export function mapDimStaff(
   return staff.map((row) => {
     const department = byId.get(row.department_id);
     if (!department) {
-      throw new TransformError(
+      throw new RowContractError(
         `dim_staff: staff ${row.staff_id} has department_id ${row.department_id}, which the department snapshot does not hold`,
+        'department_id',
+        row.department_id,
       );
     }
     if (department.location === null) {
-      throw new TransformError(
+      throw new RowContractError(
         `dim_staff: department ${department.department_id} ("${department.department_name}") has no location, and dim_staff.location is NOT NULL`,
+        'department_id',
+        row.department_id,
       );
     }
     return {
