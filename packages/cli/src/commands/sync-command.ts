@@ -40,7 +40,7 @@ export function syncCommand(program: Command): void {
       await pipeline.settled({ onTick });
       // At rest, every stored object must have reached its consumer: what an earlier crash or a
       // lost event left behind is queued again, and the sync runs until that is done too.
-      while ((await pipeline.reconcile(0)) > 0) await pipeline.settled({ onTick });
+      if ((await pipeline.reconcile(0)) > 0) await pipeline.settled({ onTick });
       const status = await stackStatus(pipeline.stack);
       const { letters: dead, queues: deadLetterQueues } = await deadLetters(
         stackConnectionOf(pipeline.stack, pipeline.log.path),

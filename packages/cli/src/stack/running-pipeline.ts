@@ -14,11 +14,13 @@ import { type ExtractRequest, extractMessage, sourceTableNames, stageSettings } 
 import { connectPostgres } from '@totes/runtime';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
+import { deadLetters } from './dead-letters';
 import { fileLogSink, type LogSink } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
 import { postgresLedgerQuery } from './postgres-ledger-query';
 import { requeueUnconsumed } from './requeue-unconsumed';
 import { s3ObjectListing } from './s3-object-listing';
+import { stackConnectionOf } from './stack-connection';
 import { findUnconsumedObjects } from './unconsumed-objects';
 
 /** Options of {@link startPipeline}. */
@@ -159,7 +161,16 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           graceSeconds,
         },
       );
-      const objects = [...unconsumed.transform, ...unconsumed.load];
+      // An object whose message is dead-lettered did reach its stage, and failed there: that is
+      // for `totes dlq`, not for another round of attempts.
+      const { letters } = await deadLetters(
+        stackConnectionOf(stack, log.path),
+        stack.resources.queues.filter((queue) => queue.stage !== 'extract'),
+      );
+      const deadLettered = new Set(letters.map((letter) => `${letter.stage} ${letter.subject}`));
+      const objects = [...unconsumed.transform, ...unconsumed.load].filter(
+        (object) => !deadLettered.has(`${object.stage} ${object.key}`),
+      );
       if (objects.length === 0) return 0;
       const requeued = await requeueUnconsumed(
         { sqs: stack.clients.sqs, queueUrl: stack.queueUrl },
