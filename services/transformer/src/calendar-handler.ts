@@ -4,7 +4,8 @@ import { MalformedObjectError } from '@totes/runtime';
 import { z } from 'zod';
 import type { TransformOutcome } from './transform-outcome';
 import type { TransformStores } from './transform-stores';
-import { defaultCalendarRange, writeCalendar } from './write-calendar';
+import { defaultCalendarRange } from './mappings/calendar-range';
+import { writeCalendar } from './write-calendar';
 
 /**
  * The event of the dim_date function: the days to cover, `YYYY-MM-DD`, defaulting to

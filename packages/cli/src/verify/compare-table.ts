@@ -4,7 +4,7 @@ import {
   type TargetTableName,
   warehouseTables as topology,
 } from '@totes/pipeline';
-import { calendarRows, defaultCalendarRange, outputColumns, tableTransforms } from '@totes/transformer';
+import { calendarRows, defaultCalendarRange, outputColumns, tableTransforms } from '@totes/transformer/mappings';
 import type pg from 'pg';
 import { type CanonicalRow, canonicalRow, sourceLineParser } from './canonical-row';
 import { copyLines, copyRows } from './copy-lines';

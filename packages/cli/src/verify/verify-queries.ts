@@ -1,7 +1,7 @@
 import type { SourceTableName, TargetTableName } from '@totes/pipeline';
 import { warehouseTables as topology } from '@totes/pipeline';
 import { columnSpecs, type TotesysDatabase, totesysTables, type WarehouseDatabase } from '@totes/schema';
-import { outputColumns } from '@totes/transformer';
+import { outputColumns } from '@totes/transformer/mappings';
 import {
   DummyDriver,
   Kysely,
