@@ -1,26 +1,9 @@
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  paginateListObjectsV2,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { startLocalStack } from '@totes/local';
-import { compactTimestampOf, resourceNames, sourceTableNames, warehouseTableNames } from '@totes/pipeline';
-import { seedTotesys } from '@totes/totesys-sim';
-import pg from 'pg';
-import { postgresLedgerQuery } from '../../packages/cli/src/stack/postgres-ledger-query';
-import { startPipeline } from '../../packages/cli/src/stack/running-pipeline';
-import { s3ObjectListing } from '../../packages/cli/src/stack/s3-object-listing';
-import { findUnconsumedObjects } from '../../packages/cli/src/stack/unconsumed-objects';
-import { differs } from '../../packages/cli/src/verify/table-difference';
-import { verifyData } from '../../packages/cli/src/verify/verify-data';
-import { type Continuation, createExtractHandler } from '../../services/extractor/src/index';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { runBenchChild } from './bench-child';
-import { peakRssMb } from './bench-report';
+import type { ChildResult } from './verify-side';
 
 // `pnpm bench verify [scale] [--data-dir DIR]`: seeds totesys-sim at scale factor 10 (default)
 // into a fresh local stack, syncs it, settles both databases, then times, each in a process of
@@ -35,89 +18,10 @@ const rounds = 3;
 // The extractions write into a bucket of their own, emptied after each round, so that verify's
 // bookkeeping check sees only what the sync left, and the emulator holds no earlier round.
 const extractBucket = 'bench-verify-extraction';
-
-interface ChildResult {
-  readonly seconds: number;
-  readonly rows: number;
-  readonly peakRssMb: number;
-  readonly clean?: boolean;
-}
-
 const local = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-/** Child: verify, as `totes verify` runs it, minus the CLI's start-up. */
-async function verifyChild(
-  totesysUrl: string,
-  warehouseUrl: string,
-  awsEndpoint: string,
-): Promise<ChildResult> {
-  const names = resourceNames('local');
-  const s3 = new S3Client({
-    endpoint: awsEndpoint,
-    region: 'eu-west-2',
-    forcePathStyle: true,
-    credentials: local,
-  });
-  const client = new pg.Client({ connectionString: warehouseUrl });
-  await client.connect();
-  const started = performance.now();
-  const [unconsumed, tables] = await Promise.all([
-    findUnconsumedObjects(
-      { listing: s3ObjectListing(s3), ledger: postgresLedgerQuery(client) },
-      { ingestBucket: names.ingestBucket, processedBucket: names.processedBucket, graceSeconds: 0 },
-    ),
-    verifyData({ totesysUrl, warehouseUrl }, warehouseTableNames),
-  ]);
-  const seconds = (performance.now() - started) / 1000;
-  await client.end();
-  s3.destroy();
-  const clean = unconsumed.transform.length + unconsumed.load.length === 0 && !tables.some(differs);
-  if (!clean) process.stderr.write(`${JSON.stringify({ unconsumed, tables: tables.filter(differs) })}\n`);
-  const rows = tables.reduce((sum, table) => sum + table.expectedRows + table.warehouseRows, 0);
-  return { seconds, rows, peakRssMb: peakRssMb(), clean };
-}
-
-/** Child: a full extraction of every source table into the emulator, continuations followed. */
-async function extractChild(totesysUrl: string): Promise<ChildResult> {
-  const started = performance.now();
-  let rows = 0;
-  const requestedAt = new Date();
-  await Promise.all(
-    sourceTableNames.map(async (table) => {
-      const pending: unknown[] = [
-        { mode: 'full', table, run: compactTimestampOf(requestedAt), requestedAt: requestedAt.toISOString() },
-      ];
-      const handler = createExtractHandler(
-        {
-          table,
-          ingestBucket: extractBucket,
-          extractQueueUrl: 'in-process',
-          totesysUrl,
-          forcePathStyle: true,
-        },
-        {
-          queue: { send: async (continuation: Continuation) => void pending.push(continuation.request) },
-          logger: {
-            info: (_: string, fields: Record<string, unknown>) => {
-              rows += Number(fields.rows ?? 0) || 0;
-            },
-            warn() {},
-            debug() {},
-            error: (message: string, fields: unknown) =>
-              process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
-          } as never,
-          metrics: { count() {}, seconds() {}, flush() {} },
-        },
-      );
-      for (let request = pending.shift(); request; request = pending.shift()) {
-        const body = JSON.stringify(request);
-        const response = await handler({ Records: [{ messageId: '1', body } as never] }, {} as never);
-        if (response.batchItemFailures.length > 0) throw new Error(`the extraction of ${table} failed`);
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, rows, peakRssMb: peakRssMb() };
-}
+// Each side runs with the V8 options it runs with for real: the extractor's function settings,
+// and the `totes` command's (packages/cli/bin/totes.mjs).
+const verifyNodeOptions = ['--max-semi-space-size=16'];
 
 /**
  * Leaves a freshly loaded database as a long-running one is (see extract.bench.ts): rows frozen
@@ -125,6 +29,7 @@ async function extractChild(totesysUrl: string): Promise<ChildResult> {
  * checkpoint or hint-bit write lands in a measured run.
  */
 async function settle(url: string): Promise<void> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -137,6 +42,9 @@ async function settle(url: string): Promise<void> {
 
 /** Empties and removes the extractions' bucket (the emulator keeps objects in memory). */
 async function dropBucket(s3: S3Client): Promise<void> {
+  const { DeleteBucketCommand, DeleteObjectsCommand, paginateListObjectsV2 } = await import(
+    '@aws-sdk/client-s3'
+  );
   try {
     for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: extractBucket })) {
       const objects = page.Contents ?? [];
@@ -165,6 +73,8 @@ const round3 = (value: number) => Number(value.toFixed(3));
 
 /** Seeds totesys-sim into the stack of `dataDir` and syncs the warehouse with it. */
 async function seedAndSync(dataDir: string, scale: number): Promise<void> {
+  const { startPipeline } = await import('../../packages/cli/src/stack/running-pipeline');
+  const { seedTotesys } = await import('@totes/totesys-sim');
   const pipeline = await startPipeline({
     dataDir,
     schedule: false,
@@ -187,10 +97,15 @@ async function seedAndSync(dataDir: string, scale: number): Promise<void> {
 export default async function verifyBench(args: string[]): Promise<void> {
   if (args[0] === '--child') {
     const [, side, ...rest] = args;
+    // Each side imports only its own modules (see verify-side.ts).
     const result =
       side === 'verify'
-        ? await verifyChild(rest[0] as string, rest[1] as string, rest[2] as string)
-        : await extractChild(rest[0] as string);
+        ? await (await import('./verify-side')).verifyChild(
+            rest[0] as string,
+            rest[1] as string,
+            rest[2] as string,
+          )
+        : await (await import('./full-extraction-side')).extractChild(rest[0] as string, extractBucket);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -209,6 +124,9 @@ export default async function verifyBench(args: string[]): Promise<void> {
       await seedAndSync(dataDir, scale);
       if (keptDir) await writeFile(syncedMark, new Date().toISOString());
     }
+    const { CreateBucketCommand, S3Client } = await import('@aws-sdk/client-s3');
+    const { startLocalStack } = await import('@totes/local');
+    const { stageSettings } = await import('@totes/pipeline');
     // The stack alone, with no function running: each side runs against a quiet machine.
     const stack = await startLocalStack({ dataDir });
     const s3 = new S3Client({
@@ -224,12 +142,11 @@ export default async function verifyBench(args: string[]): Promise<void> {
       const extractRuns: ChildResult[] = [];
       const runVerify = async () => {
         verifyRuns.push(
-          await runBenchChild<ChildResult>('verify', [
+          await runBenchChild<ChildResult>(
             'verify',
-            stack.totesysUrl,
-            stack.warehouseUrl,
-            stack.awsEndpoint,
-          ]),
+            ['verify', stack.totesysUrl, stack.warehouseUrl, stack.awsEndpoint],
+            { nodeOptions: verifyNodeOptions },
+          ),
         );
       };
       const runExtract = async () => {
@@ -238,6 +155,7 @@ export default async function verifyBench(args: string[]): Promise<void> {
         try {
           extractRuns.push(
             await runBenchChild<ChildResult>('verify', ['extract', stack.totesysUrl], {
+              nodeOptions: stageSettings.extract.nodeOptions,
               env: {
                 AWS_ENDPOINT_URL: stack.awsEndpoint,
                 AWS_REGION: stack.region,
