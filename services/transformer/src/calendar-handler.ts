@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import type { PipelineLogger } from '@totes/runtime';
 import { MalformedObjectError } from '@totes/runtime';
 import { z } from 'zod';
+import { defaultCalendarRange } from './mappings/calendar-range';
 import type { TransformOutcome } from './transform-outcome';
 import type { TransformStores } from './transform-stores';
-import { defaultCalendarRange } from './mappings/calendar-range';
 import { writeCalendar } from './write-calendar';
 
 /**

@@ -38,7 +38,8 @@ export function canonicalRow(
     for (let index = 0; index < names.length; index += 1) {
       const value = row[names[index] as string];
       if (index > 0) line += '\t';
-      line += value === null || value === undefined ? '\\N' : (printers[index] as (v: unknown) => string)(value);
+      line +=
+        value === null || value === undefined ? '\\N' : (printers[index] as (v: unknown) => string)(value);
     }
     return line;
   };

@@ -4,7 +4,12 @@ import {
   type TargetTableName,
   warehouseTables as topology,
 } from '@totes/pipeline';
-import { calendarRows, defaultCalendarRange, outputColumns, tableTransforms } from '@totes/transformer/mappings';
+import {
+  calendarRows,
+  defaultCalendarRange,
+  outputColumns,
+  tableTransforms,
+} from '@totes/transformer/mappings';
 import type pg from 'pg';
 import { type CanonicalRow, canonicalRow, sourceLineParser } from './canonical-row';
 import { copyLines, copyRows } from './copy-lines';
@@ -104,7 +109,11 @@ async function* expectedRows(
     for (const input of topology[table].inputs as readonly SourceTableName[]) {
       const parse = sourceLineParser(sourceColumns(input));
       const rows: Record<string, unknown>[] = [];
-      for await (const page of copyLines(databases.totesys, sourceRowsSql(input, sourceTables[input].key), parse))
+      for await (const page of copyLines(
+        databases.totesys,
+        sourceRowsSql(input, sourceTables[input].key),
+        parse,
+      ))
         rows.push(...page);
       inputs[input] = rows;
     }

@@ -1,8 +1,8 @@
 import type { TargetTableName } from '@totes/pipeline';
 import pg from 'pg';
 import { compareTable } from './compare-table';
-import { isoDateStyle } from './verify-queries';
 import type { TableDifference } from './table-difference';
+import { isoDateStyle } from './verify-queries';
 
 /** The databases the data part of verify compares. */
 export interface DatabaseUrls {
