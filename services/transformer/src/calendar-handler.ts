@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { PipelineLogger } from '@totes/runtime';
 import { MalformedObjectError } from '@totes/runtime';
 import { z } from 'zod';
+import { defaultCalendarRange } from './mappings/calendar-range';
 import type { TransformOutcome } from './transform-outcome';
 import type { TransformStores } from './transform-stores';
-import { defaultCalendarRange, writeCalendar } from './write-calendar';
+import { writeCalendar } from './write-calendar';
 
 /**
  * The event of the dim_date function: the days to cover, `YYYY-MM-DD`, defaulting to

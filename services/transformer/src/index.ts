@@ -3,6 +3,7 @@ export * from './handlers';
 export * from './json-lines-batches';
 export * from './latest-snapshot';
 export * from './map-screened';
+export * from './mappings/calendar-range';
 export * from './mappings/calendar-rows';
 export * from './mappings/currency-name';
 export * from './mappings/map-dim-counterparty';

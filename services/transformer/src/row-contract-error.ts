@@ -1,4 +1,4 @@
-import { PipelineError } from '@totes/runtime';
+import { PipelineError } from '@totes/runtime/pipeline-error';
 
 /**
  * A mapping rule that one source row breaks (a reference its snapshot does not hold, a value the

@@ -1,19 +1,11 @@
 import { processedKey, processedMetadata } from '@totes/pipeline';
+import type { CalendarRange } from './mappings/calendar-range';
 import { calendarRows } from './mappings/calendar-rows';
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
 import { putAllOrNothing } from './put-all-or-nothing';
 import type { TransformOutcome } from './transform-outcome';
 import type { TransformStores } from './transform-stores';
-
-/** A span of days for dim_date, `YYYY-MM-DD`, both ends inclusive. */
-export interface CalendarRange {
-  readonly from: string;
-  readonly to: string;
-}
-
-/** The days dim_date holds from the start: every date the data can reference, and more. */
-export const defaultCalendarRange: CalendarRange = { from: '2020-01-01', to: '2030-12-31' };
 
 /**
  * Writes dim_date for a range of days as one Parquet object keyed by the range, so asking again

@@ -4,10 +4,15 @@ import {
   type TargetTableName,
   warehouseTables as topology,
 } from '@totes/pipeline';
-import { calendarRows, defaultCalendarRange, outputColumns, tableTransforms } from '@totes/transformer';
+import {
+  calendarRows,
+  defaultCalendarRange,
+  outputColumns,
+  tableTransforms,
+} from '@totes/transformer/mappings';
 import type pg from 'pg';
-import { type CanonicalRow, canonicalOf, sourceRowParser } from './canonical-row';
-import { copyFields, copyLines, copyRows } from './copy-lines';
+import { type CanonicalRow, canonicalRow, sourceLineParser } from './canonical-row';
+import { copyLines, copyRows } from './copy-lines';
 import type { NaturalKey, TableDifference } from './table-difference';
 import { calendarBoundsSql, sourceColumns, sourceRowsSql, warehouseRowsSql } from './verify-queries';
 
@@ -27,11 +32,14 @@ const sampleSize = 5;
 
 /**
  * Reads rows one at a time from an iterator of pages: `current` is the row at hand, `advance()`
- * moves on without waiting while the page lasts, `fill()` waits for the next page.
+ * moves on without waiting while the page lasts, `fill()` waits for the next page. The next page
+ * is asked for as soon as one is taken, so that both sides of a comparison read and parse while
+ * the other is compared (memory: two pages a side).
  */
 class RowReader<T> {
   private page: readonly T[] = [];
   private at = 0;
+  private next: Promise<IteratorResult<readonly T[]>> | undefined;
   done = false;
   constructor(private readonly pages: AsyncIterator<readonly T[]>) {}
 
@@ -47,16 +55,22 @@ class RowReader<T> {
   /** Reads pages until there is a row at hand or none is left. */
   async fill(): Promise<void> {
     while (!this.done && this.at >= this.page.length) {
-      const result = await this.pages.next();
+      const result = await (this.next ?? this.pages.next());
+      this.next = undefined;
       if (result.done) this.done = true;
       else {
         this.page = result.value;
         this.at = 0;
+        this.next = this.pages.next();
+        // A failure is met when that page is awaited, in fill(); until then it is not unhandled.
+        this.next.catch(() => {});
       }
     }
   }
 
   async close(): Promise<void> {
+    // A generator runs one step at a time: the page asked for ahead is settled before returning.
+    await this.next?.catch(() => {});
     await this.pages.return?.();
   }
 }
@@ -73,29 +87,35 @@ async function* expectedRows(
   table: TargetTableName,
   databases: ComparedDatabases,
 ): AsyncGenerator<KeyedRow[]> {
-  const columns = outputColumns(table);
+  const canonical = canonicalRow(outputColumns(table));
   const naturalKey = naturalKeyOf(table);
   const keyed = (row: Readonly<Record<string, unknown>>): KeyedRow => ({
     key: row[naturalKey] as NaturalKey,
-    row: canonicalOf(columns, row),
+    row: canonical(row),
   });
   const transform = tableTransforms[table];
   if (transform.kind === 'rows') {
     const input = topology[table].inputs[0] as SourceTableName;
-    const parse = sourceRowParser(sourceColumns(input));
+    const parse = sourceLineParser(sourceColumns(input));
     // The row schema and the mapping are chosen by the same table, as the transformer chooses them.
     const map = transform.map as (row: unknown) => Readonly<Record<string, unknown>>;
     yield* copyLines(databases.totesys, sourceRowsSql(input, sourceTables[input].key), (line) =>
-      keyed(map(parse(copyFields(line)))),
+      keyed(map(parse(line))),
     );
     return;
   }
   if (transform.kind === 'rebuild') {
     const inputs: Record<string, unknown[]> = {};
     for (const input of topology[table].inputs as readonly SourceTableName[]) {
-      const parse = sourceRowParser(sourceColumns(input));
-      const rows = await copyRows(databases.totesys, sourceRowsSql(input, sourceTables[input].key));
-      inputs[input] = rows.map(parse);
+      const parse = sourceLineParser(sourceColumns(input));
+      const rows: Record<string, unknown>[] = [];
+      for await (const page of copyLines(
+        databases.totesys,
+        sourceRowsSql(input, sourceTables[input].key),
+        parse,
+      ))
+        rows.push(...page);
+      inputs[input] = rows;
     }
     const build = transform.build as (snapshots: unknown) => Readonly<Record<string, unknown>>[];
     yield build(inputs)

@@ -2,6 +2,7 @@ import type { TargetTableName } from '@totes/pipeline';
 import pg from 'pg';
 import { compareTable } from './compare-table';
 import type { TableDifference } from './table-difference';
+import { isoDateStyle } from './verify-queries';
 
 /** The databases the data part of verify compares. */
 export interface DatabaseUrls {
@@ -12,6 +13,7 @@ export interface DatabaseUrls {
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: 'totes-verify' });
   await client.connect();
+  await client.query(isoDateStyle);
   return client;
 }
 

@@ -1,7 +1,7 @@
 import type { SourceTableName, TargetTableName } from '@totes/pipeline';
 import { warehouseTables as topology } from '@totes/pipeline';
 import { columnSpecs, type TotesysDatabase, totesysTables, type WarehouseDatabase } from '@totes/schema';
-import { outputColumns } from '@totes/transformer';
+import { outputColumns } from '@totes/transformer/mappings';
 import {
   DummyDriver,
   Kysely,
@@ -31,15 +31,13 @@ const warehouse = compiler<WarehouseDatabase>();
 export const sourceColumns = (table: SourceTableName) => columnSpecs(totesysTables[table]);
 
 /**
- * Every row of a source table, every column, in primary-key order; timestamps with their three
- * fraction digits, as the extractor writes them (PostgreSQL's own output drops trailing zeros).
+ * Every row of a source table, every column, in primary-key order, as PostgreSQL prints them
+ * (with DateStyle ISO, see {@link isoDateStyle}): the extractor reads the same output and pads
+ * timestamps to three fraction digits itself, as the parser of these rows does. `to_char` would
+ * print them so, at several times the server's cost of the whole plain COPY.
  */
 export function sourceRowsSql(table: SourceTableName, key: string): string {
-  const columns = sourceColumns(table).map((column) =>
-    column.pgType.startsWith('timestamp(3)')
-      ? sql<string>`to_char(${sql.ref(column.name)}, 'YYYY-MM-DD HH24:MI:SS.MS')`.as(column.name)
-      : sql.ref(column.name),
-  );
+  const columns = sourceColumns(table).map((column) => sql.ref(column.name));
   // The table and key come from the topology, so they are names of TotesysDatabase.
   return totesys
     .selectFrom(table as 'sales_order')
@@ -50,26 +48,17 @@ export function sourceRowsSql(table: SourceTableName, key: string): string {
 
 /**
  * Every row of a warehouse table in natural-key order: the natural key, then the transformer's
- * output columns (no record id) printed as the pipeline writes them (times with three fraction
- * digits, dates as `YYYY-MM-DD`, booleans as `true`/`false`); a fact's versions of one source row
- * in the order the warehouse takes the latest from (last_updated, then the record id, which
- * grows with every version loaded).
+ * output columns (no record id) as PostgreSQL prints them (with DateStyle ISO; the expected rows
+ * are printed the same way, see canonical-row.ts), so that each line is compared as it arrives;
+ * a fact's versions of one source row in the order the warehouse takes the latest from
+ * (last_updated, then the record id, which grows with every version loaded).
  */
 export function warehouseRowsSql(table: TargetTableName): string {
   const spec = topology[table] as { readonly naturalKey: string; readonly recordId?: string };
-  const columns = outputColumns(table).map((column) => {
-    const ref = sql.ref(column.name);
-    if (column.pgType.startsWith('time')) return sql<string>`to_char(${ref}, 'HH24:MI:SS.MS')`;
-    if (column.pgType === 'date') return sql<string>`to_char(${ref}, 'YYYY-MM-DD')`;
-    if (column.pgType === 'boolean') return sql<string>`${ref}::text`;
-    return ref;
-  });
+  const columns = outputColumns(table).map((column) => sql.ref(column.name));
   let query = warehouse
     .selectFrom(table as 'fact_sales_order')
-    .select([
-      sql.ref(spec.naturalKey).as('natural_key'),
-      ...columns.map((column, index) => column.as(`c${index}`)),
-    ] as never[])
+    .select([sql.ref(spec.naturalKey).as('natural_key'), ...columns] as never[])
     .orderBy(spec.naturalKey as 'sales_order_id');
   if (spec.recordId) {
     query = query
@@ -79,6 +68,9 @@ export function warehouseRowsSql(table: TargetTableName): string {
   }
   return query.compile().sql;
 }
+
+/** The session setting both sides' rows are printed under (dates as `YYYY-MM-DD`). */
+export const isoDateStyle = 'SET DateStyle = ISO';
 
 /** The first and last day dim_date holds (null when it is empty). */
 export function calendarBoundsSql(): string {

@@ -1,0 +1,48 @@
+import { compactTimestampOf, sourceTableNames } from '@totes/pipeline';
+import { type Continuation, createExtractHandler } from '../../services/extractor/src/index';
+import { peakRssMb } from './bench-report';
+import type { ChildResult } from './verify-side';
+
+// The full-extraction side of `pnpm bench verify`, in a module of its own (see verify-side.ts).
+
+/** Child: a full extraction of every source table into `bucket` of the emulator, continuations followed. */
+export async function extractChild(totesysUrl: string, bucket: string): Promise<ChildResult> {
+  const started = performance.now();
+  let rows = 0;
+  const requestedAt = new Date();
+  await Promise.all(
+    sourceTableNames.map(async (table) => {
+      const pending: unknown[] = [
+        { mode: 'full', table, run: compactTimestampOf(requestedAt), requestedAt: requestedAt.toISOString() },
+      ];
+      const handler = createExtractHandler(
+        {
+          table,
+          ingestBucket: bucket,
+          extractQueueUrl: 'in-process',
+          totesysUrl,
+          forcePathStyle: true,
+        },
+        {
+          queue: { send: async (continuation: Continuation) => void pending.push(continuation.request) },
+          logger: {
+            info: (_: string, fields: Record<string, unknown>) => {
+              rows += Number(fields.rows ?? 0) || 0;
+            },
+            warn() {},
+            debug() {},
+            error: (message: string, fields: unknown) =>
+              process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
+          } as never,
+          metrics: { count() {}, seconds() {}, flush() {} },
+        },
+      );
+      for (let request = pending.shift(); request; request = pending.shift()) {
+        const body = JSON.stringify(request);
+        const response = await handler({ Records: [{ messageId: '1', body } as never] }, {} as never);
+        if (response.batchItemFailures.length > 0) throw new Error(`the extraction of ${table} failed`);
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, rows, peakRssMb: peakRssMb() };
+}
