@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack } from '@totes/local';
-import { compactTimestampOf, resourceNames, sourceTableNames, warehouseTableNames } from '@totes/pipeline';
+import {
+  compactTimestampOf,
+  findUnconsumedObjects,
+  resourceNames,
+  sourceTableNames,
+  warehouseTableNames,
+} from '@totes/pipeline';
+import { postgresLedgerQuery, s3ObjectListing } from '@totes/runtime';
 import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
-import { postgresLedgerQuery } from '../../packages/cli/src/stack/postgres-ledger-query';
 import { startPipeline } from '../../packages/cli/src/stack/running-pipeline';
-import { s3ObjectListing } from '../../packages/cli/src/stack/s3-object-listing';
-import { findUnconsumedObjects } from '../../packages/cli/src/stack/unconsumed-objects';
 import { differs } from '../../packages/cli/src/verify/table-difference';
 import { verifyData } from '../../packages/cli/src/verify/verify-data';
 import { type Continuation, createExtractHandler } from '../../services/extractor/src/index';
