@@ -7,6 +7,7 @@ export * from './pipeline-resources';
 export * from './processed-key';
 export * from './processed-metadata';
 export * from './quarantined-row';
+export * from './reconciler-metrics';
 export * from './requeue-unconsumed';
 export * from './resource-names';
 export * from './s3-event';
