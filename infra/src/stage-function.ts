@@ -1,4 +1,4 @@
-import { type StageName, stageSettings } from '@totes/pipeline';
+import { type StageName, type StageSettings, stageSettings } from '@totes/pipeline';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
@@ -11,9 +11,13 @@ import { bucketArn, nagArnParts } from './resource-arns';
 import { type ServiceName, serviceBundle } from './service-bundle';
 import type { StageQueue } from './stage-queue';
 
-/** What makes one table's function of a stage. */
+/** How a function that belongs to no stage runs (the reconciler). */
+export type FunctionSettings = Pick<StageSettings, 'timeoutSeconds' | 'memoryMb' | 'nodeOptions'>;
+
+/** What makes one table's function of a stage, or a function of no stage. */
 export interface StageFunctionProps {
-  readonly stage: StageName;
+  /** The stage whose settings it runs with, or the settings of a function of no stage. */
+  readonly stage: StageName | FunctionSettings;
   readonly service: ServiceName;
   readonly functionName: string;
   readonly description: string;
@@ -53,7 +57,7 @@ export class StageFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
-    const settings = stageSettings[props.stage];
+    const settings = typeof props.stage === 'string' ? stageSettings[props.stage] : props.stage;
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: RetentionDays.ONE_MONTH,
@@ -88,14 +92,13 @@ export class StageFunction extends Construct {
         : {}),
     });
     if (props.network) this.allowNetworkInterfaces();
-    if (props.queue) {
+    if (props.queue && typeof props.stage === 'string') {
+      const { batchSize, batchWindowSeconds, maxConcurrency } = stageSettings[props.stage];
       this.function.addEventSource(
         new SqsEventSource(props.queue.queue, {
-          batchSize: settings.batchSize,
-          ...(settings.batchWindowSeconds > 0
-            ? { maxBatchingWindow: Duration.seconds(settings.batchWindowSeconds) }
-            : {}),
-          maxConcurrency: settings.maxConcurrency,
+          batchSize,
+          ...(batchWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(batchWindowSeconds) } : {}),
+          maxConcurrency,
           reportBatchItemFailures: true,
         }),
       );

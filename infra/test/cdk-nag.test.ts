@@ -63,16 +63,24 @@ describe('cdk-nag AwsSolutions checks', () => {
         sourceTableNames.length +
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
         warehouseTableNames.length +
-        3,
+        3 +
+        // The reconciler's: the warehouse secret's random suffix, and its schedule's invoke grant.
+        2,
       // CDK's numeric ObjectSizeGreaterThan, on the two data buckets.
       'CloudFormation-Validate::W9003': 2,
     });
-    const [operator, objects] = [
-      (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ path }) => path.startsWith('prod-totes-monitoring/')),
-      (byRule.get('AwsSolutions-IAM5') ?? []).filter(
-        ({ path }) => !path.startsWith('prod-totes-monitoring/'),
-      ),
-    ];
+    const inStack = (stack: string) =>
+      (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ path }) => path.startsWith(`prod-totes-${stack}`));
+    const [operator, reconciler] = [inStack('monitoring'), inStack('reconciler')];
+    const objects = (byRule.get('AwsSolutions-IAM5') ?? []).filter(
+      (ack) => !operator.includes(ack) && !reconciler.includes(ack),
+    );
+    expect(
+      reconciler.map(({ id }) => id.replace(/<ReconcileFunction[0-9A-F]+\.Arn>/, '<function>')).sort(),
+    ).toEqual([
+      'AwsSolutions-IAM5[Resource::<function>:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:prod/totes/warehouse-??????]',
+    ]);
     for (const { id } of objects) {
       expect(id).toMatch(
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)\/[a-z_]+\/(snapshots\/)?\*\]$/,
@@ -96,6 +104,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         [
           ...sourceTableNames.map((table) => `prod-totes-extractor/Extract-${table}`),
           ...warehouseTableNames.map((target) => `prod-totes-loader/Load-${target}`),
+          'prod-totes-reconciler/Reconcile',
         ].sort(),
       );
       for (const { reason } of wildcards) expect(reason).toContain('network-interface actions only');
@@ -106,7 +115,7 @@ describe('cdk-nag AwsSolutions checks', () => {
           .map(({ path, id }) => `${path} ${id}`)
           .sort(),
       ).toEqual(
-        ['prod-totes-extractor', 'prod-totes-loader'].flatMap((stack) => [
+        ['prod-totes-extractor', 'prod-totes-loader', 'prod-totes-reconciler'].flatMap((stack) => [
           `${stack}/DatabaseNetwork @aws-cdk/aws-ec2:noSubnetRouteTableId`,
           `${stack}/DatabaseNetwork @aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones`,
         ]),
