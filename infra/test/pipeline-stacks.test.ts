@@ -781,7 +781,10 @@ describe('the reconciler', () => {
   });
 
   it("is configured as its own schema reads it, with a grace longer than each stage's timeout", () => {
-    const environment = { ...resolvedEnvironment(reconciler()[1]), AWS_REGION: 'eu-west-2' };
+    const environment: Record<string, string> = {
+      ...resolvedEnvironment(reconciler()[1]),
+      AWS_REGION: 'eu-west-2',
+    };
     // As Lambda would see it: the stack's account, region and URL suffix filled in.
     const deployed = Object.fromEntries(
       Object.entries(environment).map(([key, value]) => [
