@@ -6,6 +6,7 @@ export * from './database-secret';
 export * from './json-lines';
 export * from './load-config';
 export * from './message-visibility';
+export * from './object-announcer';
 export * from './object-store';
 export * from './pipeline-error';
 export * from './postgres-ledger-query';
