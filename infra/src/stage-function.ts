@@ -1,5 +1,5 @@
 import { type StageName, type StageSettings, stageSettings } from '@totes/pipeline';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -7,7 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DatabaseNetwork } from './database-network';
-import { bucketArn, nagArnParts } from './resource-arns';
+import { bucketArn, nagArnParts, topicArn } from './resource-arns';
 import { type ServiceName, serviceBundle } from './service-bundle';
 import type { StageQueue } from './stage-queue';
 
@@ -140,6 +140,35 @@ export class StageFunction extends Construct {
       reason:
         "Lambda manages a VPC function's network interfaces with its role; EC2 allows DescribeNetworkInterfaces on * only and the interfaces' ids are unknown in advance. The wildcard covers these five network-interface actions only.",
     });
+  }
+
+  /**
+   * Allows publishing to `topic` (a topic of the storage stack, by name): the stage announces an
+   * output it finds already written. The topics are encrypted with the storage stack's key, which
+   * a publisher must be allowed to use through SNS; the key is named by its alias
+   * (`alias/<environment>-totes-topics`), since its id is not known here, so the resource is the
+   * account's keys and AwsSolutions-IAM5 is acknowledged for it on this function alone.
+   */
+  allowPublishing(topic: string, keyAlias: string): string {
+    const stack = Stack.of(this);
+    const arn = topicArn(this, topic);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [arn] }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        conditions: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAlias },
+          StringEquals: { 'kms:ViaService': `sns.${stack.region}.${stack.urlSuffix}` },
+        },
+      }),
+    );
+    const { partition, region, account } = nagArnParts(this);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:kms:${region}:${account}:key/*]`,
+      reason: `The topics' key is created by the storage stack and named here by its alias (${keyAlias}), a condition of the grant, through SNS only; its id is unknown to this stack.`,
+    });
+    return arn;
   }
 
   /**

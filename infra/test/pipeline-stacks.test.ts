@@ -748,6 +748,41 @@ function cliActions(): string[] {
   return [...actions].sort();
 }
 
+describe.each([
+  ['extract', sourceTableNames, 'INGEST_TOPIC_ARN', names.ingestTopic],
+  ['transform', warehouseTableNames, 'PROCESSED_TOPIC_ARN', names.processedTopic],
+] as const)('the %s functions, finding an output already written', (stage, tables, variable, topic) => {
+  it(`announce it again to ${topic}, which alone they may publish to, through SNS with the topics' key`, () => {
+    const template = stageTemplate(stage);
+    const topicArn = `arn:aws:sns:<AWS::Region>:<AWS::AccountId>:${topic}`;
+    for (const table of tables) {
+      const [, resource] = functionOf(template, names.functionName(stage, table as never));
+      expect(resolvedEnvironment(resource)[variable]).toBe(topicArn);
+      const statements = statementsOf(template, resource);
+      const published = statements.filter((s) => s.actions.includes('sns:Publish'));
+      expect(published).toEqual([{ actions: ['sns:Publish'], resources: [topicArn] }]);
+      expect(statements.filter((s) => s.actions.some((action) => action.startsWith('kms:')))).toEqual([
+        {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['arn:aws:kms:<AWS::Region>:<AWS::AccountId>:key/*'],
+        },
+      ]);
+    }
+    const environment = resolvedEnvironment(
+      functionOf(template, names.functionName(stage, tables[0] as never))[1],
+    );
+    if (stage === 'extract') expect(ExtractorEnvironment.parse(environment).ingestTopicArn).toBe(topicArn);
+    else expect(TransformerConfig.parse(environment).PROCESSED_TOPIC_ARN).toBe(topicArn);
+  });
+
+  it("allow the topics' key only by its alias, through SNS", () => {
+    const template = stageTemplate(stage);
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(`"kms:ResourceAliases":"alias/${names.environment}-totes-topics"`);
+    expect(policies).toContain('"kms:ViaService"');
+  });
+});
+
 describe('the reconciler', () => {
   const template = () => pipeline.templates.reconciler;
   const reconciler = () => functionOf(template(), `${names.environment}-reconcile`);
