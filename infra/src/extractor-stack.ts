@@ -16,6 +16,7 @@ import { type DatabaseSecret, databaseSecret } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { StageFunction } from './stage-function';
 import { StageQueue } from './stage-queue';
+import { topicKeyAlias } from './storage-stack';
 
 /** Props of {@link ExtractorStack}. */
 export interface ExtractorStackProps extends StackProps {
@@ -104,6 +105,10 @@ export class ExtractorStack extends Stack {
         's3:PutObject',
       ]);
       extractor.allowListing(names.ingestBucket);
+      extractor.function.addEnvironment(
+        'INGEST_TOPIC_ARN',
+        extractor.allowPublishing(names.ingestTopic, topicKeyAlias(names.environment)),
+      );
       queue.queue.grantSendMessages(extractor.function);
       this.totesysSecret.grantRead(extractor.function);
       functions.set(table, extractor);

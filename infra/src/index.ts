@@ -7,6 +7,7 @@ export * from './monitoring-stack';
 export * from './operator-policy';
 export * from './pipeline-app';
 export * from './queue-subscription';
+export * from './reconciler-stack';
 export * from './resource-arns';
 export * from './service-bundle';
 export * from './stage-function';

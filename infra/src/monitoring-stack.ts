@@ -1,5 +1,6 @@
 import {
   pipelineResources,
+  reconcilerMetrics,
   type StageName,
   sourceTableNames,
   sourceTables,
@@ -66,7 +67,8 @@ const fiveMinutes = Duration.minutes(5);
 
 /**
  * Alarms into the alerts topic (which e-mails): a message in any dead-letter queue, any function
- * error, a watched table's freshness over the SLA, and any row quarantined; a dashboard of the same; and the managed
+ * error, a watched table's freshness over the SLA, any row quarantined, and any object the
+ * reconciler had to re-queue; a dashboard of the same; and the managed
  * policy an operator needs to act on them with `totes … --aws`. Everything is named from the
  * topology, so this stack needs none of the others to be deployed first.
  */
@@ -165,6 +167,25 @@ export class MonitoringStack extends Stack {
         threshold: 0,
       });
     }
+    alarm('Reconciled', {
+      alarmName: `${names.environment} reconciliation re-queued objects`,
+      alarmDescription: `The reconciler (${names.environment}-reconcile) found stored objects their stage had not consumed in time and sent their events again: a notification was lost, or a stage is far behind. Its log group /aws/lambda/${names.environment}-reconcile names the objects. Nothing is lost; if it repeats for the same objects, look for failures in their stage's function and DLQ.`,
+      metric: new Metric({
+        namespace: reconcilerMetrics.namespace,
+        metricName: reconcilerMetrics.objectsRequeued,
+        dimensionsMap: reconcilerMetrics.dimensions,
+        statistic: 'Sum',
+        period: Duration.minutes(15),
+      }),
+      threshold: 0,
+    });
+    const reconcilerFunction = `${names.environment}-reconcile`;
+    alarm('Errors-reconcile', {
+      alarmName: `${reconcilerFunction} fails`,
+      alarmDescription: `${reconcilerFunction} ended in an error: lost notifications are not being repaired. See its log group /aws/lambda/${reconcilerFunction}.`,
+      metric: functionMetric(reconcilerFunction, 'Errors', 'Sum'),
+      threshold: 0,
+    });
     this.alarms = alarms;
     this.operatorPolicy = operatorPolicy(this, names);
 

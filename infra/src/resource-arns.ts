@@ -19,6 +19,15 @@ export function topicArn(scope: Construct, topic: string): string {
   });
 }
 
+/** The ARN of a queue of the deployment in the stack's account and region, from its name. */
+export function queueArn(scope: Construct, queue: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'sqs',
+    resource: queue,
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
+}
+
 /**
  * The stack's partition, region and account as cdk-nag writes them in the resource of a finding
  * (`AwsSolutions-IAM5[Resource::arn:<partition>:…]`): a literal where the stack knows it, and

@@ -3,7 +3,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The services deployed as Lambda functions, one directory each under `services/`. */
-export type ServiceName = 'extractor' | 'transformer' | 'loader';
+export type ServiceName = 'extractor' | 'transformer' | 'loader' | 'reconciler';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,6 +14,7 @@ const entries = {
   // The loader reads its DDL at run time from `../sql/*.sql` next to its module (migrate-warehouse.ts,
   // @totes/schema's ddl-file.ts): the bundle goes one directory down and the SQL files beside it.
   loader: { entry: 'services/loader/src/handler.ts', handler: 'handler/index.handler' },
+  reconciler: { entry: 'services/reconciler/src/handler.ts', handler: 'index.handler' },
 } as const satisfies Record<ServiceName, { entry: string; handler: string }>;
 
 const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/warehouse.sql'] as const;
@@ -21,7 +22,7 @@ const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/ware
 /**
  * The code settings every function of a service shares. Functions of one service differ only by
  * their environment, so the props are identical and the CDK asset cache bundles each service
- * once (three esbuild runs, not 33). esbuild runs locally, never in Docker.
+ * once (four esbuild runs, not 34). esbuild runs locally, never in Docker.
  *
  * - ESM output, because the services are ES modules that use `import.meta.url`; the banner gives
  *   the CommonJS dependencies (`pg`) the `require` that esbuild's ESM output lacks.

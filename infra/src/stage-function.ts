@@ -1,5 +1,5 @@
-import { type StageName, stageSettings } from '@totes/pipeline';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type StageName, type StageSettings, stageSettings } from '@totes/pipeline';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -7,13 +7,17 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DatabaseNetwork } from './database-network';
-import { bucketArn, nagArnParts } from './resource-arns';
+import { bucketArn, nagArnParts, topicArn } from './resource-arns';
 import { type ServiceName, serviceBundle } from './service-bundle';
 import type { StageQueue } from './stage-queue';
 
-/** What makes one table's function of a stage. */
+/** How a function that belongs to no stage runs (the reconciler). */
+export type FunctionSettings = Pick<StageSettings, 'timeoutSeconds' | 'memoryMb' | 'nodeOptions'>;
+
+/** What makes one table's function of a stage, or a function of no stage. */
 export interface StageFunctionProps {
-  readonly stage: StageName;
+  /** The stage whose settings it runs with, or the settings of a function of no stage. */
+  readonly stage: StageName | FunctionSettings;
   readonly service: ServiceName;
   readonly functionName: string;
   readonly description: string;
@@ -53,7 +57,7 @@ export class StageFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: StageFunctionProps) {
     super(scope, id);
-    const settings = stageSettings[props.stage];
+    const settings = typeof props.stage === 'string' ? stageSettings[props.stage] : props.stage;
     this.logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: RetentionDays.ONE_MONTH,
@@ -88,14 +92,13 @@ export class StageFunction extends Construct {
         : {}),
     });
     if (props.network) this.allowNetworkInterfaces();
-    if (props.queue) {
+    if (props.queue && typeof props.stage === 'string') {
+      const { batchSize, batchWindowSeconds, maxConcurrency } = stageSettings[props.stage];
       this.function.addEventSource(
         new SqsEventSource(props.queue.queue, {
-          batchSize: settings.batchSize,
-          ...(settings.batchWindowSeconds > 0
-            ? { maxBatchingWindow: Duration.seconds(settings.batchWindowSeconds) }
-            : {}),
-          maxConcurrency: settings.maxConcurrency,
+          batchSize,
+          ...(batchWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(batchWindowSeconds) } : {}),
+          maxConcurrency,
           reportBatchItemFailures: true,
         }),
       );
@@ -137,6 +140,35 @@ export class StageFunction extends Construct {
       reason:
         "Lambda manages a VPC function's network interfaces with its role; EC2 allows DescribeNetworkInterfaces on * only and the interfaces' ids are unknown in advance. The wildcard covers these five network-interface actions only.",
     });
+  }
+
+  /**
+   * Allows publishing to `topic` (a topic of the storage stack, by name): the stage announces an
+   * output it finds already written. The topics are encrypted with the storage stack's key, which
+   * a publisher must be allowed to use through SNS; the key is named by its alias
+   * (`alias/<environment>-totes-topics`), since its id is not known here, so the resource is the
+   * account's keys and AwsSolutions-IAM5 is acknowledged for it on this function alone.
+   */
+  allowPublishing(topic: string, keyAlias: string): string {
+    const stack = Stack.of(this);
+    const arn = topicArn(this, topic);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [arn] }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+        conditions: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAlias },
+          StringEquals: { 'kms:ViaService': `sns.${stack.region}.${stack.urlSuffix}` },
+        },
+      }),
+    );
+    const { partition, region, account } = nagArnParts(this);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:kms:${region}:${account}:key/*]`,
+      reason: `The topics' key is created by the storage stack and named here by its alias (${keyAlias}), a condition of the grant, through SNS only; its id is unknown to this stack.`,
+    });
+    return arn;
   }
 
   /**

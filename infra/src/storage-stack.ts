@@ -31,6 +31,11 @@ const privateBucket = {
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
 
+/** The alias of the key the topics are encrypted with; the stages that publish name it by it. */
+export function topicKeyAlias(environment: string): string {
+  return `alias/${environment}-totes-topics`;
+}
+
 /**
  * The buckets and topics every service shares: the ingest and processed buckets, whose
  * ObjectCreated notifications go to the ingest-events and processed-events topics, and the
@@ -66,7 +71,7 @@ export class StorageStack extends Stack {
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html
     // Who may publish is decided by each topic's policy.
     const topicKey = new Key(this, 'TopicKey', {
-      alias: `alias/${names.environment}-totes-topics`,
+      alias: topicKeyAlias(names.environment),
       description: `Encrypts the ${names.environment} Terrific Totes topics at rest`,
       enableKeyRotation: true,
     });

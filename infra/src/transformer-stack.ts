@@ -12,6 +12,7 @@ import type { DeploymentSettings } from './deployment-settings';
 import { QueueSubscription } from './queue-subscription';
 import { StageFunction } from './stage-function';
 import { StageQueue } from './stage-queue';
+import { topicKeyAlias } from './storage-stack';
 
 /** Props of {@link TransformerStack}. */
 export interface TransformerStackProps extends StackProps {
@@ -62,6 +63,10 @@ export class TransformerStack extends Stack {
         's3:AbortMultipartUpload',
       ]);
       transformer.allowListing(names.processedBucket);
+      transformer.function.addEnvironment(
+        'PROCESSED_TOPIC_ARN',
+        transformer.allowPublishing(names.processedTopic, topicKeyAlias(names.environment)),
+      );
       if (resource && queue) {
         for (const subscription of resources.subscriptions.filter((s) => s.queue === resource.name)) {
           new QueueSubscription(this, `Subscription-${target}`, subscription, queue.queue);

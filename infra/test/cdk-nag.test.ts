@@ -63,16 +63,37 @@ describe('cdk-nag AwsSolutions checks', () => {
         sourceTableNames.length +
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
         warehouseTableNames.length +
-        3,
+        3 +
+        // The reconciler's: the warehouse secret's random suffix, and its schedule's invoke grant.
+        2 +
+        // The topics' key, by its alias, for each extractor and transformer that announces again.
+        sourceTableNames.length +
+        warehouseTableNames.length,
       // CDK's numeric ObjectSizeGreaterThan, on the two data buckets.
       'CloudFormation-Validate::W9003': 2,
     });
-    const [operator, objects] = [
-      (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ path }) => path.startsWith('prod-totes-monitoring/')),
-      (byRule.get('AwsSolutions-IAM5') ?? []).filter(
-        ({ path }) => !path.startsWith('prod-totes-monitoring/'),
-      ),
-    ];
+    const inStack = (stack: string) =>
+      (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ path }) => path.startsWith(`prod-totes-${stack}`));
+    const [operator, reconciler] = [inStack('monitoring'), inStack('reconciler')];
+    const topicKey = (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ id }) => id.includes(':kms:'));
+    expect(new Set(topicKey.map(({ id }) => id))).toEqual(
+      new Set(['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]']),
+    );
+    expect(topicKey.map(({ path }) => path.replace(/-[a-z_]+$/, '')).sort()).toEqual(
+      [
+        ...sourceTableNames.map(() => 'prod-totes-extractor/Extract'),
+        ...warehouseTableNames.map(() => 'prod-totes-transformer/Transform'),
+      ].sort(),
+    );
+    const objects = (byRule.get('AwsSolutions-IAM5') ?? []).filter(
+      (ack) => !operator.includes(ack) && !reconciler.includes(ack) && !topicKey.includes(ack),
+    );
+    expect(
+      reconciler.map(({ id }) => id.replace(/<ReconcileFunction[0-9A-F]+\.Arn>/, '<function>')).sort(),
+    ).toEqual([
+      'AwsSolutions-IAM5[Resource::<function>:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:prod/totes/warehouse-??????]',
+    ]);
     for (const { id } of objects) {
       expect(id).toMatch(
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)\/[a-z_]+\/(snapshots\/)?\*\]$/,
@@ -96,6 +117,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         [
           ...sourceTableNames.map((table) => `prod-totes-extractor/Extract-${table}`),
           ...warehouseTableNames.map((target) => `prod-totes-loader/Load-${target}`),
+          'prod-totes-reconciler/Reconcile',
         ].sort(),
       );
       for (const { reason } of wildcards) expect(reason).toContain('network-interface actions only');
@@ -106,7 +128,7 @@ describe('cdk-nag AwsSolutions checks', () => {
           .map(({ path, id }) => `${path} ${id}`)
           .sort(),
       ).toEqual(
-        ['prod-totes-extractor', 'prod-totes-loader'].flatMap((stack) => [
+        ['prod-totes-extractor', 'prod-totes-loader', 'prod-totes-reconciler'].flatMap((stack) => [
           `${stack}/DatabaseNetwork @aws-cdk/aws-ec2:noSubnetRouteTableId`,
           `${stack}/DatabaseNetwork @aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones`,
         ]),

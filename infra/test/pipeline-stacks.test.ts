@@ -10,6 +10,8 @@ import {
   type ProcessedKey,
   pipelineResources,
   processedKey,
+  reconcileGraceSeconds,
+  reconcilerMetrics,
   type SourceTableName,
   s3Event,
   sourceTableNames,
@@ -22,6 +24,7 @@ import {
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
+import { reconcilerConfig } from '@totes/reconciler';
 import { createMetrics } from '@totes/runtime';
 import { TransformerConfig } from '@totes/transformer';
 import { App, Stack } from 'aws-cdk-lib';
@@ -116,14 +119,16 @@ const stageTemplate = (stage: 'extract' | 'transform' | 'load') =>
   })[stage];
 
 describe('the stacks', () => {
-  it('are five, named after the environment, and refer to each other by name, not by export', () => {
+  it('are six, named after the environment, and refer to each other by name, not by export', () => {
     expect(
       pipeline.app.node.children
         .filter((child) => Stack.isStack(child))
         .map((child) => child.node.id)
         .sort(),
     ).toEqual(
-      ['extractor', 'loader', 'monitoring', 'storage', 'transformer'].map((part) => `prod-totes-${part}`),
+      ['extractor', 'loader', 'monitoring', 'reconciler', 'storage', 'transformer'].map(
+        (part) => `prod-totes-${part}`,
+      ),
     );
     for (const template of Object.values(pipeline.templates)) {
       expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
@@ -137,6 +142,7 @@ describe('the stacks', () => {
     expect(dependencies(pipeline.transformer)).toEqual(['prod-totes-loader']);
     expect(dependencies(pipeline.extractor)).toEqual(['prod-totes-transformer']);
     expect(dependencies(pipeline.monitoring)).toEqual(['prod-totes-storage']);
+    expect(dependencies(pipeline.reconciler)).toEqual(['prod-totes-extractor']);
   });
 });
 
@@ -742,6 +748,136 @@ function cliActions(): string[] {
   return [...actions].sort();
 }
 
+describe.each([
+  ['extract', sourceTableNames, 'INGEST_TOPIC_ARN', names.ingestTopic],
+  ['transform', warehouseTableNames, 'PROCESSED_TOPIC_ARN', names.processedTopic],
+] as const)('the %s functions, finding an output already written', (stage, tables, variable, topic) => {
+  it(`announce it again to ${topic}, which alone they may publish to, through SNS with the topics' key`, () => {
+    const template = stageTemplate(stage);
+    const topicArn = `arn:aws:sns:<AWS::Region>:<AWS::AccountId>:${topic}`;
+    for (const table of tables) {
+      const [, resource] = functionOf(template, names.functionName(stage, table as never));
+      expect(resolvedEnvironment(resource)[variable]).toBe(topicArn);
+      const statements = statementsOf(template, resource);
+      const published = statements.filter((s) => s.actions.includes('sns:Publish'));
+      expect(published).toEqual([{ actions: ['sns:Publish'], resources: [topicArn] }]);
+      expect(statements.filter((s) => s.actions.some((action) => action.startsWith('kms:')))).toEqual([
+        {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['arn:aws:kms:<AWS::Region>:<AWS::AccountId>:key/*'],
+        },
+      ]);
+    }
+    const environment = resolvedEnvironment(
+      functionOf(template, names.functionName(stage, tables[0] as never))[1],
+    );
+    if (stage === 'extract') expect(ExtractorEnvironment.parse(environment).ingestTopicArn).toBe(topicArn);
+    else expect(TransformerConfig.parse(environment).PROCESSED_TOPIC_ARN).toBe(topicArn);
+  });
+
+  it("allow the topics' key only by its alias, through SNS", () => {
+    const template = stageTemplate(stage);
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain(`"kms:ResourceAliases":"alias/${names.environment}-totes-topics"`);
+    expect(policies).toContain('"kms:ViaService"');
+  });
+});
+
+describe('the reconciler', () => {
+  const template = () => pipeline.templates.reconciler;
+  const reconciler = () => functionOf(template(), `${names.environment}-reconcile`);
+
+  it('runs on the schedule of the context, every 15 minutes unless told otherwise', () => {
+    const [, schedule] = named(
+      template(),
+      'AWS::Scheduler::Schedule',
+      'Name',
+      `${names.environment}-reconcile`,
+    );
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+    });
+    const target = schedule.Properties.Target as { Arn: unknown };
+    expect(rendered(target.Arn)).toBe(`<${reconciler()[0]}>`);
+    const hourly = synthesizePipeline({ reconcileSchedule: 'rate(1 hour)' });
+    try {
+      const [, other] = named(
+        hourly.templates.reconciler,
+        'AWS::Scheduler::Schedule',
+        'Name',
+        'prod-reconcile',
+      );
+      expect(other.Properties.ScheduleExpression).toBe('rate(1 hour)');
+    } finally {
+      hourly.remove();
+    }
+  });
+
+  it("is configured as its own schema reads it, with a grace longer than each stage's timeout", () => {
+    const environment: Record<string, string> = {
+      ...resolvedEnvironment(reconciler()[1]),
+      AWS_REGION: 'eu-west-2',
+    };
+    // As Lambda would see it: the stack's account, region and URL suffix filled in.
+    const deployed = Object.fromEntries(
+      Object.entries(environment).map(([key, value]) => [
+        key,
+        value
+          .replace('<AWS::Region>', 'eu-west-2')
+          .replace('<AWS::URLSuffix>', 'amazonaws.com')
+          .replace('<AWS::AccountId>', '123456789012'),
+      ]),
+    );
+    const parsed = reconcilerConfig.parse(deployed);
+    expect(parsed.names.ingestBucket).toBe(names.ingestBucket);
+    expect(parsed.names.queue('load', 'fact_sales_order')).toBe(names.queue('load', 'fact_sales_order'));
+    expect(environment.QUEUE_URL_PREFIX).toBe('https://sqs.<AWS::Region>.<AWS::URLSuffix>/<AWS::AccountId>/');
+    expect(environment.WAREHOUSE_SECRET_ARN).toContain(`secret:${names.environment}/totes/warehouse`);
+    for (const stage of ['transform', 'load'] as const) {
+      expect(reconcileGraceSeconds(stage)).toBeGreaterThanOrEqual(stageSettings[stage].timeoutSeconds);
+    }
+  });
+
+  it('may list both buckets, send to the transform and load queues and read the warehouse secret, nothing else', () => {
+    const statements = statementsOf(template(), reconciler()[1]);
+    const granted = (action: string) =>
+      statements.filter((s) => s.actions.includes(action)).flatMap((s) => s.resources);
+    expect(granted('s3:ListBucket').sort()).toEqual(
+      [names.ingestBucket, names.processedBucket].map((bucket) => `arn:aws:s3:::${bucket}`).sort(),
+    );
+    expect(granted('sqs:SendMessage').sort()).toEqual(
+      resources.queues
+        .filter((queue) => queue.stage !== 'extract')
+        .map((queue) => `arn:aws:sqs:<AWS::Region>:<AWS::AccountId>:${queue.name}`)
+        .sort(),
+    );
+    expect(granted('secretsmanager:GetSecretValue')).toEqual([
+      `arn:aws:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${names.environment}/totes/warehouse-??????`,
+    ]);
+    const actions = new Set(statements.flatMap((s) => s.actions));
+    expect([...actions].filter((action) => action.startsWith('s3:'))).toEqual(['s3:ListBucket']);
+    expect([...actions].filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    for (const statement of statements) expect(statement.resources).not.toContain('*');
+  });
+
+  it('reads an existing warehouse secret by its complete ARN when given one', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:warehouse-AbCdEf';
+    const given = synthesizePipeline({ warehouseSecretArn: arn });
+    try {
+      const [, resource] = functionOf(given.templates.reconciler, 'prod-reconcile');
+      expect(environmentOf(resource).WAREHOUSE_SECRET_ARN).toBe(arn);
+      const secrets = statementsOf(given.templates.reconciler, resource).filter((s) =>
+        s.actions.includes('secretsmanager:GetSecretValue'),
+      );
+      expect(secrets.flatMap((s) => s.resources)).toEqual([arn]);
+    } finally {
+      given.remove();
+    }
+  });
+});
+
 describe('monitoring', () => {
   const alarms = () => [...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm').values()];
   const alarmOn = (metricName: string, dimension: Record<string, string>) =>
@@ -805,7 +941,9 @@ describe('monitoring', () => {
         2 * warehouseTableNames.length +
         freshnessWatchedTables().length +
         warehouseTableNames.length -
-        1,
+        1 +
+        // The reconciler's: objects re-queued, and its errors.
+        2,
     );
   });
 
@@ -877,6 +1015,47 @@ describe('monitoring', () => {
     const dimensions = loaderMetrics.dimensions('fact_payment');
     expect(directive.Dimensions).toEqual([Object.keys(dimensions)]);
     expect({ service: emf.service, table: emf.table }).toEqual(dimensions);
+  });
+
+  it('alarms as soon as the reconciler re-queues an object, and when it fails', () => {
+    const [alarm, ...others] = alarmOn(reconcilerMetrics.objectsRequeued, reconcilerMetrics.dimensions);
+    expect(others).toEqual([]);
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'TerrificTotes',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Statistic: 'Sum',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(actionsOf(alarm)).toEqual([alertsTopic]);
+    expect(String(alarm?.Properties.AlarmDescription)).toContain(
+      `/aws/lambda/${names.environment}-reconcile`,
+    );
+    const [errors] = alarmOn('Errors', { FunctionName: `${names.environment}-reconcile` });
+    expect(actionsOf(errors)).toEqual([alertsTopic]);
+  });
+
+  it('watches objects_requeued under the namespace and dimensions the reconciler publishes it with', () => {
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const metrics = createMetrics(reconcilerMetrics.service, reconcilerMetrics.table);
+      metrics.count(reconcilerMetrics.objectsRequeued, 1);
+      metrics.flush();
+    } finally {
+      write.mockRestore();
+    }
+    const emitted = JSON.parse(lines.join('')) as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
+    };
+    const [declaration] = emitted._aws.CloudWatchMetrics;
+    expect(declaration?.Namespace).toBe(reconcilerMetrics.namespace);
+    expect(
+      Object.fromEntries((declaration?.Dimensions[0] ?? []).map((name) => [name, emitted[name]])),
+    ).toEqual(reconcilerMetrics.dimensions);
   });
 
   it('gives the operator one managed policy with what `totes … --aws` needs, on this environment only', () => {

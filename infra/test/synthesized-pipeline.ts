@@ -29,6 +29,7 @@ export interface SynthesizedPipeline extends PipelineStacks {
     readonly extractor: Template;
     readonly transformer: Template;
     readonly loader: Template;
+    readonly reconciler: Template;
     readonly monitoring: Template;
   };
   /** Removes the cloud assembly. */
@@ -57,6 +58,7 @@ export function synthesizePipeline(context: Readonly<Record<string, unknown>> = 
       extractor: Template.fromStack(stacks.extractor),
       transformer: Template.fromStack(stacks.transformer),
       loader: Template.fromStack(stacks.loader),
+      reconciler: Template.fromStack(stacks.reconciler),
       monitoring: Template.fromStack(stacks.monitoring),
     },
     remove: () => rmSync(outdir, { recursive: true, force: true }),

@@ -103,6 +103,7 @@ async function runOurs(input: string, output: string, rows: number): Promise<num
         list: async function* () {},
       },
       processed: {
+        bucket: 'bench-processed',
         head: async () => undefined,
         put: async (_key: string, body: Readable | Buffer | string) => {
           await pipeline(body as Readable, createWriteStream(output));

@@ -1,9 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { resourceNames, warehouseTableNames } from '@totes/pipeline';
+import { findUnconsumedObjects, resourceNames, warehouseTableNames } from '@totes/pipeline';
+import { postgresLedgerQuery, s3ObjectListing } from '@totes/runtime';
 import pg from 'pg';
-import { postgresLedgerQuery } from '../../packages/cli/src/stack/postgres-ledger-query';
-import { s3ObjectListing } from '../../packages/cli/src/stack/s3-object-listing';
-import { findUnconsumedObjects } from '../../packages/cli/src/stack/unconsumed-objects';
 import { differs } from '../../packages/cli/src/verify/table-difference';
 import { verifyData } from '../../packages/cli/src/verify/verify-data';
 import { peakRssMb } from './bench-report';

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { s3Event } from '@totes/pipeline';
+import { s3NotificationMessage } from '@totes/runtime';
 import type { CreatedObject } from './s3-notification-proxy';
 
 /**
@@ -30,12 +31,6 @@ export function s3EventFanOut(options: {
       sequencer: sequence.toString(16).toUpperCase().padStart(16, '0'),
       eventName: object.eventName,
     });
-    await options.sns.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Subject: 'Amazon S3 Notification',
-        Message: JSON.stringify(event),
-      }),
-    );
+    await options.sns.send(new PublishCommand(s3NotificationMessage(topicArn, event)));
   };
 }

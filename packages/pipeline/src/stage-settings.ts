@@ -98,3 +98,12 @@ export function visibilityTimeoutFor(timeoutSeconds: number): number {
 export function visibilityTimeoutSeconds(stage: StageName): number {
   return visibilityTimeoutFor(stageSettings[stage].timeoutSeconds);
 }
+
+/**
+ * How long an object may wait for its stage before reconciliation calls it unconsumed: the
+ * stage's function timeout plus its batching window, the longest a notification that arrived can
+ * take to become a result. Younger objects may still be on their way.
+ */
+export function reconcileGraceSeconds(stage: StageName): number {
+  return stageSettings[stage].timeoutSeconds + stageSettings[stage].batchWindowSeconds;
+}

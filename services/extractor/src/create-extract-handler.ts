@@ -7,6 +7,7 @@ import {
   createLogger,
   createMetrics,
   describeError,
+  type ObjectAnnouncer,
   type ObjectStore,
   PipelineError,
   type PipelineLogger,
@@ -15,6 +16,7 @@ import {
   retryPolicyOf,
   type SqsHandler,
   s3ObjectStore,
+  snsObjectAnnouncer,
   sqsBatchHandler,
   sqsMessageVisibility,
 } from '@totes/runtime';
@@ -38,6 +40,11 @@ export interface ExtractDeps {
   readonly store?: ObjectStore;
   /** Where watermarks, snapshot hashes and sweep hashes are kept (default: the ingest bucket). */
   readonly state?: StateStore;
+  /**
+   * Where an object found already written is announced again (default: the `ingestTopicArn`
+   * topic, when one is configured).
+   */
+  readonly announcer?: ObjectAnnouncer;
   /** Where continuations go (default: the table's FIFO queue). */
   readonly queue?: ExtractQueue;
   readonly logger?: PipelineLogger;
@@ -79,6 +86,9 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
   const store = deps.store ?? s3ObjectStore(aws().s3, config.ingestBucket);
   const state = deps.state ?? objectStateStore(store);
   const queue = deps.queue ?? sqsExtractQueue(aws().sqs, config.extractQueueUrl);
+  const topicArn = config.ingestTopicArn;
+  const announcer =
+    deps.announcer ?? (topicArn ? snsObjectAnnouncer({ s3: aws().s3, sns: aws().sns, topicArn }) : undefined);
   const totesysUrl = config.totesysUrl;
   const connectionString = cachedConnectionString(
     typeof totesysUrl === 'string' ? async () => totesysUrl : totesysUrl,
@@ -104,6 +114,9 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
       } finally {
         await client.end().catch(() => undefined);
       }
+      // A crash between a write and its notification may have lost the event: announce again.
+      for (const key of announcer ? outcome.existing : [])
+        await announcer?.announce(config.ingestBucket, key);
       const continuation = outcome.stop ? continuationOf(table, outcome.stop) : undefined;
       if (continuation) await queue.send(continuation);
       const durationMs = now().getTime() - started;
@@ -112,6 +125,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
         rows: outcome.rows,
         objects: outcome.written,
         existingObjects: outcome.existing,
+        announcedAgain: announcer ? outcome.existing.length : 0,
         ...outcome.details,
         continuation: continuation?.deduplicationId ?? null,
         durationMs,

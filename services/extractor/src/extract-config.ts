@@ -27,6 +27,12 @@ export const ExtractConfig = z.object({
     .transform((name) => name as SourceTableName),
   /** The bucket that receives the JSON Lines objects (and the extractor's state, under `_state/`). */
   ingestBucket: z.string().min(3),
+  /**
+   * The topic the ingest bucket notifies (ingest-events): an object a run finds already written
+   * is announced there again, in case the crash that left it also lost its notification. Without
+   * it (and without an `announcer` given), existing objects are left to reconciliation.
+   */
+  ingestTopicArn: z.string().min(1).optional(),
   /** The table's FIFO queue, where a run that ran out of time enqueues its continuation. */
   extractQueueUrl: z.string().min(1),
   /** The totesys connection string, or a function that resolves it (called at most once per success). */

@@ -21,7 +21,7 @@ export interface ExtractOutcome {
   readonly rows: number;
   /** Keys of the objects written. */
   readonly written: readonly string[];
-  /** Keys of objects a crashed run had written already (not written again). */
+  /** Keys of objects a crashed run had written already (not written again, announced again). */
   readonly existing: readonly string[];
   /** Where the run stopped when its time budget ran out; absent when it finished. */
   readonly stop?: StopPosition;

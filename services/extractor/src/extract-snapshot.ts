@@ -33,10 +33,14 @@ export async function extractSnapshot(
   const { config, source, store } = context;
   let state = await context.state.read(table);
   const previousHash = state.snapshot?.hash ?? null;
-  const nothingWritten = (snapshot: string, hash: string | null): ExtractOutcome => ({
+  const nothingWritten = (
+    snapshot: string,
+    hash: string | null,
+    existing: readonly string[] = [],
+  ): ExtractOutcome => ({
     rows: 0,
     written: [],
-    existing: [],
+    existing,
     details: { snapshot, hash, previousHash },
   });
   if (force && state.full?.run === force.run) return nothingWritten('written-already', previousHash);
@@ -49,7 +53,8 @@ export async function extractSnapshot(
       if (latest?.hash === hash) {
         state = { ...state, snapshot: latest };
         await context.state.write(table, state);
-        return nothingWritten('unchanged', hash);
+        // The run that wrote it stopped before its state, perhaps before its notification too.
+        return nothingWritten('unchanged', hash, [latest.key]);
       }
     }
     const takenAt = compactTimestampOf(context.now());

@@ -20,6 +20,8 @@ export const ExtractorEnvironment = z
       .transform((name) => name as SourceTableName),
     INGEST_BUCKET: z.string().min(3),
     EXTRACT_QUEUE_URL: z.string().min(1),
+    /** The ingest-events topic, where an object found already written is announced again. */
+    INGEST_TOPIC_ARN: z.string().min(1),
     TOTESYS_URL: z.string().min(1).optional(),
     TOTESYS_SECRET_ARN: z.string().min(1).optional(),
     CHUNK_ROWS: envInteger(50_000),
@@ -40,6 +42,7 @@ export const ExtractorEnvironment = z
     table: env.TABLE,
     ingestBucket: env.INGEST_BUCKET,
     extractQueueUrl: env.EXTRACT_QUEUE_URL,
+    ingestTopicArn: env.INGEST_TOPIC_ARN,
     source: env.TOTESYS_URL
       ? ({ url: env.TOTESYS_URL } as const)
       : ({ secretArn: env.TOTESYS_SECRET_ARN ?? '' } as const),

@@ -6,6 +6,7 @@ const env = {
   TABLE: 'sales_order',
   INGEST_BUCKET: 'prod-totes-ingest',
   EXTRACT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/prod-extract-sales_order.fifo',
+  INGEST_TOPIC_ARN: 'arn:aws:sns:eu-west-2:1:prod-totes-ingest-events',
   TOTESYS_URL: 'postgresql://reader:secret@db:5432/totesys',
 };
 
@@ -15,6 +16,7 @@ describe('ExtractorEnvironment', () => {
       table: 'sales_order',
       ingestBucket: 'prod-totes-ingest',
       extractQueueUrl: env.EXTRACT_QUEUE_URL,
+      ingestTopicArn: env.INGEST_TOPIC_ARN,
       source: { url: env.TOTESYS_URL },
       forcePathStyle: false,
       ingestCompression: 'zstd',

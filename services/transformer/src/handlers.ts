@@ -8,6 +8,7 @@ import {
   retryPolicyOf,
   type SqsHandler,
   s3ObjectStore,
+  snsObjectAnnouncer,
   sqsMessageVisibility,
 } from '@totes/runtime';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -25,17 +26,20 @@ let environment:
       readonly config: TransformerConfig;
       readonly stores: ReturnType<typeof bucketStores>['stores'];
       readonly visibility: ReturnType<typeof bucketStores>['visibility'];
+      readonly announcer: ReturnType<typeof bucketStores>['announcer'];
     }
   | undefined;
 
 function bucketStores(config: TransformerConfig) {
-  const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  const { s3, sqs, sns } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  const topicArn = config.PROCESSED_TOPIC_ARN;
   return {
     stores: {
       ingest: s3ObjectStore(s3, config.INGEST_BUCKET),
       processed: s3ObjectStore(s3, config.PROCESSED_BUCKET),
     },
     visibility: sqsMessageVisibility(sqs),
+    announcer: topicArn ? snsObjectAnnouncer({ s3, sns, topicArn }) : undefined,
   };
 }
 
@@ -50,13 +54,20 @@ function loadEnvironment() {
 }
 
 function build(target: TargetTableName): SqsHandler | CalendarHandler {
-  const { config, stores, visibility } = loadEnvironment();
+  const { config, stores, visibility, announcer } = loadEnvironment();
   const logger = createLogger(`transform-${target}`);
   const generation = config.TRANSFORM_GENERATION;
   if (target === 'dim_date') return calendarHandler({ stores, generation, logger });
   const metrics = createMetrics(`transform-${target}`, target);
   const retry = { policy: retryPolicyOf(stageSettings.transform), visibility };
-  return transformHandler(target, { stores, generation, logger, metrics, retry });
+  return transformHandler(target, {
+    stores,
+    generation,
+    logger,
+    metrics,
+    retry,
+    ...(announcer ? { announcer } : {}),
+  });
 }
 
 function lazy(target: TargetTableName) {

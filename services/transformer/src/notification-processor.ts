@@ -1,6 +1,7 @@
 import { objectsCreated, type TargetTableName, transformerMetrics } from '@totes/pipeline';
 import {
   MalformedObjectError,
+  type ObjectAnnouncer,
   type PipelineLogger,
   type PipelineMetrics,
   type RetryTiming,
@@ -17,6 +18,11 @@ export interface TransformerDeps {
   readonly logger: PipelineLogger;
   readonly metrics?: PipelineMetrics;
   readonly rowGroupRows?: number;
+  /**
+   * Where an output found already written is announced again (its loader may never have heard
+   * of it: a crash between the write and its notification); without it, reconciliation finds it.
+   */
+  readonly announcer?: ObjectAnnouncer;
   /** How failed messages come back (without it, after the queue's visibility timeout). */
   readonly retry?: RetryTiming;
 }
@@ -61,7 +67,14 @@ export function notificationProcessor(
         const durationMs = Math.round(performance.now() - started);
         const { quarantined, ...summary } =
           outcome.status === 'written' ? outcome : { ...outcome, quarantined: [] };
-        logger.info(`transform ${outcome.status}`, { ...summary, trigger: object.key, durationMs });
+        if (outcome.status === 'exists')
+          await deps.announcer?.announce(stores.processed.bucket, outcome.outputKey);
+        logger.info(`transform ${outcome.status}`, {
+          ...summary,
+          trigger: object.key,
+          durationMs,
+          ...(outcome.status === 'exists' ? { announcedAgain: deps.announcer !== undefined } : {}),
+        });
         if (outcome.status === 'written') {
           if (outcome.rowsQuarantined > 0) {
             // The loader records every described row in etl.quarantine; the log shows the first.

@@ -5,5 +5,5 @@ export interface TransformStores {
   /** Raw JSON Lines: read, and listed to find the latest snapshots; never written. */
   readonly ingest: Pick<ObjectStore, 'bucket' | 'get' | 'list'>;
   /** Parquet out: checked for an existing object, then written all-or-nothing. */
-  readonly processed: Pick<ObjectStore, 'put' | 'head'>;
+  readonly processed: Pick<ObjectStore, 'bucket' | 'put' | 'head'>;
 }

@@ -12,6 +12,11 @@ export const TransformerConfig = z.object({
   INGEST_BUCKET: z.string().min(3),
   /** The bucket the Parquet objects are written to. */
   PROCESSED_BUCKET: z.string().min(3),
+  /**
+   * The topic the processed bucket notifies (processed-events): an output found already written
+   * is announced there again. Without it, such an output is left to reconciliation.
+   */
+  PROCESSED_TOPIC_ARN: z.string().min(1).optional(),
   /** The generation written; a deliberate reprocess raises it to write beside the old objects. */
   TRANSFORM_GENERATION: envInteger(1),
   /** `true` for an S3 emulator without per-bucket host names. */

@@ -6,6 +6,7 @@ import {
   type TargetTableName,
   warehouseTableNames,
 } from '@totes/pipeline';
+import { s3ObjectListing } from '@totes/runtime';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type AwsOptions, awsOption } from '../aws-option';
 import { dataDirOf } from '../data-dir';
@@ -16,7 +17,6 @@ import type { QueueConnection } from '../stack/queue-connection';
 import { queuesDrained } from '../stack/queues-drained';
 import { readRunningStack } from '../stack/running-file';
 import { type RunningPipeline, startPipeline } from '../stack/running-pipeline';
-import { s3ObjectListing } from '../stack/s3-object-listing';
 import { connectStack, stackConnectionOf } from '../stack/stack-connection';
 import {
   type HealAction,

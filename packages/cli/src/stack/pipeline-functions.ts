@@ -3,7 +3,13 @@ import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
 import { createLoadHandler } from '@totes/loader';
 import { type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
 import type { QueueResource, SourceTableName, TargetTableName } from '@totes/pipeline';
-import { connectPostgres, type RetryTiming, s3ObjectStore, sqsMessageVisibility } from '@totes/runtime';
+import {
+  connectPostgres,
+  type RetryTiming,
+  s3ObjectStore,
+  snsObjectAnnouncer,
+  sqsMessageVisibility,
+} from '@totes/runtime';
 import { calendarHandler, transformHandler } from '@totes/transformer';
 import type { LogSink } from './log-sink';
 
@@ -29,6 +35,16 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
   const ingest = s3ObjectStore(s3, stack.names.ingestBucket);
   const processed = s3ObjectStore(s3, stack.names.processedBucket);
   const generation = 1;
+  // A stage that finds its output already written announces it again, as in AWS: to its bucket's topic.
+  const announcerTo = (topic: string) =>
+    snsObjectAnnouncer({
+      s3,
+      sns: stack.clients.sns,
+      topicArn: stack.provisioned.topicArns.get(topic) ?? '',
+      region: stack.region,
+    });
+  const ingestAnnouncer = announcerTo(stack.names.ingestTopic);
+  const processedAnnouncer = announcerTo(stack.names.processedTopic);
   const visibility = sqsMessageVisibility(stack.clients.sqs);
   const retryOf = (queue: QueueResource): RetryTiming => ({
     policy: { ...localStackSettings.retry, maxReceiveCount: queue.maxReceiveCount },
@@ -54,6 +70,7 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
           {
             store: ingest,
             queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
+            announcer: ingestAnnouncer,
             logger,
             metrics,
             retry: retryOf(queue),
@@ -66,6 +83,7 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
           logger,
           metrics,
           retry: retryOf(queue),
+          announcer: processedAnnouncer,
         });
       case 'load':
         return createLoadHandler({

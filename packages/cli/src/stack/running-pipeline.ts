@@ -10,18 +10,21 @@ import {
   startFunctionRunner,
   startLocalStack,
 } from '@totes/local';
-import { type ExtractRequest, extractMessage, sourceTableNames, stageSettings } from '@totes/pipeline';
-import { connectPostgres } from '@totes/runtime';
+import {
+  type ExtractRequest,
+  extractMessage,
+  findUnconsumedObjects,
+  requeueUnconsumed,
+  sourceTableNames,
+  stageSettings,
+} from '@totes/pipeline';
+import { connectPostgres, postgresLedgerQuery, s3ObjectListing, sqsEventQueue } from '@totes/runtime';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { deadLetters } from './dead-letters';
 import { fileLogSink, type LogSink } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
-import { postgresLedgerQuery } from './postgres-ledger-query';
-import { requeueUnconsumed } from './requeue-unconsumed';
-import { s3ObjectListing } from './s3-object-listing';
 import { stackConnectionOf } from './stack-connection';
-import { findUnconsumedObjects } from './unconsumed-objects';
 
 /** Options of {@link startPipeline}. */
 export interface PipelineOptions {
@@ -173,7 +176,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       );
       if (objects.length === 0) return 0;
       const requeued = await requeueUnconsumed(
-        { sqs: stack.clients.sqs, queueUrl: stack.queueUrl },
+        sqsEventQueue(stack.clients.sqs, stack.queueUrl),
         stack.names,
         stack.region,
         objects,

@@ -4,15 +4,16 @@ import {
   compactTimestampOf,
   extractMessage,
   type ResourceNames,
+  requeueUnconsumed,
   type SourceTableName,
   type TargetTableName,
+  type UnconsumedObjects,
   warehouseTables,
 } from '@totes/pipeline';
+import { sqsEventQueue } from '@totes/runtime';
 import pg from 'pg';
 import type { QueueConnection } from '../stack/queue-connection';
 import { loadInputs, requeueObjects } from '../stack/requeue-objects';
-import { requeueUnconsumed } from '../stack/requeue-unconsumed';
-import type { UnconsumedObjects } from '../stack/unconsumed-objects';
 import type { TableDifference } from './table-difference';
 
 /** Where healing sends its events and requests: a local stack or a deployment in AWS. */
@@ -40,7 +41,12 @@ export async function requeueMissedEvents(
 ): Promise<HealAction[]> {
   const objects = [...unconsumed.transform, ...unconsumed.load];
   if (objects.length === 0) return [];
-  const sent = await requeueUnconsumed(target.queues, target.names, target.region, objects);
+  const sent = await requeueUnconsumed(
+    sqsEventQueue(target.queues.sqs, target.queues.queueUrl),
+    target.names,
+    target.region,
+    objects,
+  );
   return [{ action: 'requeue-unconsumed', events: Object.values(sent).reduce((sum, n) => sum + n, 0) }];
 }
 

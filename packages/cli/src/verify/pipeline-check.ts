@@ -1,13 +1,14 @@
 import { messageCounts, totalOf } from '@totes/local';
-import type { ResourceNames, TargetTableName } from '@totes/pipeline';
-import pg from 'pg';
-import { postgresLedgerQuery } from '../stack/postgres-ledger-query';
-import type { QueueConnection } from '../stack/queue-connection';
 import {
   findUnconsumedObjects,
   type ObjectListing,
+  type ResourceNames,
+  type TargetTableName,
   type UnconsumedObjects,
-} from '../stack/unconsumed-objects';
+} from '@totes/pipeline';
+import { postgresLedgerQuery } from '@totes/runtime';
+import pg from 'pg';
+import type { QueueConnection } from '../stack/queue-connection';
 
 /** What the pipeline's own bookkeeping says. */
 export interface PipelineCheck {

@@ -1,5 +1,5 @@
+import type { LedgerQuery } from '@totes/pipeline';
 import type pg from 'pg';
-import type { LedgerQuery } from './unconsumed-objects';
 
 /** {@link LedgerQuery} over a warehouse connection: the keys `etl.load_ledger` holds per table. */
 export function postgresLedgerQuery(client: Pick<pg.ClientBase, 'query'>): LedgerQuery {

@@ -1,5 +1,5 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectListing } from './unconsumed-objects';
+import type { ObjectListing } from '@totes/pipeline';
 
 /** {@link ObjectListing} over an S3 client (ListObjectsV2, page by page). */
 export function s3ObjectListing(s3: S3Client): ObjectListing {

@@ -1,16 +1,14 @@
-import {
-  KeyLayoutError,
-  parseIngestKey,
-  processedKey,
-  sourceTables,
-  type TargetTableName,
-  warehouseTableNames,
-  warehouseTables,
-} from '@totes/pipeline';
-import type { StoredObject } from './requeue-objects';
+import { parseIngestKey } from './ingest-key';
+import { KeyLayoutError } from './key-error';
+import { processedKey } from './processed-key';
+import { sourceTables } from './source-tables';
+import { type TargetTableName, warehouseTableNames, warehouseTables } from './warehouse-tables';
 
-/** An object as a bucket listing shows it. */
-export interface ListedObject extends StoredObject {
+/** An object as a bucket listing shows it: what its ObjectCreated event carries, and its age. */
+export interface ListedObject {
+  readonly key: string;
+  readonly size: number;
+  readonly eTag: string;
   readonly lastModified: Date;
 }
 
@@ -39,9 +37,10 @@ export interface ReconcileOptions {
   readonly processedBucket: string;
   /**
    * Objects younger than this are not reported: their stage may still be on them. A stage's
-   * function timeout (plus its batching window) is the natural choice; 0 reports everything.
+   * function timeout plus its batching window (`reconcileGraceSeconds`) is the natural
+   * choice; 0 reports everything. One figure for both stages, or one per stage.
    */
-  readonly graceSeconds: number;
+  readonly graceSeconds: number | Readonly<Record<UnconsumedObject['stage'], number>>;
   /** The warehouse tables to look at (default: all). */
   readonly tables?: readonly TargetTableName[];
   readonly now?: Date;
@@ -140,26 +139,31 @@ async function untransformed(
  * processed output is the transformer's; a processed object (at its highest generation) missing
  * from the load ledger is the loader's. Objects younger than `graceSeconds` are left out, so a
  * pipeline at work is not flagged. Without a `ledger` the load stage is not looked at.
- * The result feeds {@link requeueUnconsumed} (in `requeue-unconsumed.ts`), which sends each
- * object's event to the queue of the stage that missed it.
+ * The result feeds `requeueUnconsumed`, which sends each object's event to the queue of
+ * the stage that missed it.
  */
 export async function findUnconsumedObjects(
   ports: { readonly listing: ObjectListing; readonly ledger?: LedgerQuery },
   options: ReconcileOptions,
 ): Promise<UnconsumedObjects> {
-  const cutoff = (options.now ?? new Date()).getTime() - options.graceSeconds * 1000;
-  const old = (object: ListedObject) => object.lastModified.getTime() <= cutoff;
+  const now = (options.now ?? new Date()).getTime();
+  const grace = options.graceSeconds;
+  const cutoff = (stage: UnconsumedObject['stage']) =>
+    now - (typeof grace === 'number' ? grace : grace[stage]) * 1000;
+  const old = (object: ListedObject, stage: UnconsumedObject['stage']) =>
+    object.lastModified.getTime() <= cutoff(stage);
   const transform: UnconsumedObject[] = [];
   const load: UnconsumedObject[] = [];
   for (const table of options.tables ?? warehouseTableNames) {
     const processed = await latestProcessed(ports.listing, options.processedBucket, table);
     for (const object of await untransformed(ports.listing, options, table, processed)) {
-      if (old(object)) transform.push({ ...object, stage: 'transform', table, bucket: options.ingestBucket });
+      if (old(object, 'transform'))
+        transform.push({ ...object, stage: 'transform', table, bucket: options.ingestBucket });
     }
     if (!ports.ledger) continue;
     const loaded = await ports.ledger.loadedKeys(table);
     for (const object of processed.values()) {
-      if (!loaded.has(object.key) && old(object)) {
+      if (!loaded.has(object.key) && old(object, 'load')) {
         load.push({ ...object, stage: 'load', table, bucket: options.processedBucket });
       }
     }

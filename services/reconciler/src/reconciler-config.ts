@@ -1,0 +1,48 @@
+import { resourceNames } from '@totes/pipeline';
+import { envInteger } from '@totes/runtime';
+import { z } from 'zod';
+
+/**
+ * The reconciler's environment, parsed at cold start (with `loadConfig` from `@totes/runtime`).
+ * Buckets and queue names derive from `ENVIRONMENT`, as every resource name does
+ * (`resourceNames`); a queue's URL is `QUEUE_URL_PREFIX` followed by its name. The warehouse
+ * connection comes from exactly one of `WAREHOUSE_URL` (local runs) and `WAREHOUSE_SECRET_ARN`
+ * (AWS), as the loader's does. Endpoints and credentials come from the SDK's own variables.
+ */
+export const reconcilerConfig = z
+  .object({
+    /** The deployment's name prefix (`prod`). */
+    ENVIRONMENT: z.string().min(1),
+    /** The region events are sent as coming from (Lambda sets it). */
+    AWS_REGION: z.string().min(1),
+    /** `https://sqs.<region>.amazonaws.com/<account>/`: a queue's URL without its name. */
+    QUEUE_URL_PREFIX: z.url().refine((url) => url.endsWith('/'), 'expected a URL ending in /'),
+    /** `postgresql://user:password@host:port/database` of the warehouse. */
+    WAREHOUSE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection string')
+      .optional(),
+    /** The Secrets Manager secret of the warehouse connection, read at the first run. */
+    WAREHOUSE_SECRET_ARN: z.string().min(1).optional(),
+    WAREHOUSE_STATEMENT_TIMEOUT_MS: envInteger(60_000),
+    /** Path-style S3 addressing, which the local emulator needs. */
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true'),
+  })
+  .refine((env) => (env.WAREHOUSE_URL === undefined) !== (env.WAREHOUSE_SECRET_ARN === undefined), {
+    message: 'set exactly one of WAREHOUSE_URL and WAREHOUSE_SECRET_ARN',
+    path: ['WAREHOUSE_URL'],
+  })
+  .transform((env, context) => {
+    try {
+      return { ...env, names: resourceNames(env.ENVIRONMENT) };
+    } catch (error) {
+      context.addIssue({ code: 'custom', path: ['ENVIRONMENT'], message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/** The parsed {@link reconcilerConfig}. */
+export type ReconcilerConfig = z.output<typeof reconcilerConfig>;

@@ -1,0 +1,42 @@
+import { reconcilerMetrics } from '@totes/pipeline';
+import {
+  cachedConnectionString,
+  connectionStringFromSecretArn,
+  connectWithCachedSecret,
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  postgresLedgerQuery,
+  s3ObjectListing,
+  sqsEventQueue,
+} from '@totes/runtime';
+import { createReconcileHandler, type ReconcileOutcome } from './reconcile-handler';
+import type { ReconcilerConfig } from './reconciler-config';
+
+/**
+ * The reconciler with its real parts: S3 and SQS clients from the SDK's settings, a warehouse
+ * connection per run (the secret read at the first and again when a login is refused), the JSON
+ * logger and CloudWatch (EMF) metrics. The Lambda entry calls it with the parsed environment.
+ */
+export function reconcilerFromConfig(config: ReconcilerConfig): () => Promise<ReconcileOutcome> {
+  const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
+  const { WAREHOUSE_URL: url, WAREHOUSE_SECRET_ARN: secretArn } = config;
+  const warehouseUrl = cachedConnectionString(
+    url === undefined ? () => connectionStringFromSecretArn(secretArn ?? '') : async () => url,
+  );
+  return createReconcileHandler({
+    names: config.names,
+    region: config.AWS_REGION,
+    listing: s3ObjectListing(s3),
+    ledger: async () => {
+      const client = await connectWithCachedSecret(warehouseUrl, {
+        statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
+        applicationName: 'totes-reconcile',
+      });
+      return { ledger: postgresLedgerQuery(client), close: () => client.end() };
+    },
+    queues: sqsEventQueue(sqs, (queue) => `${config.QUEUE_URL_PREFIX}${queue}`),
+    logger: createLogger(reconcilerMetrics.service),
+    metrics: createMetrics(reconcilerMetrics.service, reconcilerMetrics.table),
+  });
+}

@@ -1,0 +1,147 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { loadLedger, migrateWarehouse } from '@totes/loader';
+import {
+  type IngestKey,
+  ingestKey,
+  objectsCreated,
+  processedKey,
+  reconcileGraceSeconds,
+  reconcilerMetrics,
+} from '@totes/pipeline';
+import {
+  connectPostgres,
+  type PipelineLogger,
+  postgresLedgerQuery,
+  s3ObjectListing,
+  sqsEventQueue,
+} from '@totes/runtime';
+import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReconcileHandler } from '../src/reconcile-handler';
+
+const pipeline = useTestPipeline();
+const database = useTestDatabase('reconciler');
+let warehouse: pg.Client;
+
+beforeAll(async () => {
+  warehouse = await connectPostgres(database.url, {
+    statementTimeoutMs: 30_000,
+    applicationName: 'reconciler-test',
+  });
+  await migrateWarehouse(warehouse);
+});
+afterAll(async () => {
+  await warehouse?.end();
+});
+
+const batch = (id: number): IngestKey => ({
+  kind: 'changes',
+  table: 'sales_order',
+  after: null,
+  through: { lastUpdated: '2024-11-04 09:15:02.345', id },
+});
+const processedOf = (source: IngestKey) =>
+  processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source });
+
+async function store(bucket: string, key: string): Promise<void> {
+  await pipeline().clients.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: `body of ${key}` }),
+  );
+}
+
+/** Every message waiting in a queue, as the keys of the objects its events announce. */
+async function announcedKeys(queue: string): Promise<string[]> {
+  const { clients, queueUrl } = pipeline();
+  const keys: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl(queue), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    if (Messages.length === 0) return keys.sort();
+    for (const message of Messages) {
+      keys.push(...objectsCreated(message.Body ?? '').map((object) => `${object.bucket}/${object.key}`));
+      await clients.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: queueUrl(queue), ReceiptHandle: message.ReceiptHandle }),
+      );
+    }
+  }
+}
+
+function reconcilerAt(now: () => Date) {
+  const { clients, names, aws, queueUrl } = pipeline();
+  const counted: { name: string; value: number }[] = [];
+  const logged: string[] = [];
+  const line = (message: unknown, ..._details: unknown[]) => void logged.push(String(message));
+  const logger: PipelineLogger = { debug: line, info: line, warn: line, error: line };
+  const reconcile = createReconcileHandler({
+    names,
+    region: aws.region,
+    listing: s3ObjectListing(clients.s3),
+    ledger: async () => ({ ledger: postgresLedgerQuery(warehouse), close: async () => undefined }),
+    queues: sqsEventQueue(clients.sqs, queueUrl),
+    logger,
+    metrics: {
+      count: (name, value) => void counted.push({ name, value }),
+      seconds: () => undefined,
+      flush: () => undefined,
+    },
+    now,
+  });
+  return { reconcile, counted, logged };
+}
+
+describe('the reconciler', () => {
+  const consumed = batch(1);
+  const untransformed = batch(2);
+  const unloaded = batch(3);
+
+  beforeAll(async () => {
+    const { names } = pipeline();
+    for (const source of [consumed, untransformed, unloaded])
+      await store(names.ingestBucket, ingestKey(source));
+    for (const source of [consumed, unloaded]) await store(names.processedBucket, processedOf(source));
+    await loadLedger.record(warehouse, {
+      key: processedOf(consumed),
+      table: 'fact_sales_order',
+      eTag: 'etag',
+      outcome: 'loaded',
+      inserted: 1,
+      updated: 0,
+      skipped: 0,
+    });
+  });
+
+  it('leaves objects younger than their stage may take alone, and counts none', async () => {
+    const { names } = pipeline();
+    const { reconcile, counted } = reconcilerAt(() => new Date());
+    expect(await reconcile()).toEqual({ requeued: {}, objects: 0 });
+    expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 0 }]);
+    expect(await announcedKeys(names.queue('transform', 'fact_sales_order'))).toEqual([]);
+    expect(await announcedKeys(names.queue('load', 'fact_sales_order'))).toEqual([]);
+  });
+
+  it('queues again, to the stage that missed it, each object left unconsumed, and counts them', async () => {
+    const { names } = pipeline();
+    const later = () => new Date(Date.now() + (reconcileGraceSeconds('load') + 60) * 1000);
+    const { reconcile, counted, logged } = reconcilerAt(later);
+    const outcome = await reconcile();
+    expect(outcome).toEqual({
+      objects: 2,
+      requeued: {
+        [names.queue('transform', 'fact_sales_order')]: 1,
+        [names.queue('load', 'fact_sales_order')]: 1,
+      },
+    });
+    expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 2 }]);
+    expect(logged).toContain('objects their stage had not consumed were queued again');
+    // The consumed object (processed, and in the ledger) is sent to neither queue.
+    expect(await announcedKeys(names.queue('transform', 'fact_sales_order'))).toEqual([
+      `${names.ingestBucket}/${ingestKey(untransformed)}`,
+    ]);
+    expect(await announcedKeys(names.queue('load', 'fact_sales_order'))).toEqual([
+      `${names.processedBucket}/${processedOf(unloaded)}`,
+    ]);
+  });
+});
