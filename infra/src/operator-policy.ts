@@ -1,4 +1,4 @@
-import type { ResourceNames } from '@totes/pipeline';
+import { givenUpPrefix, type ResourceNames } from '@totes/pipeline';
 import { ArnFormat, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -53,6 +53,11 @@ export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedP
         actions: ['s3:GetObject'],
         resources: [`${bucketArn(scope, names.ingestBucket)}/${extractionStatePrefix}*`],
       }),
+      new PolicyStatement({
+        sid: 'GivenUpMarkers',
+        actions: ['s3:PutObject'],
+        resources: [`${bucketArn(scope, names.ingestBucket)}/${givenUpPrefix}*`],
+      }),
     ],
   });
   const { partition, region, account } = nagArnParts(scope);
@@ -68,6 +73,10 @@ export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedP
     {
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${names.ingestBucket}/${extractionStatePrefix}*]`,
       reason: `The extractors' state objects, one per source table, which totes status --aws reads to show where each extraction stands; no data object.`,
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${names.ingestBucket}/${givenUpPrefix}*]`,
+      reason: `Empty markers that totes dlq purge --aws writes for the objects whose dead letters it deleted, so reconciliation does not queue them again; no data object.`,
     },
   );
   new CfnOutput(scope, 'OperatorPolicyArn', {

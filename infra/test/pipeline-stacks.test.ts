@@ -3,6 +3,7 @@ import { ExtractorEnvironment, stateKey } from '@totes/extractor';
 import { loaderConfig } from '@totes/loader';
 import {
   ExtractRequest,
+  givenUpPrefix,
   type IngestKey,
   ingestKey,
   inputPrefixes,
@@ -1099,6 +1100,12 @@ describe('monitoring', () => {
         effect: 'Allow',
         actions: ['s3:GetObject'],
         resources: [`arn:aws:s3:::${names.ingestBucket}/${stateKey('sales_order').replace(/[^/]+$/, '*')}`],
+      },
+      {
+        sid: 'GivenUpMarkers',
+        effect: 'Allow',
+        actions: ['s3:PutObject'],
+        resources: [`arn:aws:s3:::${names.ingestBucket}/${givenUpPrefix}*`],
       },
     ]);
     // Every call the command makes is allowed, and nothing else.

@@ -46,6 +46,18 @@ export interface ReconcileOptions {
   readonly now?: Date;
 }
 
+/** Where the markers of objects given up are kept, in the ingest bucket. */
+export const givenUpPrefix = '_state/given-up/';
+
+/**
+ * Where, in the ingest bucket, an object whose dead letter an operator purged is marked as given
+ * up at `stage`: reconciliation then leaves it alone instead of queueing it for another round
+ * of failed attempts. A reprocess of its table still sends it.
+ */
+export function givenUpKey(stage: UnconsumedObject['stage'], key: string): string {
+  return `${givenUpPrefix}${stage}/${key}`;
+}
+
 /** The unconsumed objects of each stage, oldest first within a table. */
 export interface UnconsumedObjects {
   /** Ingest objects without their processed output. */
@@ -146,6 +158,11 @@ export async function findUnconsumedObjects(
   ports: { readonly listing: ObjectListing; readonly ledger?: LedgerQuery },
   options: ReconcileOptions,
 ): Promise<UnconsumedObjects> {
+  const givenUp = new Set<string>();
+  for await (const marker of ports.listing.list(options.ingestBucket, givenUpPrefix)) {
+    givenUp.add(marker.key.slice(givenUpPrefix.length));
+  }
+  const wanted = (stage: UnconsumedObject['stage'], key: string) => !givenUp.has(`${stage}/${key}`);
   const now = (options.now ?? new Date()).getTime();
   const grace = options.graceSeconds;
   const cutoff = (stage: UnconsumedObject['stage']) =>
@@ -157,13 +174,13 @@ export async function findUnconsumedObjects(
   for (const table of options.tables ?? warehouseTableNames) {
     const processed = await latestProcessed(ports.listing, options.processedBucket, table);
     for (const object of await untransformed(ports.listing, options, table, processed)) {
-      if (old(object, 'transform'))
+      if (old(object, 'transform') && wanted('transform', object.key))
         transform.push({ ...object, stage: 'transform', table, bucket: options.ingestBucket });
     }
     if (!ports.ledger) continue;
     const loaded = await ports.ledger.loadedKeys(table);
     for (const object of processed.values()) {
-      if (!loaded.has(object.key) && old(object, 'load')) {
+      if (!loaded.has(object.key) && old(object, 'load') && wanted('load', object.key)) {
         load.push({ ...object, stage: 'load', table, bucket: options.processedBucket });
       }
     }

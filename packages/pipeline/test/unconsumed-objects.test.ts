@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type EventQueue,
   findUnconsumedObjects,
+  givenUpKey,
   type IngestKey,
   ingestKey,
   type LedgerQuery,
@@ -54,6 +55,30 @@ describe('findUnconsumedObjects', () => {
   const young = ingestKey(batch(3));
   const output = processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source: batch(1) });
 
+  it('leaves alone an object an operator gave up on, at the stage where it was given up', async () => {
+    const processedMissed = processedKey({
+      kind: 'rows',
+      target: 'fact_sales_order',
+      generation: 1,
+      source: batch(2),
+    });
+    const listing = listingOf({
+      ingest: [
+        object(missed, 60),
+        object(givenUpKey('transform', missed), 5),
+        object(givenUpKey('load', processedMissed), 5),
+      ],
+      processed: [object(processedMissed, 50)],
+    });
+    const found = await findUnconsumedObjects({ listing, ledger: ledgerOf([]) }, options);
+    expect(found).toEqual({ transform: [], load: [] });
+    const withoutMarkers = listingOf({
+      ingest: [object(missed, 60)],
+      processed: [object(processedMissed, 50)],
+    });
+    const again = await findUnconsumedObjects({ listing: withoutMarkers, ledger: ledgerOf([]) }, options);
+    expect(again.load.map((o) => o.key)).toEqual([processedMissed]);
+  });
   it('reports an ingest object without its processed object, once older than its stage grace', async () => {
     const listing = listingOf({
       ingest: [object(consumed, 60), object(missed, 60), object(young, 4)],

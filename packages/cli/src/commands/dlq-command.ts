@@ -1,4 +1,5 @@
-import { isSourceTableName, isWarehouseTableName, stageNames } from '@totes/pipeline';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { givenUpKey, isSourceTableName, isWarehouseTableName, stageNames } from '@totes/pipeline';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type AwsOptions, awsOption } from '../aws-option';
 import { CliError } from '../cli-error';
@@ -144,7 +145,21 @@ export function dlqCommand(program: Command): void {
         });
         return;
       }
+      // A purged object is given up for good: reconciliation must not queue it again.
+      const { letters } = await deadLetters(connection, queues, filter);
       const deleted = await purge(connection, queues, filter);
+      const s3 = 'environment' in connection ? connection.s3 : connection.clients.s3;
+      const [ingestBucket = ''] = connection.resources.buckets;
+      for (const letter of letters) {
+        if (letter.stage === 'extract') continue;
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: ingestBucket,
+            Key: givenUpKey(letter.stage, letter.subject),
+            Body: '',
+          }),
+        );
+      }
       output.say(`Deleted ${deleted} message(s)${where}.`);
       output.result({ action, messages: deleted, ...(warnings.length > 0 ? { warnings } : {}) });
     } finally {
