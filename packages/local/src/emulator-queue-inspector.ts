@@ -4,6 +4,8 @@ import type { Message } from '@aws-sdk/client-sqs';
 export interface QueueInspector {
   /** Every message of the queue, in the order it was sent, each once. */
   messages(queueName: string): Promise<readonly Message[]>;
+  /** The receipt handles of the queue's messages that are in flight (received, not deleted). */
+  inFlight(queueName: string): Promise<readonly string[]>;
 }
 
 /** A message as the emulator's inspection shows it (fauxqs `SqsMessage`, the fields used). */
@@ -20,7 +22,7 @@ interface Inspection {
   readonly messages: {
     readonly ready: readonly InspectedMessage[];
     readonly delayed: readonly InspectedMessage[];
-    readonly inflight: readonly { readonly message: InspectedMessage }[];
+    readonly inflight: readonly { readonly message: InspectedMessage; readonly receiptHandle?: string }[];
   };
 }
 
@@ -72,20 +74,27 @@ function asReceived(message: InspectedMessage): Message {
  * it is in flight, and the emulator one message per group.
  */
 export function emulatorQueueInspector(endpoint: string): QueueInspector {
+  const inspect = async (queueName: string): Promise<Inspection> => {
+    const url = `${endpoint.replace(/\/$/, '')}/_fauxqs/queues/${encodeURIComponent(queueName)}`;
+    const response = await fetch(url);
+    if (!response.ok) {
+      throw new Error(
+        `the emulator at ${endpoint} could not show queue ${queueName}: HTTP ${response.status}`,
+      );
+    }
+    const inspection: unknown = await response.json();
+    if (!isInspection(inspection)) {
+      throw new Error(`the emulator at ${endpoint} showed queue ${queueName} in a form not understood`);
+    }
+    return inspection;
+  };
   return {
+    async inFlight(queueName) {
+      const { inflight } = (await inspect(queueName)).messages;
+      return inflight.flatMap((entry) => (entry.receiptHandle ? [entry.receiptHandle] : []));
+    },
     async messages(queueName) {
-      const url = `${endpoint.replace(/\/$/, '')}/_fauxqs/queues/${encodeURIComponent(queueName)}`;
-      const response = await fetch(url);
-      if (!response.ok) {
-        throw new Error(
-          `the emulator at ${endpoint} could not show queue ${queueName}: HTTP ${response.status}`,
-        );
-      }
-      const inspection: unknown = await response.json();
-      if (!isInspection(inspection)) {
-        throw new Error(`the emulator at ${endpoint} showed queue ${queueName} in a form not understood`);
-      }
-      const { ready, delayed, inflight } = inspection.messages;
+      const { ready, delayed, inflight } = (await inspect(queueName)).messages;
       const seen = new Set<string>();
       return [...ready, ...delayed, ...inflight.map((entry) => entry.message)]
         .filter((message) => !seen.has(message.messageId) && seen.add(message.messageId))

@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { crashPoint } from './crash-point';
-import type { InFlightJournal } from './in-flight-journal';
 import { lambdaSqsEvent } from './lambda-sqs-event';
 
 /** A Lambda handler for an SQS event source with partial batch responses. */
@@ -39,8 +38,6 @@ export interface FunctionRunnerOptions {
   /** How long a receive waits for messages (long polling). */
   readonly waitTimeSeconds?: number;
   readonly onInvocation?: (invocation: Invocation) => void;
-  /** Where received messages are recorded until deleted, so a crash can hand them back. */
-  readonly journal?: InFlightJournal;
 }
 
 /** A running event source mapping. */
@@ -136,11 +133,7 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
         MessageAttributeNames: ['All'],
       }),
     );
-    const received = Messages ?? [];
-    options.journal?.hold(
-      received.map((message) => ({ queueUrl: options.queueUrl, receiptHandle: message.ReceiptHandle ?? '' })),
-    );
-    return received;
+    return Messages ?? [];
   };
   // Lambda's batching window: after the first message, keep gathering until the batch is full
   // or the window has passed.
@@ -177,8 +170,6 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
             }),
           );
         }
-        // Failed messages were handed back by their handler, with its backoff.
-        options.journal?.release(batch.map((message) => message.ReceiptHandle ?? ''));
       } catch {
         // The emulator went away (stopping) or refused a request: wait, then poll again.
         if (!stopped) await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -6,7 +6,7 @@ export * from './emulator-queue-inspector';
 export * from './extract-scheduler';
 export * from './free-port';
 export * from './function-runner';
-export * from './in-flight-journal';
+export * from './hand-back-in-flight';
 export * from './is-process-alive';
 export * from './lambda-sqs-event';
 export * from './local-stack';

@@ -9,8 +9,9 @@ import {
 import { type AwsClients, awsClients } from './aws-clients';
 import { type EmbeddedAws, startEmbeddedAws } from './embedded-aws';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres-server';
+import { emulatorQueueInspector } from './emulator-queue-inspector';
 import { freePort } from './free-port';
-import { type InFlightJournal, inFlightJournal, releaseOrphans } from './in-flight-journal';
+import { handBackInFlight } from './hand-back-in-flight';
 import { notificationOutbox } from './notification-outbox';
 import { type ProvisionedPipeline, provisionPipeline } from './provision-pipeline';
 import { type QueueDepth, queueDepths } from './queue-depths';
@@ -56,8 +57,6 @@ export interface LocalStack {
   queueArn(name: string): string;
   /** S3 notifications still being published. */
   pendingNotifications(): number;
-  /** Where the function runners record the messages they hold. */
-  readonly inFlight: InFlightJournal;
   /** What was left over by an earlier run and put right at start. */
   readonly recovery: StackRecovery;
   /** The depth of every queue and its DLQ. */
@@ -138,12 +137,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stopping.push(() => proxy.stop());
     // Whoever starts the stack owns its data directory: what an earlier run left held or owed
     // is nobody's now. Hand the messages back and publish the events before anything runs.
-    const journalFile = join(options.dataDir, 'aws', 'in-flight.log');
     const recovery: StackRecovery = {
-      messagesHandedBack: await releaseOrphans(journalFile, clients.sqs),
+      messagesHandedBack: await handBackInFlight(
+        clients.sqs,
+        emulatorQueueInspector(aws.endpoint),
+        provisioned.queueUrls,
+      ),
       notificationsReplayed: await proxy.replay(),
     };
-    const inFlight = inFlightJournal(journalFile);
 
     const queueUrl = (name: string) => {
       const url = provisioned.queueUrls.get(name);
@@ -163,7 +164,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       provisioned,
       queueUrl,
       pendingNotifications: () => proxy.pending,
-      inFlight,
       recovery,
       queueArn: (name) => `arn:aws:sqs:${region}:000000000000:${name}`,
       queueDepths: () => queueDepths(clients.sqs, resources.queues, queueUrl),

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbeddedPostgresError } from './embedded-postgres-error';
 import { isProcessAlive } from './is-process-alive';
@@ -30,7 +30,12 @@ export async function stopOrphanedPostgres(postgresDataDir: string): Promise<num
     return undefined;
   }
   const pid = Number(lines[0]);
-  if (!isProcessAlive(pid)) return undefined;
+  if (!isProcessAlive(pid)) {
+    // Dead, or a zombie nobody has reaped yet (which PostgreSQL's own check takes for a live
+    // server, refusing to start): the lock file is stale, and the directory is ours.
+    await rm(join(postgresDataDir, 'postmaster.pid'), { force: true });
+    return undefined;
+  }
   // The pid may have been reused since: only a postmaster of this very directory is stopped.
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (!cmdline.includes('postgres') || (lines[1] && !cmdline.includes(lines[1]))) return undefined;

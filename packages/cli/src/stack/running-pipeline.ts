@@ -121,7 +121,6 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           batchWindowSeconds: settings.batchWindowSeconds,
           maxConcurrency: settings.maxConcurrency,
           timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
-          journal: stack.inFlight,
           onInvocation: (invocation) => {
             if (invocation.error) {
               log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
