@@ -23,6 +23,14 @@ export interface TotesProcess {
   killTree(): void;
 }
 
+const started = new Set<TotesProcess>();
+
+/** Kills every `totes` process the suite started that is still running (after a failed test). */
+export function killAllStarted(): void {
+  for (const totes of started) totes.killTree();
+  started.clear();
+}
+
 /** Starts `totes <args>` in its own process group, so a crash point can kill all of it. */
 export function startTotes(args: readonly string[], env: NodeJS.ProcessEnv): TotesProcess {
   const child = spawn(process.execPath, [bin, ...args], {
@@ -39,9 +47,12 @@ export function startTotes(args: readonly string[], env: NodeJS.ProcessEnv): Tot
     stderr += data;
   });
   const ended = new Promise<Ended>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('exit', (code, signal) => {
+      started.delete(totes);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
-  return {
+  const totes: TotesProcess = {
     child,
     ended,
     killTree() {
@@ -52,6 +63,8 @@ export function startTotes(args: readonly string[], env: NodeJS.ProcessEnv): Tot
       }
     },
   };
+  started.add(totes);
+  return totes;
 }
 
 /** Runs `totes <args>` to its end. */

@@ -12,9 +12,17 @@ import {
 } from '@totes/test-harness';
 import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { query } from '../e2e/warehouse-queries';
-import { differences, type Ended, runTotesProcess, startTotes, when } from './chaos-stack';
+import {
+  differences,
+  type Ended,
+  inTransaction,
+  killAllStarted,
+  runTotesProcess,
+  startTotes,
+  when,
+} from './chaos-stack';
 
 /** A warehouse and a data directory of their own, for one scenario. */
 interface Run {
@@ -42,12 +50,19 @@ describe('the pipeline killed at any moment, then synced again', { timeout: 120_
   });
   const syncArgs = (run: Run) => ['sync', '--data-dir', run.dataDir, '--json'];
 
-  /** A sync with nothing injected: it must finish clean, and the warehouse equal the source. */
+  /**
+   * A sync with nothing injected must finish clean, `totes verify` must find nothing to report
+   * (bookkeeping, DLQs and data), and the warehouse must equal what the spec's rules make of the
+   * source (computed by SQL, independently of the pipeline's own mappings).
+   */
   async function expectHealed(run: Run): Promise<void> {
     const ended = await runTotesProcess(syncArgs(run), env(run));
     expect(ended.stderr).not.toMatch(/totes: /);
     expect(ended.code, ended.stderr).toBe(0);
     expect(JSON.parse(ended.stdout).deadLetters).toEqual([]);
+    const verified = await runTotesProcess(['verify', '--data-dir', run.dataDir, '--json'], env(run));
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout).clean).toBe(true);
     expect(await differences(totesys.url, run.warehouse.url)).toEqual([]);
   }
 
@@ -57,6 +72,7 @@ describe('the pipeline killed at any moment, then synced again', { timeout: 120_
     await seedTotesys(totesys.url, { scale: 0.05, seed: 23 });
   });
   afterAll(async () => {
+    killAllStarted();
     for (const run of runs) {
       await dropTestDatabase(run.warehouse);
       await rm(run.dataDir, { recursive: true, force: true });
@@ -81,9 +97,10 @@ describe('the pipeline killed at any moment, then synced again', { timeout: 120_
   it('loses nothing when killed inside a load transaction', async () => {
     const run = await freshRun();
     await withClient(run.warehouse.url, async (client) => {
-      await client.query(
-        await readFile(new URL('../../packages/schema/sql/warehouse.sql', import.meta.url), 'utf8'),
-      );
+      // The star schema and the loader's bookkeeping, as the sync would create them.
+      for (const ddl of ['../../packages/schema/sql/warehouse.sql', '../../services/loader/sql/etl.sql']) {
+        await client.query(await readFile(new URL(ddl, import.meta.url), 'utf8'));
+      }
       // Holding the table makes the loader wait inside its transaction, where it is killed.
       await client.query('BEGIN');
       await client.query('LOCK TABLE fact_sales_order IN ACCESS EXCLUSIVE MODE');
@@ -91,7 +108,7 @@ describe('the pipeline killed at any moment, then synced again', { timeout: 120_
       const waiting = await when(() => waitingOnLock(run.warehouse.url, 'totes-load-fact_sales_order'), 60);
       sync.killTree();
       await client.query('ROLLBACK');
-      expect(waiting).toBe(true);
+      expect(waiting, (await sync.ended).stderr).toBe(true);
       expectKilled(await sync.ended);
     });
     await expectHealed(run);
@@ -126,6 +143,41 @@ describe('the pipeline killed at any moment, then synced again', { timeout: 120_
       sync.killTree();
       await sync.ended;
     }
+    await expectHealed(run);
+  });
+
+  it('refuses a second sync on the same data directory while one runs, naming it, and both end well', async () => {
+    const run = await freshRun();
+    const first = startTotes(syncArgs(run), env(run));
+    expect(
+      await when(async () => (await readFile(join(run.dataDir, 'totes.lock'), 'utf8')).length > 0, 30),
+    ).toBe(true);
+    const second = await runTotesProcess(syncArgs(run), env(run));
+    expect(second.code).toBe(1);
+    expect(second.stdout + second.stderr).toMatch(/totes sync/);
+    expect(second.stdout + second.stderr).toContain(String(first.child.pid));
+    const ended = await first.ended;
+    expect(ended.code, ended.stderr).toBe(0);
+    await expectHealed(run);
+  });
+
+  it('loses nothing through a warehouse outage longer than the retry budget: its dead letters redriven', async () => {
+    const run = await freshRun();
+    const sync = startTotes(syncArgs(run), env(run));
+    expect(await when(() => inTransaction(run.warehouse.url, 'totes-load-'), 60)).toBe(true);
+    await setConnections(run.warehouse.name, false);
+    let ended: Ended;
+    try {
+      // The loads fail, back off and, after their last receive, move to their DLQs.
+      expect(await when(() => loadsDeadLettered(run.dataDir), 120)).toBe(true);
+    } finally {
+      await setConnections(run.warehouse.name, true);
+      ended = await sync.ended;
+    }
+    expect(ended.code).toBe(1);
+    expect(JSON.parse(ended.stdout).deadLetters.length).toBeGreaterThan(0);
+    const redriven = await runTotesProcess(['dlq', 'redrive', '--data-dir', run.dataDir, '--json'], env(run));
+    expect(redriven.code, redriven.stderr).toBe(0);
     await expectHealed(run);
   });
 
@@ -169,6 +221,37 @@ describe('the pipeline killed at any moment, then synced again', { timeout: 120_
     expect(await tableCounts(run.warehouse.url)).toEqual(before);
   });
 });
+
+/** Lets no session into a database (and ends those in it), or lets them in again. */
+async function setConnections(database: string, allowed: boolean): Promise<void> {
+  await withClient(inject('postgresAdminUrl'), async (admin) => {
+    await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(database)} ALLOW_CONNECTIONS ${allowed}`);
+    if (!allowed) {
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database],
+      );
+    }
+  });
+}
+
+/** Whether, on the stack of `dataDir`, no load is queued or running and some load is dead-lettered. */
+async function loadsDeadLettered(dataDir: string): Promise<boolean> {
+  const { awsPort } = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8')) as { awsPort: number };
+  const response = await fetch(`http://127.0.0.1:${awsPort}/_fauxqs/queues`);
+  const queues = (await response.json()) as {
+    name: string;
+    approximateMessageCount: number;
+    approximateInflightCount: number;
+    approximateDelayedCount: number;
+  }[];
+  const held = (q: (typeof queues)[number]) =>
+    q.approximateMessageCount + q.approximateInflightCount + q.approximateDelayedCount;
+  const loads = queues.filter((q) => q.name.includes('-load-'));
+  const waiting = loads.filter((q) => !q.name.endsWith('-dlq')).some((q) => held(q) > 0);
+  const dead = loads.filter((q) => q.name.endsWith('-dlq')).some((q) => held(q) > 0);
+  return !waiting && dead;
+}
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
