@@ -31,7 +31,8 @@ export const reconcilerSettings = {
  * Scheduler schedule (`reconcileSchedule`, every 15 minutes by default), that lists both buckets,
  * reads the warehouse's load ledger and sends the ObjectCreated event of every object a stage
  * left unconsumed to that stage's queue. Its role may list the two buckets (key names only, no
- * object), send to the transform and load queues, and read the warehouse secret; nothing else.
+ * object), send to the transform and load queues, read their depth and their DLQs', and read the
+ * warehouse secret; nothing else.
  * It reaches the warehouse from the VPC of the context when one is given, as the loaders do.
  */
 export class ReconcilerStack extends Stack {
@@ -58,10 +59,18 @@ export class ReconcilerStack extends Stack {
     reconciler.allowListing(names.ingestBucket);
     reconciler.allowListing(names.processedBucket);
     const queues = pipelineResources(names).queues.filter((queue) => queue.stage !== 'extract');
+    // Sends to those queues, and reads their depth and their DLQs', to leave a table whose
+    // messages are on their way or dead-lettered.
     reconciler.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['sqs:SendMessage'],
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
         resources: queues.map((queue) => queueArn(this, queue.name)),
+      }),
+    );
+    reconciler.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:GetQueueAttributes'],
+        resources: queues.map((queue) => queueArn(this, queue.deadLetterQueue)),
       }),
     );
     warehouseSecret.grantRead(reconciler.function);

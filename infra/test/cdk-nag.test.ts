@@ -58,12 +58,12 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-SMG4': 2,
       // Object prefixes of the function's own table: each extractor's, each transformer's inputs
       // and output, each loader's; and the operator's policy: the environment's queues, its
-      // functions' log groups and its extractors' state objects.
+      // functions' log groups, its extractors' state objects and the markers of given-up objects.
       'AwsSolutions-IAM5':
         sourceTableNames.length +
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
         warehouseTableNames.length +
-        3 +
+        4 +
         // The reconciler's: the warehouse secret's random suffix, and its schedule's invoke grant.
         2 +
         // The topics' key, by its alias, for each extractor and transformer that announces again.
@@ -102,6 +102,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(operator.map(({ id }) => id).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/prod-*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest/_state/extract/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest/_state/given-up/*]',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:prod-*]',
     ]);
   });

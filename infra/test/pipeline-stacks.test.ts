@@ -96,8 +96,16 @@ function onlyId(template: Template, type: string): string {
 /** Every policy statement granted to a function's role. */
 function statementsOf(template: Template, functionResource: Resource) {
   const roleId = referencedId(functionResource.Properties.Role);
-  return [...resourcesOf(template, 'AWS::IAM::Policy').values()]
-    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => referencedId(role) === roleId))
+  // A role's statements past the inline size limit go to a managed policy CDK attaches to it.
+  return [
+    ...resourcesOf(template, 'AWS::IAM::Policy').values(),
+    ...resourcesOf(template, 'AWS::IAM::ManagedPolicy').values(),
+  ]
+    .filter((policy) =>
+      ((policy.Properties.Roles as unknown[] | undefined) ?? []).some(
+        (role) => referencedId(role) === roleId,
+      ),
+    )
     .flatMap(
       (policy) =>
         (
@@ -841,7 +849,7 @@ describe('the reconciler', () => {
     }
   });
 
-  it('may list both buckets, send to the transform and load queues and read the warehouse secret, nothing else', () => {
+  it("may list both buckets, send to the transform and load queues, read their depth and their DLQs', and read the warehouse secret, nothing else", () => {
     const statements = statementsOf(template(), reconciler()[1]);
     const granted = (action: string) =>
       statements.filter((s) => s.actions.includes(action)).flatMap((s) => s.resources);
@@ -859,7 +867,17 @@ describe('the reconciler', () => {
     ]);
     const actions = new Set(statements.flatMap((s) => s.actions));
     expect([...actions].filter((action) => action.startsWith('s3:'))).toEqual(['s3:ListBucket']);
-    expect([...actions].filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    expect(granted('sqs:GetQueueAttributes').sort()).toEqual(
+      resources.queues
+        .filter((queue) => queue.stage !== 'extract')
+        .flatMap((queue) => [queue.name, queue.deadLetterQueue])
+        .map((name) => `arn:aws:sqs:<AWS::Region>:<AWS::AccountId>:${name}`)
+        .sort(),
+    );
+    expect([...actions].filter((action) => action.startsWith('sqs:')).sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:SendMessage',
+    ]);
     for (const statement of statements) expect(statement.resources).not.toContain('*');
   });
 

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventQueue } from '@totes/pipeline';
 import { PipelineError } from './pipeline-error';
 
@@ -37,5 +37,32 @@ export function sqsEventQueue(
         }
       }
     },
+  };
+}
+
+/**
+ * How many messages an SQS queue holds (visible, in flight and delayed), by its name, from
+ * `GetQueueAttributes`: SQS's own approximate counts.
+ */
+export function sqsQueueDepth(
+  sqs: Pick<SQSClient, 'send'>,
+  queueUrl: (queue: string) => string | Promise<string>,
+): (queue: string) => Promise<number> {
+  return async (queue) => {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: await queueUrl(queue),
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
   };
 }

@@ -20,6 +20,9 @@ export interface LedgerSession {
   close(): Promise<void>;
 }
 
+/** How many messages a queue holds: visible, in flight and delayed. */
+export type QueueDepth = (queueName: string) => Promise<number>;
+
 /** What the reconciler works with; the Lambda entry builds them from its configuration. */
 export interface ReconcileDeps {
   readonly names: ResourceNames;
@@ -28,6 +31,8 @@ export interface ReconcileDeps {
   /** Opens the warehouse for one run. */
   readonly ledger: () => Promise<LedgerSession>;
   readonly queues: EventQueue;
+  /** The depth of a queue or DLQ, to leave alone a table whose messages are on their way or failed. */
+  readonly depth: QueueDepth;
   readonly logger: PipelineLogger;
   readonly metrics: PipelineMetrics;
   readonly now?: () => Date;
@@ -37,6 +42,8 @@ export interface ReconcileDeps {
 export interface ReconcileOutcome {
   readonly requeued: RequeuedEvents;
   readonly objects: number;
+  /** Queues left alone this run, and why. */
+  readonly left: Readonly<Record<string, 'queued' | 'dead-lettered'>>;
 }
 
 /**
@@ -44,7 +51,10 @@ export interface ReconcileOutcome {
  * than that stage may take (`reconcileGraceSeconds`: its function timeout and batching window)
  * has its ObjectCreated event sent again to the queue of that stage. Every run logs what it did
  * and emits `objects_requeued` (0 when nothing was missing), which an alarm watches: a lost
- * notification is healed, and said.
+ * notification is healed, and said. A table whose stage queue holds messages is left for this
+ * run (a fact may be waiting, with backoff, for its dimensions; the object may be among them),
+ * and one whose DLQ holds messages is left to the operator (`totes dlq`): sending a failed
+ * object again would only fail it again.
  */
 export function createReconcileHandler(deps: ReconcileDeps): () => Promise<ReconcileOutcome> {
   const { names, logger, metrics } = deps;
@@ -69,7 +79,22 @@ export function createReconcileHandler(deps: ReconcileDeps): () => Promise<Recon
     } finally {
       await session.close();
     }
-    const unconsumed = [...objects.transform, ...objects.load];
+    const left: Record<string, 'queued' | 'dead-lettered'> = {};
+    const unconsumed: (typeof objects.transform)[number][] = [];
+    for (const object of [...objects.transform, ...objects.load]) {
+      const queue = names.queue(object.stage, object.table);
+      if (!(queue in left)) {
+        if ((await deps.depth(names.deadLetterQueue(object.stage, object.table))) > 0)
+          left[queue] = 'dead-lettered';
+        else if ((await deps.depth(queue)) > 0) left[queue] = 'queued';
+      }
+      if (!(queue in left)) unconsumed.push(object);
+    }
+    if (Object.keys(left).length > 0) {
+      logger.info('queues left alone this run: their messages are on their way, or for the operator', {
+        left,
+      });
+    }
     const requeued = await requeueUnconsumed(deps.queues, names, deps.region, unconsumed, started);
     if (unconsumed.length > 0) {
       logger.warn('objects their stage had not consumed were queued again', {
@@ -84,6 +109,6 @@ export function createReconcileHandler(deps: ReconcileDeps): () => Promise<Recon
     });
     metrics.count(reconcilerMetrics.objectsRequeued, unconsumed.length);
     metrics.flush();
-    return { requeued, objects: unconsumed.length };
+    return { requeued, objects: unconsumed.length, left };
   };
 }

@@ -9,6 +9,7 @@ import {
   postgresLedgerQuery,
   s3ObjectListing,
   sqsEventQueue,
+  sqsQueueDepth,
 } from '@totes/runtime';
 import { createReconcileHandler, type ReconcileOutcome } from './reconcile-handler';
 import type { ReconcilerConfig } from './reconciler-config';
@@ -36,6 +37,7 @@ export function reconcilerFromConfig(config: ReconcilerConfig): () => Promise<Re
       return { ledger: postgresLedgerQuery(client), close: () => client.end() };
     },
     queues: sqsEventQueue(sqs, (queue) => `${config.QUEUE_URL_PREFIX}${queue}`),
+    depth: sqsQueueDepth(sqs, (queue) => `${config.QUEUE_URL_PREFIX}${queue}`),
     logger: createLogger(reconcilerMetrics.service),
     metrics: createMetrics(reconcilerMetrics.service, reconcilerMetrics.table),
   });

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { loadLedger, migrateWarehouse } from '@totes/loader';
 import {
   type IngestKey,
@@ -15,6 +15,7 @@ import {
   postgresLedgerQuery,
   s3ObjectListing,
   sqsEventQueue,
+  sqsQueueDepth,
 } from '@totes/runtime';
 import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
@@ -81,6 +82,7 @@ function reconcilerAt(now: () => Date) {
     listing: s3ObjectListing(clients.s3),
     ledger: async () => ({ ledger: postgresLedgerQuery(warehouse), close: async () => undefined }),
     queues: sqsEventQueue(clients.sqs, queueUrl),
+    depth: sqsQueueDepth(clients.sqs, queueUrl),
     logger,
     metrics: {
       count: (name, value) => void counted.push({ name, value }),
@@ -116,7 +118,7 @@ describe('the reconciler', () => {
   it('leaves objects younger than their stage may take alone, and counts none', async () => {
     const { names } = pipeline();
     const { reconcile, counted } = reconcilerAt(() => new Date());
-    expect(await reconcile()).toEqual({ requeued: {}, objects: 0 });
+    expect(await reconcile()).toEqual({ requeued: {}, objects: 0, left: {} });
     expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 0 }]);
     expect(await announcedKeys(names.queue('transform', 'fact_sales_order'))).toEqual([]);
     expect(await announcedKeys(names.queue('load', 'fact_sales_order'))).toEqual([]);
@@ -133,6 +135,7 @@ describe('the reconciler', () => {
         [names.queue('transform', 'fact_sales_order')]: 1,
         [names.queue('load', 'fact_sales_order')]: 1,
       },
+      left: {},
     });
     expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 2 }]);
     expect(logged).toContain('objects their stage had not consumed were queued again');
@@ -143,5 +146,21 @@ describe('the reconciler', () => {
     expect(await announcedKeys(names.queue('load', 'fact_sales_order'))).toEqual([
       `${names.processedBucket}/${processedOf(unloaded)}`,
     ]);
+  });
+
+  it('leaves a table whose queue holds messages for this run, and one whose DLQ does to the operator', async () => {
+    const { names, clients, queueUrl } = pipeline();
+    const later = () => new Date(Date.now() + (reconcileGraceSeconds('load') + 60) * 1000);
+    const waiting = names.queue('load', 'fact_sales_order');
+    const failed = names.deadLetterQueue('transform', 'fact_sales_order');
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(waiting), MessageBody: '{}' }));
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(failed), MessageBody: '{}' }));
+    const { reconcile, counted } = reconcilerAt(later);
+    expect(await reconcile()).toEqual({
+      objects: 0,
+      requeued: {},
+      left: { [waiting]: 'queued', [names.queue('transform', 'fact_sales_order')]: 'dead-lettered' },
+    });
+    expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 0 }]);
   });
 });
