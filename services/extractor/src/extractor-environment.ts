@@ -1,11 +1,6 @@
 import { ingestCompressions, isSourceTableName, type SourceTableName } from '@totes/pipeline';
-import { envInteger } from '@totes/runtime';
+import { envBoolean, envInteger, exactlyOneOf } from '@totes/runtime';
 import { z } from 'zod';
-
-const flag = z
-  .enum(['true', 'false', '1', '0'])
-  .default('false')
-  .transform((value) => value === 'true' || value === '1');
 
 /**
  * The extractor function's environment variables. The totesys connection comes from exactly one
@@ -31,13 +26,10 @@ export const ExtractorEnvironment = z
     COMMIT_MARGIN_MS: envInteger(5_000),
     HIDDEN_SESSIONS_LAG_SECONDS: envInteger(300),
     SOURCE_TIME_ZONE: z.string().min(1).default('UTC'),
-    S3_FORCE_PATH_STYLE: flag,
+    S3_FORCE_PATH_STYLE: envBoolean(false),
     INGEST_COMPRESSION: z.enum(ingestCompressions).default(ingestCompressions[0]),
   })
-  .refine((env) => (env.TOTESYS_URL === undefined) !== (env.TOTESYS_SECRET_ARN === undefined), {
-    message: 'set exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN',
-    path: ['TOTESYS_URL'],
-  })
+  .refine(...exactlyOneOf('TOTESYS_URL', 'TOTESYS_SECRET_ARN'))
   .transform((env) => ({
     table: env.TABLE,
     ingestBucket: env.INGEST_BUCKET,

@@ -1,5 +1,5 @@
 import { isWarehouseTableName, stageSettings, type TargetTableName } from '@totes/pipeline';
-import { envInteger } from '@totes/runtime';
+import { envBoolean, envInteger, envPostgresUrl, exactlyOneOf } from '@totes/runtime';
 import { z } from 'zod';
 
 /**
@@ -20,10 +20,7 @@ export const loaderConfig = z
     /** The processed bucket the objects are read from. */
     PROCESSED_BUCKET: z.string().min(3),
     /** `postgresql://user:password@host:port/database` of the warehouse. */
-    WAREHOUSE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection string')
-      .optional(),
+    WAREHOUSE_URL: envPostgresUrl().optional(),
     /** The Secrets Manager secret of the warehouse connection, read at the first load. */
     WAREHOUSE_SECRET_ARN: z.string().min(1).optional(),
     /** Every statement is cancelled after this long (the function's timeout is 300 s). */
@@ -35,15 +32,9 @@ export const loaderConfig = z
     /** The load queue's `maxReceiveCount` (its redrive policy): the attempts before the DLQ. */
     LOAD_MAX_RECEIVE_COUNT: envInteger(stageSettings.load.maxReceiveCount),
     /** Path-style S3 addressing, which the local emulator needs. */
-    S3_FORCE_PATH_STYLE: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    S3_FORCE_PATH_STYLE: envBoolean(false),
   })
-  .refine((env) => (env.WAREHOUSE_URL === undefined) !== (env.WAREHOUSE_SECRET_ARN === undefined), {
-    message: 'set exactly one of WAREHOUSE_URL and WAREHOUSE_SECRET_ARN',
-    path: ['WAREHOUSE_URL'],
-  });
+  .refine(...exactlyOneOf('WAREHOUSE_URL', 'WAREHOUSE_SECRET_ARN'));
 
 /** The parsed {@link loaderConfig}. */
 export type LoaderConfig = z.infer<typeof loaderConfig>;

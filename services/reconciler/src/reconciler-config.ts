@@ -1,5 +1,5 @@
 import { resourceNames } from '@totes/pipeline';
-import { envInteger } from '@totes/runtime';
+import { envBoolean, envInteger, envPostgresUrl, exactlyOneOf } from '@totes/runtime';
 import { z } from 'zod';
 
 /**
@@ -18,23 +18,14 @@ export const reconcilerConfig = z
     /** `https://sqs.<region>.amazonaws.com/<account>/`: a queue's URL without its name. */
     QUEUE_URL_PREFIX: z.url().refine((url) => url.endsWith('/'), 'expected a URL ending in /'),
     /** `postgresql://user:password@host:port/database` of the warehouse. */
-    WAREHOUSE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection string')
-      .optional(),
+    WAREHOUSE_URL: envPostgresUrl().optional(),
     /** The Secrets Manager secret of the warehouse connection, read at the first run. */
     WAREHOUSE_SECRET_ARN: z.string().min(1).optional(),
     WAREHOUSE_STATEMENT_TIMEOUT_MS: envInteger(60_000),
     /** Path-style S3 addressing, which the local emulator needs. */
-    S3_FORCE_PATH_STYLE: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    S3_FORCE_PATH_STYLE: envBoolean(false),
   })
-  .refine((env) => (env.WAREHOUSE_URL === undefined) !== (env.WAREHOUSE_SECRET_ARN === undefined), {
-    message: 'set exactly one of WAREHOUSE_URL and WAREHOUSE_SECRET_ARN',
-    path: ['WAREHOUSE_URL'],
-  })
+  .refine(...exactlyOneOf('WAREHOUSE_URL', 'WAREHOUSE_SECRET_ARN'))
   .transform((env, context) => {
     try {
       return { ...env, names: resourceNames(env.ENVIRONMENT) };

@@ -1,5 +1,5 @@
 import { isWarehouseTableName, type TargetTableName } from '@totes/pipeline';
-import { envInteger } from '@totes/runtime';
+import { envBoolean, envInteger } from '@totes/runtime';
 import { z } from 'zod';
 
 /**
@@ -20,10 +20,7 @@ export const TransformerConfig = z.object({
   /** The generation written; a deliberate reprocess raises it to write beside the old objects. */
   TRANSFORM_GENERATION: envInteger(1),
   /** `true` for an S3 emulator without per-bucket host names. */
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  S3_FORCE_PATH_STYLE: envBoolean(false),
   /** The warehouse table of a function deployed with the single `handler` entry point. */
   TARGET_TABLE: z
     .string()

@@ -1,6 +1,12 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { inputPrefixes, s3Event, sourceTables, type TargetTableName, warehouseTables } from '@totes/pipeline';
+import {
+  inputPrefixes,
+  objectCreatedEvents,
+  sourceTables,
+  type TargetTableName,
+  warehouseTables,
+} from '@totes/pipeline';
 
 /** An object whose ObjectCreated event is sent again. */
 export interface StoredObject {
@@ -76,30 +82,14 @@ export async function requeueObjects(
   objects: readonly StoredObject[],
   progress: (sent: number) => void = () => undefined,
 ): Promise<number> {
-  const now = new Date();
+  const events = objectCreatedEvents(bucket, region, objects, new Date(), 'totes-reprocess');
   let sent = 0;
-  for (let start = 0; start < objects.length; start += 10) {
-    const batch = objects.slice(start, start + 10);
+  for (let start = 0; start < events.length; start += 10) {
+    const batch = events.slice(start, start + 10);
     const { Failed } = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: batch.map((object, index) => ({
-          Id: String(index),
-          MessageBody: JSON.stringify(
-            s3Event(
-              {
-                bucket,
-                key: object.key,
-                size: object.size,
-                eTag: object.eTag,
-                region,
-                eventTime: now,
-                sequencer: (now.getTime() * 1000 + start + index).toString(16).toUpperCase(),
-              },
-              'totes-reprocess',
-            ),
-          ),
-        })),
+        Entries: batch.map((event, index) => ({ Id: String(index), MessageBody: JSON.stringify(event) })),
       }),
     );
     if (Failed && Failed.length > 0) {
