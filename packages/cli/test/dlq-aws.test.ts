@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
   PurgeQueueCommand,
@@ -8,7 +8,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { stateKey } from '@totes/extractor';
-import { extractMessage, type StageName, s3Event, sourceTableNames } from '@totes/pipeline';
+import { extractMessage, givenUpKey, type StageName, s3Event, sourceTableNames } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runTotes } from './run-totes';
@@ -373,6 +373,11 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
     });
     expect(await depth(names.deadLetterQueue('extract', 'sales_order'))).toEqual({ visible: 0, hidden: 0 });
     expect(JSON.parse((await totes(['dlq', '--json'])).stdout).deadLetters).toEqual([]);
+    // The purged object is given up: reconciliation will not send it to its stage again.
+    const marker = await pipeline().clients.s3.send(
+      new HeadObjectCommand({ Bucket: names.ingestBucket, Key: givenUpKey('transform', poisonKey) }),
+    );
+    expect(marker.$metadata.httpStatusCode).toBe(200);
   });
 
   it('shows the depth of every queue and DLQ with status --aws', async () => {

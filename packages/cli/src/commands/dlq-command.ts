@@ -146,7 +146,11 @@ export function dlqCommand(program: Command): void {
         return;
       }
       // A purged object is given up for good: reconciliation must not queue it again.
-      const { letters } = await deadLetters(connection, queues, filter);
+      const { letters } = await deadLetters(connection, queues, {
+        ...(options.messageId ? { messageIds: options.messageId } : {}),
+        // Only the subjects are needed here, not the attempts from the logs.
+        onWarning: () => undefined,
+      });
       const deleted = await purge(connection, queues, filter);
       const s3 = 'environment' in connection ? connection.s3 : connection.clients.s3;
       const [ingestBucket = ''] = connection.resources.buckets;
