@@ -10,3 +10,19 @@ export class CliError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A command line that cannot be run as given (an unknown table, a missing argument, a bad
+ * flag): exit code 2, reported before anything looks for a stack. `details` go into the JSON
+ * error as they are (`{ tables: [...] }`), so a script can correct itself.
+ */
+export class UsageError extends CliError {
+  override readonly name: string = 'UsageError';
+
+  constructor(
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message, 2);
+  }
+}
