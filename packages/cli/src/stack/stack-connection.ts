@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import {
@@ -9,6 +10,7 @@ import {
   startLocalStack,
 } from '@totes/local';
 import { type PipelineResources, pipelineResources, resourceNames } from '@totes/pipeline';
+import { CliError } from '../cli-error';
 import { claimDataDir } from './claim-data-dir';
 import { fileFailureLog } from './failure-log';
 import type { QueueConnection } from './queue-connection';
@@ -24,19 +26,49 @@ export interface StackConnection extends QueueConnection {
   readonly running?: { readonly pid: number; readonly startedAt: string };
 }
 
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Refuses a data directory that holds no stack (a typo in `--data-dir`, a fresh checkout): a
+ * command that only reads must not create one, nor start a PostgreSQL to find it empty. A stack
+ * is there once its emulator state is (`stack.json`), with its PostgreSQL unless both URLs are given.
+ */
+async function requireStack(
+  dataDir: string,
+  urls: { readonly totesysUrl?: string; readonly warehouseUrl?: string },
+): Promise<void> {
+  const embedded = !urls.totesysUrl || !urls.warehouseUrl;
+  if (
+    (await exists(join(dataDir, 'stack.json'))) &&
+    (!embedded || (await exists(join(dataDir, 'postgres'))))
+  ) {
+    return;
+  }
+  throw new CliError(
+    `there is no stack in ${dataDir}: create one with \`totes up\` or \`totes sync\` (or point --data-dir or TOTES_DATA_DIR at an existing one)`,
+  );
+}
+
 /**
  * Connects to the stack of a data directory: to the running `totes up` if there is one, or by
  * starting its emulator (and databases) for the length of the command, which then holds the
  * data directory (`command` names it to others; what a crash left is recovered and told to `say`).
+ * A data directory without a stack is refused, unless `create` is set.
  */
 export async function connectStack(
   dataDir: string,
   urls: { readonly totesysUrl?: string; readonly warehouseUrl?: string },
   command: string,
   say: (line: string) => void = () => {},
+  { create = false }: { readonly create?: boolean } = {},
 ): Promise<StackConnection> {
   const logPath = join(dataDir, 'logs', 'pipeline.log');
   const running = await readRunningStack(dataDir);
+  if (!running && !create) await requireStack(dataDir, urls);
   if (running) {
     const clients = awsClients({ endpoint: running.awsEndpoint, region: localStackSettings.region });
     const resources = pipelineResources(resourceNames(localStackSettings.environment));
