@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { givenUpKey, isSourceTableName, isWarehouseTableName, stageNames } from '@totes/pipeline';
-import { type Command, InvalidArgumentError } from 'commander';
+import { givenUpKey, stageNames } from '@totes/pipeline';
+import type { Command } from 'commander';
 import { type AwsOptions, awsOption } from '../aws-option';
-import { CliError } from '../cli-error';
+import { UsageError } from '../cli-error';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput, formatTable } from '../output';
@@ -16,6 +16,7 @@ import {
   selectQueues,
 } from '../stack/dead-letters';
 import { connectStack, type StackConnection } from '../stack/stack-connection';
+import { tableParser } from '../table-option';
 
 interface DlqOptions extends StackOptions, AwsOptions {
   readonly stage?: string;
@@ -28,14 +29,9 @@ const actions = ['list', 'redrive', 'purge'] as const;
 
 function stageOption(value: string): string {
   if (!(stageNames as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`expected one of ${stageNames.join(', ')}`);
-  }
-  return value;
-}
-
-function tableOption(value: string): string {
-  if (!isSourceTableName(value) && !isWarehouseTableName(value)) {
-    throw new InvalidArgumentError('expected a source or warehouse table of the topology');
+    throw new UsageError(`--stage: "${value}" is not a stage; the stages are ${stageNames.join(', ')}`, {
+      stages: stageNames,
+    });
   }
   return value;
 }
@@ -81,16 +77,30 @@ export function dlqCommand(program: Command): void {
         )
         .argument('[action]', `${actions.join(' | ')}`, 'list')
         .option('--stage <stage>', `only the queues of one stage (${stageNames.join(', ')})`, stageOption)
-        .option('--table <table>', 'only the queues of one table', tableOption)
+        .option(
+          '--table <table>',
+          'only the queues of one table',
+          tableParser('source or warehouse', '--table'),
+        )
         .option('--message-id <id...>', 'only these messages (their ids, as `totes dlq list` shows them)')
-        .option('--yes', 'confirm a purge'),
+        .option('--yes', 'confirm a purge')
+        .addHelpText(
+          'after',
+          `
+Examples:
+  $ totes dlq                                   # list every dead letter of the local stack
+  $ totes dlq --stage load --json               # the load stage's, as JSON
+  $ totes dlq redrive --table fact_sales_order  # back to their queues
+  $ totes dlq purge --message-id 0f1e2d3c-… --yes
+  $ totes dlq --aws prod                        # a deployment in AWS`,
+        ),
     ),
   ).action(async (action: string, options: DlqOptions) => {
     if (!(actions as readonly string[]).includes(action)) {
-      throw new CliError(`unknown action "${action}": expected ${actions.join(', ')}`, 2);
+      throw new UsageError(`unknown action "${action}": expected ${actions.join(', ')}`, { actions });
     }
     if (action === 'purge' && !options.yes) {
-      throw new CliError('a purge deletes the messages for good: add --yes to confirm', 2);
+      throw new UsageError('a purge deletes the messages for good: add --yes to confirm');
     }
     const output = createOutput(options.json === true);
     const warnings: string[] = [];

@@ -1,20 +1,13 @@
-import { isSourceTableName, isWarehouseTableName } from '@totes/pipeline';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput, formatTable } from '../output';
 import { quarantineEntries } from '../stack/quarantine-entries';
 import { connectStack } from '../stack/stack-connection';
+import { tableParser } from '../table-option';
 
 interface QuarantineOptions extends StackOptions {
   readonly table?: string;
-}
-
-function tableOption(value: string): string {
-  if (!isSourceTableName(value) && !isWarehouseTableName(value)) {
-    throw new InvalidArgumentError('expected a source or warehouse table of the topology');
-  }
-  return value;
 }
 
 // A value or reason can be long; the table keeps one line per row, --json has them whole.
@@ -33,7 +26,18 @@ export function quarantineCommand(program: Command): void {
       .description(
         'the source rows held out of the warehouse for breaking their contract (released when the source is fixed)',
       )
-      .option('--table <table>', 'only the rows of one warehouse or source table', tableOption),
+      .option(
+        '--table <table>',
+        'only the rows of one warehouse or source table',
+        tableParser('source or warehouse', '--table'),
+      )
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ totes quarantine                        # every quarantined row of the local stack
+  $ totes quarantine --table sales_order --json`,
+      ),
   ).action(async (options: QuarantineOptions) => {
     const output = createOutput(options.json === true);
     const connection = await connectStack(

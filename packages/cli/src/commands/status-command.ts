@@ -71,6 +71,14 @@ export function statusCommand(program: Command): void {
         .command('status')
         .description(
           'the per-table summary of a local stack, running or stopped (with --aws: the queue depths of a deployment, and where each extraction stands)',
+        )
+        .addHelpText(
+          'after',
+          `
+Examples:
+  $ totes status                          # the stack in .totes (or TOTES_DATA_DIR)
+  $ totes status --data-dir /srv/totes --json
+  $ totes status --aws prod               # queues and extraction state of a deployment`,
         ),
     ),
   ).action(async (options: StackOptions & AwsOptions) => {

@@ -17,6 +17,14 @@ export function syncCommand(program: Command): void {
       .command('sync')
       .description(
         'extract everything new (a sweep for silent edits included), run until every queue is empty, and summarise; exits 1 if anything was dead-lettered',
+      )
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ totes sync                                  # the stack in .totes, created on first use
+  $ totes sync --data-dir /srv/totes --json
+  $ totes sync --totesys-url postgresql://reader@db/totesys --warehouse-url postgresql://loader@dw/warehouse`,
       ),
   ).action(async (options: StackOptions) => {
     const output = createOutput(options.json === true);

@@ -49,7 +49,15 @@ export function upCommand(program: Command): void {
       .command('up')
       .description('run the whole pipeline on this machine, with demo data and live traffic, until Ctrl-C')
       .option('--orders-per-minute <n>', 'live traffic on the embedded totesys', integerOption, 20)
-      .option('--no-traffic', 'no live traffic'),
+      .option('--no-traffic', 'no live traffic')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  $ totes up                                # demo data and live traffic, until Ctrl-C
+  $ totes up --orders-per-minute 120
+  $ totes up --no-traffic --data-dir /srv/totes`,
+      ),
   ).action(async (options: UpOptions) => {
     const output = createOutput(options.json === true);
     const dataDir = dataDirOf(options.dataDir);

@@ -1,11 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { localStackSettings } from '@totes/local';
-import {
-  isWarehouseTableName,
-  resourceNames,
-  type TargetTableName,
-  warehouseTableNames,
-} from '@totes/pipeline';
+import { resourceNames, type TargetTableName, warehouseTableNames } from '@totes/pipeline';
 import { s3ObjectListing } from '@totes/runtime';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type AwsOptions, awsOption } from '../aws-option';
@@ -18,6 +13,7 @@ import { queuesDrained } from '../stack/queues-drained';
 import { readRunningStack } from '../stack/running-file';
 import { type RunningPipeline, startPipeline } from '../stack/running-pipeline';
 import { connectStack, stackConnectionOf } from '../stack/stack-connection';
+import { checkTableName } from '../table-option';
 import {
   type HealAction,
   type HealTarget,
@@ -38,10 +34,7 @@ interface VerifyOptions extends StackOptions, AwsOptions {
 }
 
 function tableOption(value: string, previous: readonly TargetTableName[]): TargetTableName[] {
-  if (!isWarehouseTableName(value)) {
-    throw new InvalidArgumentError(`not a warehouse table; one of ${warehouseTableNames.join(', ')}`);
-  }
-  return [...previous, value];
+  return [...previous, checkTableName<TargetTableName>(value, 'warehouse', '--table')];
 }
 
 function secondsOption(value: string): number {
@@ -212,6 +205,15 @@ export function verifyCommand(program: Command): void {
           '--grace <seconds>',
           'leave out objects younger than this (default: 0 for a stack this command runs, the stage timeout plus 30 s for a running one, 900 in AWS)',
           secondsOption,
+        )
+        .addHelpText(
+          'after',
+          `
+Examples:
+  $ totes verify                               # the local stack (running or not)
+  $ totes verify --table dim_design --json
+  $ totes verify --heal                        # repair, wait, verify again
+  $ totes verify --aws prod                    # a deployment (its data with TOTESYS_URL and WAREHOUSE_URL)`,
         ),
     ),
   ).action(async (options: VerifyOptions) => {
