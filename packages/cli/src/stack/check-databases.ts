@@ -1,4 +1,5 @@
 import { connectPostgres, redactUrl } from '@totes/runtime';
+import { describeError } from '../failure-message';
 import { DatabaseCheckError, type DatabaseRole } from './database-check-error';
 
 /** The databases a pipeline is about to use, and what it needs of them. */
@@ -31,7 +32,17 @@ function withoutPassword(text: string, url: string): string {
   );
 }
 
-async function check(database: DatabaseRole, url: string, tables: boolean, embedded: boolean): Promise<void> {
+/**
+ * Connects to one database and runs a trivial query (with `tables`, checks that totesys holds
+ * its tables; `embedded` says whether it is the local stack's own), failing with a message that
+ * names the database and what to check, never its password.
+ */
+export async function checkDatabase(
+  database: DatabaseRole,
+  url: string,
+  tables: boolean,
+  embedded: boolean,
+): Promise<void> {
   const { variable, flag } = settings[database];
   let client: Awaited<ReturnType<typeof connectPostgres>>;
   try {
@@ -41,7 +52,7 @@ async function check(database: DatabaseRole, url: string, tables: boolean, embed
       applicationName: 'totes-check',
     });
   } catch (error) {
-    const reason = withoutPassword(error instanceof Error ? error.message : String(error), url);
+    const reason = withoutPassword(describeError(error), url);
     throw new DatabaseCheckError(
       database,
       `cannot connect to the ${database} database at ${redactUrl(url)}: ${reason}; check ${variable} (or ${flag}): host, port, database name, user and password`,
@@ -61,7 +72,7 @@ async function check(database: DatabaseRole, url: string, tables: boolean, embed
     }
   } catch (error) {
     if (error instanceof DatabaseCheckError) throw error;
-    const reason = withoutPassword(error instanceof Error ? error.message : String(error), url);
+    const reason = withoutPassword(describeError(error), url);
     throw new DatabaseCheckError(
       database,
       `the ${database} database at ${redactUrl(url)} cannot be queried: ${reason}`,
@@ -78,6 +89,6 @@ async function check(database: DatabaseRole, url: string, tables: boolean, embed
  * never appear in the message.
  */
 export async function checkDatabases(databases: DatabasesToCheck): Promise<void> {
-  await check('totesys', databases.totesysUrl, databases.totesysTables, databases.embeddedTotesys);
-  await check('warehouse', databases.warehouseUrl, false, false);
+  await checkDatabase('totesys', databases.totesysUrl, databases.totesysTables, databases.embeddedTotesys);
+  await checkDatabase('warehouse', databases.warehouseUrl, false, false);
 }
