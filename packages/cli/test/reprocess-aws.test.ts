@@ -63,7 +63,7 @@ describe('totes reprocess --aws, against the emulator posing as AWS', () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toEqual({
-      from: 'source',
+      from: 'extract',
       tables: ['sales_order'],
       run: expect.stringMatching(/^\d{8}T\d{9}$/),
     });
