@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { dlqCommand } from './commands/dlq-command';
+import { logsCommand } from './commands/logs-command';
 import { quarantineCommand } from './commands/quarantine-command';
 import { reprocessCommand } from './commands/reprocess-command';
 import { seedCommand } from './commands/seed-command';
@@ -28,6 +29,7 @@ quarantineCommand(program);
 reprocessCommand(program);
 seedCommand(program);
 verifyCommand(program);
+logsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ import {
   statSync,
   type WriteStream,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PipelineLogger, PipelineMetrics } from '@totes/runtime';
 
 /** Where the functions of a local stack write their JSON logs and metrics. */
@@ -28,6 +28,11 @@ export interface LogSinkOptions {
   readonly maxBytes?: number;
   /** How many rotated files are kept beside it (default 3): `pipeline.log.1` is the newest. */
   readonly keep?: number;
+}
+
+/** Where the local stack of a data directory writes its log. */
+export function pipelineLogPath(dataDir: string): string {
+  return join(dataDir, 'logs', 'pipeline.log');
 }
 
 /** The rotation of the local log: at 10 MB, keeping 3 older files (40 MB at most). */

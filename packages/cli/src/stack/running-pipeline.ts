@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ensureWarehouse } from '@totes/loader';
 import {
@@ -30,7 +29,7 @@ import {
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { deadLetters } from './dead-letters';
-import { fileLogSink, type LogSink } from './log-sink';
+import { fileLogSink, type LogSink, pipelineLogPath } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
 import { stackConnectionOf } from './stack-connection';
 
@@ -80,7 +79,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     recovered.push(line);
     options.onRecovered?.(line);
   });
-  const log = fileLogSink(join(options.dataDir, 'logs', 'pipeline.log'), { level: logLevelOf() });
+  const log = fileLogSink(pipelineLogPath(options.dataDir), { level: logLevelOf() });
   const lifecycle = log.logger('local-stack');
   for (const line of recovered) lifecycle.info('recovered from a crash', { detail: line });
   let stack: LocalStack;
