@@ -106,6 +106,20 @@ describe('stopping `totes up` however its run ends', () => {
 
     process.kill(-(up.child.pid ?? 0), 'SIGINT');
     expect(await leftAfter(dataDir, 10_000)).toEqual([]);
+    // Its log says when the stack started and stopped, and not every ask that found no rows.
+    const entries = (await readFile(join(dataDir, 'logs', 'pipeline.log'), 'utf8'))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { level: string; message?: string; rows?: number });
+    const lifecycle = entries.filter((entry) => entry.message?.startsWith('local stack'));
+    expect(lifecycle.map((entry) => [entry.level, entry.message])).toEqual(
+      expect.arrayContaining([
+        ['INFO', 'local stack started'],
+        ['INFO', 'local stack stopping'],
+        ['INFO', 'local stack stopped'],
+      ]),
+    );
+    expect(entries.filter((entry) => entry.message === 'extracted' && entry.rows === 0)).toEqual([]);
   });
 
   it('stops everything on a hang-up to its process group, `| tee` included', async () => {

@@ -120,7 +120,11 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
       const continuation = outcome.stop ? continuationOf(table, outcome.stop) : undefined;
       if (continuation) await queue.send(continuation);
       const durationMs = now().getTime() - started;
-      logger.info('extracted', {
+      // Every table is asked for its changes every few seconds, and most asks find none: those
+      // are debug lines, or an idle pipeline would log thousands of them a minute.
+      const idle =
+        outcome.rows === 0 && outcome.written.length === 0 && outcome.existing.length === 0 && !continuation;
+      (idle ? logger.debug : logger.info).call(logger, 'extracted', {
         ...fields,
         rows: outcome.rows,
         objects: outcome.written,

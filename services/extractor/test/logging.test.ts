@@ -4,7 +4,7 @@ import { recordingLogger, useExtractorTestbed } from './extractor-testbed';
 describe('what the extractor logs', () => {
   const testbed = useExtractorTestbed();
 
-  it('one line per request: rows, objects, watermarks before and after, duration', async () => {
+  it('one line per request: rows, objects, watermarks before and after, duration; a debug line when it found nothing', async () => {
     const totesys = await testbed.totesys({ scale: 0.005 });
     const store = await testbed.bucket();
     const logger = recordingLogger();
@@ -15,7 +15,10 @@ describe('what the extractor logs', () => {
       { mode: 'incremental', table: 'transaction' },
     );
 
-    expect(logger.lines.map((line) => line.message)).toEqual(['extracted', 'extracted']);
+    expect(logger.lines.map((line) => [line.level, line.message])).toEqual([
+      ['info', 'extracted'],
+      ['debug', 'extracted'],
+    ]);
     const [first, second] = logger.lines.map((line) => line.fields);
     expect(first).toMatchObject({
       table: 'transaction',

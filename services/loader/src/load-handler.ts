@@ -66,7 +66,9 @@ export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
 
   function report(outcome: LoadOutcome): void {
     unpublished += 1;
-    logger.info(`object ${outcome.outcome}`, { ...outcome });
+    // An object loaded before (a notification delivered twice, a reconciler's resend) is routine.
+    const log = outcome.outcome === 'loaded' ? logger.info : logger.debug;
+    log.call(logger, `object ${outcome.outcome}`, { ...outcome });
     metrics.count('rows_inserted', outcome.inserted);
     metrics.count('rows_updated', outcome.updated);
     metrics.count('rows_skipped', outcome.skipped);

@@ -125,7 +125,10 @@ describe('the loader handler on its queue', () => {
     await currency.queue.drain();
 
     expect(await warehouse().count('dim_currency')).toBe(3);
-    expect(currency.lines.map((line) => line.message)).toEqual(['object loaded', 'object already-loaded']);
+    expect(currency.lines.map((line) => [line.level, line.message])).toEqual([
+      ['info', 'object loaded'],
+      ['debug', 'object already-loaded'],
+    ]);
   });
 
   it('holds a fact back with a backoff until its dimensions arrive, then loads it without a DLQ', async () => {

@@ -42,7 +42,8 @@ export function calendarHandler(deps: CalendarDeps): CalendarHandler {
       throw new MalformedObjectError('dim_date calendar request', undefined, z.prettifyError(request.error));
     }
     const outcome = await writeCalendar(deps.stores, { range: request.data, generation: deps.generation });
-    deps.logger.info(`transform ${outcome.status}`, {
+    const log = outcome.status === 'exists' ? deps.logger.debug : deps.logger.info;
+    log.call(deps.logger, `transform ${outcome.status}`, {
       ...outcome,
       durationMs: Math.round(performance.now() - started),
     });

@@ -69,12 +69,17 @@ export function notificationProcessor(
           outcome.status === 'written' ? outcome : { ...outcome, quarantined: [] };
         if (outcome.status === 'exists')
           await deps.announcer?.announce(stores.processed.bucket, outcome.outputKey);
-        logger.info(`transform ${outcome.status}`, {
-          ...summary,
-          trigger: object.key,
-          durationMs,
-          ...(outcome.status === 'exists' ? { announcedAgain: deps.announcer !== undefined } : {}),
-        });
+        // An output found already written (a repeated or late event) is routine: nothing was done.
+        (outcome.status === 'exists' ? logger.debug : logger.info).call(
+          logger,
+          `transform ${outcome.status}`,
+          {
+            ...summary,
+            trigger: object.key,
+            durationMs,
+            ...(outcome.status === 'exists' ? { announcedAgain: deps.announcer !== undefined } : {}),
+          },
+        );
         if (outcome.status === 'written') {
           if (outcome.rowsQuarantined > 0) {
             // The loader records every described row in etl.quarantine; the log shows the first.

@@ -8,6 +8,7 @@ import { integerOption } from '../options';
 import { createOutput } from '../output';
 import { removeRunningStack, writeRunningStack } from '../stack/running-file';
 import { startPipeline } from '../stack/running-pipeline';
+import { screenRedraw } from '../stack/screen-redraw';
 import { stackStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
 
@@ -109,7 +110,8 @@ Examples:
       output.say('Ctrl-C stops everything; the next `totes up` resumes from the same data directory.\n');
 
       const tty = process.stdout.isTTY === true && !output.json;
-      let lines = 0;
+      const redraw = screenRedraw(process.stdout);
+      const width = () => (tty && process.stdout.columns ? process.stdout.columns : 80);
       let ticks = 0;
       const show = async () => {
         const status = await stackStatus(stack);
@@ -117,12 +119,14 @@ Examples:
         if (output.json) {
           process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), tables: status })}\n`);
         } else if (tty) {
-          const text = `${statusTable(status)}\n${new Date().toLocaleTimeString('en-GB')}  (Ctrl-C to stop)`;
-          if (lines > 0) process.stdout.write(`\x1b[${lines}A\x1b[0J`);
-          process.stdout.write(`${text}\n`);
-          lines = text.split('\n').length;
+          const now = new Date();
+          redraw(
+            `${statusTable(status, now, width())}\n${now.toLocaleTimeString('en-GB')}  (Ctrl-C to stop)`,
+          );
         } else if (ticks % 5 === 1) {
-          process.stdout.write(`${new Date().toISOString()}\n${statusTable(status)}\n\n`);
+          process.stdout.write(
+            `${new Date().toISOString()}\n${statusTable(status, new Date(), width())}\n\n`,
+          );
         }
       };
       let refreshing = false;

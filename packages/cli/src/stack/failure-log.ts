@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { QueueResource } from '@totes/pipeline';
+import { logFilesOf } from './log-sink';
 
 /** What a function logged of one message's failures. */
 export interface FailureRecord {
@@ -72,16 +72,13 @@ export function failureRecords(lines: Iterable<string>): Map<string, FailureReco
   return records;
 }
 
+/** The failure lines of the log and of its rotated files, oldest first. */
 async function readFailureLines(path: string): Promise<string[]> {
-  if (
-    !(await access(path)
-      .then(() => true)
-      .catch(() => false))
-  )
-    return [];
   const lines: string[] = [];
-  const input = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of input) if (line.includes('"message failed"')) lines.push(line);
+  for (const file of logFilesOf(path)) {
+    const input = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of input) if (line.includes('"message failed"')) lines.push(line);
+  }
   return lines;
 }
 

@@ -1,5 +1,13 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PipelineLogger, PipelineMetrics } from '@totes/runtime';
 
 /** Where the functions of a local stack write their JSON logs and metrics. */
@@ -12,16 +20,70 @@ export interface LogSink {
   close(): Promise<void>;
 }
 
+/** Options of {@link fileLogSink}. */
+export interface LogSinkOptions {
+  /** The lowest level written (default `INFO`: debug lines, routine work that found nothing to do, are dropped). */
+  readonly level?: 'DEBUG' | 'INFO';
+  /** The size past which the file is rotated (default 10 MB). */
+  readonly maxBytes?: number;
+  /** How many rotated files are kept beside it (default 3): `pipeline.log.1` is the newest. */
+  readonly keep?: number;
+}
+
+/** Where the local stack of a data directory writes its log. */
+export function pipelineLogPath(dataDir: string): string {
+  return join(dataDir, 'logs', 'pipeline.log');
+}
+
+/** The rotation of the local log: at 10 MB, keeping 3 older files (40 MB at most). */
+export const logRotation = { maxBytes: 10 * 1024 * 1024, keep: 3 } as const;
+
+/**
+ * The files of a rotated log that exist, oldest first: `pipeline.log.3` … `pipeline.log.1`,
+ * then `pipeline.log` itself.
+ */
+export function logFilesOf(path: string, keep: number = logRotation.keep): readonly string[] {
+  const rotated = Array.from({ length: keep }, (_, index) => `${path}.${keep - index}`);
+  return [...rotated, path].filter((file) => existsSync(file));
+}
+
+const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+
 /**
  * A JSON Lines file for the functions' logs and metrics (one object per line, the same fields
- * as in CloudWatch), so the terminal stays readable while `tail -f` shows everything.
+ * as in CloudWatch), so the terminal stays readable while `tail -f` or `totes logs` shows
+ * everything. Past `maxBytes` the file is renamed to `.1` (older ones shift up, the oldest is
+ * overwritten) and a new one is started.
+ *
+ * The rotation is written here rather than taken from `rotating-file-stream`: this sink is the
+ * file's only writer, in one process, so a synchronous rename between two lines is all it takes
+ * (lines still buffered for the old file follow it under its new name, in order).
  */
-export function fileLogSink(path: string): LogSink {
+export function fileLogSink(path: string, options: LogSinkOptions = {}): LogSink {
+  const { level = 'INFO', maxBytes = logRotation.maxBytes, keep = logRotation.keep } = options;
   mkdirSync(dirname(path), { recursive: true });
-  const stream = createWriteStream(path, { flags: 'a' });
+  // Opened at once, not when the stream gets round to it, so the file exists to be renamed.
+  const open = () => createWriteStream(path, { fd: openSync(path, 'a') });
+  let stream: WriteStream = open();
+  let bytes = sizeOf(path);
+  const closing: Promise<void>[] = [];
+  const rotate = () => {
+    for (let index = keep - 1; index >= 1; index -= 1) {
+      if (existsSync(`${path}.${index}`)) renameSync(`${path}.${index}`, `${path}.${index + 1}`);
+    }
+    renameSync(path, keep > 0 ? `${path}.1` : `${path}.old`);
+    const old = stream;
+    closing.push(new Promise((resolve) => old.end(resolve)));
+    stream = open();
+    bytes = 0;
+  };
   const listeners: ((entry: Readonly<Record<string, unknown>>) => void)[] = [];
   const write = (entry: Record<string, unknown>) => {
-    stream.write(`${JSON.stringify(entry)}\n`);
+    const line = `${JSON.stringify(entry)}\n`;
+    const size = Buffer.byteLength(line);
+    if (bytes > 0 && bytes + size > maxBytes) rotate();
+    stream.write(line);
+    bytes += size;
     if (entry.level === 'ERROR') for (const listener of listeners) listener(entry);
   };
   const logAt =
@@ -35,7 +97,7 @@ export function fileLogSink(path: string): LogSink {
     logger(service) {
       // The sink takes the same calls as the Powertools logger: a message, then objects of fields.
       return {
-        debug: () => {},
+        debug: level === 'DEBUG' ? logAt('DEBUG', service) : () => {},
         info: logAt('INFO', service),
         warn: logAt('WARN', service),
         error: logAt('ERROR', service),
@@ -60,6 +122,9 @@ export function fileLogSink(path: string): LogSink {
     onError(listener) {
       listeners.push(listener);
     },
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    close: async () => {
+      await new Promise((resolve) => stream.end(resolve));
+      await Promise.all(closing);
+    },
   };
 }

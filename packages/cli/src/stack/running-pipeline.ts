@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ensureWarehouse } from '@totes/loader';
 import {
@@ -18,11 +17,19 @@ import {
   sourceTableNames,
   stageSettings,
 } from '@totes/pipeline';
-import { connectPostgres, postgresLedgerQuery, s3ObjectListing, sqsEventQueue } from '@totes/runtime';
+import {
+  connectPostgres,
+  describeError,
+  logLevelOf,
+  postgresLedgerQuery,
+  redactUrl,
+  s3ObjectListing,
+  sqsEventQueue,
+} from '@totes/runtime';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { deadLetters } from './dead-letters';
-import { fileLogSink, type LogSink } from './log-sink';
+import { fileLogSink, type LogSink, pipelineLogPath } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
 import { stackConnectionOf } from './stack-connection';
 
@@ -66,8 +73,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * runner per function, and (with `schedule`) the extract scheduler.
  */
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
-  const lock = await claimDataDir(options.dataDir, options.command, options.onRecovered ?? (() => {}));
-  const log = fileLogSink(join(options.dataDir, 'logs', 'pipeline.log'));
+  // What a crash left behind is told to the caller at once, and logged once the log is open.
+  const recovered: string[] = [];
+  const lock = await claimDataDir(options.dataDir, options.command, (line) => {
+    recovered.push(line);
+    options.onRecovered?.(line);
+  });
+  const log = fileLogSink(pipelineLogPath(options.dataDir), { level: logLevelOf() });
+  const lifecycle = log.logger('local-stack');
+  for (const line of recovered) lifecycle.info('recovered from a crash', { detail: line });
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
@@ -83,7 +97,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   }
   const { messagesHandedBack, notificationsReplayed } = stack.recovery;
   if (messagesHandedBack + notificationsReplayed > 0) {
-    log.logger('local-stack').warn('an earlier run stopped with work under way; it is resumed', {
+    lifecycle.info('recovered from a crash: the work under way is resumed', {
       messagesHandedBack,
       notificationsReplayed,
     });
@@ -133,6 +147,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     const calendar = await functions.processed.list('dim_date/')[Symbol.asyncIterator]().next();
     if (calendar.done) await functions.calendar({});
   } catch (error) {
+    lifecycle.error('local stack failed to start', { error: describeError(error) });
     await Promise.all(runners.map((runner) => runner.stop()));
     functions.destroy();
     await stack.stop();
@@ -215,6 +230,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     stopScheduler = () => scheduler.stop();
   }
 
+  lifecycle.info('local stack started', {
+    command: options.command,
+    dataDir: options.dataDir,
+    totesysUrl: redactUrl(stack.totesysUrl),
+    warehouseUrl: redactUrl(stack.warehouseUrl),
+    awsEndpoint: stack.awsEndpoint,
+    functions: runners.length,
+    schedule: options.schedule,
+  });
   return {
     stack,
     log,
@@ -241,11 +265,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       }
     },
     async stop() {
+      lifecycle.info('local stack stopping', { command: options.command });
       stopScheduler();
       stopReconciling();
       await Promise.all(runners.map((runner) => runner.stop()));
       functions.destroy();
       await stack.stop();
+      lifecycle.info('local stack stopped', { command: options.command });
       await log.close();
       await lock.release();
     },

@@ -16,19 +16,67 @@ export function howLongAgo(seconds: number | null, now: Date = new Date()): stri
   return new Date(now.getTime() - seconds * 1000).toISOString().slice(0, 10);
 }
 
-/** The per-table summary as an aligned text table (`quar.`: rows held in quarantine). */
-export function statusTable(status: readonly TableStatus[], now: Date = new Date()): string {
-  return formatTable(
-    ['table', 'source', 'source rows', 'warehouse rows', 'newest change', 'queued', 'DLQ', 'quar.'],
-    status.map((line) => [
-      line.table,
-      line.source ?? '–',
-      count(line.sourceRows),
-      count(line.warehouseRows),
-      howLongAgo(line.freshnessSeconds, now),
-      line.queued,
-      line.deadLetters,
-      count(line.quarantined),
-    ]),
-  );
+/** A column of the status table: its header, a shorter one, and its cell of each line. */
+interface StatusColumn {
+  readonly header: string;
+  readonly short: string;
+  readonly cell: (line: TableStatus, now: Date) => string | number;
+}
+
+// In the order they are dropped when even the short headers do not fit: the source table's
+// name goes first (the warehouse table's name says it), then the counts people can find with
+// `totes status --json`; the table's name, its queues, its DLQ and its quarantine always stay.
+const columns = {
+  table: { header: 'table', short: 'table', cell: (line) => line.table },
+  source: { header: 'source', short: 'source', cell: (line) => line.source ?? '–' },
+  sourceRows: { header: 'source rows', short: 'src rows', cell: (line) => count(line.sourceRows) },
+  warehouseRows: { header: 'warehouse rows', short: 'wh rows', cell: (line) => count(line.warehouseRows) },
+  freshness: {
+    header: 'newest change',
+    short: 'changed',
+    cell: (line, now) => howLongAgo(line.freshnessSeconds, now),
+  },
+  queued: { header: 'queued', short: 'queued', cell: (line) => line.queued },
+  deadLetters: { header: 'DLQ', short: 'DLQ', cell: (line) => line.deadLetters },
+  quarantined: { header: 'quar.', short: 'quar.', cell: (line) => count(line.quarantined) },
+} as const satisfies Record<string, StatusColumn>;
+
+type ColumnName = keyof typeof columns;
+
+const layout: readonly ColumnName[] = [
+  'table',
+  'source',
+  'sourceRows',
+  'warehouseRows',
+  'freshness',
+  'queued',
+  'deadLetters',
+  'quarantined',
+];
+const dropOrder: readonly ColumnName[] = ['source', 'sourceRows', 'freshness', 'warehouseRows', 'queued'];
+
+const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
+
+/**
+ * The per-table summary as an aligned text table (`quar.`: rows held in quarantine), at most
+ * `width` characters wide (a terminal's `process.stdout.columns`; 80 by default, as when the
+ * output is not a terminal): with the full headers when they fit, else with short ones, else
+ * without the columns that matter least. A line that wraps would break the in-place redraw.
+ */
+export function statusTable(status: readonly TableStatus[], now: Date = new Date(), width = 80): string {
+  const render = (names: readonly ColumnName[], short: boolean) =>
+    formatTable(
+      names.map((name) => (short ? columns[name].short : columns[name].header)),
+      status.map((line) => names.map((name) => columns[name].cell(line, now))),
+    );
+  const full = render(layout, false);
+  if (widest(full) <= width) return full;
+  let names = layout;
+  let text = render(names, true);
+  for (const dropped of dropOrder) {
+    if (widest(text) <= width) break;
+    names = names.filter((name) => name !== dropped);
+    text = render(names, true);
+  }
+  return text;
 }
