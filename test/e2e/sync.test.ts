@@ -193,7 +193,7 @@ describe('totes sync against databases of your own', () => {
 
     const unknown = await runTotes(['reprocess', 'customers', '--data-dir', dataDir], env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('neither a source nor a warehouse table');
+    expect(unknown.stderr).toContain('"customers" is not a source or warehouse table');
   });
 
   it('redoes a table from its stored objects: lost rows from the load stage, lost outputs from the transform stage', async () => {
@@ -243,9 +243,9 @@ describe('totes sync against databases of your own', () => {
     const generated = await reprocess('dim_date', '--from', 'transform');
     expect(generated.code).toBe(2);
     expect(generated.stderr).toContain('use --from load');
-    const wrongStage = await reprocess('fact_payment', '--from', 'extract');
+    const wrongStage = await reprocess('fact_payment', '--from', 'loader');
     expect(wrongStage.code).toBe(2);
-    expect(wrongStage.stderr).toContain('--from takes source, transform, load');
+    expect(wrongStage.stderr).toContain('it takes extract, transform, load');
     const sourceTable = await reprocess('payment', '--from', 'load');
     expect(sourceTable.code).toBe(2);
     expect(sourceTable.stderr).toContain('is a source table');
