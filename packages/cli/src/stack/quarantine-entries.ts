@@ -1,17 +1,10 @@
+import type { QuarantinedRow } from '@totes/pipeline';
 import pg from 'pg';
 
-/** One quarantined source row, as `totes quarantine` lists it. */
-export interface QuarantineEntry {
+/** One quarantined source row, as `totes quarantine` lists it: the row, where it was bound, and since when. */
+export interface QuarantineEntry extends QuarantinedRow {
   /** The warehouse table the row was meant for. */
   readonly table: string;
-  readonly sourceTable: string;
-  readonly sourceId: number;
-  /** The ingest object it was read from, and its line there. */
-  readonly objectKey: string;
-  readonly line: number;
-  readonly column: string | null;
-  readonly value: string | null;
-  readonly reason: string;
   /** When the row was first quarantined (ISO 8601). */
   readonly since: string;
 }
