@@ -1,6 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { findUnconsumedObjects, resourceNames, warehouseTableNames } from '@totes/pipeline';
-import { postgresLedgerQuery, s3ObjectListing } from '@totes/runtime';
+// The adapters alone: the runtime's index would load every AWS client and the Lambda tooling.
+import { postgresLedgerQuery } from '@totes/runtime/postgres-ledger-query';
+import { s3ObjectListing } from '@totes/runtime/s3-object-listing';
 import pg from 'pg';
 import { differs } from '../../packages/cli/src/verify/table-difference';
 import { verifyData } from '../../packages/cli/src/verify/verify-data';

@@ -6,7 +6,7 @@ import {
   type TargetTableName,
   type UnconsumedObjects,
 } from '@totes/pipeline';
-import { postgresLedgerQuery } from '@totes/runtime';
+import { postgresLedgerQuery } from '@totes/runtime/postgres-ledger-query';
 import pg from 'pg';
 import type { QueueConnection } from '../stack/queue-connection';
 
