@@ -156,7 +156,7 @@ describe('stopping `totes up` however its run ends', () => {
         `recovered from an earlier crash: took over the lock of \`totes up\` \\(pid ${up.child.pid}, since [^)]+\\), which is gone; stopped an orphaned PostgreSQL \\(pid ${postgresPid}\\)`,
       ),
     );
-    expect(sync.code).toBe(0);
+    expect(sync.code, sync.stdout + sync.stderr).toBe(0);
     expect(processesOf(dataDir)).toEqual([]);
   });
 });
