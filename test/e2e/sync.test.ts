@@ -1,14 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, startLocalStack } from '@totes/local';
+import {
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { LocalStack } from '@totes/local';
 import { stageSettings, warehouseTableNames } from '@totes/pipeline';
 import { useTestDatabase } from '@totes/test-harness';
 import { insertSalesOrder, seedTotesys, settlePayments } from '@totes/totesys-sim';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTotes } from '../../packages/cli/test/run-totes';
+import { withStackS3 as stackS3 } from './stack-s3';
 import { duplicateVersions, warehouseExpectations } from './warehouse-expectations';
 import { query, rowSet } from './warehouse-queries';
 
@@ -43,22 +49,8 @@ describe('totes sync against databases of your own', () => {
     return counts;
   }
 
-  /** Runs `work` with an S3 client of the stack in the data directory, started for it alone. */
-  async function withStackS3<T>(work: (s3: S3Client, stack: LocalStack) => Promise<T>): Promise<T> {
-    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
-    const s3 = new S3Client({
-      endpoint: stack.s3Endpoint,
-      region: stack.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    try {
-      return await work(s3, stack);
-    } finally {
-      s3.destroy();
-      await stack.stop();
-    }
-  }
+  const withStackS3 = <T>(work: (s3: S3Client, stack: LocalStack) => Promise<T>) =>
+    stackS3({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url }, 'announced', work);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'totes-e2e-sync-'));

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalStack, startLocalStack } from '@totes/local';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { LocalStack } from '@totes/local';
 import { useTestDatabase } from '@totes/test-harness';
 import { seedTotesys } from '@totes/totesys-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTotes } from '../../packages/cli/test/run-totes';
+import { withStackS3 } from './stack-s3';
 import { query, rowSet } from './warehouse-queries';
 
 interface TableReport {
@@ -45,22 +46,8 @@ describe('totes verify', () => {
   };
   const tableOf = (report: Report, table: string) => report.tables.find((entry) => entry.table === table);
 
-  /** Runs `work` with an S3 client that talks to the emulator itself, so no notification is sent. */
-  async function withSilentS3<T>(work: (s3: S3Client, stack: LocalStack) => Promise<T>): Promise<T> {
-    const stack = await startLocalStack({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url });
-    const s3 = new S3Client({
-      endpoint: stack.awsEndpoint,
-      region: stack.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    try {
-      return await work(s3, stack);
-    } finally {
-      s3.destroy();
-      await stack.stop();
-    }
-  }
+  const withSilentS3 = <T>(work: (s3: S3Client, stack: LocalStack) => Promise<T>) =>
+    withStackS3({ dataDir, totesysUrl: totesys.url, warehouseUrl: warehouse.url }, 'silent', work);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'totes-e2e-verify-'));
