@@ -15,6 +15,8 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     globalSetup: ['./test/harness/global-setup.ts'],
+    // Stacks started by tests run side by side: each takes any free port, not the fixed defaults.
+    env: { TOTES_POSTGRES_PORT: '0', TOTES_AWS_PORT: '0', TOTES_S3_PORT: '0' },
     // Most of the long files wait on child processes (a whole `totes sync`, a minute-long open
     // transaction) rather than compute. The default on two cores runs one file at a time: the
     // suite took 801 s that way, and 400 s with three at once, on a clean clone here.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from '@totes/local';
+import { resolveLocalPorts } from './local-ports';
 import { claimDataDir } from './stack/claim-data-dir';
 
 /** The databases of the local stack, in one embedded cluster. */
@@ -18,7 +19,12 @@ export async function withLocalPostgres<T>(
 ): Promise<T> {
   const lock = await claimDataDir(dataDir, command, say);
   try {
-    const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
+    const { postgres: port } = await resolveLocalPorts(say);
+    const server = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'postgres'),
+      persistent: true,
+      ...(port ? { port } : {}),
+    });
     try {
       for (const name of Object.values(localDatabases)) await server.ensureDatabase(name);
       return await work(server);

@@ -9,8 +9,10 @@ import { seedCommand } from './commands/seed-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
 import { upCommand } from './commands/up-command';
+import { urlCommand } from './commands/url-command';
 import { verifyCommand } from './commands/verify-command';
 import { failureMessage } from './failure-message';
+import { configuredLocalPorts } from './local-ports';
 import { watchLifeline } from './watch-lifeline';
 
 // A reader that went away (`totes up | tee log`, stopped by the same Ctrl-C) must not crash a
@@ -41,7 +43,11 @@ Examples:
   $ totes sync --json              # one pass, then the summary as JSON
   $ totes <command> --help         # a command's options and examples`,
   )
-  .exitOverride();
+  .exitOverride()
+  // A port variable that is not a port is a usage error, reported before any stack is looked for.
+  .hook('preAction', () => {
+    configuredLocalPorts();
+  });
 
 upCommand(program);
 syncCommand(program);
@@ -52,6 +58,7 @@ reprocessCommand(program);
 seedCommand(program);
 verifyCommand(program);
 logsCommand(program);
+urlCommand(program);
 
 /** The command that is running, to name it in a failure that names nothing. */
 const command = program.commands.find((c) => process.argv.slice(2).includes(c.name()))?.name() ?? 'totes';

@@ -28,6 +28,18 @@ export interface LocalStackOptions {
   /** An existing warehouse to load instead of the embedded one. */
   readonly warehouseUrl?: string;
   readonly onError?: (error: unknown) => void;
+  /**
+   * The loopback ports to listen on (0: any free port). Without them PostgreSQL and the S3
+   * proxy take any free port, and the emulator the port of its last run when it is free.
+   */
+  readonly ports?: LocalStackPorts;
+}
+
+/** The loopback ports of a local stack's endpoints. */
+export interface LocalStackPorts {
+  readonly postgres: number;
+  readonly aws: number;
+  readonly s3: number;
 }
 
 /** What a stack found left over by an earlier run on its data directory, and put right. */
@@ -97,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       postgres = await startEmbeddedPostgres({
         dataDir: join(options.dataDir, 'postgres'),
         persistent: true,
+        ...(options.ports?.postgres ? { port: options.ports.postgres } : {}),
       });
       const server = postgres;
       stopping.push(() => server.stop());
@@ -105,15 +118,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     const previous = await readState(stateFile);
     let aws: EmbeddedAws;
-    try {
+    if (options.ports) {
       aws = await startEmbeddedAws({
-        port: previous?.awsPort ?? (await freePort()),
+        port: options.ports.aws,
         dataDir: join(options.dataDir, 'aws'),
         region,
       });
-    } catch {
-      // The port of the last run is taken: the persisted state does not depend on it.
-      aws = await startEmbeddedAws({ port: await freePort(), dataDir: join(options.dataDir, 'aws'), region });
+    } else {
+      try {
+        aws = await startEmbeddedAws({
+          port: previous?.awsPort ?? (await freePort()),
+          dataDir: join(options.dataDir, 'aws'),
+          region,
+        });
+      } catch {
+        // The port of the last run is taken: the persisted state does not depend on it.
+        aws = await startEmbeddedAws({
+          port: await freePort(),
+          dataDir: join(options.dataDir, 'aws'),
+          region,
+        });
+      }
     }
     stopping.push(() => aws.stop());
     await writeFile(stateFile, `${JSON.stringify({ awsPort: Number(new URL(aws.endpoint).port) })}\n`);
@@ -132,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       target: aws.endpoint,
       onCreated: s3EventFanOut({ s3: clients.s3, sns: clients.sns, region, topicOfBucket }),
       outbox: notificationOutbox(join(options.dataDir, 'aws', 'notification-outbox.log')),
+      ...(options.ports ? { port: options.ports.s3 } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
     });
     stopping.push(() => proxy.stop());

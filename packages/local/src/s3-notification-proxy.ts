@@ -59,6 +59,8 @@ export async function startS3NotificationProxy(options: {
   readonly onCreated: (object: CreatedObject) => Promise<void>;
   readonly onError?: (error: unknown) => void;
   readonly outbox?: NotificationOutbox;
+  /** The port to listen on; the kernel picks one when absent or 0. */
+  readonly port?: number;
 }): Promise<S3NotificationProxy> {
   const target = new URL(options.target);
   const { outbox } = options;
@@ -104,7 +106,13 @@ export async function startS3NotificationProxy(options: {
     });
     incoming.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   if (!address || typeof address !== 'object') throw new Error('the S3 notification proxy has no address');
   return {

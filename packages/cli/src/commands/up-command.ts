@@ -63,9 +63,10 @@ Examples:
     const output = createOutput(options.json === true);
     const dataDir = dataDirOf(options.dataDir);
     output.say(`Starting the pipeline from ${dataDir} …`);
+    const urls = databaseUrls(options);
     const pipeline = await startPipeline({
       dataDir,
-      ...databaseUrls(options),
+      ...urls,
       schedule: true,
       command: 'up',
       seedsEmbeddedTotesys: true,
@@ -97,12 +98,17 @@ Examples:
         warehouseUrl: stack.warehouseUrl,
         awsEndpoint: stack.awsEndpoint,
         startedAt: new Date().toISOString(),
+        embedded: [
+          ...(stack.embeddedTotesys ? (['totesys'] as const) : []),
+          ...(urls.warehouseUrl ? [] : (['warehouse'] as const)),
+        ],
       });
       output.say('');
       output.say(
         `totesys     ${redactUrl(stack.totesysUrl)}${stack.embeddedTotesys ? ' (embedded)' : ' (read only)'}`,
       );
       output.say(`warehouse   ${redactUrl(stack.warehouseUrl)}`);
+      if (!urls.warehouseUrl) output.say('connect     psql "$(totes url)"   (totes url: with the password)');
       output.say(`AWS         ${stack.awsEndpoint} (S3 with notifications: ${stack.s3Endpoint})`);
       output.say(`buckets     ${stack.names.ingestBucket}, ${stack.names.processedBucket}`);
       output.say(`logs        ${pipeline.log.path}`);

@@ -9,6 +9,8 @@ export interface RunningStack {
   readonly warehouseUrl: string;
   readonly awsEndpoint: string;
   readonly startedAt: string;
+  /** The databases that are the stack's own embedded ones (absent in files of older versions). */
+  readonly embedded?: readonly ('totesys' | 'warehouse')[];
 }
 
 const fileOf = (dataDir: string) => join(dataDir, 'running.json');

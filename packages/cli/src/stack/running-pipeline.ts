@@ -26,6 +26,7 @@ import {
   s3ObjectListing,
   sqsEventQueue,
 } from '@totes/runtime';
+import { resolveLocalPorts } from '../local-ports';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { deadLetters } from './dead-letters';
@@ -44,7 +45,7 @@ export interface PipelineOptions {
   readonly command: string;
   /** Whether the caller fills an empty embedded totesys (`totes up`), so it need not hold tables yet. */
   readonly seedsEmbeddedTotesys?: boolean;
-  /** Told what was recovered from an earlier crash, if anything. */
+  /** Told what was recovered from an earlier crash, and a default port given up, if anything. */
   readonly onRecovered?: (line: string) => void;
 }
 
@@ -84,8 +85,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   for (const line of recovered) lifecycle.info('recovered from a crash', { detail: line });
   let stack: LocalStack;
   try {
+    const ports = await resolveLocalPorts((line) => {
+      lifecycle.warn('a default port is taken', { detail: line });
+      options.onRecovered?.(line);
+    });
     stack = await startLocalStack({
       dataDir: options.dataDir,
+      ports,
       ...(options.totesysUrl ? { totesysUrl: options.totesysUrl } : {}),
       ...(options.warehouseUrl ? { warehouseUrl: options.warehouseUrl } : {}),
       onError: (error) => log.logger('local-stack').error('local stack error', { error: String(error) }),

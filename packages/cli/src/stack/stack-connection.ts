@@ -11,6 +11,7 @@ import {
 } from '@totes/local';
 import { type PipelineResources, pipelineResources, resourceNames } from '@totes/pipeline';
 import { CliError } from '../cli-error';
+import { resolveLocalPorts } from '../local-ports';
 import { claimDataDir } from './claim-data-dir';
 import { fileFailureLog } from './failure-log';
 import type { QueueConnection } from './queue-connection';
@@ -95,7 +96,7 @@ export async function connectStack(
   }
   const lock = await claimDataDir(dataDir, command, say);
   try {
-    const stack = await startLocalStack({ dataDir, ...urls });
+    const stack = await startLocalStack({ dataDir, ...urls, ports: await resolveLocalPorts(say) });
     const close = async () => {
       await stack.stop();
       await lock.release();

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@totes/local';
+import { warehouseTableNames } from '@totes/pipeline';
+import { useTestDatabase } from '@totes/test-harness';
+import { seedTotesys } from '@totes/totesys-sim';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTotes } from './run-totes';
+
+const bin = fileURLToPath(new URL('../bin/totes.mjs', import.meta.url));
+
+/** Starts `totes up` and waits for its status lines. */
+async function startUp(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, 'up', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk) => {
+    text += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    text += String(chunk);
+  });
+  const deadline = Date.now() + 90_000;
+  while (!warehouseTableNames.every((table) => text.includes(`\n${table} `))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`totes up printed no status lines:\n${text}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return child;
+}
+
+describe('a running local stack', () => {
+  const totesys = useTestDatabase('cli_running');
+  let dataDir: string;
+  let port: number;
+  let up: ChildProcess;
+  const env = () => ({ TOTESYS_URL: totesys.url, TOTES_POSTGRES_PORT: String(port) });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'totes-running-'));
+    port = await freePort();
+    await seedTotesys(totesys.url, { scale: 0.02, seed: 5 });
+    up = await startUp(['--data-dir', dataDir, '--no-traffic'], env());
+  });
+  afterAll(async () => {
+    if (up && up.exitCode === null) {
+      const exited = new Promise((resolve) => up.once('exit', resolve));
+      up.kill('SIGINT');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('`totes url` prints the warehouse URL with its password, on the configured port, and it connects', async () => {
+    const run = await runTotes(['url', '--data-dir', dataDir]);
+    expect(run.code, run.stderr).toBe(0);
+    const url = run.stdout.trim();
+    expect(url).toBe(`postgresql://postgres:totes-local@127.0.0.1:${port}/warehouse`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        "SELECT to_regclass('public.fact_sales_order') IS NOT NULL AS found",
+      );
+      expect(rows[0]?.found).toBe(true);
+    } finally {
+      await client.end();
+    }
+    const json = await runTotes(['url', '--data-dir', dataDir, '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ database: 'warehouse', url });
+  });
+
+  it('`totes url totesys` refuses a totesys given by URL and never prints its password', async () => {
+    const run = await runTotes(['url', 'totesys', '--data-dir', dataDir, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error).toMatch(/not its own embedded database/);
+    const password = new URL(totesys.url).password;
+    if (password) expect(`${run.stdout}${run.stderr}`).not.toContain(password);
+  });
+
+  it('`totes seed` on its data directory is refused, naming the holder, never as "undefined"', async () => {
+    const run = await runTotes(['seed', '--data-dir', dataDir, '--json'], { TOTESYS_URL: '' });
+    expect(run.code).toBe(1);
+    const { error } = JSON.parse(run.stdout);
+    expect(error).toMatch(/in use by `totes up` \(pid \d+/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/undefined/);
+  });
+
+  it('`totes url` on a data directory where no `totes up` runs says how to start one', async () => {
+    const run = await runTotes(['url', '--data-dir', join(dataDir, 'elsewhere'), '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).error).toMatch(/no `totes up` runs from .*elsewhere: start the stack/);
+  });
+});
