@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgresError } from './embedded-postgres-error';
 import { freePort } from './free-port';
+import { blockedDirectoryMessage, blockedForPostgresUser } from './postgres-user-access';
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -68,6 +69,12 @@ export async function startEmbeddedPostgres(
     const parent = dirname(options.dataDir);
     const { mode } = await stat(parent);
     if ((mode & 0o011) !== 0o011) await chmod(parent, mode | 0o011);
+    // Directories further up are the user's (a home directory of mode 700): not changed, but
+    // named, before initdb fails on them with a bare `Permission denied`.
+    const blocked = await blockedForPostgresUser(parent);
+    if (blocked) {
+      throw new EmbeddedPostgresError(options.dataDir, blockedDirectoryMessage(dirname(parent), blocked));
+    }
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   // The server's last words, for the error when it does not start.

@@ -11,6 +11,7 @@ export * from './is-process-alive';
 export * from './lambda-sqs-event';
 export * from './local-stack';
 export * from './notification-outbox';
+export * from './postgres-user-access';
 export * from './provision-pipeline';
 export * from './queue-depths';
 export * from './s3-event-fan-out';
