@@ -21,8 +21,8 @@ export const localPortVariables = {
 } as const satisfies Record<keyof LocalStackPorts, string>;
 
 /** What each endpoint is, for messages. */
-const endpointNames = {
-  postgres: 'PostgreSQL (totesys and warehouse)',
+export const endpointNames = {
+  postgres: 'PostgreSQL',
   aws: 'the AWS emulator',
   s3: 'the S3 notification proxy',
 } as const satisfies Record<keyof LocalStackPorts, string>;

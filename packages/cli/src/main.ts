@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from './cli-error';
 import { dlqCommand } from './commands/dlq-command';
+import { doctorCommand } from './commands/doctor-command';
 import { logsCommand } from './commands/logs-command';
 import { quarantineCommand } from './commands/quarantine-command';
 import { reprocessCommand } from './commands/reprocess-command';
@@ -59,6 +60,7 @@ seedCommand(program);
 verifyCommand(program);
 logsCommand(program);
 urlCommand(program);
+doctorCommand(program);
 
 /** The command that is running, to name it in a failure that names nothing. */
 const command = program.commands.find((c) => process.argv.slice(2).includes(c.name()))?.name() ?? 'totes';
