@@ -93,6 +93,29 @@ describe('a running local stack', () => {
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/undefined/);
   });
 
+  it('`totes doctor` finds nothing wrong with it: the lock held by `totes up`, the emulator with every queue, both databases', async () => {
+    const run = await runTotes(['doctor', '--data-dir', dataDir, '--json'], { TOTESYS_URL: '' });
+    const report = JSON.parse(run.stdout);
+    expect(report.checks.filter((check: { status: string }) => check.status === 'fail')).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(report).toMatchObject({ ok: true, running: true });
+    const byName = new Map(report.checks.map((check: { check: string }) => [check.check, check]));
+    expect(byName.get('lock')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^held by `totes up`/),
+    });
+    expect(byName.get('AWS emulator')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/with all \d+ queues/),
+    });
+    expect(byName.get(`port ${port}`)).toMatchObject({
+      status: 'ok',
+      detail: 'PostgreSQL of the running stack listens',
+    });
+    expect(byName.get('totesys pg_read_all_stats')).toMatchObject({ status: 'ok' });
+    expect(byName.get('warehouse grants')).toMatchObject({ status: 'ok' });
+  });
+
   it('`totes url` on a data directory where no `totes up` runs says how to start one', async () => {
     const run = await runTotes(['url', '--data-dir', join(dataDir, 'elsewhere'), '--json']);
     expect(run.code).toBe(1);

@@ -103,7 +103,11 @@ async function orphanCheck(dataDir: string, lockHeld: boolean): Promise<DoctorCh
     '\n',
   );
   const pid = Number(lines[0]);
-  if (!lines[0] || !isProcessAlive(pid)) return ok('orphaned processes', 'no PostgreSQL left running');
+  // A pid reused since by another program is not a PostgreSQL (the same test as stopOrphanedPostgres).
+  const cmdline = lines[0] ? await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : '';
+  if (!lines[0] || !isProcessAlive(pid) || !cmdline.includes('postgres')) {
+    return ok('orphaned processes', 'no PostgreSQL left running');
+  }
   if (lockHeld)
     return ok('orphaned processes', `PostgreSQL (pid ${pid}) belongs to the command holding the lock`);
   return fail(
