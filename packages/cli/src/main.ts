@@ -7,6 +7,7 @@ import { logsCommand } from './commands/logs-command';
 import { quarantineCommand } from './commands/quarantine-command';
 import { reprocessCommand } from './commands/reprocess-command';
 import { seedCommand } from './commands/seed-command';
+import { stateCommand } from './commands/state-command';
 import { statusCommand } from './commands/status-command';
 import { syncCommand } from './commands/sync-command';
 import { upCommand } from './commands/up-command';
@@ -45,6 +46,8 @@ Examples:
   $ totes <command> --help         # a command's options and examples`,
   )
   .exitOverride()
+  // Options after a command are that command's (`state reset … --data-dir` is reset's, not state's).
+  .enablePositionalOptions()
   // A port variable that is not a port is a usage error, reported before any stack is looked for.
   .hook('preAction', () => {
     configuredLocalPorts();
@@ -61,6 +64,7 @@ verifyCommand(program);
 logsCommand(program);
 urlCommand(program);
 doctorCommand(program);
+stateCommand(program);
 
 /** The command that is running, to name it in a failure that names nothing. */
 const command = program.commands.find((c) => process.argv.slice(2).includes(c.name()))?.name() ?? 'totes';

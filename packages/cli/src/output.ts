@@ -50,10 +50,14 @@ export function createOutput(json: boolean): Output {
   };
 }
 
-/** Formats rows as an aligned text table (numbers right-aligned). */
+/**
+ * Formats rows as an aligned text table (numbers right-aligned). `style` may colour a body cell
+ * once it is padded (row and column index, padded text), so colour never upsets the alignment.
+ */
 export function formatTable(
   headers: readonly string[],
   rows: readonly (readonly (string | number)[])[],
+  style?: (row: number, column: number, text: string) => string,
 ): string {
   const cells = [
     headers,
@@ -68,7 +72,8 @@ export function formatTable(
         .map((cell, column) => {
           const width = widths[column] ?? 0;
           const numeric = index > 0 && typeof rows[index - 1]?.[column] === 'number';
-          return numeric ? String(cell).padStart(width) : String(cell).padEnd(width);
+          const text = numeric ? String(cell).padStart(width) : String(cell).padEnd(width);
+          return style && index > 0 ? style(index - 1, column, text) : text;
         })
         .join('  ')
         .trimEnd(),

@@ -3,10 +3,11 @@ import { UsageError } from './cli-error';
 import { nearestName } from './nearest-name';
 
 /** Which tables an option or argument takes. */
-export type TableKind = 'source or warehouse' | 'warehouse';
+export type TableKind = 'source or warehouse' | 'source' | 'warehouse';
 
 const tablesOf = {
   'source or warehouse': [...new Set([...sourceTableNames, ...warehouseTableNames])],
+  source: [...sourceTableNames],
   warehouse: [...warehouseTableNames],
 } as const satisfies Record<TableKind, readonly string[]>;
 

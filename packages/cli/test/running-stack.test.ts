@@ -116,9 +116,84 @@ describe('a running local stack', () => {
     expect(byName.get('warehouse grants')).toMatchObject({ status: 'ok' });
   });
 
+  it('`totes state` shows each extraction’s watermark or snapshot, and no source row left untaken once it has caught up', async () => {
+    type State = {
+      table: string;
+      kind: string;
+      sourceRows: number;
+      pendingRows: number | null;
+      extractedUpTo: string | null;
+      snapshot: string | null;
+    };
+    let states: State[] = [];
+    const deadline = Date.now() + 60_000;
+    do {
+      const run = await runTotes(['state', '--data-dir', dataDir, '--json'], { TOTESYS_URL: '' });
+      expect(run.code, run.stderr).toBe(0);
+      states = JSON.parse(run.stdout).tables;
+    } while (
+      states.some((state) => state.pendingRows !== 0 && state.kind === 'event') &&
+      Date.now() < deadline
+    );
+    const client = new pg.Client({ connectionString: totesys.url });
+    await client.connect();
+    try {
+      for (const state of states) {
+        const { rows } = await client.query(
+          `SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(state.table)}`,
+        );
+        expect(state.sourceRows, state.table).toBe(rows[0].n);
+        if (state.kind === 'event') {
+          expect(state.pendingRows, state.table).toBe(0);
+          expect(state.extractedUpTo, state.table).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+        } else {
+          expect(state.snapshot, state.table).toMatch(new RegExp(`^${state.table}/`));
+        }
+      }
+    } finally {
+      await client.end();
+    }
+    const one = await runTotes(['state', 'sales_order', '--data-dir', dataDir]);
+    expect(one.stdout).toMatch(/^table {9}sales_order \(event\)$/m);
+    expect(one.stdout).toMatch(/^watermark {5}\d{4}-.*, id \d+$/m);
+    expect(one.stdout).toMatch(/^not yet taken 0$/m);
+  });
+
   it('`totes url` on a data directory where no `totes up` runs says how to start one', async () => {
     const run = await runTotes(['url', '--data-dir', join(dataDir, 'elsewhere'), '--json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).error).toMatch(/no `totes up` runs from .*elsewhere: start the stack/);
+  });
+
+  it('`totes state reset` asks to confirm, and with --yes forgets where the extraction stood', async () => {
+    const exited = new Promise((resolve) => up.once('exit', resolve));
+    up.kill('SIGINT');
+    await exited;
+
+    const unconfirmed = await runTotes(['state', 'reset', 'sales_order', '--data-dir', dataDir, '--json']);
+    expect(unconfirmed.code).toBe(2);
+    expect(JSON.parse(unconfirmed.stdout).error).toMatch(/add --yes/);
+
+    const reset = await runTotes(
+      ['state', 'reset', 'sales_order', '--data-dir', dataDir, '--yes', '--json'],
+      {
+        TOTESYS_URL: totesys.url,
+      },
+    );
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(JSON.parse(reset.stdout)).toMatchObject({ table: 'sales_order', reset: true });
+
+    const after = await runTotes(['state', 'sales_order', '--data-dir', dataDir, '--json'], {
+      TOTESYS_URL: totesys.url,
+    });
+    const [state] = JSON.parse(after.stdout).tables;
+    expect(state).toMatchObject({
+      table: 'sales_order',
+      stateSavedAt: null,
+      extractedUpTo: null,
+      firstExtraction: null,
+    });
+    expect(state.pendingRows).toBe(state.sourceRows);
+    expect(state.sourceRows).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { text } from 'node:stream/consumers';
-import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { ExtractState, stateKey } from '@totes/extractor';
 import { inBatches } from '@totes/local';
 import { type SourceTableName, sourceTableNames, sourceTables } from '@totes/pipeline';
@@ -13,6 +13,8 @@ export interface ExtractionProgress {
   readonly stateSavedAt: string | null;
   /** Event tables: the `last_updated` of the last row taken, once the first extraction is done. */
   readonly extractedUpTo: string | null;
+  /** Event tables: the key of that row (the watermark is the pair). */
+  readonly extractedUpToId: number | null;
   /** Event tables, while the first extraction runs: its horizon, and the last key taken below it. */
   readonly firstExtraction: { readonly horizon: string; readonly afterId: number } | null;
   /** Reference tables: the key of the latest snapshot. */
@@ -23,7 +25,13 @@ export interface ExtractionProgress {
   readonly problem: string | null;
 }
 
-const unknown = { extractedUpTo: null, firstExtraction: null, snapshot: null, lastSweep: null } as const;
+const unknown = {
+  extractedUpTo: null,
+  extractedUpToId: null,
+  firstExtraction: null,
+  snapshot: null,
+  lastSweep: null,
+} as const;
 
 async function progressOf(s3: S3Client, bucket: string, table: SourceTableName): Promise<ExtractionProgress> {
   const { kind } = sourceTables[table];
@@ -46,6 +54,7 @@ async function progressOf(s3: S3Client, bucket: string, table: SourceTableName):
       kind,
       stateSavedAt,
       extractedUpTo: state.watermark?.lastUpdated ?? null,
+      extractedUpToId: state.watermark?.id ?? null,
       firstExtraction: state.initial,
       snapshot: state.snapshot?.key ?? null,
       lastSweep: state.sweep?.run ?? null,
@@ -63,9 +72,28 @@ async function progressOf(s3: S3Client, bucket: string, table: SourceTableName):
   }
 }
 
-/** The extraction state of every source table in `bucket` (the ingest bucket), read a few at a time. */
-export function extractionProgress(s3: S3Client, bucket: string): Promise<ExtractionProgress[]> {
-  return inBatches(sourceTableNames, 4, (table) => progressOf(s3, bucket, table));
+/**
+ * The extraction state of source tables (every one by default) in `bucket` (the ingest bucket),
+ * read a few at a time.
+ */
+export function extractionProgress(
+  s3: S3Client,
+  bucket: string,
+  tables: readonly SourceTableName[] = sourceTableNames,
+): Promise<ExtractionProgress[]> {
+  return inBatches(tables, 4, (table) => progressOf(s3, bucket, table));
+}
+
+/**
+ * Forgets where a table's extraction stands (its state object in the ingest bucket), so its next
+ * extraction starts from scratch: a first extraction of an event table, a new snapshot of a
+ * reference table. The objects already written stay, and the stages skip what they already hold.
+ * This module is the CLI's one reader and writer of the extractor's state.
+ */
+export async function resetExtraction(s3: S3Client, bucket: string, table: SourceTableName): Promise<string> {
+  const key = stateKey(table);
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  return `s3://${bucket}/${key}`;
 }
 
 /** One line's words for where a table's extraction stands. */

@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from 'node:util';
+import { paint } from '../colour';
 import { formatTable } from '../output';
 import type { TableStatus } from './stack-status';
 
@@ -55,19 +57,31 @@ const layout: readonly ColumnName[] = [
 ];
 const dropOrder: readonly ColumnName[] = ['source', 'sourceRows', 'freshness', 'warehouseRows', 'queued'];
 
-const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
+const widest = (text: string) =>
+  Math.max(...text.split('\n').map((line) => stripVTControlCharacters(line).length));
+
+/** Columns whose non-zero count is trouble: shown in red where colour is on. */
+const alarming: ReadonlySet<ColumnName> = new Set(['deadLetters', 'quarantined']);
 
 /**
  * The per-table summary as an aligned text table (`quar.`: rows held in quarantine), at most
  * `width` characters wide (a terminal's `process.stdout.columns`; 80 by default, as when the
  * output is not a terminal): with the full headers when they fit, else with short ones, else
  * without the columns that matter least. A line that wraps would break the in-place redraw.
+ * A DLQ or quarantine count above zero is red when stdout takes colour (see {@link paint}).
  */
 export function statusTable(status: readonly TableStatus[], now: Date = new Date(), width = 80): string {
   const render = (names: readonly ColumnName[], short: boolean) =>
     formatTable(
       names.map((name) => (short ? columns[name].short : columns[name].header)),
       status.map((line) => names.map((name) => columns[name].cell(line, now))),
+      (row, column, text) => {
+        const name = names[column];
+        const line = status[row];
+        if (!name || !line || !alarming.has(name)) return text;
+        const value = name === 'deadLetters' ? line.deadLetters : line.quarantined;
+        return value ? paint('red', text) : text;
+      },
     );
   const full = render(layout, false);
   if (widest(full) <= width) return full;
