@@ -63,6 +63,15 @@ export function logsCommand(program: Command): void {
     .option('-f, --follow', 'keep printing new lines as they are written, until Ctrl-C')
     .option('--data-dir <dir>', 'where the local stack keeps its state (default: TOTES_DATA_DIR or .totes)')
     .option('--json', 'print the log lines themselves, as JSON Lines')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ totes logs --level warn                   # what went wrong, and the retries
+  $ totes logs --table fact_sales_order --stage load
+  $ totes logs --follow                       # new lines as they come, until Ctrl-C
+  $ totes logs --json | jq .message`,
+    )
     .action(async (options: LogsOptions) => {
       const output = createOutput(options.json === true);
       const path = pipelineLogPath(dataDirOf(options.dataDir));

@@ -5,6 +5,8 @@ import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { createOutput } from '../output';
 import { deadLetters } from '../stack/dead-letters';
+import { loadProgressTracker, progressLine } from '../stack/load-progress';
+import { progressBars } from '../stack/progress-bars';
 import { startPipeline } from '../stack/running-pipeline';
 import { stackConnectionOf } from '../stack/stack-connection';
 import { stackStatus } from '../stack/stack-status';
@@ -44,11 +46,34 @@ Examples:
       // Rows stamped within the commit margin may still be uncommitted: let it pass first.
       await new Promise((resolve) => setTimeout(resolve, localStackSettings.commitMarginMs));
       await pipeline.requestExtraction(['incremental', 'sweep']);
-      const onTick = () => output.progress(`syncing… ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      await pipeline.settled({ onTick });
-      // At rest, every stored object must have reached its consumer: what an earlier crash or a
-      // lost event left behind is queued again, and the sync runs until that is done too.
-      if ((await pipeline.reconcile(0)) > 0) await pipeline.settled({ onTick });
+      // Per-table bars on a terminal, a line every few seconds otherwise (stderr either way).
+      const tracker = loadProgressTracker();
+      const bars = process.stderr.isTTY ? progressBars() : undefined;
+      let lastSample = 0;
+      let sampling = false;
+      const onTick = () => {
+        if (sampling || Date.now() - lastSample < 2000) return;
+        lastSample = Date.now();
+        sampling = true;
+        stackStatus(pipeline.stack)
+          .then((lines) => {
+            const progress = tracker.sample(lines);
+            if (bars) bars.update(progress);
+            else output.progress(progressLine(progress));
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            sampling = false;
+          });
+      };
+      try {
+        await pipeline.settled({ onTick });
+        // At rest, every stored object must have reached its consumer: what an earlier crash or a
+        // lost event left behind is queued again, and the sync runs until that is done too.
+        if ((await pipeline.reconcile(0)) > 0) await pipeline.settled({ onTick });
+      } finally {
+        bars?.stop();
+      }
       const status = await stackStatus(pipeline.stack);
       const { letters: dead, queues: deadLetterQueues } = await deadLetters(
         stackConnectionOf(pipeline.stack, pipeline.log.path),

@@ -6,10 +6,12 @@ import { dataDirOf } from '../data-dir';
 import { databaseUrls, type StackOptions, stackOptions } from '../database-options';
 import { integerOption } from '../options';
 import { createOutput } from '../output';
+import { loading, loadProgressTracker, progressLine } from '../stack/load-progress';
+import { formatRunSummary, runSummary } from '../stack/run-summary';
 import { removeRunningStack, writeRunningStack } from '../stack/running-file';
 import { startPipeline } from '../stack/running-pipeline';
 import { screenRedraw } from '../stack/screen-redraw';
-import { stackStatus } from '../stack/stack-status';
+import { stackStatus, type TableStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
 
 interface UpOptions extends StackOptions {
@@ -119,19 +121,25 @@ Examples:
       const redraw = screenRedraw(process.stdout);
       const width = () => (tty && process.stdout.columns ? process.stdout.columns : 80);
       let ticks = 0;
+      const tracker = loadProgressTracker();
+      let first: readonly TableStatus[] | undefined;
       const show = async () => {
         const status = await stackStatus(stack);
+        first ??= status;
         ticks += 1;
+        // While the warehouse catches up with totesys (the first load), how far, how fast, how long.
+        const progress = tracker.sample(status);
+        const load = loading(progress) ? `\n${progressLine(progress)}` : '';
         if (output.json) {
           process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), tables: status })}\n`);
         } else if (tty) {
           const now = new Date();
           redraw(
-            `${statusTable(status, now, width())}\n${now.toLocaleTimeString('en-GB')}  (Ctrl-C to stop)`,
+            `${statusTable(status, now, width())}${load}\n${now.toLocaleTimeString('en-GB')}  (Ctrl-C to stop)`,
           );
         } else if (ticks % 5 === 1) {
           process.stdout.write(
-            `${new Date().toISOString()}\n${statusTable(status, new Date(), width())}\n\n`,
+            `${new Date().toISOString()}\n${statusTable(status, new Date(), width())}${load}\n\n`,
           );
         }
       };
@@ -149,6 +157,16 @@ Examples:
       const signal = await untilStopped();
       clearInterval(timer);
       output.say(`\n${signal}: stopping …`);
+      // What this run did, from the status when it started and now.
+      const last = await stackStatus(stack).catch(() => undefined);
+      if (first && last) {
+        const summary = runSummary(first, last);
+        output.say(formatRunSummary(summary));
+        if (output.json)
+          process.stdout.write(
+            `${JSON.stringify({ at: new Date().toISOString(), stopped: signal, summary })}\n`,
+          );
+      }
     } finally {
       await traffic?.stop();
       await pipeline.stop();
