@@ -13,8 +13,11 @@ import { runTotes } from './run-totes';
 
 const bin = fileURLToPath(new URL('../bin/totes.mjs', import.meta.url));
 
-/** Starts `totes up` and waits for its status lines. */
-async function startUp(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+/** Starts `totes up` and waits for its status lines; `output` is all it has printed so far. */
+async function startUp(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ readonly child: ChildProcess; output(): string }> {
   const child = spawn(process.execPath, [bin, 'up', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +36,7 @@ async function startUp(args: readonly string[], env: NodeJS.ProcessEnv): Promise
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return child;
+  return { child, output: () => text };
 }
 
 describe('a running local stack', () => {
@@ -41,13 +44,14 @@ describe('a running local stack', () => {
   let dataDir: string;
   let port: number;
   let up: ChildProcess;
+  let upOutput: () => string;
   const env = () => ({ TOTESYS_URL: totesys.url, TOTES_POSTGRES_PORT: String(port) });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'totes-running-'));
     port = await freePort();
     await seedTotesys(totesys.url, { scale: 0.02, seed: 5 });
-    up = await startUp(['--data-dir', dataDir, '--no-traffic'], env());
+    ({ child: up, output: upOutput } = await startUp(['--data-dir', dataDir, '--no-traffic'], env()));
   });
   afterAll(async () => {
     if (up && up.exitCode === null) {
@@ -169,6 +173,10 @@ describe('a running local stack', () => {
     const exited = new Promise((resolve) => up.once('exit', resolve));
     up.kill('SIGINT');
     await exited;
+    // Stopping, it said what the run did: the whole first load, and nothing failed.
+    expect(upOutput()).toMatch(
+      /\nthis run loaded [\d,]+ rows; 0 message\(s\) dead-lettered, 0 row\(s\) quarantined\n/,
+    );
 
     const unconfirmed = await runTotes(['state', 'reset', 'sales_order', '--data-dir', dataDir, '--json']);
     expect(unconfirmed.code).toBe(2);

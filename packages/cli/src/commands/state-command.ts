@@ -82,6 +82,7 @@ function printStates(output: Output, states: readonly TableState[], where: strin
           ? `rows before ${state.firstExtraction.horizon}, up to id ${state.firstExtraction.afterId}`
           : null,
       ],
+      ['full run', state.fullRun ? `${state.fullRun.run}, up to id ${state.fullRun.afterId}` : null],
       ['snapshot', state.snapshot],
       ['last sweep', state.lastSweep],
       ['source rows', state.sourceRows],

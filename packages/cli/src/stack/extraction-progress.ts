@@ -19,6 +19,8 @@ export interface ExtractionProgress {
   readonly firstExtraction: { readonly horizon: string; readonly afterId: number } | null;
   /** Reference tables: the key of the latest snapshot. */
   readonly snapshot: string | null;
+  /** The latest full re-extraction (`totes reprocess`): its run and the last key it took. */
+  readonly fullRun: { readonly run: string; readonly afterId: number } | null;
   /** Event tables: the run of the latest sweep for silent edits. */
   readonly lastSweep: string | null;
   /** Why the state could not be read, if it could not. */
@@ -29,6 +31,7 @@ const unknown = {
   extractedUpTo: null,
   extractedUpToId: null,
   firstExtraction: null,
+  fullRun: null,
   snapshot: null,
   lastSweep: null,
 } as const;
@@ -56,6 +59,7 @@ async function progressOf(s3: S3Client, bucket: string, table: SourceTableName):
       extractedUpTo: state.watermark?.lastUpdated ?? null,
       extractedUpToId: state.watermark?.id ?? null,
       firstExtraction: state.initial,
+      fullRun: state.full,
       snapshot: state.snapshot?.key ?? null,
       lastSweep: state.sweep?.run ?? null,
       problem: null,
