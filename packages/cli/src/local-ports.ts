@@ -66,15 +66,17 @@ export function isPortFree(port: number): Promise<boolean> {
 /**
  * The ports a local stack starts on. A port set in the environment must be free (else the
  * command fails, naming the variable); a default port that is taken (another stack, another
- * program) gives way to any free port, with a warning told to `say`.
+ * program) gives way to any free port, with a warning told to `say`. Only `endpoints` are
+ * checked; the others are 0 (any free port).
  */
 export async function resolveLocalPorts(
   say: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
+  endpoints: readonly (keyof LocalStackPorts)[] = ['postgres', 'aws', 's3'],
 ): Promise<LocalStackPorts> {
   const configured = configuredLocalPorts(env);
   const resolved: Record<string, number> = {};
-  for (const name of Object.keys(configured) as (keyof LocalStackPorts)[]) {
+  for (const name of endpoints) {
     const { port, configured: set } = configured[name];
     if (port === 0 || (await isPortFree(port))) {
       resolved[name] = port;

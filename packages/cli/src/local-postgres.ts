@@ -19,7 +19,7 @@ export async function withLocalPostgres<T>(
 ): Promise<T> {
   const lock = await claimDataDir(dataDir, command, say);
   try {
-    const { postgres: port } = await resolveLocalPorts(say);
+    const { postgres: port } = await resolveLocalPorts(say, process.env, ['postgres']);
     const server = await startEmbeddedPostgres({
       dataDir: join(dataDir, 'postgres'),
       persistent: true,
