@@ -122,12 +122,14 @@ async function portChecks(running: RunningStack | undefined): Promise<DoctorChec
   const checks: DoctorCheck[] = [];
   const configured = configuredLocalPorts();
   if (running) {
-    const postgres = Number(new URL(running.warehouseUrl).port);
-    const aws = Number(new URL(running.awsEndpoint).port);
-    for (const [what, port] of [
-      ['PostgreSQL', postgres],
-      ['AWS emulator', aws],
-    ] as const) {
+    // The embedded PostgreSQL serves whichever database is the stack's own; one given by URL is
+    // not on this machine's loopback, and the database checks reach it.
+    const embedded = running.embedded?.[0] ?? (running.embedded ? undefined : 'warehouse');
+    const embeddedUrl =
+      embedded === 'totesys' ? running.totesysUrl : embedded ? running.warehouseUrl : undefined;
+    const endpoints: [string, number][] = [['AWS emulator', Number(new URL(running.awsEndpoint).port)]];
+    if (embeddedUrl) endpoints.unshift(['PostgreSQL', Number(new URL(embeddedUrl).port)]);
+    for (const [what, port] of endpoints) {
       checks.push(
         (await isPortFree(port))
           ? fail(
