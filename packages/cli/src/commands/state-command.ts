@@ -104,7 +104,7 @@ function printStates(output: Output, states: readonly TableState[], where: strin
   output.say(`where each extraction stands (${where})`);
   output.say(
     formatTable(
-      ['table', 'extracted', 'source rows', 'not taken', 'saved'],
+      ['table', 'extracted', 'src rows', 'not taken', 'saved'],
       states.map((state) => [
         state.table,
         extracted(state),
