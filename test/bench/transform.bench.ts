@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createZstdCompress } from 'node:zlib';
 import { ingestKey, stageSettings } from '@totes/pipeline';
-import { zstdParams } from '../../services/extractor/src/zstd-chunk';
+import { zstdParams } from '../../services/extractor/src/compression/zstd-chunk';
 import { transformRowsObject } from '../../services/transformer/src/index';
 import { runBenchChild } from './bench-child';
 import { benchReport } from './bench-report';

@@ -22,17 +22,17 @@ import {
 } from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { continuationOf, type ExtractQueue } from './continuation';
+import { rowFormat } from './copy/row-format';
+import { openTotesysSource } from './copy/totesys-source';
 import { ExtractConfig, type ExtractConfigInput } from './extract-config';
 import { ExtractError } from './extract-error';
-import type { StateStore } from './extract-state';
 import { extractTable } from './extract-table';
-import { objectStateStore } from './object-state-store';
+import { continuationOf, type ExtractQueue } from './modes/continuation';
+import { timeBudget } from './modes/time-budget';
 import { parseExtractRequest } from './parse-extract-request';
-import { rowFormat } from './row-format';
 import { sqsExtractQueue } from './sqs-extract-queue';
-import { timeBudget } from './time-budget';
-import { openTotesysSource } from './totesys-source';
+import type { StateStore } from './store/extract-state';
+import { objectStateStore } from './store/object-state-store';
 
 /** What the extractor talks to; each defaults to the real thing built from the configuration. */
 export interface ExtractDeps {

@@ -15,10 +15,10 @@ import { seedTotesys } from '@totes/totesys-sim';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import type { Continuation, ExtractQueue } from '../src/continuation';
+import { rowFormat, type ValueRendering } from '../src/copy/row-format';
 import { createExtractHandler, type ExtractDeps } from '../src/create-extract-handler';
 import type { ExtractConfigInput } from '../src/extract-config';
-import { rowFormat, type ValueRendering } from '../src/row-format';
+import type { Continuation, ExtractQueue } from '../src/modes/continuation';
 
 /** One line a logger was given. */
 export interface LogLine {

@@ -12,11 +12,11 @@ import {
 } from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
+import { spoolObject } from './copy/spool-object';
 import { failureKind } from './failure-kind';
-import { freshnessSeconds } from './freshness';
 import { type LoadOutcome, loadObject } from './load-object';
+import { freshnessSeconds } from './merge/freshness';
 import { ensureWarehouse } from './migrate-warehouse';
-import { spoolObject } from './spool-object';
 import { WarehouseError } from './warehouse-error';
 import { type WarehouseSession, warehouseSession } from './warehouse-session';
 

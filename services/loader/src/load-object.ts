@@ -1,18 +1,18 @@
 import { parseProcessedKey, type TargetTableName } from '@totes/pipeline';
 import type pg from 'pg';
-import { directAppend } from './direct-append';
-import { advanceFreshness } from './freshness';
+import { openProcessedParquet } from './copy/processed-parquet';
+import type { SpooledObject } from './copy/spool-object';
 import { loadFailure } from './load-failure';
-import { loadLedger } from './load-ledger';
-import { loadPlan } from './load-plan';
-import { lockTableLoads } from './lock-table-loads';
-import { mergeObject } from './merge-object';
-import { openProcessedParquet } from './processed-parquet';
-import { quarantinePlan } from './quarantine-plan';
-import { rowQuarantine } from './row-quarantine';
-import type { SpooledObject } from './spool-object';
-import { stageObject } from './stage-object';
-import { tableStatements } from './table-statements';
+import { directAppend } from './merge/direct-append';
+import { advanceFreshness } from './merge/freshness';
+import { loadLedger } from './merge/load-ledger';
+import { mergeObject } from './merge/merge-object';
+import { rowQuarantine } from './merge/row-quarantine';
+import { stageObject } from './merge/stage-object';
+import { loadPlan } from './plan/load-plan';
+import { quarantinePlan } from './plan/quarantine-plan';
+import { lockTableLoads } from './statements/lock-table-loads';
+import { tableStatements } from './statements/table-statements';
 
 /** One processed object to load. */
 export interface LoadRequest {

@@ -1,6 +1,6 @@
 import { MalformedObjectError } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { loadPlan } from '../src/load-plan';
+import { loadPlan } from '../src/plan/load-plan';
 
 describe('the load plan of a processed object', () => {
   it('appends the rows of a fact object', () => {

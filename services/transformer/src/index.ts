@@ -1,5 +1,5 @@
 export * from './calendar-handler';
-export * from './handlers';
+export * from './handler';
 export * from './json-lines-batches';
 export * from './latest-snapshot';
 export * from './map-screened';

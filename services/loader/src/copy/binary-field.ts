@@ -1,7 +1,7 @@
+import type { ValueKind } from '../statements/table-layout';
 import type { CopyBinaryWriter } from './copy-binary-writer';
 import { twosComplement } from './decimal-text';
 import { type NumericBinary, numericBinary } from './numeric-binary';
-import type { ValueKind } from './table-layout';
 
 /** Writes one value decoded from Parquet as a binary COPY field. */
 export type BinaryField = (writer: CopyBinaryWriter, value: unknown) => void;

@@ -1,9 +1,9 @@
 import { type EventTableName, ingestKey } from '@totes/pipeline';
-import type { ExtractContext, ExtractOutcome } from './extract-context';
+import type { ExtractContext, ExtractOutcome } from '../extract-context';
+import { rescanMetadata } from '../store/object-metadata';
+import { ObjectTally } from '../store/object-tally';
+import { putOnce } from '../store/put-once';
 import { extractPages } from './extract-pages';
-import { rescanMetadata } from './object-metadata';
-import { ObjectTally } from './object-tally';
-import { putOnce } from './put-once';
 
 /**
  * A `full` re-extraction of an event table: every row by key, as `rescan` objects of the run

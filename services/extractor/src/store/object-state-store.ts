@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import type { ObjectStore } from '@totes/runtime';
 import { z } from 'zod';
-import { ExtractError } from './extract-error';
+import { ExtractError } from '../extract-error';
 import { ExtractState, initialState, type StateStore, stateKey } from './extract-state';
 
 /** A {@link StateStore} keeping each table's state as a JSON object in a bucket. */

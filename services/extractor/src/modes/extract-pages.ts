@@ -1,8 +1,8 @@
-import type { CompressedChunk } from './compressed-chunk';
-import type { ExtractContext } from './extract-context';
+import type { CompressedChunk } from '../compression/compressed-chunk';
+import type { CopySettings } from '../copy/source-queries';
+import type { ExtractContext } from '../extract-context';
+import { type WriteOutcome, writeInOrder } from '../store/write-in-order';
 import { observationTime } from './observation-clock';
-import type { CopySettings } from './source-queries';
-import { type WriteOutcome, writeInOrder } from './write-in-order';
 
 /** The next page of a paged extraction: its COPY and settings, without the row limit. */
 export interface ExtractPage {

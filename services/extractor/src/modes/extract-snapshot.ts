@@ -1,7 +1,7 @@
 import { compactTimestampOf, ingestKey, parseIngestKey, type ReferenceTableName } from '@totes/pipeline';
-import { emptyBody } from './compressed-chunk';
-import type { ExtractContext, ExtractOutcome } from './extract-context';
-import { snapshotMetadata } from './object-metadata';
+import { emptyBody } from '../compression/compressed-chunk';
+import type { ExtractContext, ExtractOutcome } from '../extract-context';
+import { snapshotMetadata } from '../store/object-metadata';
 
 // A snapshot is one object whatever its size: reference tables are small (a few thousand rows,
 // well under a megabyte compressed).

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { RowCensus } from '../merge/row-census';
 import { CopyBinaryWriter, copyBinaryHeader, copyBinaryTrailer } from './copy-binary-writer';
 import type { ProcessedParquet } from './processed-parquet';
-import type { RowCensus } from './row-census';
 import { rowGarbage } from './row-garbage';
 
 // Bytes per write to the COPY stream: large enough to keep per-write overhead small, small

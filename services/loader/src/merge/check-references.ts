@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { KeyRange } from './key-range';
+import type { KeyRange } from '../plan/key-range';
+import type { TableStatements } from '../statements/table-statements';
 import type { CensusResult } from './row-census';
-import type { TableStatements } from './table-statements';
 
 /** What checking a fact object's references found. */
 export interface ReferenceCheck {

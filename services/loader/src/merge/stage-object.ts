@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { copyObject } from './copy-object';
-import type { ProcessedParquet } from './processed-parquet';
+import { copyObject } from '../copy/copy-object';
+import type { ProcessedParquet } from '../copy/processed-parquet';
+import type { TableStatements } from '../statements/table-statements';
 import { type CensusResult, RowCensus } from './row-census';
-import type { TableStatements } from './table-statements';
 
 /**
  * Streams an object's rows, row group by row group, into a new staging table with one binary

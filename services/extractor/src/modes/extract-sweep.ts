@@ -1,9 +1,9 @@
 import { type EventTableName, ingestKey } from '@totes/pipeline';
-import type { ExtractContext, ExtractOutcome } from './extract-context';
-import { rescanMetadata } from './object-metadata';
-import { ObjectTally } from './object-tally';
+import type { ExtractContext, ExtractOutcome } from '../extract-context';
+import { rescanMetadata } from '../store/object-metadata';
+import { ObjectTally } from '../store/object-tally';
+import { putOnce } from '../store/put-once';
 import { observationTime } from './observation-clock';
-import { putOnce } from './put-once';
 import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
 
 /**

@@ -1,5 +1,5 @@
-import type { KeyRange } from './key-range';
-import type { TableLayout } from './table-layout';
+import type { KeyRange } from '../plan/key-range';
+import type { TableLayout } from '../statements/table-layout';
 
 /** What a census learnt of the referenced keys of one dimension. */
 export type ReferencedKeys =

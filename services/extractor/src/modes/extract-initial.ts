@@ -1,11 +1,11 @@
 import { type EventTableName, ingestKey, toCompactTimestamp } from '@totes/pipeline';
-import type { ExtractContext } from './extract-context';
+import type { ExtractContext } from '../extract-context';
+import type { ExtractState } from '../store/extract-state';
+import { rescanMetadata } from '../store/object-metadata';
+import type { ObjectTally } from '../store/object-tally';
+import { putOnce } from '../store/put-once';
+import type { WriteOutcome } from '../store/write-in-order';
 import { extractPages } from './extract-pages';
-import type { ExtractState } from './extract-state';
-import { rescanMetadata } from './object-metadata';
-import type { ObjectTally } from './object-tally';
-import { putOnce } from './put-once';
-import type { WriteOutcome } from './write-in-order';
 
 /** Where the first extraction of a table got to. */
 export interface InitialProgress {

@@ -1,7 +1,7 @@
-import { ChunkRows } from './chunk-rows';
+import { ChunkRows } from '../copy/chunk-rows';
+import type { RenderedChunk } from '../copy/json-lines-chunker';
 import type { ChunkBuilder, CompressedChunk } from './compressed-chunk';
 import type { GzipMembers } from './gzip-members';
-import type { RenderedChunk } from './json-lines-chunker';
 
 // Pieces compressed at once, on libuv's pool of four threads: enough to keep the second core
 // busy beside the rendering and PostgreSQL, while at most three uncompressed pieces (~2 MB) wait.

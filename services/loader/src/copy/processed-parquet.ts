@@ -8,10 +8,10 @@ import {
   parquetRead,
   type SchemaElement,
 } from 'hyparquet';
+import { footerKeyRange } from '../plan/footer-key-range';
+import type { KeyRange } from '../plan/key-range';
+import type { LoadColumn, TableLayout } from '../statements/table-layout';
 import { type BinaryField, binaryField } from './binary-field';
-import { footerKeyRange } from './footer-key-range';
-import type { KeyRange } from './key-range';
-import type { LoadColumn, TableLayout } from './table-layout';
 
 /**
  * The decoded columns of one row group, in the layout's column order, as stored: integers, DECIMAL

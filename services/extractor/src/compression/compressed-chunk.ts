@@ -1,9 +1,9 @@
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import type { IngestCompression } from '@totes/pipeline';
-import type { ChunkRange } from './chunk-rows';
+import type { ChunkRange } from '../copy/chunk-rows';
+import type { RenderedChunk } from '../copy/json-lines-chunker';
 import { GzipChunk, piecesInFlight } from './gzip-chunk';
 import { GzipMembers } from './gzip-members';
-import type { RenderedChunk } from './json-lines-chunker';
 import { ZstdChunk, ZstdFrames } from './zstd-chunk';
 
 /** A chunk as it is stored: one object's rows as compressed JSON Lines. */

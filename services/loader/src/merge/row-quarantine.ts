@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { ProcessedParquet } from './processed-parquet';
-import type { Observation, QuarantinePlan } from './quarantine-plan';
-import { qualifiedName, sqlIdentifier } from './sql-identifier';
-import type { TableLayout } from './table-layout';
+import type { ProcessedParquet } from '../copy/processed-parquet';
+import type { Observation, QuarantinePlan } from '../plan/quarantine-plan';
+import { qualifiedName, sqlIdentifier } from '../statements/sql-identifier';
+import type { TableLayout } from '../statements/table-layout';
 
 /** What {@link rowQuarantine} changed. */
 export interface QuarantineChange {

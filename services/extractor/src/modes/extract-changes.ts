@@ -1,10 +1,10 @@
 import { type EventTableName, formatWatermark, ingestKey } from '@totes/pipeline';
-import type { ExtractContext, ExtractOutcome } from './extract-context';
+import type { ExtractContext, ExtractOutcome } from '../extract-context';
+import { changesMetadata } from '../store/object-metadata';
+import { ObjectTally } from '../store/object-tally';
+import { putOnce } from '../store/put-once';
 import { extractInitial, type InitialProgress } from './extract-initial';
 import { extractPages } from './extract-pages';
-import { changesMetadata } from './object-metadata';
-import { ObjectTally } from './object-tally';
-import { putOnce } from './put-once';
 
 /**
  * Incremental extraction of an event table: the rows after the saved watermark, in watermark

@@ -1,4 +1,4 @@
-import type { TimeBudget } from './time-budget';
+import type { TimeBudget } from '../modes/time-budget';
 
 /** Whether every chunk was written, or the budget ran out first. */
 export type WriteOutcome = 'done' | 'out-of-time';

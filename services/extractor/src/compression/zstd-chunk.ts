@@ -1,7 +1,7 @@
 import { constants, createZstdCompress } from 'node:zlib';
-import { ChunkRows } from './chunk-rows';
+import { ChunkRows } from '../copy/chunk-rows';
+import type { RenderedChunk } from '../copy/json-lines-chunker';
 import type { ChunkBuilder, CompressedChunk } from './compressed-chunk';
-import type { RenderedChunk } from './json-lines-chunker';
 
 /**
  * The zstd parameters of ingest objects: level 1, with its window cut from 512 KiB to 128 KiB and
