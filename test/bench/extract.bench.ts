@@ -186,7 +186,7 @@ async function extract(url: string, bucket: string, discard: boolean) {
         error: (message: string, fields: unknown) =>
           process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
       } as never,
-      metrics: { count() {}, seconds() {}, flush() {} },
+      metrics: { add() {}, flush() {} },
     },
   );
   const body = JSON.stringify({ mode: 'incremental', table: 'sales_order' });

@@ -34,7 +34,7 @@ export async function extractChild(totesysUrl: string, bucket: string): Promise<
             error: (message: string, fields: unknown) =>
               process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
           } as never,
-          metrics: { count() {}, seconds() {}, flush() {} },
+          metrics: { add() {}, flush() {} },
         },
       );
       for (let request = pending.shift(); request; request = pending.shift()) {

@@ -48,7 +48,7 @@ export interface ExtractDeps {
   /** Where continuations go (default: the table's FIFO queue). */
   readonly queue?: ExtractQueue;
   readonly logger?: PipelineLogger;
-  readonly metrics?: PipelineMetrics;
+  readonly metrics?: PipelineMetrics<'extract'>;
   /** The clock, for snapshot times and the time budget. */
   readonly now?: () => Date;
   /** How failed requests come back (default: the extract stage's backoff, set through SQS). */
@@ -76,7 +76,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
   const service = `extract-${table}`;
   const format = rowFormat(table);
   const logger = deps.logger ?? createLogger(service);
-  const metrics = deps.metrics ?? createMetrics(service, table);
+  const metrics = deps.metrics ?? createMetrics('extract', table);
   const now = deps.now ?? (() => new Date());
   let clients: ReturnType<typeof createAwsClients> | undefined;
   const aws = () => {
@@ -134,9 +134,9 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
         continuation: continuation?.deduplicationId ?? null,
         durationMs,
       });
-      metrics.count('rowsExtracted', outcome.rows);
-      metrics.count('objectsWritten', outcome.written.length);
-      metrics.seconds('extractDuration', durationMs / 1000);
+      metrics.add('rows_extracted', outcome.rows);
+      metrics.add('objects_written', outcome.written.length);
+      metrics.add('extract_seconds', durationMs / 1000);
       metrics.flush();
     } catch (error) {
       const failure =
@@ -155,7 +155,7 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
         durationMs: now().getTime() - started,
         error: describeError(failure),
       });
-      metrics.count('extractFailures', 1);
+      metrics.add('extract_failures', 1);
       metrics.flush();
       throw failure;
     }

@@ -47,7 +47,7 @@ export function recordingLogger(): PipelineLogger & { readonly lines: LogLine[] 
 }
 
 /** Metrics that go nowhere (the logger carries what the tests check). */
-export const quietMetrics: PipelineMetrics = { count() {}, seconds() {}, flush() {} };
+export const quietMetrics: PipelineMetrics<'extract'> = { add() {}, flush() {} };
 
 /** An extract queue that keeps what it was sent. */
 export function recordingQueue(): ExtractQueue & { readonly sent: Continuation[] } {

@@ -30,7 +30,7 @@ export interface LoadHandlerOptions {
   readonly visibility: MessageVisibility;
   readonly retry: RetryPolicy;
   readonly logger: PipelineLogger;
-  readonly metrics: PipelineMetrics;
+  readonly metrics: PipelineMetrics<'load'>;
   readonly now?: () => Date;
   /** Where objects are spooled while they load (the OS temporary directory by default). */
   readonly spoolDirectory?: string;
@@ -69,11 +69,11 @@ export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
     // An object loaded before (a notification delivered twice, a reconciler's resend) is routine.
     const log = outcome.outcome === 'loaded' ? logger.info : logger.debug;
     log.call(logger, `object ${outcome.outcome}`, { ...outcome });
-    metrics.count('rows_inserted', outcome.inserted);
-    metrics.count('rows_updated', outcome.updated);
-    metrics.count('rows_skipped', outcome.skipped);
+    metrics.add('rows_inserted', outcome.inserted);
+    metrics.add('rows_updated', outcome.updated);
+    metrics.add('rows_skipped', outcome.skipped);
     if (outcome.freshAsOf !== undefined) {
-      metrics.seconds('freshness_seconds', freshnessSeconds(outcome.freshAsOf, now()));
+      metrics.add('freshness_seconds', freshnessSeconds(outcome.freshAsOf, now()));
     }
   }
 

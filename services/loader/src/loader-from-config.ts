@@ -41,6 +41,6 @@ export function loaderFromConfig(config: LoaderConfig): SqsHandler {
       maxReceiveCount: config.LOAD_MAX_RECEIVE_COUNT,
     },
     logger: createLogger(service),
-    metrics: createMetrics(service, table),
+    metrics: createMetrics('load', table),
   });
 }

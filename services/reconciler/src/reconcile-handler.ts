@@ -6,7 +6,6 @@ import {
   type RequeuedEvents,
   type ResourceNames,
   reconcileGraceSeconds,
-  reconcilerMetrics,
   requeueUnconsumed,
 } from '@totes/pipeline';
 import type { PipelineLogger, PipelineMetrics } from '@totes/runtime';
@@ -34,7 +33,7 @@ export interface ReconcileDeps {
   /** The depth of a queue or DLQ, to leave alone a table whose messages are on their way or failed. */
   readonly depth: QueueDepth;
   readonly logger: PipelineLogger;
-  readonly metrics: PipelineMetrics;
+  readonly metrics: PipelineMetrics<'reconcile'>;
   readonly now?: () => Date;
 }
 
@@ -107,7 +106,7 @@ export function createReconcileHandler(deps: ReconcileDeps): () => Promise<Recon
       objects: unconsumed.length,
       durationMs: now().getTime() - started.getTime(),
     });
-    metrics.count(reconcilerMetrics.objectsRequeued, unconsumed.length);
+    metrics.add('objects_requeued', unconsumed.length);
     metrics.flush();
     return { requeued, objects: unconsumed.length, left };
   };

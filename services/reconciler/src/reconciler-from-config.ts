@@ -1,4 +1,4 @@
-import { reconcilerMetrics } from '@totes/pipeline';
+import { serviceName } from '@totes/pipeline';
 import {
   cachedConnectionString,
   connectionStringFromSecretArn,
@@ -38,7 +38,7 @@ export function reconcilerFromConfig(config: ReconcilerConfig): () => Promise<Re
     },
     queues: sqsEventQueue(sqs, (queue) => `${config.QUEUE_URL_PREFIX}${queue}`),
     depth: sqsQueueDepth(sqs, (queue) => `${config.QUEUE_URL_PREFIX}${queue}`),
-    logger: createLogger(reconcilerMetrics.service),
-    metrics: createMetrics(reconcilerMetrics.service, reconcilerMetrics.table),
+    logger: createLogger(serviceName('reconcile')),
+    metrics: createMetrics('reconcile'),
   });
 }

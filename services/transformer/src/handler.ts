@@ -58,7 +58,7 @@ function build(target: TargetTableName): SqsHandler | CalendarHandler {
   const logger = createLogger(`transform-${target}`);
   const generation = config.TRANSFORM_GENERATION;
   if (target === 'dim_date') return calendarHandler({ stores, generation, logger });
-  const metrics = createMetrics(`transform-${target}`, target);
+  const metrics = createMetrics('transform', target);
   const retry = { policy: retryPolicyOf(stageSettings.transform), visibility };
   return transformHandler(target, {
     stores,

@@ -1,4 +1,4 @@
-import { objectsCreated, type TargetTableName, transformerMetrics } from '@totes/pipeline';
+import { objectsCreated, type TargetTableName } from '@totes/pipeline';
 import {
   MalformedObjectError,
   type ObjectAnnouncer,
@@ -16,7 +16,7 @@ export interface TransformerDeps {
   readonly stores: TransformStores;
   readonly generation: number;
   readonly logger: PipelineLogger;
-  readonly metrics?: PipelineMetrics;
+  readonly metrics?: PipelineMetrics<'transform'>;
   readonly rowGroupRows?: number;
   /**
    * Where an output found already written is announced again (its loader may never have heard
@@ -90,10 +90,10 @@ export function notificationProcessor(
               first: quarantined?.slice(0, quarantinedRowsLogged),
             });
           }
-          metrics?.count('RowsIn', outcome.rowsIn);
-          metrics?.count('RowsOut', outcome.rowsOut);
-          metrics?.count(transformerMetrics.rowsQuarantined, outcome.rowsQuarantined);
-          metrics?.seconds('TransformDuration', durationMs / 1000);
+          metrics?.add('rows_in', outcome.rowsIn);
+          metrics?.add('rows_out', outcome.rowsOut);
+          metrics?.add('rows_quarantined', outcome.rowsQuarantined);
+          metrics?.add('transform_seconds', durationMs / 1000);
         }
       } catch (error) {
         logger.error('transform failed', { target, trigger: object.key, ...describe(error) });

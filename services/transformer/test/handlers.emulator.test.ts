@@ -85,8 +85,8 @@ describe('the deployed entry points, configured from the environment', () => {
       expect.objectContaining({
         service: 'transform-fact_sales_order',
         table: 'fact_sales_order',
-        RowsIn: 2,
-        RowsOut: 2,
+        rows_in: 2,
+        rows_out: 2,
       }),
     ]);
     const [output] = await driver.processedKeys('fact_sales_order/g3/');
