@@ -3,6 +3,7 @@ export * from './extract-request';
 export * from './ingest-key';
 export * from './key-error';
 export * from './observed-at';
+export * from './pipeline-error';
 export * from './pipeline-resources';
 export * from './processed-key';
 export * from './processed-metadata';

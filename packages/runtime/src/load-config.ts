@@ -1,5 +1,5 @@
+import { ConfigError } from '@totes/pipeline';
 import { z } from 'zod';
-import { ConfigError } from './pipeline-error';
 
 /**
  * Parses environment variables into a typed configuration at cold start, failing with one

@@ -1,6 +1,7 @@
+import { MalformedObjectError, PipelineError } from '@totes/pipeline';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { MalformedObjectError, PipelineError, sqsBatchHandler } from '../src/index';
+import { sqsBatchHandler } from '../src/index';
 
 function record(id: string, body: string, receiveCount = 1): SQSRecord {
   return {

@@ -1,6 +1,5 @@
-import { stageSettings } from '@totes/pipeline';
+import { ConfigError, PipelineError, stageSettings } from '@totes/pipeline';
 import {
-  ConfigError,
   cachedConnectionString,
   connectWithCachedSecret,
   createAwsClients,
@@ -9,7 +8,6 @@ import {
   describeError,
   type ObjectAnnouncer,
   type ObjectStore,
-  PipelineError,
   type PipelineLogger,
   type PipelineMetrics,
   type RetryTiming,

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '@totes/runtime';
+import { ConfigError } from '@totes/pipeline';
+import { loadConfig } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
 import { ExtractorEnvironment } from '../src/extractor-environment';
 

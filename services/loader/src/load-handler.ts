@@ -1,7 +1,6 @@
-import { objectsCreated, type TargetTableName } from '@totes/pipeline';
+import { MalformedObjectError, objectsCreated, type TargetTableName } from '@totes/pipeline';
 import {
   describeError,
-  MalformedObjectError,
   type MessageVisibility,
   type ObjectStore,
   type PipelineLogger,

@@ -1,5 +1,5 @@
-import { type TargetTableName, warehouseTables } from '@totes/pipeline';
-import { connectPostgres, MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError, type TargetTableName, warehouseTables } from '@totes/pipeline';
+import { connectPostgres } from '@totes/runtime';
 import { describe, expect, it, vi } from 'vitest';
 import { loadObject } from '../src/load-object';
 import { MissingDimensionError } from '../src/missing-dimension-error';

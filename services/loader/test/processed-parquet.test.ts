@@ -1,5 +1,5 @@
 import type { TargetTableName } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
 import { openProcessedParquet } from '../src/copy/processed-parquet';
 import { tableLayout } from '../src/statements/table-layout';

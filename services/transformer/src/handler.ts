@@ -1,6 +1,5 @@
-import { stageSettings, type TargetTableName, warehouseTableNames } from '@totes/pipeline';
+import { ConfigError, stageSettings, type TargetTableName, warehouseTableNames } from '@totes/pipeline';
 import {
-  ConfigError,
   createAwsClients,
   createLogger,
   createMetrics,

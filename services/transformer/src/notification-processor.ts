@@ -1,11 +1,5 @@
-import { objectsCreated, type TargetTableName } from '@totes/pipeline';
-import {
-  MalformedObjectError,
-  type ObjectAnnouncer,
-  type PipelineLogger,
-  type PipelineMetrics,
-  type RetryTiming,
-} from '@totes/runtime';
+import { MalformedObjectError, objectsCreated, type TargetTableName } from '@totes/pipeline';
+import type { ObjectAnnouncer, PipelineLogger, PipelineMetrics, RetryTiming } from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import { TransformError } from './transform-error';
 import { transformObject } from './transform-object';

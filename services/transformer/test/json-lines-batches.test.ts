@@ -1,4 +1,4 @@
-import { MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError } from '@totes/pipeline';
 import { totesysTables } from '@totes/schema';
 import { describe, expect, it } from 'vitest';
 import { jsonLinesBatches } from '../src/index';

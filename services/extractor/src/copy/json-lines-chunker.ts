@@ -1,3 +1,4 @@
+import { PipelineError } from '@totes/pipeline';
 import { BufferPool } from './buffer-pool';
 import type { RowFormat, ValueRendering } from './row-format';
 
@@ -25,8 +26,8 @@ export interface RenderedChunk {
   release(): void;
 }
 
-/** COPY output that does not have the shape of the table's rows. */
-export class CopyFormatError extends Error {
+/** COPY output that does not have the shape of the table's rows (retried: a later read may differ). */
+export class CopyFormatError extends PipelineError {
   override readonly name = 'CopyFormatError';
 }
 

@@ -1,4 +1,4 @@
-import { type SourceTableName, sourceTables } from '@totes/pipeline';
+import { PipelineError, type SourceTableName, sourceTables } from '@totes/pipeline';
 import { columnSpecs, totesysTables } from '@totes/schema';
 import { z } from 'zod';
 
@@ -35,9 +35,13 @@ export interface RowFormat {
 /** The column every totesys table stamps with the time of its last change. */
 export const watermarkColumn = 'last_updated';
 
-/** Thrown when a table declares a column the extractor has no rendering for. */
-export class UnsupportedColumnError extends Error {
+/** Thrown when a table declares a column the extractor has no rendering for; a retry cannot help. */
+export class UnsupportedColumnError extends PipelineError {
   override readonly name = 'UnsupportedColumnError';
+
+  constructor(message: string) {
+    super(message, { retryable: false });
+  }
 }
 
 function renderingOf(table: string, name: string, pgType: string, schema: z.ZodType): ValueRendering {

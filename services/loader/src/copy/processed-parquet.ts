@@ -1,5 +1,4 @@
-import { type ProcessedMetadata, readProcessedMetadata } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError, type ProcessedMetadata, readProcessedMetadata } from '@totes/pipeline';
 import {
   type AsyncBuffer,
   type ColumnData,

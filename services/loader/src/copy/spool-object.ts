@@ -3,7 +3,8 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { type ObjectStore, PipelineError } from '@totes/runtime';
+import { PipelineError } from '@totes/pipeline';
+import type { ObjectStore } from '@totes/runtime';
 import type { AsyncBuffer } from 'hyparquet';
 
 /** A processed object on local disk, readable at random (a Parquet footer is at the end). */

@@ -1,5 +1,4 @@
-import { fromCompactTimestamp } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { fromCompactTimestamp, MalformedObjectError } from '@totes/pipeline';
 import type pg from 'pg';
 import type { ProcessedParquet } from '../copy/processed-parquet';
 import { MissingDimensionError } from '../missing-dimension-error';

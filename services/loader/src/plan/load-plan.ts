@@ -1,5 +1,10 @@
-import { KeyLayoutError, parseProcessedKey, type TargetTableName, warehouseTables } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import {
+  KeyLayoutError,
+  MalformedObjectError,
+  parseProcessedKey,
+  type TargetTableName,
+  warehouseTables,
+} from '@totes/pipeline';
 import type { DimensionVersion } from './version-guard';
 
 /**
@@ -20,19 +25,14 @@ export type LoadPlan =
   | { readonly kind: 'calendar' };
 
 /**
- * The {@link LoadPlan} of the object at `key` for the loader of `table`; throws
- * {@link MalformedObjectError} for a key that is not a processed object of that table (a
+ * The {@link LoadPlan} of the object at `key` for the loader of `table`.
+ *
+ * Throws a non-retryable error ({@link KeyLayoutError} or {@link MalformedObjectError}) for a
+ * key that is not a processed object of that table (a
  * misrouted notification can never load, so it must reach the DLQ, not be retried forever).
  */
 export function loadPlan(table: TargetTableName, key: string): LoadPlan {
-  let parsed: ReturnType<typeof parseProcessedKey>;
-  try {
-    parsed = parseProcessedKey(key);
-  } catch (error) {
-    if (error instanceof KeyLayoutError)
-      throw new MalformedObjectError(key, undefined, error.message, { cause: error });
-    throw error;
-  }
+  const parsed = parseProcessedKey(key);
   if (parsed.target !== table) {
     throw new MalformedObjectError(
       key,
