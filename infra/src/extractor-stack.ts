@@ -1,4 +1,10 @@
-import { isReferenceTable, pipelineResources, type SourceTableName, stageSettings } from '@totes/pipeline';
+import {
+  isReferenceTable,
+  pipelineResources,
+  type SourceTableName,
+  stageSettings,
+  stateKey,
+} from '@totes/pipeline';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -42,9 +48,6 @@ export function scheduledModes(table: SourceTableName, sweeps: boolean): readonl
 export function scheduledRequest(table: SourceTableName, mode: ScheduledMode) {
   return { mode, table, requestedAt: ContextAttribute.scheduledTime } as const;
 }
-
-/** Where the extractors keep their state in the ingest bucket (`stateKey` in `@totes/extractor`). */
-export const extractionStatePrefix = '_state/extract/';
 
 /**
  * The extractor: per source table, a FIFO queue (one extraction per table at a time,
@@ -100,10 +103,7 @@ export class ExtractorStack extends Stack {
         's3:AbortMultipartUpload',
       ]);
       // Its state object, as the extractor names it (`stateKey`; the tests hold the two together).
-      extractor.allowObjects(names.ingestBucket, `${extractionStatePrefix}${table}.json`, [
-        's3:GetObject',
-        's3:PutObject',
-      ]);
+      extractor.allowObjects(names.ingestBucket, stateKey(table), ['s3:GetObject', 's3:PutObject']);
       extractor.allowListing(names.ingestBucket);
       extractor.function.addEnvironment(
         'INGEST_TOPIC_ARN',

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { ExtractorEnvironment, stateKey } from '@totes/extractor';
+import { ExtractorEnvironment } from '@totes/extractor';
 import { loaderConfig } from '@totes/loader';
 import {
   ExtractRequest,
@@ -18,6 +18,7 @@ import {
   sourceTableNames,
   stageNames,
   stageSettings,
+  stateKey,
   type TargetTableName,
   targetsOf,
   visibilityTimeoutSeconds,

@@ -10,18 +10,13 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
-import { stageSettings } from '@totes/pipeline';
+import { type ExtractState, initialState, stageSettings } from '@totes/pipeline';
 import { columnsOf, totesysTables } from '@totes/schema';
 import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { ObjectStore } from '../../packages/runtime/src/index';
-import {
-  createExtractHandler,
-  type ExtractState,
-  initialState,
-  type StateStore,
-} from '../../services/extractor/src/index';
+import { createExtractHandler, type StateStore } from '../../services/extractor/src/index';
 import { runBenchChild, spawnBench } from './bench-child';
 import { benchReport } from './bench-report';
 

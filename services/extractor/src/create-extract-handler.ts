@@ -29,8 +29,8 @@ import { continuationOf, type ExtractQueue } from './modes/continuation';
 import { timeBudget } from './modes/time-budget';
 import { parseExtractRequest } from './parse-extract-request';
 import { sqsExtractQueue } from './sqs-extract-queue';
-import type { StateStore } from './store/extract-state';
 import { objectStateStore } from './store/object-state-store';
+import type { StateStore } from './store/state-store';
 
 /** What the extractor talks to; each defaults to the real thing built from the configuration. */
 export interface ExtractDeps {

@@ -3,7 +3,7 @@ import type { TotesysSource } from './copy/totesys-source';
 import type { ExtractConfig } from './extract-config';
 import type { StopPosition } from './modes/continuation';
 import type { TimeBudget } from './modes/time-budget';
-import type { StateStore } from './store/extract-state';
+import type { StateStore } from './store/state-store';
 
 /** What one extraction works with. */
 export interface ExtractContext {

@@ -8,6 +8,6 @@ export * from './extractor-environment';
 export * from './modes/commit-horizon';
 export * from './modes/continuation';
 export * from './sqs-extract-queue';
-export * from './store/extract-state';
 export * from './store/object-metadata';
 export * from './store/object-state-store';
+export * from './store/state-store';

@@ -1,7 +1,6 @@
 export * from './calendar-handler';
 export * from './handler';
 export * from './json-lines-batches';
-export * from './latest-snapshot';
 export * from './map-screened';
 export * from './mappings/calendar-range';
 export * from './mappings/calendar-rows';

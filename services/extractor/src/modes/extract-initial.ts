@@ -1,6 +1,5 @@
-import { type EventTableName, ingestKey, toCompactTimestamp } from '@totes/pipeline';
+import { type EventTableName, type ExtractState, ingestKey, toCompactTimestamp } from '@totes/pipeline';
 import type { ExtractContext } from '../extract-context';
-import type { ExtractState } from '../store/extract-state';
 import { rescanMetadata } from '../store/object-metadata';
 import type { ObjectTally } from '../store/object-tally';
 import { putOnce } from '../store/put-once';

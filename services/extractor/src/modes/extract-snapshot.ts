@@ -1,4 +1,10 @@
-import { compactTimestampOf, ingestKey, parseIngestKey, type ReferenceTableName } from '@totes/pipeline';
+import {
+  compactTimestampOf,
+  ingestKey,
+  latestSnapshot,
+  type ReferenceTableName,
+  snapshotPrefix,
+} from '@totes/pipeline';
 import { emptyBody } from '../compression/compressed-chunk';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
 import { snapshotMetadata } from '../store/object-metadata';
@@ -6,18 +12,6 @@ import { snapshotMetadata } from '../store/object-metadata';
 // A snapshot is one object whatever its size: reference tables are small (a few thousand rows,
 // well under a megabyte compressed).
 const wholeTable = Number.MAX_SAFE_INTEGER;
-
-async function latestSnapshot(
-  store: ExtractContext['store'],
-  table: ReferenceTableName,
-): Promise<{ key: string; hash: string } | undefined> {
-  let latest: { key: string; hash: string } | undefined;
-  for await (const object of store.list(`${table}/snapshots/`)) {
-    const parsed = parseIngestKey(object.key);
-    if (parsed.kind === 'snapshot') latest = { key: object.key, hash: parsed.hash };
-  }
-  return latest;
-}
 
 /**
  * Extraction of a reference table: hashes its content and, when the hash differs from the latest
@@ -49,9 +43,9 @@ export async function extractSnapshot(
     if (!force && previousHash === hash) return nothingWritten('unchanged', hash);
     if (!force) {
       // The state can lag the bucket by one snapshot when a run stopped between the two writes.
-      const latest = await latestSnapshot(store, table);
+      const latest = await latestSnapshot(store.list(snapshotPrefix(table)), table);
       if (latest?.hash === hash) {
-        state = { ...state, snapshot: latest };
+        state = { ...state, snapshot: { key: latest.key, hash: latest.hash } };
         await context.state.write(table, state);
         // The run that wrote it stopped before its state, perhaps before its notification too.
         return nothingWritten('unchanged', hash, [latest.key]);

@@ -1,8 +1,9 @@
 import { text } from 'node:stream/consumers';
+import { ExtractState, initialState, stateKey } from '@totes/pipeline';
 import type { ObjectStore } from '@totes/runtime';
 import { z } from 'zod';
 import { ExtractError } from '../extract-error';
-import { ExtractState, initialState, type StateStore, stateKey } from './extract-state';
+import type { StateStore } from './state-store';
 
 /** A {@link StateStore} keeping each table's state as a JSON object in a bucket. */
 export function objectStateStore(store: Pick<ObjectStore, 'bucket' | 'head' | 'get' | 'put'>): StateStore {

@@ -1,12 +1,15 @@
-import { type SourceTableName, Watermark } from '@totes/pipeline';
 import { z } from 'zod';
+import type { SourceTableName } from './source-tables';
+import { Watermark } from './watermark';
 
 const compactTimestamp = z.string().regex(/^\d{8}T\d{9}$/);
 
 /**
- * What the extractor of one table remembers between runs. totesys is read-only to the pipeline,
- * so this lives in the ingest bucket (see {@link stateKey}), and each part is written only after
- * the object it describes, so a crash in between makes the next run redo that one chunk.
+ * What the extractor of one table remembers between runs.
+ *
+ * totesys is read-only to the pipeline, so this lives in the ingest bucket (see
+ * {@link stateKey}), and each part is written only after the object it describes, so a crash in
+ * between makes the next run redo that one chunk. The CLI reads it to show extraction progress.
  */
 export const ExtractState = z.object({
   /** Event tables: the last row taken by incremental extraction; null before the first. */
@@ -46,15 +49,12 @@ export const initialState: ExtractState = Object.freeze({
 });
 
 /**
- * Where a table's state lives in the ingest bucket: under `_state/`, a prefix that no
+ * The prefix of the extraction state in the ingest bucket: under `_state/`, which no
  * subscription matches, so writing it starts nothing downstream.
  */
-export function stateKey(table: SourceTableName): string {
-  return `_state/extract/${table}.json`;
-}
+export const extractionStatePrefix = '_state/extract/';
 
-/** Reads and writes the extraction state of tables. */
-export interface StateStore {
-  read(table: SourceTableName): Promise<ExtractState>;
-  write(table: SourceTableName, state: ExtractState): Promise<void>;
+/** Where a table's extraction state lives in the ingest bucket. */
+export function stateKey(table: SourceTableName): string {
+  return `${extractionStatePrefix}${table}.json`;
 }
