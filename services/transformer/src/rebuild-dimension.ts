@@ -15,7 +15,7 @@ import {
   sourceTables,
   warehouseTables as topology,
 } from '@totes/pipeline';
-import { warehouseTables } from '@totes/schema';
+import { warehouseRowSchemas } from '@totes/schema';
 import { z } from 'zod';
 
 import { parquetChunks } from './parquet/parquet-chunks';
@@ -100,7 +100,7 @@ export async function rebuildDimension(
   // The snapshots were read for exactly this target's inputs, so they fit its build function.
   const build = tableTransforms[target].build as (snapshots: unknown) => Record<string, unknown>[];
   const naturalKey = topology[target].naturalKey;
-  const schema = warehouseTables[target];
+  const schema = warehouseRowSchemas[target];
   // Every output row comes from one row of the first input, so building row by row lets one
   // row's broken rule quarantine that row alone (reference tables are small: a few thousand rows).
   const primary = inputs[0] as ReferenceTableName;

@@ -1,5 +1,5 @@
 import { type TargetTableName, type WarehouseTableSpec, warehouseTables } from '@totes/pipeline';
-import { type ColumnSpec, columnSpecs, warehouseTables as warehouseSchemas } from '@totes/schema';
+import { type ColumnSpec, columnSpecs, warehouseRowSchemas as warehouseSchemas } from '@totes/schema';
 
 /** How a column's values are carried in a processed Parquet object. */
 export type ValueKind = 'integer' | 'decimal' | 'date' | 'time' | 'string' | 'boolean';
