@@ -1,4 +1,7 @@
 import {
+  environmentVariable,
+  extractorEnvironment,
+  functionEnvironment,
   isReferenceTable,
   pipelineResources,
   type SourceTableName,
@@ -83,7 +86,7 @@ export class ExtractorStack extends Stack {
         functionName: names.functionName('extract', table),
         description: `Extracts totesys.${table} into s3://${names.ingestBucket}/${table}/`,
         queue,
-        environment: {
+        environment: functionEnvironment(extractorEnvironment, {
           TABLE: table,
           INGEST_BUCKET: names.ingestBucket,
           EXTRACT_QUEUE_URL: queue.queue.queueUrl,
@@ -92,7 +95,7 @@ export class ExtractorStack extends Stack {
           TIME_BUDGET_SECONDS: String(stageSettings.extract.timeoutSeconds - 60),
           SOURCE_TIME_ZONE: settings.sourceTimeZone,
           INGEST_COMPRESSION: settings.ingestCompression,
-        },
+        }),
         // A long extraction continues itself through its own queue, one invocation after another.
         recursiveLoop: RecursiveLoop.ALLOW,
         network,
@@ -106,7 +109,7 @@ export class ExtractorStack extends Stack {
       extractor.allowObjects(names.ingestBucket, stateKey(table), ['s3:GetObject', 's3:PutObject']);
       extractor.allowListing(names.ingestBucket);
       extractor.function.addEnvironment(
-        'INGEST_TOPIC_ARN',
+        environmentVariable(extractorEnvironment, 'INGEST_TOPIC_ARN'),
         extractor.allowPublishing(names.ingestTopic, topicKeyAlias(names.environment)),
       );
       queue.queue.grantSendMessages(extractor.function);

@@ -1,18 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { ExtractorEnvironment } from '@totes/extractor';
-import { loaderConfig } from '@totes/loader';
 import {
   ExtractRequest,
+  extractorEnvironment,
   givenUpPrefix,
   type IngestKey,
   ingestKey,
   inputPrefixes,
   isReferenceTable,
+  loaderEnvironment,
   metricOf,
   type ProcessedKey,
   pipelineResources,
   processedKey,
   reconcileGraceSeconds,
+  reconcilerEnvironment,
   type SourceTableName,
   s3Event,
   sourceTableNames,
@@ -21,13 +22,12 @@ import {
   stateKey,
   type TargetTableName,
   targetsOf,
+  transformerEnvironment,
   visibilityTimeoutSeconds,
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
-import { reconcilerConfig } from '@totes/reconciler';
 import { createMetrics } from '@totes/runtime';
-import { TransformerConfig } from '@totes/transformer';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -476,7 +476,7 @@ describe('the extractor', () => {
     const template = pipeline.templates.extractor;
     const [, resource] = functionOf(template, names.functionName('extract', table));
     const environment = resolvedEnvironment(resource);
-    const parsed = ExtractorEnvironment.parse(environment);
+    const parsed = extractorEnvironment.parse(environment);
     expect(parsed).toMatchObject({
       table,
       ingestBucket: names.ingestBucket,
@@ -686,7 +686,7 @@ describe('the transformer', () => {
 
   it.each(warehouseTableNames)('transforms %s with the environment the transformer expects', (target) => {
     const [, resource] = functionOf(pipeline.templates.transformer, names.functionName('transform', target));
-    expect(TransformerConfig.parse(resolvedEnvironment(resource))).toMatchObject({
+    expect(transformerEnvironment.parse(resolvedEnvironment(resource))).toMatchObject({
       TARGET_TABLE: target,
       INGEST_BUCKET: names.ingestBucket,
       PROCESSED_BUCKET: names.processedBucket,
@@ -715,7 +715,7 @@ describe('the loader', () => {
     (target) => {
       const [, resource] = functionOf(pipeline.templates.loader, names.functionName('load', target));
       const environment = resolvedEnvironment(resource);
-      expect(loaderConfig.parse(environment)).toMatchObject({
+      expect(loaderEnvironment.parse(environment)).toMatchObject({
         TARGET_TABLE: target,
         PROCESSED_BUCKET: names.processedBucket,
         WAREHOUSE_SECRET_ARN: `<${onlyId(pipeline.templates.loader, 'AWS::SecretsManager::Secret')}>`,
@@ -774,8 +774,8 @@ describe.each([
     const environment = resolvedEnvironment(
       functionOf(template, names.functionName(stage, tables[0] as never))[1],
     );
-    if (stage === 'extract') expect(ExtractorEnvironment.parse(environment).ingestTopicArn).toBe(topicArn);
-    else expect(TransformerConfig.parse(environment).PROCESSED_TOPIC_ARN).toBe(topicArn);
+    if (stage === 'extract') expect(extractorEnvironment.parse(environment).ingestTopicArn).toBe(topicArn);
+    else expect(transformerEnvironment.parse(environment).PROCESSED_TOPIC_ARN).toBe(topicArn);
   });
 
   it("allow the topics' key only by its alias, through SNS", () => {
@@ -833,7 +833,7 @@ describe('the reconciler', () => {
           .replace('<AWS::AccountId>', '123456789012'),
       ]),
     );
-    const parsed = reconcilerConfig.parse(deployed);
+    const parsed = reconcilerEnvironment.parse(deployed);
     expect(parsed.names.ingestBucket).toBe(names.ingestBucket);
     expect(parsed.names.queue('load', 'fact_sales_order')).toBe(names.queue('load', 'fact_sales_order'));
     expect(environment.QUEUE_URL_PREFIX).toBe('https://sqs.<AWS::Region>.<AWS::URLSuffix>/<AWS::AccountId>/');

@@ -1,5 +1,5 @@
+import { type Continuation, createExtractHandler } from '@totes/extractor';
 import { compactTimestampOf, sourceTableNames } from '@totes/pipeline';
-import { type Continuation, createExtractHandler } from '../../services/extractor/src/index';
 import { peakRssMb } from './bench-report';
 import type { ChildResult } from './verify-side';
 

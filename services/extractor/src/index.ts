@@ -1,13 +1,8 @@
-export * from './copy/json-lines-chunker';
-export * from './copy/row-format';
-export * from './copy/source-queries';
-export * from './create-extract-handler';
-export * from './extract-config';
-export * from './extract-error';
-export * from './extractor-environment';
-export * from './modes/commit-horizon';
-export * from './modes/continuation';
-export * from './sqs-extract-queue';
-export * from './store/object-metadata';
-export * from './store/object-state-store';
-export * from './store/state-store';
+// The extractor's public face: what the Lambda entry, the local stack and the CLI may use.
+export { createExtractHandler, type ExtractDeps } from './create-extract-handler';
+export type { ConnectionStringSource, ExtractConfig, ExtractConfigInput } from './extract-config';
+export { ExtractError } from './extract-error';
+export { extractorFromEnvironment } from './extractor-from-environment';
+export type { Continuation, ExtractQueue } from './modes/continuation';
+export { sqsExtractQueue } from './sqs-extract-queue';
+export type { StateStore } from './store/state-store';

@@ -12,7 +12,8 @@ import { ingestCompressionOf, type ObjectCreated, s3Event, type TargetTableName 
 import { type ObjectStore, s3ObjectStore } from '@totes/runtime';
 import type { TestPipeline } from '@totes/test-harness';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type TransformerDeps, transformHandler } from '../src/index';
+import type { TransformerDeps } from '../src/notification-processor';
+import { transformHandler } from '../src/transform-handler';
 
 /** What a handler logged, as plain data. */
 export interface LogLine {

@@ -1,15 +1,16 @@
-import { resourceNames } from '@totes/pipeline';
-import { envBoolean, envInteger, envPostgresUrl, exactlyOneOf } from '@totes/runtime';
 import { z } from 'zod';
+import { envBoolean, envInteger, envPostgresUrl, exactlyOneOf } from './environment-variables';
+import { resourceNames } from './resource-names';
 
 /**
- * The reconciler's environment, parsed at cold start (with `loadConfig` from `@totes/runtime`).
+ * The environment of the reconciler function.
+ *
  * Buckets and queue names derive from `ENVIRONMENT`, as every resource name does
  * (`resourceNames`); a queue's URL is `QUEUE_URL_PREFIX` followed by its name. The warehouse
  * connection comes from exactly one of `WAREHOUSE_URL` (local runs) and `WAREHOUSE_SECRET_ARN`
  * (AWS), as the loader's does. Endpoints and credentials come from the SDK's own variables.
  */
-export const reconcilerConfig = z
+export const reconcilerEnvironment = z
   .object({
     /** The deployment's name prefix (`prod`). */
     ENVIRONMENT: z.string().min(1),
@@ -35,5 +36,5 @@ export const reconcilerConfig = z
     }
   });
 
-/** The parsed {@link reconcilerConfig}. */
-export type ReconcilerConfig = z.output<typeof reconcilerConfig>;
+/** The parsed {@link reconcilerEnvironment}. */
+export type ReconcilerEnvironment = z.output<typeof reconcilerEnvironment>;

@@ -1,16 +1,18 @@
-import { isWarehouseTableName, stageSettings, type TargetTableName } from '@totes/pipeline';
-import { envBoolean, envInteger, envPostgresUrl, exactlyOneOf } from '@totes/runtime';
 import { z } from 'zod';
+import { envBoolean, envInteger, envPostgresUrl, exactlyOneOf } from './environment-variables';
+import { stageSettings } from './stage-settings';
+import { isWarehouseTableName, type TargetTableName } from './warehouse-tables';
 
 /**
- * The loader's environment, parsed at cold start (with `loadConfig` from `@totes/runtime`). The
- * warehouse connection comes from exactly one of `WAREHOUSE_URL` (local runs) and
+ * The environment of a loader function, one per warehouse table.
+ *
+ * The warehouse connection comes from exactly one of `WAREHOUSE_URL` (local runs) and
  * `WAREHOUSE_SECRET_ARN` (AWS: a Secrets Manager secret with host, port, username, password and
  * dbname). `WAREHOUSE_URL` holds credentials: it is never logged, and a configuration error names
  * the variable, not its value. AWS endpoints and credentials come from the SDK's own variables
  * (`AWS_ENDPOINT_URL`, `AWS_REGION`, …).
  */
-export const loaderConfig = z
+export const loaderEnvironment = z
   .object({
     /** The warehouse table this function loads. */
     TARGET_TABLE: z
@@ -36,5 +38,5 @@ export const loaderConfig = z
   })
   .refine(...exactlyOneOf('WAREHOUSE_URL', 'WAREHOUSE_SECRET_ARN'));
 
-/** The parsed {@link loaderConfig}. */
-export type LoaderConfig = z.infer<typeof loaderConfig>;
+/** The parsed {@link loaderEnvironment}. */
+export type LoaderEnvironment = z.output<typeof loaderEnvironment>;

@@ -1,3 +1,4 @@
+import { type LoaderEnvironment, serviceName } from '@totes/pipeline';
 import {
   cachedConnectionString,
   connectionStringFromSecretArn,
@@ -10,16 +11,15 @@ import {
   sqsMessageVisibility,
 } from '@totes/runtime';
 import { createLoadHandler } from './load-handler';
-import type { LoaderConfig } from './loader-config';
 
 /**
  * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's
  * settings, a PostgreSQL connection per invocation, the JSON logger and CloudWatch (EMF) metrics.
  * The Lambda entry calls it with the parsed environment; the local stack calls it once per table.
  */
-export function loaderFromConfig(config: LoaderConfig): SqsHandler {
+export function loaderFromEnvironment(config: LoaderEnvironment): SqsHandler {
   const table = config.TARGET_TABLE;
-  const service = `load-${table}`;
+  const service = serviceName('load', table);
   const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
   const { WAREHOUSE_URL: url, WAREHOUSE_SECRET_ARN: secretArn } = config;
   const warehouseUrl = cachedConnectionString(

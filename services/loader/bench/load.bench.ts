@@ -11,18 +11,15 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@totes/local';
 import { processedKey, stageSettings, type TargetTableName } from '@totes/pipeline';
 import pg from 'pg';
-import {
-  type LoadOutcome,
-  loadObject,
-  migrateWarehouse,
-  spoolObject,
-  tableLayout,
-} from '../../services/loader/src/index';
-import { copyFile } from '../../services/loader/test/copy-file';
-import { type ProcessedRow, processedObject } from '../../services/loader/test/processed-object';
-import { writeProcessedFile } from '../../services/loader/test/write-processed-file';
-import { runBenchChild } from './bench-child';
-import { benchReport, peakRssMb } from './bench-report';
+import { runBenchChild } from '../../../test/bench/bench-child';
+import { benchReport, peakRssMb } from '../../../test/bench/bench-report';
+import { spoolObject } from '../src/copy/spool-object';
+import { type LoadOutcome, loadObject } from '../src/load-object';
+import { migrateWarehouse } from '../src/migrate-warehouse';
+import { tableLayout } from '../src/statements/table-layout';
+import { copyFile } from '../test/copy-file';
+import { type ProcessedRow, processedObject } from '../test/processed-object';
+import { writeProcessedFile } from '../test/write-processed-file';
 
 const table = 'fact_sales_order' satisfies TargetTableName;
 const batchRows = 100_000;

@@ -11,14 +11,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
 import { type ExtractState, initialState, stageSettings } from '@totes/pipeline';
+import type { ObjectStore } from '@totes/runtime';
 import { columnsOf, totesysTables } from '@totes/schema';
 import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import type { ObjectStore } from '../../packages/runtime/src/index';
-import { createExtractHandler, type StateStore } from '../../services/extractor/src/index';
-import { runBenchChild, spawnBench } from './bench-child';
-import { benchReport } from './bench-report';
+import { runBenchChild, spawnBench } from '../../../test/bench/bench-child';
+import { benchReport } from '../../../test/bench/bench-report';
+import { createExtractHandler, type StateStore } from '../src/index';
 
 // `pnpm bench extract [rows…]`: the extractor's first incremental run over every sales_order row
 // of a totesys-sim database into the AWS emulator (default chunks of 50,000 rows), against

@@ -1,7 +1,6 @@
-import { ConfigError } from '@totes/pipeline';
-import { loadConfig } from '@totes/runtime';
+import { ConfigError, extractorEnvironment } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { ExtractorEnvironment } from '../src/extractor-environment';
+import { loadConfig } from '../src/index';
 
 const env = {
   TABLE: 'sales_order',
@@ -11,9 +10,9 @@ const env = {
   TOTESYS_URL: 'postgresql://reader:secret@db:5432/totesys',
 };
 
-describe('ExtractorEnvironment', () => {
+describe('extractorEnvironment', () => {
   it('reads the configuration with its defaults', () => {
-    expect(loadConfig(ExtractorEnvironment, env)).toEqual({
+    expect(loadConfig(extractorEnvironment, env)).toEqual({
       table: 'sales_order',
       ingestBucket: 'prod-totes-ingest',
       extractQueueUrl: env.EXTRACT_QUEUE_URL,
@@ -33,7 +32,7 @@ describe('ExtractorEnvironment', () => {
 
   it('reads tuning and the secret ARN from the environment', () => {
     const { TOTESYS_URL: _, ...withoutUrl } = env;
-    const config = loadConfig(ExtractorEnvironment, {
+    const config = loadConfig(extractorEnvironment, {
       ...withoutUrl,
       TOTESYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:1:secret:totesys',
       CHUNK_ROWS: '1000',
@@ -55,7 +54,7 @@ describe('ExtractorEnvironment', () => {
     const { TOTESYS_URL: _, ...withoutUrl } = env;
 
     const load = () =>
-      loadConfig(ExtractorEnvironment, {
+      loadConfig(extractorEnvironment, {
         ...withoutUrl,
         TABLE: '_prisma_migrations',
         CHUNK_ROWS: '0',
@@ -70,9 +69,9 @@ describe('ExtractorEnvironment', () => {
     const both = { ...env, TOTESYS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:1:secret:totesys' };
     const { TOTESYS_URL: _, ...neither } = env;
 
-    expect(() => loadConfig(ExtractorEnvironment, both)).toThrow(
+    expect(() => loadConfig(extractorEnvironment, both)).toThrow(
       /exactly one of TOTESYS_URL and TOTESYS_SECRET_ARN/,
     );
-    expect(() => loadConfig(ExtractorEnvironment, neither)).toThrow(/exactly one/);
+    expect(() => loadConfig(extractorEnvironment, neither)).toThrow(/exactly one/);
   });
 });

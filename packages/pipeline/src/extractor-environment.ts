@@ -1,13 +1,16 @@
-import { ingestCompressions, isSourceTableName, type SourceTableName } from '@totes/pipeline';
-import { envBoolean, envInteger, exactlyOneOf } from '@totes/runtime';
 import { z } from 'zod';
+import { envBoolean, envInteger, exactlyOneOf } from './environment-variables';
+import { ingestCompressions } from './ingest-key';
+import { isSourceTableName, type SourceTableName } from './source-tables';
 
 /**
- * The extractor function's environment variables. The totesys connection comes from exactly one
- * of `TOTESYS_URL` (local runs) and `TOTESYS_SECRET_ARN` (AWS: a Secrets Manager secret with host,
- * port, username, password and dbname).
+ * The environment of an extractor function, one per source table.
+ *
+ * The totesys connection comes from exactly one of `TOTESYS_URL` (local runs) and
+ * `TOTESYS_SECRET_ARN` (AWS: a Secrets Manager secret with host, port, username, password and
+ * dbname). Parsed into the extractor's settings (camelCase, durations in milliseconds).
  */
-export const ExtractorEnvironment = z
+export const extractorEnvironment = z
   .object({
     TABLE: z
       .string()
@@ -48,4 +51,6 @@ export const ExtractorEnvironment = z
     hiddenSessionsLagMs: env.HIDDEN_SESSIONS_LAG_SECONDS * 1000,
     sourceTimeZone: env.SOURCE_TIME_ZONE,
   }));
-export type ExtractorEnvironment = z.output<typeof ExtractorEnvironment>;
+
+/** The parsed {@link extractorEnvironment}. */
+export type ExtractorEnvironment = z.output<typeof extractorEnvironment>;

@@ -1,4 +1,4 @@
-import { serviceName } from '@totes/pipeline';
+import { type ReconcilerEnvironment, serviceName } from '@totes/pipeline';
 import {
   cachedConnectionString,
   connectionStringFromSecretArn,
@@ -12,14 +12,13 @@ import {
   sqsQueueDepth,
 } from '@totes/runtime';
 import { createReconcileHandler, type ReconcileOutcome } from './reconcile-handler';
-import type { ReconcilerConfig } from './reconciler-config';
 
 /**
  * The reconciler with its real parts: S3 and SQS clients from the SDK's settings, a warehouse
  * connection per run (the secret read at the first and again when a login is refused), the JSON
  * logger and CloudWatch (EMF) metrics. The Lambda entry calls it with the parsed environment.
  */
-export function reconcilerFromConfig(config: ReconcilerConfig): () => Promise<ReconcileOutcome> {
+export function reconcilerFromEnvironment(config: ReconcilerEnvironment): () => Promise<ReconcileOutcome> {
   const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
   const { WAREHOUSE_URL: url, WAREHOUSE_SECRET_ARN: secretArn } = config;
   const warehouseUrl = cachedConnectionString(

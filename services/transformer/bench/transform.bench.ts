@@ -5,18 +5,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createZstdCompress } from 'node:zlib';
-import { ingestKey, stageSettings } from '@totes/pipeline';
-import { zstdParams } from '../../services/extractor/src/compression/zstd-chunk';
-import { transformRowsObject } from '../../services/transformer/src/index';
-import { runBenchChild } from './bench-child';
-import { benchReport } from './bench-report';
+import { ingestKey, ingestZstdParams, stageSettings } from '@totes/pipeline';
+import { runBenchChild } from '../../../test/bench/bench-child';
+import { benchReport } from '../../../test/bench/bench-report';
+import { transformRowsObject } from '../src/transform-rows-object';
 
 // `pnpm bench transform [rows…]`: sales_order JSON Lines → fact_sales_order Parquet through the
 // transformer's own streaming path, against DuckDB's native JSON → Parquet COPY of the same file
 // to the same columns. Each run is a child process of its own, so its peak RSS is its own (and
 // DuckDB is imported only where it runs: its native library alone is tens of MB of RSS).
 
-const duckDb = () => import('../../services/transformer/test/duckdb-baseline');
+const duckDb = () => import('../test/duckdb-baseline');
 
 /** What one child run measured. */
 interface RunResult {
@@ -83,7 +82,7 @@ async function writeInput(path: string, rows: number): Promise<void> {
       for (const line of salesOrders(rows)) yield `${line}\n`;
     })(),
   );
-  const zstd = createZstdCompress({ params: zstdParams });
+  const zstd = createZstdCompress({ params: ingestZstdParams });
   await pipeline(lines, zstd, createWriteStream(path));
 }
 

@@ -1,7 +1,6 @@
-import { ConfigError } from '@totes/pipeline';
-import { loadConfig } from '@totes/runtime';
+import { ConfigError, loaderEnvironment } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { loaderConfig } from '../src/loader-config';
+import { loadConfig } from '../src/index';
 
 const env = {
   TARGET_TABLE: 'fact_sales_order',
@@ -11,7 +10,7 @@ const env = {
 
 describe('the loader configuration', () => {
   it('reads the environment, with defaults for the retry policy and timeouts', () => {
-    expect(loadConfig(loaderConfig, env)).toEqual({
+    expect(loadConfig(loaderEnvironment, env)).toEqual({
       ...env,
       WAREHOUSE_STATEMENT_TIMEOUT_MS: 120_000,
       LOAD_RETRY_BASE_SECONDS: 10,
@@ -23,7 +22,7 @@ describe('the loader configuration', () => {
 
   it('names every wrong variable at once, without showing the connection string', () => {
     const reading = () =>
-      loadConfig(loaderConfig, { TARGET_TABLE: 'customers', WAREHOUSE_URL: 'mysql://u:s3cret@h/db' });
+      loadConfig(loaderEnvironment, { TARGET_TABLE: 'customers', WAREHOUSE_URL: 'mysql://u:s3cret@h/db' });
 
     expect(reading).toThrow(ConfigError);
     expect(reading).toThrow(/TARGET_TABLE[\s\S]*PROCESSED_BUCKET[\s\S]*WAREHOUSE_URL/);
@@ -33,12 +32,12 @@ describe('the loader configuration', () => {
   it('takes the warehouse connection from a Secrets Manager secret instead, and wants exactly one of the two', () => {
     const { WAREHOUSE_URL: _, ...withoutUrl } = env;
     const secretArn = 'arn:aws:secretsmanager:eu-west-2:1:secret:warehouse';
-    expect(loadConfig(loaderConfig, { ...withoutUrl, WAREHOUSE_SECRET_ARN: secretArn })).toMatchObject({
+    expect(loadConfig(loaderEnvironment, { ...withoutUrl, WAREHOUSE_SECRET_ARN: secretArn })).toMatchObject({
       WAREHOUSE_SECRET_ARN: secretArn,
     });
-    expect(() => loadConfig(loaderConfig, { ...env, WAREHOUSE_SECRET_ARN: secretArn })).toThrow(
+    expect(() => loadConfig(loaderEnvironment, { ...env, WAREHOUSE_SECRET_ARN: secretArn })).toThrow(
       /exactly one of WAREHOUSE_URL and WAREHOUSE_SECRET_ARN/,
     );
-    expect(() => loadConfig(loaderConfig, withoutUrl)).toThrow(/exactly one/);
+    expect(() => loadConfig(loaderEnvironment, withoutUrl)).toThrow(/exactly one/);
   });
 });
