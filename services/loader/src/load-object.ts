@@ -6,12 +6,12 @@ import { loadFailure } from './load-failure';
 import { directAppend } from './merge/direct-append';
 import { advanceFreshness } from './merge/freshness';
 import { loadLedger } from './merge/load-ledger';
+import { lockTableLoads } from './merge/lock-table-loads';
 import { mergeObject } from './merge/merge-object';
 import { rowQuarantine } from './merge/row-quarantine';
 import { stageObject } from './merge/stage-object';
 import { loadPlan } from './plan/load-plan';
 import { quarantinePlan } from './plan/quarantine-plan';
-import { lockTableLoads } from './statements/lock-table-loads';
 import { tableStatements } from './statements/table-statements';
 
 /** One processed object to load. */

@@ -2,9 +2,9 @@ import { MalformedObjectError, type TargetTableName, warehouseTables } from '@to
 import { connectPostgres } from '@totes/runtime';
 import { describe, expect, it, vi } from 'vitest';
 import { loadObject } from '../src/load-object';
+import { mayBypassRowTriggers } from '../src/merge/without-row-triggers';
 import { MissingDimensionError } from '../src/missing-dimension-error';
 import { tableLayout } from '../src/statements/table-layout';
-import { mayBypassRowTriggers } from '../src/statements/without-row-triggers';
 import { fixtureRows } from './fixture-rows';
 import { loadBytes, loadRows } from './load-rows';
 import { objectKey, snapshotVersion } from './object-key';

@@ -3,8 +3,8 @@ import { copyObject } from '../copy/copy-object';
 import type { ProcessedParquet } from '../copy/processed-parquet';
 import { type KeyRange, withinRange } from '../plan/key-range';
 import type { TableStatements } from '../statements/table-statements';
-import { mayBypassRowTriggers, withoutRowTriggers } from '../statements/without-row-triggers';
 import { type CensusResult, RowCensus } from './row-census';
+import { mayBypassRowTriggers, withoutRowTriggers } from './without-row-triggers';
 
 /** The census of a fact object copied straight into its table, with its natural keys' range. */
 export type DirectlyAppended = CensusResult & { readonly naturalKeys: KeyRange };

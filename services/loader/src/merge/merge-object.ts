@@ -2,15 +2,15 @@ import { fromCompactTimestamp, MalformedObjectError } from '@totes/pipeline';
 import type pg from 'pg';
 import type { ProcessedParquet } from '../copy/processed-parquet';
 import { MissingDimensionError } from '../missing-dimension-error';
-import { dimensionVersions } from '../plan/dimension-versions';
 import type { LoadPlan } from '../plan/load-plan';
 import { versionGuard } from '../plan/version-guard';
 import type { TableStatements } from '../statements/table-statements';
-import { withoutRowTriggers } from '../statements/without-row-triggers';
 import { checkReferences } from './check-references';
+import { dimensionVersions } from './dimension-versions';
 import { directAppend } from './direct-append';
 import type { CensusResult } from './row-census';
 import { stageObject } from './stage-object';
+import { withoutRowTriggers } from './without-row-triggers';
 
 /** What merging an object changed. */
 export interface Merged {

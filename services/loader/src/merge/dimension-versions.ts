@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DimensionVersion } from './version-guard';
+import type { DimensionVersion } from '../plan/version-guard';
 
 /** `etl.dimension_version`: what each dimension rebuilt from snapshots was last built from. */
 export const dimensionVersions = {
