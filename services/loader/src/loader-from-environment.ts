@@ -1,11 +1,10 @@
 import { type LoaderEnvironment, serviceName } from '@totes/pipeline';
 import {
-  cachedConnectionString,
-  connectionStringFromSecretArn,
   connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
+  databaseConnectionString,
   type SqsHandler,
   s3ObjectStore,
   sqsMessageVisibility,
@@ -21,10 +20,10 @@ export function loaderFromEnvironment(config: LoaderEnvironment): SqsHandler {
   const table = config.TARGET_TABLE;
   const service = serviceName('load', table);
   const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
-  const { WAREHOUSE_URL: url, WAREHOUSE_SECRET_ARN: secretArn } = config;
-  const warehouseUrl = cachedConnectionString(
-    url === undefined ? () => connectionStringFromSecretArn(secretArn ?? '') : async () => url,
-  );
+  const warehouseUrl = databaseConnectionString({
+    url: config.WAREHOUSE_URL,
+    secretArn: config.WAREHOUSE_SECRET_ARN,
+  });
   return createLoadHandler({
     table,
     store: s3ObjectStore(s3, config.PROCESSED_BUCKET),

@@ -1,11 +1,10 @@
 import { type ReconcilerEnvironment, serviceName } from '@totes/pipeline';
 import {
-  cachedConnectionString,
-  connectionStringFromSecretArn,
   connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
+  databaseConnectionString,
   postgresLedgerQuery,
   s3ObjectListing,
   sqsEventQueue,
@@ -20,10 +19,10 @@ import { createReconcileHandler, type ReconcileOutcome } from './reconcile-handl
  */
 export function reconcilerFromEnvironment(config: ReconcilerEnvironment): () => Promise<ReconcileOutcome> {
   const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });
-  const { WAREHOUSE_URL: url, WAREHOUSE_SECRET_ARN: secretArn } = config;
-  const warehouseUrl = cachedConnectionString(
-    url === undefined ? () => connectionStringFromSecretArn(secretArn ?? '') : async () => url,
-  );
+  const warehouseUrl = databaseConnectionString({
+    url: config.WAREHOUSE_URL,
+    secretArn: config.WAREHOUSE_SECRET_ARN,
+  });
   return createReconcileHandler({
     names: config.names,
     region: config.AWS_REGION,
