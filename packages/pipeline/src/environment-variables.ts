@@ -36,7 +36,7 @@ export function exactlyOneOf<K extends string>(
  * or by Lambda itself (`AWS_REGION`); what a schema requires is checked when it parses.
  */
 export type FunctionEnvironment<S extends z.ZodType> = {
-  readonly [K in keyof z.input<S>]?: string;
+  readonly [K in keyof z.input<S>]?: string | undefined;
 };
 
 /**
