@@ -3,13 +3,12 @@ import type pg from 'pg';
 import { openProcessedParquet } from './copy/processed-parquet';
 import type { SpooledObject } from './copy/spool-object';
 import { loadFailure } from './load-failure';
-import { directAppend } from './merge/direct-append';
+import { factAppendPath } from './merge/fact-append-path';
 import { advanceFreshness } from './merge/freshness';
 import { loadLedger } from './merge/load-ledger';
 import { lockTableLoads } from './merge/lock-table-loads';
 import { mergeObject } from './merge/merge-object';
 import { rowQuarantine } from './merge/row-quarantine';
-import { stageObject } from './merge/stage-object';
 import { loadPlan } from './plan/load-plan';
 import { quarantinePlan } from './plan/quarantine-plan';
 import { tableStatements } from './statements/table-statements';
@@ -92,8 +91,8 @@ export async function loadObject(client: pg.ClientBase, request: LoadRequest): P
       // Facts stage before taking the table's lock, so two large objects copy side by side; one
       // whose natural keys all look new is copied straight into the table under the lock instead.
       const census =
-        plan.kind === 'append-facts' && !(await directAppend.likely(client, statements, parquet))
-          ? await stageObject(client, statements, parquet)
+        plan.kind === 'append-facts'
+          ? await factAppendPath.beforeLock(client, statements, parquet)
           : undefined;
       await lockTableLoads(client, table);
       if (await loadLedger.has(client, key)) {

@@ -1,8 +1,7 @@
-import { type EventTableName, ingestKey } from '@totes/pipeline';
+import type { EventTableName } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
-import { rescanMetadata } from '../store/object-metadata';
 import { ObjectTally } from '../store/object-tally';
-import { putOnce } from '../store/put-once';
+import { writeRescan } from '../store/write-rescan';
 import { extractPages } from './extract-pages';
 
 /**
@@ -15,7 +14,7 @@ export async function extractFull(
   table: EventTableName,
   request: { readonly run: string; readonly afterId?: number | undefined },
 ): Promise<ExtractOutcome> {
-  const { config, source, store } = context;
+  const { source } = context;
   const { run } = request;
   let state = await context.state.read(table);
   let afterId = Math.max(request.afterId ?? 0, state.full?.run === run ? state.full.afterId : 0);
@@ -25,13 +24,7 @@ export async function extractFull(
     context,
     async () => ({ copy: source.queries.afterId, settings: { after_id: String(afterId) } }),
     async (chunk, observedAt) => {
-      const [firstId, lastId] = [chunk.first.id, chunk.last.id];
-      const key = ingestKey(
-        { kind: 'rescan', table, reason: 'full', run, firstId, lastId },
-        config.ingestCompression,
-      );
-      const metadata = rescanMetadata(table, chunk.rows, 'full', firstId, lastId, observedAt);
-      tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
+      const lastId = await writeRescan(context, tally, { table, reason: 'full', run }, chunk, observedAt);
       state = { ...state, full: { run, afterId: lastId } };
       await context.state.write(table, state);
       afterId = lastId;

@@ -1,9 +1,8 @@
-import { type EventTableName, type ExtractState, ingestKey, toCompactTimestamp } from '@totes/pipeline';
+import { type EventTableName, type ExtractState, toCompactTimestamp } from '@totes/pipeline';
 import type { ExtractContext } from '../extract-context';
-import { rescanMetadata } from '../store/object-metadata';
 import type { ObjectTally } from '../store/object-tally';
-import { putOnce } from '../store/put-once';
 import type { WriteOutcome } from '../store/write-in-order';
+import { writeRescan } from '../store/write-rescan';
 import { extractPages } from './extract-pages';
 
 /** Where the first extraction of a table got to. */
@@ -33,7 +32,7 @@ export async function extractInitial(
   stateBefore: ExtractState,
   tally: ObjectTally,
 ): Promise<InitialProgress> {
-  const { config, source, store } = context;
+  const { config, source } = context;
   let state = stateBefore;
   const { horizon, afterId: afterIdBefore } = state.initial ?? {
     horizon: await source.commitHorizon(config),
@@ -52,14 +51,7 @@ export async function extractInitial(
         state = { ...state, initial: { horizon, afterId } };
         await context.state.write(table, state);
       }
-      const [firstId, lastId] = [chunk.first.id, chunk.last.id];
-      const key = ingestKey(
-        { kind: 'rescan', table, reason: 'initial', run, firstId, lastId },
-        config.ingestCompression,
-      );
-      const metadata = rescanMetadata(table, chunk.rows, 'initial', firstId, lastId, observedAt);
-      tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
-      afterId = lastId;
+      afterId = await writeRescan(context, tally, { table, reason: 'initial', run }, chunk, observedAt);
       state = { ...state, initial: { horizon, afterId } };
       await context.state.write(table, state);
     },

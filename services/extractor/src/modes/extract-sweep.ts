@@ -1,8 +1,7 @@
-import { type EventTableName, ingestKey } from '@totes/pipeline';
+import type { EventTableName } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
-import { rescanMetadata } from '../store/object-metadata';
 import { ObjectTally } from '../store/object-tally';
-import { putOnce } from '../store/put-once';
+import { writeRescan } from '../store/write-rescan';
 import { observationTime } from './observation-clock';
 import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
 
@@ -18,7 +17,7 @@ export async function extractSweep(
   table: EventTableName,
   request: { readonly run: string; readonly afterBucket?: number | undefined },
 ): Promise<ExtractOutcome> {
-  const { config, source, store, budget } = context;
+  const { config, source, budget } = context;
   const { run } = request;
   const bucketRows = config.sweepBucketRows;
   let state = await context.state.read(table);
@@ -50,13 +49,7 @@ export async function extractSweep(
           buckets: `{${buckets.join(',')}}`,
         };
         for await (const chunk of source.chunks(source.queries.buckets, settings, config.chunkRows)) {
-          const [firstId, lastId] = [chunk.first.id, chunk.last.id];
-          const key = ingestKey(
-            { kind: 'rescan', table, reason: 'sweep', run, firstId, lastId },
-            config.ingestCompression,
-          );
-          const metadata = rescanMetadata(table, chunk.rows, 'sweep', firstId, lastId, observedAt);
-          tally.add(key, await putOnce(store, key, chunk.body, metadata), chunk.rows);
+          await writeRescan(context, tally, { table, reason: 'sweep', run }, chunk, observedAt);
         }
       }
       hashes = withBatchHashes(hashes, current, batch);

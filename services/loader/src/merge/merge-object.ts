@@ -7,7 +7,7 @@ import { versionGuard } from '../plan/version-guard';
 import type { TableStatements } from '../statements/table-statements';
 import { checkReferences } from './check-references';
 import { dimensionVersions } from './dimension-versions';
-import { directAppend } from './direct-append';
+import { factAppendPath } from './fact-append-path';
 import type { CensusResult } from './row-census';
 import { stageObject } from './stage-object';
 import { withoutRowTriggers } from './without-row-triggers';
@@ -32,9 +32,9 @@ async function appendFacts(
 ): Promise<Merged> {
   const { layout, fact } = statements;
   if (!fact) throw new Error(`${layout.table} is not a fact table`);
-  const direct = staged ? undefined : await directAppend.append(client, statements, parquet);
-  const census = direct ?? staged ?? (await stageObject(client, statements, parquet));
-  if (!census) throw new Error(`${layout.table} is not a fact table`);
+  const path = await factAppendPath.underLock(client, statements, parquet, staged);
+  const direct = path.kind === 'direct' ? path.appended : undefined;
+  const census = path.kind === 'direct' ? path.appended : path.census;
   const { missing, daysAdded } = await checkReferences(
     client,
     statements,
@@ -94,7 +94,7 @@ async function upsertDimension(
 /**
  * Merges an object into its table by its {@link LoadPlan}, inside the caller's transaction and
  * table lock: facts are copied straight into the table when their natural keys are all new
- * (see {@link directAppend}), appended by version from the staging table otherwise (staged
+ * (see {@link factAppendPath}), appended by version from the staging table otherwise (staged
  * already when `census` is given), and kept only once every reference is there; a rebuilt
  * dimension is upserted when it passes the version guard, and refused as superseded otherwise;
  * dimension rows and calendar days are upserted.
