@@ -15,3 +15,4 @@ export * from './s3-object-listing';
 export * from './s3-object-store';
 export * from './sqs-batch-handler';
 export * from './sqs-event-queue';
+export * from './stage-handler';

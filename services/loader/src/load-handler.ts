@@ -7,7 +7,8 @@ import {
   type PipelineMetrics,
   type RetryPolicy,
   type SqsHandler,
-  sqsBatchHandler,
+  type StageReport,
+  stageHandler,
 } from '@totes/runtime';
 import type { SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
@@ -46,8 +47,6 @@ export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
   const { table, store, logger, metrics, retry } = options;
   const now = options.now ?? (() => new Date());
   let ensured: Promise<void> | undefined;
-  // Powertools warns when asked to publish nothing: flush only what a load recorded.
-  let unpublished = 0;
 
   async function connected(session: WarehouseSession): Promise<pg.Client> {
     try {
@@ -63,20 +62,26 @@ export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
     }
   }
 
-  function report(outcome: LoadOutcome): void {
-    unpublished += 1;
-    // An object loaded before (a notification delivered twice, a reconciler's resend) is routine.
-    const log = outcome.outcome === 'loaded' ? logger.info : logger.debug;
-    log.call(logger, `object ${outcome.outcome}`, { ...outcome });
-    metrics.add('rows_inserted', outcome.inserted);
-    metrics.add('rows_updated', outcome.updated);
-    metrics.add('rows_skipped', outcome.skipped);
-    if (outcome.freshAsOf !== undefined) {
-      metrics.add('freshness_seconds', freshnessSeconds(outcome.freshAsOf, now()));
-    }
-  }
+  // An object loaded before (a notification delivered twice, a reconciler's resend) is routine.
+  const reportOf = (outcome: LoadOutcome): StageReport<'load'> => ({
+    message: `object ${outcome.outcome}`,
+    fields: { ...outcome },
+    routine: outcome.outcome !== 'loaded',
+    metrics: {
+      rows_inserted: outcome.inserted,
+      rows_updated: outcome.updated,
+      rows_skipped: outcome.skipped,
+      ...(outcome.freshAsOf === undefined
+        ? {}
+        : { freshness_seconds: freshnessSeconds(outcome.freshAsOf, now()) }),
+    },
+  });
 
-  async function load(record: SQSRecord, session: WarehouseSession): Promise<void> {
+  async function load(
+    record: SQSRecord,
+    report: (done: StageReport<'load'>) => void,
+    session: WarehouseSession,
+  ) {
     for (const object of objectsCreated(record.body)) {
       if (object.bucket !== store.bucket) {
         throw new MalformedObjectError(
@@ -86,32 +91,25 @@ export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
         );
       }
       const client = await connected(session);
-      report(
-        await loadObject(client, {
-          table,
-          key: object.key,
-          open: () => spoolObject(store, object.key, options.spoolDirectory),
-        }),
-      );
+      const open = () => spoolObject(store, object.key, options.spoolDirectory);
+      report(reportOf(await loadObject(client, { table, key: object.key, open })));
     }
   }
 
   return async (event, context) => {
+    // One warehouse connection per invocation, opened at the first load and closed at the end.
     const session = warehouseSession(options.connect, (error) =>
       logger.warn('the warehouse connection was lost', { error: describeError(error) }),
     );
-    const handler = sqsBatchHandler((record) => load(record, session), {
+    const handler = stageHandler<'load'>((record, report) => load(record, report, session), {
       logger,
+      metrics,
       retry: { policy: retry, visibility: options.visibility, kindOf: failureKind },
     });
     try {
       return await handler(event, context);
     } finally {
       await session.close();
-      if (unpublished > 0) {
-        unpublished = 0;
-        metrics.flush();
-      }
     }
   };
 }

@@ -1,5 +1,5 @@
 import type { TargetTableName } from '@totes/pipeline';
-import { type SqsHandler, sqsBatchHandler } from '@totes/runtime';
+import { type SqsHandler, stageHandler } from '@totes/runtime';
 import { notificationProcessor, type TransformerDeps } from './notification-processor';
 
 /**
@@ -11,8 +11,9 @@ export function transformHandler(
   target: Exclude<TargetTableName, 'dim_date'>,
   deps: TransformerDeps,
 ): SqsHandler {
-  return sqsBatchHandler(notificationProcessor(target, deps), {
+  return stageHandler(notificationProcessor(target, deps), {
     logger: deps.logger,
-    ...(deps.retry ? { retry: deps.retry } : {}),
+    metrics: deps.metrics,
+    retry: deps.retry,
   });
 }
