@@ -4,6 +4,7 @@ import {
   environmentVariable,
   functionEnvironment,
   loaderEnvironment,
+  reconcilerEnvironment,
   transformerEnvironment,
 } from '../src/index';
 
@@ -46,5 +47,34 @@ describe('function environments', () => {
         PROCESSED_BUCKET: 'prod-totes-processed',
       }).success,
     ).toBe(false);
+  });
+});
+
+describe('the reconciler’s environment', () => {
+  const environment = {
+    ENVIRONMENT: 'prod',
+    AWS_REGION: 'eu-west-2',
+    QUEUE_URL_PREFIX: 'https://sqs.eu-west-2.amazonaws.com/123456789012/',
+    WAREHOUSE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:warehouse',
+  };
+
+  it('names every resource from ENVIRONMENT', () => {
+    const parsed = reconcilerEnvironment.parse(environment);
+    expect(parsed.names.ingestBucket).toBe('prod-totes-ingest');
+    expect(parsed.WAREHOUSE_STATEMENT_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it('refuses a queue URL prefix without its closing slash, and an environment name no resource can take', () => {
+    const issues = (input: Record<string, string>) =>
+      (reconcilerEnvironment.safeParse(input).error?.issues ?? []).map((issue) => issue.path.join('.'));
+    expect(issues({ ...environment, QUEUE_URL_PREFIX: 'https://sqs.eu-west-2.amazonaws.com/1' })).toEqual([
+      'QUEUE_URL_PREFIX',
+    ]);
+    expect(issues({ ...environment, ENVIRONMENT: 'Prod Env!' })).toEqual(['ENVIRONMENT']);
+  });
+
+  it('needs exactly one way to the warehouse', () => {
+    const both = { ...environment, WAREHOUSE_URL: 'postgresql://u:p@h/warehouse' };
+    expect(reconcilerEnvironment.safeParse(both).success).toBe(false);
   });
 });
