@@ -1,5 +1,5 @@
 // The loader's public face: what the Lambda entry, the local stack and the CLI may use.
-export { createLoadHandler, type LoadHandlerOptions } from './load-handler';
+export { createLoadHandler, type LoadHandlerOptions } from './create-load-handler';
 export { loaderFromEnvironment } from './loader-from-environment';
 export { type LedgerEntry, type LedgerOutcome, loadLedger } from './merge/load-ledger';
 export { ensureWarehouse, migrateWarehouse } from './migrate-warehouse';

@@ -9,7 +9,7 @@ import {
   s3ObjectStore,
   sqsMessageVisibility,
 } from '@totes/runtime';
-import { createLoadHandler } from './load-handler';
+import { createLoadHandler } from './create-load-handler';
 
 /**
  * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's

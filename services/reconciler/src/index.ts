@@ -4,5 +4,5 @@ export {
   type LedgerSession,
   type ReconcileDeps,
   type ReconcileOutcome,
-} from './reconcile-handler';
+} from './create-reconcile-handler';
 export { reconcilerFromEnvironment } from './reconciler-from-environment';

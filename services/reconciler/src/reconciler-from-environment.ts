@@ -10,7 +10,7 @@ import {
   sqsEventQueue,
   sqsQueueDepth,
 } from '@totes/runtime';
-import { createReconcileHandler, type ReconcileOutcome } from './reconcile-handler';
+import { createReconcileHandler, type ReconcileOutcome } from './create-reconcile-handler';
 
 /**
  * The reconciler with its real parts: S3 and SQS clients from the SDK's settings, a warehouse

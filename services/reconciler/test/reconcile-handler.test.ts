@@ -19,7 +19,7 @@ import {
 import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReconcileHandler } from '../src/reconcile-handler';
+import { createReconcileHandler } from '../src/create-reconcile-handler';
 
 const pipeline = useTestPipeline();
 const database = useTestDatabase('reconciler');

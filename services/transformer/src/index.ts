@@ -6,9 +6,9 @@ export {
   CalendarRequest,
   calendarHandler,
 } from './calendar-handler';
+export { createTransformHandler } from './create-transform-handler';
 export type { TransformerDeps } from './notification-processor';
 export { RowContractError } from './row-contract-error';
 export { TransformError } from './transform-error';
-export { transformHandler } from './transform-handler';
 export type { TransformStores } from './transform-stores';
 export { type TransformerFunction, transformerFromEnvironment } from './transformer-from-environment';

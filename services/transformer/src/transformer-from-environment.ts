@@ -10,7 +10,7 @@ import {
 } from '@totes/runtime';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { type CalendarRequest, calendarHandler } from './calendar-handler';
-import { transformHandler } from './transform-handler';
+import { createTransformHandler } from './create-transform-handler';
 
 /** A transformer function's handler: SQS batches of ingest objects, or a calendar request for dim_date. */
 export type TransformerFunction = (
@@ -34,7 +34,7 @@ export function transformerFromEnvironment(env: TransformerEnvironment): Transfo
   const generation = env.TRANSFORM_GENERATION;
   if (target === 'dim_date') return calendarHandler({ stores, generation, logger }) as TransformerFunction;
   const topicArn = env.PROCESSED_TOPIC_ARN;
-  return transformHandler(target, {
+  return createTransformHandler(target, {
     stores,
     generation,
     logger,

@@ -10,7 +10,7 @@ import {
   snsObjectAnnouncer,
   sqsMessageVisibility,
 } from '@totes/runtime';
-import { calendarHandler, transformHandler } from '@totes/transformer';
+import { calendarHandler, createTransformHandler } from '@totes/transformer';
 import type { LogSink } from './log-sink';
 
 /** A function of the pipeline and the queue that triggers it. */
@@ -76,7 +76,7 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
           },
         );
       case 'transform':
-        return transformHandler(queue.table as Exclude<TargetTableName, 'dim_date'>, {
+        return createTransformHandler(queue.table as Exclude<TargetTableName, 'dim_date'>, {
           stores: { ingest, processed },
           generation,
           logger,

@@ -7,7 +7,7 @@ import { notificationProcessor, type TransformerDeps } from './notification-proc
  * notifications of new ingest objects, with partial batch responses, so a bad object fails
  * its own message only.
  */
-export function transformHandler(
+export function createTransformHandler(
   target: Exclude<TargetTableName, 'dim_date'>,
   deps: TransformerDeps,
 ): SqsHandler {
