@@ -1,4 +1,4 @@
-import { MalformedObjectError, objectsCreated, type TargetTableName } from '@totes/pipeline';
+import type { TargetTableName } from '@totes/pipeline';
 import {
   describeError,
   type MessageVisibility,
@@ -7,18 +7,12 @@ import {
   type PipelineMetrics,
   type RetryPolicy,
   type SqsHandler,
-  type StageReport,
   stageHandler,
 } from '@totes/runtime';
-import type { SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
-import { spoolObject } from './copy/spool-object';
 import { failureKind } from './failure-kind';
-import { type LoadOutcome, loadObject } from './load-object';
-import { freshnessSeconds } from './merge/freshness';
-import { ensureWarehouse } from './migrate-warehouse';
-import { WarehouseError } from './warehouse-error';
-import { type WarehouseSession, warehouseSession } from './warehouse-session';
+import { loadWork } from './load-work';
+import { warehouseSession } from './warehouse-session';
 
 /** What a table's loader needs; every part is a narrow interface, so tests pass real or plain objects. */
 export interface LoadHandlerOptions {
@@ -46,62 +40,14 @@ export interface LoadHandlerOptions {
 export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
   const { table, store, logger, metrics, retry } = options;
   const now = options.now ?? (() => new Date());
-  let ensured: Promise<void> | undefined;
-
-  async function connected(session: WarehouseSession): Promise<pg.Client> {
-    try {
-      const client = await session.client();
-      ensured ??= ensureWarehouse(client).catch((error: unknown) => {
-        ensured = undefined;
-        throw error;
-      });
-      await ensured;
-      return client;
-    } catch (error) {
-      throw new WarehouseError(table, undefined, error);
-    }
-  }
-
-  // An object loaded before (a notification delivered twice, a reconciler's resend) is routine.
-  const reportOf = (outcome: LoadOutcome): StageReport<'load'> => ({
-    message: `object ${outcome.outcome}`,
-    fields: { ...outcome },
-    routine: outcome.outcome !== 'loaded',
-    metrics: {
-      rows_inserted: outcome.inserted,
-      rows_updated: outcome.updated,
-      rows_skipped: outcome.skipped,
-      ...(outcome.freshAsOf === undefined
-        ? {}
-        : { freshness_seconds: freshnessSeconds(outcome.freshAsOf, now()) }),
-    },
-  });
-
-  async function load(
-    record: SQSRecord,
-    report: (done: StageReport<'load'>) => void,
-    session: WarehouseSession,
-  ) {
-    for (const object of objectsCreated(record.body)) {
-      if (object.bucket !== store.bucket) {
-        throw new MalformedObjectError(
-          object.key,
-          undefined,
-          `it is in ${object.bucket}, this loader reads ${store.bucket}`,
-        );
-      }
-      const client = await connected(session);
-      const open = () => spoolObject(store, object.key, options.spoolDirectory);
-      report(reportOf(await loadObject(client, { table, key: object.key, open })));
-    }
-  }
+  const work = loadWork({ table, store, now, spoolDirectory: options.spoolDirectory });
 
   return async (event, context) => {
     // One warehouse connection per invocation, opened at the first load and closed at the end.
     const session = warehouseSession(options.connect, (error) =>
       logger.warn('the warehouse connection was lost', { error: describeError(error) }),
     );
-    const handler = stageHandler<'load'>((record, report) => load(record, report, session), {
+    const handler = stageHandler<'load'>((record, report) => work(record, report, session), {
       logger,
       metrics,
       retry: { policy: retry, visibility: options.visibility, kindOf: failureKind },
