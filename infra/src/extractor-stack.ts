@@ -1,4 +1,13 @@
-import { isReferenceTable, pipelineResources, type SourceTableName, stageSettings } from '@totes/pipeline';
+import {
+  environmentVariable,
+  extractorEnvironment,
+  functionEnvironment,
+  isReferenceTable,
+  pipelineResources,
+  type SourceTableName,
+  stageSettings,
+  stateKey,
+} from '@totes/pipeline';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -43,9 +52,6 @@ export function scheduledRequest(table: SourceTableName, mode: ScheduledMode) {
   return { mode, table, requestedAt: ContextAttribute.scheduledTime } as const;
 }
 
-/** Where the extractors keep their state in the ingest bucket (`stateKey` in `@totes/extractor`). */
-export const extractionStatePrefix = '_state/extract/';
-
 /**
  * The extractor: per source table, a FIFO queue (one extraction per table at a time,
  * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it
@@ -80,7 +86,7 @@ export class ExtractorStack extends Stack {
         functionName: names.functionName('extract', table),
         description: `Extracts totesys.${table} into s3://${names.ingestBucket}/${table}/`,
         queue,
-        environment: {
+        environment: functionEnvironment(extractorEnvironment, {
           TABLE: table,
           INGEST_BUCKET: names.ingestBucket,
           EXTRACT_QUEUE_URL: queue.queue.queueUrl,
@@ -89,7 +95,7 @@ export class ExtractorStack extends Stack {
           TIME_BUDGET_SECONDS: String(stageSettings.extract.timeoutSeconds - 60),
           SOURCE_TIME_ZONE: settings.sourceTimeZone,
           INGEST_COMPRESSION: settings.ingestCompression,
-        },
+        }),
         // A long extraction continues itself through its own queue, one invocation after another.
         recursiveLoop: RecursiveLoop.ALLOW,
         network,
@@ -100,13 +106,10 @@ export class ExtractorStack extends Stack {
         's3:AbortMultipartUpload',
       ]);
       // Its state object, as the extractor names it (`stateKey`; the tests hold the two together).
-      extractor.allowObjects(names.ingestBucket, `${extractionStatePrefix}${table}.json`, [
-        's3:GetObject',
-        's3:PutObject',
-      ]);
+      extractor.allowObjects(names.ingestBucket, stateKey(table), ['s3:GetObject', 's3:PutObject']);
       extractor.allowListing(names.ingestBucket);
       extractor.function.addEnvironment(
-        'INGEST_TOPIC_ARN',
+        environmentVariable(extractorEnvironment, 'INGEST_TOPIC_ARN'),
         extractor.allowPublishing(names.ingestTopic, topicKeyAlias(names.environment)),
       );
       queue.queue.grantSendMessages(extractor.function);

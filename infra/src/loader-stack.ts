@@ -1,4 +1,10 @@
-import { pipelineResources, stageSettings, type TargetTableName } from '@totes/pipeline';
+import {
+  functionEnvironment,
+  loaderEnvironment,
+  pipelineResources,
+  stageSettings,
+  type TargetTableName,
+} from '@totes/pipeline';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
@@ -45,12 +51,12 @@ export class LoaderStack extends Stack {
         functionName: names.functionName('load', target),
         description: `Loads s3://${names.processedBucket}/${target}/ objects into warehouse ${target}`,
         queue,
-        environment: {
+        environment: functionEnvironment(loaderEnvironment, {
           TARGET_TABLE: target,
           PROCESSED_BUCKET: names.processedBucket,
           WAREHOUSE_SECRET_ARN: this.warehouseSecret.secretArn,
           LOAD_MAX_RECEIVE_COUNT: String(stageSettings.load.maxReceiveCount),
-        },
+        }),
         network,
       });
       loader.allowObjects(names.processedBucket, `${target}/*`, ['s3:GetObject']);

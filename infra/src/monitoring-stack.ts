@@ -1,12 +1,13 @@
 import {
+  type MetricStage,
+  metricOf,
   pipelineResources,
-  reconcilerMetrics,
+  type StageMetricName,
   type StageName,
   sourceTableNames,
   sourceTables,
   stageNames,
   type TargetTableName,
-  transformerMetrics,
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
@@ -36,17 +37,6 @@ export interface MonitoringStackProps extends StackProps {
 }
 
 /**
- * Where the loader's metrics are: Powertools' embedded metric format, namespace `TerrificTotes`,
- * dimensioned by `service` (`load-<table>`) and `table` (`createMetrics` in `@totes/runtime`,
- * called by `loaderFromConfig` in `@totes/loader`).
- */
-export const loaderMetrics = {
-  namespace: 'TerrificTotes',
-  freshness: 'freshness_seconds',
-  dimensions: (table: TargetTableName) => ({ service: `load-${table}`, table }),
-} as const;
-
-/**
  * The warehouse tables whose freshness is watched: those built from event tables only, which
  * change all day. A dimension built from reference data is as old as its last edit, which may be
  * years ago, and is not late for it.
@@ -64,6 +54,12 @@ function stageTables(stage: StageName): readonly string[] {
 }
 
 const fiveMinutes = Duration.minutes(5);
+
+/** A metric the pipeline declares, as a CloudWatch `Metric` identifies it. */
+function declaredMetric<S extends MetricStage>(stage: S, name: StageMetricName<S>, table?: string) {
+  const { namespace, metricName, dimensions } = metricOf(stage, name, table);
+  return { namespace, metricName, dimensionsMap: { ...dimensions } };
+}
 
 /**
  * Alarms into the alerts topic (which e-mails): a message in any dead-letter queue, any function
@@ -138,9 +134,7 @@ export class MonitoringStack extends Stack {
 
     const freshnessMetric = (table: TargetTableName) =>
       new Metric({
-        namespace: loaderMetrics.namespace,
-        metricName: loaderMetrics.freshness,
-        dimensionsMap: loaderMetrics.dimensions(table),
+        ...declaredMetric('load', 'freshness_seconds', table),
         statistic: 'Maximum',
         period: fiveMinutes,
       });
@@ -158,9 +152,7 @@ export class MonitoringStack extends Stack {
         alarmName: `${names.environment} ${table} quarantines rows`,
         alarmDescription: `The ${table} transformer left source rows out because they broke their contract (a NULL where a value is required, a malformed date or code). The rest of their objects loaded. \`totes quarantine --table ${table}\` lists them with object, line, column, value and reason. Fix the rows in totesys: the next extraction releases them, with no redrive. A transformer fix instead needs \`totes reprocess ${table} --from transform\` with a new generation.`,
         metric: new Metric({
-          namespace: transformerMetrics.namespace,
-          metricName: transformerMetrics.rowsQuarantined,
-          dimensionsMap: transformerMetrics.dimensions(table),
+          ...declaredMetric('transform', 'rows_quarantined', table),
           statistic: 'Sum',
           period: fiveMinutes,
         }),
@@ -171,9 +163,7 @@ export class MonitoringStack extends Stack {
       alarmName: `${names.environment} reconciliation re-queued objects`,
       alarmDescription: `The reconciler (${names.environment}-reconcile) found stored objects their stage had not consumed in time and sent their events again: a notification was lost, or a stage is far behind. Its log group /aws/lambda/${names.environment}-reconcile names the objects. Nothing is lost; if it repeats for the same objects, look for failures in their stage's function and DLQ.`,
       metric: new Metric({
-        namespace: reconcilerMetrics.namespace,
-        metricName: reconcilerMetrics.objectsRequeued,
-        dimensionsMap: reconcilerMetrics.dimensions,
+        ...declaredMetric('reconcile', 'objects_requeued'),
         statistic: 'Sum',
         period: Duration.minutes(15),
       }),

@@ -1,8 +1,7 @@
-import { givenUpPrefix, type ResourceNames } from '@totes/pipeline';
+import { extractionStatePrefix, givenUpPrefix, type ResourceNames } from '@totes/pipeline';
 import { ArnFormat, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { extractionStatePrefix } from './extractor-stack';
 import { bucketArn, nagArnParts } from './resource-arns';
 
 /** What the `totes` command does to a deployment's queues: `dlq`, `status` and `reprocess`. */

@@ -1,4 +1,4 @@
-import { pipelineResources } from '@totes/pipeline';
+import { functionEnvironment, pipelineResources, reconcilerEnvironment } from '@totes/pipeline';
 import { Aws, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -49,11 +49,11 @@ export class ReconcilerStack extends Stack {
       service: 'reconciler',
       functionName: `${names.environment}-reconcile`,
       description: `Re-queues the objects of s3://${names.ingestBucket} and s3://${names.processedBucket} their stage left unconsumed`,
-      environment: {
+      environment: functionEnvironment(reconcilerEnvironment, {
         ENVIRONMENT: names.environment,
         QUEUE_URL_PREFIX: `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/`,
         WAREHOUSE_SECRET_ARN: warehouseSecret.secretArn,
-      },
+      }),
       network: databaseNetwork(this, settings.databaseVpc),
     });
     reconciler.allowListing(names.ingestBucket);

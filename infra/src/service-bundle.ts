@@ -10,7 +10,7 @@ const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The Lambda entry file of each service, and where in the bundle it sits. */
 const entries = {
   extractor: { entry: 'services/extractor/src/handler.ts', handler: 'index.handler' },
-  transformer: { entry: 'services/transformer/src/handlers.ts', handler: 'index.handler' },
+  transformer: { entry: 'services/transformer/src/handler.ts', handler: 'index.handler' },
   // The loader reads its DDL at run time from `../sql/*.sql` next to its module (migrate-warehouse.ts,
   // @totes/schema's ddl-file.ts): the bundle goes one directory down and the SQL files beside it.
   loader: { entry: 'services/loader/src/handler.ts', handler: 'handler/index.handler' },

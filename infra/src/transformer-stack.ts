@@ -1,7 +1,10 @@
 import {
+  environmentVariable,
+  functionEnvironment,
   inputPrefixes,
   pipelineResources,
   type TargetTableName,
+  transformerEnvironment,
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
@@ -46,12 +49,12 @@ export class TransformerStack extends Stack {
         functionName: names.functionName('transform', target),
         description: `Builds ${target} objects in s3://${names.processedBucket}/${target}/`,
         ...(queue ? { queue } : {}),
-        environment: {
+        environment: functionEnvironment(transformerEnvironment, {
           TARGET_TABLE: target,
           INGEST_BUCKET: names.ingestBucket,
           PROCESSED_BUCKET: names.processedBucket,
           TRANSFORM_GENERATION: String(settings.transformGeneration),
-        },
+        }),
       });
       for (const prefix of inputPrefixes(target)) {
         transformer.allowObjects(names.ingestBucket, `${prefix}*`, ['s3:GetObject']);
@@ -64,7 +67,7 @@ export class TransformerStack extends Stack {
       ]);
       transformer.allowListing(names.processedBucket);
       transformer.function.addEnvironment(
-        'PROCESSED_TOPIC_ARN',
+        environmentVariable(transformerEnvironment, 'PROCESSED_TOPIC_ARN'),
         transformer.allowPublishing(names.processedTopic, topicKeyAlias(names.environment)),
       );
       if (resource && queue) {

@@ -1,43 +1,37 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { ExtractorEnvironment, stateKey } from '@totes/extractor';
-import { loaderConfig } from '@totes/loader';
 import {
   ExtractRequest,
+  extractorEnvironment,
   givenUpPrefix,
   type IngestKey,
   ingestKey,
   inputPrefixes,
   isReferenceTable,
+  loaderEnvironment,
+  metricOf,
   type ProcessedKey,
   pipelineResources,
   processedKey,
   reconcileGraceSeconds,
-  reconcilerMetrics,
+  reconcilerEnvironment,
   type SourceTableName,
   s3Event,
   sourceTableNames,
   stageNames,
   stageSettings,
+  stateKey,
   type TargetTableName,
   targetsOf,
-  transformerMetrics,
+  transformerEnvironment,
   visibilityTimeoutSeconds,
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
-import { reconcilerConfig } from '@totes/reconciler';
 import { createMetrics } from '@totes/runtime';
-import { TransformerConfig } from '@totes/transformer';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  deploymentSettings,
-  ExtractorStack,
-  freshnessWatchedTables,
-  loaderMetrics,
-  StorageStack,
-} from '../src/index';
+import { deploymentSettings, ExtractorStack, freshnessWatchedTables, StorageStack } from '../src/index';
 import {
   cdkJson,
   databaseVpcContext,
@@ -482,7 +476,7 @@ describe('the extractor', () => {
     const template = pipeline.templates.extractor;
     const [, resource] = functionOf(template, names.functionName('extract', table));
     const environment = resolvedEnvironment(resource);
-    const parsed = ExtractorEnvironment.parse(environment);
+    const parsed = extractorEnvironment.parse(environment);
     expect(parsed).toMatchObject({
       table,
       ingestBucket: names.ingestBucket,
@@ -692,7 +686,7 @@ describe('the transformer', () => {
 
   it.each(warehouseTableNames)('transforms %s with the environment the transformer expects', (target) => {
     const [, resource] = functionOf(pipeline.templates.transformer, names.functionName('transform', target));
-    expect(TransformerConfig.parse(resolvedEnvironment(resource))).toMatchObject({
+    expect(transformerEnvironment.parse(resolvedEnvironment(resource))).toMatchObject({
       TARGET_TABLE: target,
       INGEST_BUCKET: names.ingestBucket,
       PROCESSED_BUCKET: names.processedBucket,
@@ -721,7 +715,7 @@ describe('the loader', () => {
     (target) => {
       const [, resource] = functionOf(pipeline.templates.loader, names.functionName('load', target));
       const environment = resolvedEnvironment(resource);
-      expect(loaderConfig.parse(environment)).toMatchObject({
+      expect(loaderEnvironment.parse(environment)).toMatchObject({
         TARGET_TABLE: target,
         PROCESSED_BUCKET: names.processedBucket,
         WAREHOUSE_SECRET_ARN: `<${onlyId(pipeline.templates.loader, 'AWS::SecretsManager::Secret')}>`,
@@ -780,8 +774,8 @@ describe.each([
     const environment = resolvedEnvironment(
       functionOf(template, names.functionName(stage, tables[0] as never))[1],
     );
-    if (stage === 'extract') expect(ExtractorEnvironment.parse(environment).ingestTopicArn).toBe(topicArn);
-    else expect(TransformerConfig.parse(environment).PROCESSED_TOPIC_ARN).toBe(topicArn);
+    if (stage === 'extract') expect(extractorEnvironment.parse(environment).ingestTopicArn).toBe(topicArn);
+    else expect(transformerEnvironment.parse(environment).PROCESSED_TOPIC_ARN).toBe(topicArn);
   });
 
   it("allow the topics' key only by its alias, through SNS", () => {
@@ -839,7 +833,7 @@ describe('the reconciler', () => {
           .replace('<AWS::AccountId>', '123456789012'),
       ]),
     );
-    const parsed = reconcilerConfig.parse(deployed);
+    const parsed = reconcilerEnvironment.parse(deployed);
     expect(parsed.names.ingestBucket).toBe(names.ingestBucket);
     expect(parsed.names.queue('load', 'fact_sales_order')).toBe(names.queue('load', 'fact_sales_order'));
     expect(environment.QUEUE_URL_PREFIX).toBe('https://sqs.<AWS::Region>.<AWS::URLSuffix>/<AWS::AccountId>/');
@@ -945,7 +939,8 @@ describe('monitoring', () => {
       'dim_transaction',
     ]);
     for (const table of freshnessWatchedTables()) {
-      const [alarm] = alarmOn(loaderMetrics.freshness, loaderMetrics.dimensions(table));
+      const freshness = metricOf('load', 'freshness_seconds', table);
+      const [alarm] = alarmOn(freshness.metricName, freshness.dimensions);
       expect(alarm?.Properties).toMatchObject({
         Namespace: 'TerrificTotes',
         Threshold: cdkJson.context.freshnessSlaSeconds,
@@ -968,10 +963,8 @@ describe('monitoring', () => {
 
   it('alarms as soon as a transformer quarantines a row, saying how to list them and that a source fix releases them', () => {
     for (const table of warehouseTableNames.filter((name) => name !== 'dim_date')) {
-      const [alarm, ...others] = alarmOn(
-        transformerMetrics.rowsQuarantined,
-        transformerMetrics.dimensions(table),
-      );
+      const quarantined = metricOf('transform', 'rows_quarantined', table);
+      const [alarm, ...others] = alarmOn(quarantined.metricName, quarantined.dimensions);
       expect(others).toEqual([]);
       expect(alarm?.Properties).toMatchObject({
         Namespace: 'TerrificTotes',
@@ -987,9 +980,8 @@ describe('monitoring', () => {
       expect(description).toContain('no redrive');
       expect(description.length).toBeLessThanOrEqual(1024);
     }
-    expect(alarmOn(transformerMetrics.rowsQuarantined, transformerMetrics.dimensions('dim_date'))).toEqual(
-      [],
-    );
+    const calendar = metricOf('transform', 'rows_quarantined', 'dim_date');
+    expect(alarmOn(calendar.metricName, calendar.dimensions)).toEqual([]);
   });
 
   it('watches quarantined rows under the namespace and dimensions the transformer publishes them with', () => {
@@ -999,19 +991,18 @@ describe('monitoring', () => {
       return true;
     });
     try {
-      const metrics = createMetrics('transform-fact_sales_order', 'fact_sales_order');
-      metrics.count(transformerMetrics.rowsQuarantined, 1);
+      const metrics = createMetrics('transform', 'fact_sales_order');
+      metrics.add('rows_quarantined', 1);
       metrics.flush();
     } finally {
       write.mockRestore();
     }
     const emf = JSON.parse(written.find((line) => line.includes('CloudWatchMetrics')) ?? '{}');
     const [directive] = emf._aws.CloudWatchMetrics;
-    expect(directive.Namespace).toBe(transformerMetrics.namespace);
+    const quarantined = metricOf('transform', 'rows_quarantined', 'fact_sales_order');
+    expect(directive.Namespace).toBe(quarantined.namespace);
     expect(directive.Metrics).toEqual([{ Name: 'rows_quarantined', Unit: 'Count' }]);
-    expect({ service: emf.service, table: emf.table }).toEqual(
-      transformerMetrics.dimensions('fact_sales_order'),
-    );
+    expect({ service: emf.service, table: emf.table }).toEqual(quarantined.dimensions);
   });
 
   it('watches freshness under the namespace and dimensions the loader publishes it with', () => {
@@ -1021,23 +1012,25 @@ describe('monitoring', () => {
       return true;
     });
     try {
-      const metrics = createMetrics('load-fact_payment', 'fact_payment');
-      metrics.seconds(loaderMetrics.freshness, 3);
+      const metrics = createMetrics('load', 'fact_payment');
+      metrics.add('freshness_seconds', 3);
       metrics.flush();
     } finally {
       write.mockRestore();
     }
     const emf = JSON.parse(written.find((line) => line.includes('CloudWatchMetrics')) ?? '{}');
     const [directive] = emf._aws.CloudWatchMetrics;
-    expect(directive.Namespace).toBe(loaderMetrics.namespace);
-    expect(directive.Metrics).toEqual([{ Name: loaderMetrics.freshness, Unit: 'Seconds' }]);
-    const dimensions = loaderMetrics.dimensions('fact_payment');
+    const freshness = metricOf('load', 'freshness_seconds', 'fact_payment');
+    expect(directive.Namespace).toBe(freshness.namespace);
+    expect(directive.Metrics).toEqual([{ Name: 'freshness_seconds', Unit: 'Seconds' }]);
+    const dimensions = freshness.dimensions;
     expect(directive.Dimensions).toEqual([Object.keys(dimensions)]);
     expect({ service: emf.service, table: emf.table }).toEqual(dimensions);
   });
 
   it('alarms as soon as the reconciler re-queues an object, and when it fails', () => {
-    const [alarm, ...others] = alarmOn(reconcilerMetrics.objectsRequeued, reconcilerMetrics.dimensions);
+    const requeued = metricOf('reconcile', 'objects_requeued');
+    const [alarm, ...others] = alarmOn(requeued.metricName, requeued.dimensions);
     expect(others).toEqual([]);
     expect(alarm?.Properties).toMatchObject({
       Namespace: 'TerrificTotes',
@@ -1061,8 +1054,8 @@ describe('monitoring', () => {
       return true;
     });
     try {
-      const metrics = createMetrics(reconcilerMetrics.service, reconcilerMetrics.table);
-      metrics.count(reconcilerMetrics.objectsRequeued, 1);
+      const metrics = createMetrics('reconcile');
+      metrics.add('objects_requeued', 1);
       metrics.flush();
     } finally {
       write.mockRestore();
@@ -1071,10 +1064,11 @@ describe('monitoring', () => {
       _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] };
     };
     const [declaration] = emitted._aws.CloudWatchMetrics;
-    expect(declaration?.Namespace).toBe(reconcilerMetrics.namespace);
+    const requeued = metricOf('reconcile', 'objects_requeued');
+    expect(declaration?.Namespace).toBe(requeued.namespace);
     expect(
       Object.fromEntries((declaration?.Dimensions[0] ?? []).map((name) => [name, emitted[name]])),
-    ).toEqual(reconcilerMetrics.dimensions);
+    ).toEqual(requeued.dimensions);
   });
 
   it('gives the operator one managed policy with what `totes … --aws` needs, on this environment only', () => {

@@ -1,5 +1,5 @@
+import { type Continuation, createExtractHandler } from '@totes/extractor';
 import { compactTimestampOf, sourceTableNames } from '@totes/pipeline';
-import { type Continuation, createExtractHandler } from '../../services/extractor/src/index';
 import { peakRssMb } from './bench-report';
 import type { ChildResult } from './verify-side';
 
@@ -34,7 +34,7 @@ export async function extractChild(totesysUrl: string, bucket: string): Promise<
             error: (message: string, fields: unknown) =>
               process.stderr.write(`${message} ${JSON.stringify(fields)}\n`),
           } as never,
-          metrics: { count() {}, seconds() {}, flush() {} },
+          metrics: { add() {}, flush() {} },
         },
       );
       for (let request = pending.shift(); request; request = pending.shift()) {

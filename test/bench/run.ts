@@ -1,4 +1,4 @@
-export {};
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // `npm run bench -- <name>` / `pnpm bench <name>`: runs one benchmark; its last stdout line is
 // one JSON object (see bench-report.ts). Benchmarks are not tests: they measure, never assert.
@@ -9,6 +9,11 @@ type Benchmark = {
   readonly load: () => Promise<{ default: (args: string[]) => Promise<void> }>;
 };
 
+// A service's benchmark measures its internals, so it lives in the service (`services/<name>/bench`)
+// and is found by its path, as vitest finds tests, not imported from outside the service.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const serviceBench = (path: string) => () => import(pathToFileURL(`${root}${path}`).href);
+
 const benchmarks: Readonly<Record<string, Benchmark>> = {
   freshness: {
     description: 'local stack under live traffic: commit in totesys → visible in the warehouse (p50/p99/max)',
@@ -18,14 +23,17 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     description: 'totesys-sim bulk load vs binary COPY of the same rows, database to database',
     load: () => import('./seed.bench'),
   },
-  transform: { description: 'JSON Lines → Parquet vs DuckDB COPY', load: () => import('./transform.bench') },
+  transform: {
+    description: 'JSON Lines → Parquet vs DuckDB COPY',
+    load: serviceBench('services/transformer/bench/transform.bench.ts'),
+  },
   extract: {
     description: 'extractor: sales_order to the emulator vs COPY TO STDOUT',
-    load: () => import('./extract.bench'),
+    load: serviceBench('services/extractor/bench/extract.bench.ts'),
   },
   load: {
     description: 'loader: 1M fact rows from Parquet vs plain COPY FROM STDIN',
-    load: () => import('./load.bench'),
+    load: serviceBench('services/loader/bench/load.bench.ts'),
   },
   verify: {
     description: 'totes verify of a synced SF10 warehouse vs a full extraction of every table',

@@ -7,8 +7,14 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { stateKey } from '@totes/extractor';
-import { extractMessage, givenUpKey, type StageName, s3Event, sourceTableNames } from '@totes/pipeline';
+import {
+  extractMessage,
+  givenUpKey,
+  type StageName,
+  s3Event,
+  sourceTableNames,
+  stateKey,
+} from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runTotes } from './run-totes';

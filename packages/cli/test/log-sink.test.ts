@@ -103,3 +103,27 @@ describe('the local log sink', () => {
     expect(failures.get('m-1')).toEqual({ failures: 2, last: 'MissingDimensionError: x' });
   });
 });
+
+describe('the local log sink’s metrics', () => {
+  it('writes one METRIC line per flush, counts summed and durations as the latest, named by the stage', async () => {
+    const path = await logPath();
+    const sink = fileLogSink(path);
+    const metrics = sink.metrics('load', 'fact_payment');
+    metrics.add('rows_inserted', 2);
+    metrics.add('rows_inserted', 3);
+    metrics.add('freshness_seconds', 5);
+    metrics.add('freshness_seconds', 4);
+    metrics.flush();
+    metrics.flush();
+    await sink.close();
+    expect(await entriesOf(path)).toEqual([
+      expect.objectContaining({
+        level: 'METRIC',
+        service: 'load-fact_payment',
+        table: 'fact_payment',
+        rows_inserted: 5,
+        freshness_seconds: 4,
+      }),
+    ]);
+  });
+});

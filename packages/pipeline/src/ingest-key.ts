@@ -41,6 +41,11 @@ export type IngestKey =
       readonly hash: string;
     };
 
+/** The key prefix under which a reference table's snapshots are written. */
+export function snapshotPrefix(table: ReferenceTableName): string {
+  return `${table}/snapshots/`;
+}
+
 /** Why rows were read by id range (see {@link IngestKey}). */
 export type RescanReason = 'initial' | 'sweep' | 'full';
 const rescanReasons: readonly string[] = ['initial', 'sweep', 'full'] satisfies readonly RescanReason[];
@@ -84,7 +89,7 @@ export function ingestKey(key: IngestKey, compression: IngestCompression = 'zstd
     case 'rescan':
       return `${key.table}/${key.reason}/${key.run}/${pad(key.firstId)}-${pad(key.lastId)}${suffix}`;
     case 'snapshot':
-      return `${key.table}/snapshots/${key.takenAt}-${key.hash}${suffix}`;
+      return `${snapshotPrefix(key.table)}${key.takenAt}-${key.hash}${suffix}`;
   }
 }
 

@@ -1,5 +1,6 @@
+import { snapshotPrefix } from './ingest-key';
 import type { ResourceNames } from './resource-names';
-import { type SourceTableName, sourceTableNames, sourceTables } from './source-tables';
+import { isReferenceTable, type SourceTableName, sourceTableNames } from './source-tables';
 import { type StageName, stageSettings, visibilityTimeoutSeconds } from './stage-settings';
 import { type TargetTableName, warehouseTableNames, warehouseTables } from './warehouse-tables';
 
@@ -46,7 +47,7 @@ function keyPrefixFilter(prefixes: readonly string[]): SubscriptionResource['fil
  */
 export function inputPrefixes(target: TargetTableName): readonly string[] {
   return (warehouseTables[target].inputs as readonly SourceTableName[]).map((input) =>
-    sourceTables[input].kind === 'reference' ? `${input}/snapshots/` : `${input}/`,
+    isReferenceTable(input) ? snapshotPrefix(input) : `${input}/`,
   );
 }
 

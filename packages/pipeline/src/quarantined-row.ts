@@ -30,16 +30,6 @@ export const quarantineDetailLimit = 1000;
 export const quarantinedValueLength = 200;
 
 /**
- * The metric the transformer emits for the rows it quarantines (namespace `TerrificTotes`,
- * dimensioned by `service` `transform-<table>` and `table`).
- */
-export const transformerMetrics = {
-  namespace: 'TerrificTotes',
-  rowsQuarantined: 'rows_quarantined',
-  dimensions: (table: string) => ({ service: `transform-${table}`, table }),
-} as const;
-
-/**
  * When an ingest object's rows were observed in the source, as far as its key tells
  * (`YYYY-MM-DD HH:MM:SS.mmm`): a snapshot's time, a rescan's run, and for a change batch the
  * `last_updated` of its last row (it was read no earlier). Quarantine entries are ordered by it,

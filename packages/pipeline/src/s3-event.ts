@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PipelineError } from './pipeline-error';
 
 /**
  * One record of an S3 event notification, in the exact JSON shape S3 sends
@@ -77,9 +78,17 @@ export function decodeEventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
-/** An invalid S3 notification: the message is named so the person reading the DLQ can act. */
-export class NotificationError extends Error {
+/**
+ * An invalid S3 notification; retrying cannot help.
+ *
+ * The message is named so the person reading the DLQ can act.
+ */
+export class NotificationError extends PipelineError {
   override readonly name = 'NotificationError';
+
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { TotesysTableName } from '@totes/schema';
+import type { SourceTableName } from '@totes/schema';
 
 /**
  * How a source table is extracted. Reference tables are small and edited in place, so each
@@ -29,10 +29,10 @@ export const sourceTables = {
   purchase_order: { kind: 'event', key: 'purchase_order_id' },
   transaction: { kind: 'event', key: 'transaction_id' },
   payment: { kind: 'event', key: 'payment_id' },
-} as const satisfies Record<TotesysTableName, SourceTableSpec>;
+} as const satisfies Record<SourceTableName, SourceTableSpec>;
 
-/** Name of a source table. */
-export type SourceTableName = keyof typeof sourceTables;
+/** Name of a source table (declared by the row schemas of `@totes/schema`). */
+export type { SourceTableName };
 
 /** Source tables extracted as full snapshots. */
 export type ReferenceTableName = {

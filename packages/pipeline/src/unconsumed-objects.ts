@@ -1,7 +1,7 @@
-import { parseIngestKey } from './ingest-key';
+import { parseIngestKey, snapshotPrefix } from './ingest-key';
 import { KeyLayoutError } from './key-error';
 import { processedKey } from './processed-key';
-import { sourceTables } from './source-tables';
+import { isReferenceTable, sourceTables } from './source-tables';
 import { type TargetTableName, warehouseTableNames, warehouseTables } from './warehouse-tables';
 
 /** An object as a bucket listing shows it: what its ObjectCreated event carries, and its age. */
@@ -130,7 +130,8 @@ async function untransformed(
   }
   const latest: ListedObject[] = [];
   for (const input of inputs) {
-    const snapshots = await toArray(listing.list(options.ingestBucket, `${input}/snapshots/`));
+    if (!isReferenceTable(input)) return []; // a table is built from snapshots only, or from changes only
+    const snapshots = await toArray(listing.list(options.ingestBucket, snapshotPrefix(input)));
     // Snapshot keys sort by the time they were taken.
     const newest = snapshots.sort((a, b) => a.key.localeCompare(b.key)).at(-1);
     if (!newest) return []; // the dimension waits for its first snapshot of every input

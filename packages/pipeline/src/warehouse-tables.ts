@@ -1,4 +1,4 @@
-import type { WarehouseTableName } from '@totes/schema';
+import type { TargetTableName } from '@totes/schema';
 import type { SourceTableName } from './source-tables';
 
 /** Facts keep every version of a source row; dimensions hold the latest value per natural key. */
@@ -17,7 +17,7 @@ export interface WarehouseTableSpec {
    */
   readonly inputs: readonly SourceTableName[];
   /** Facts only: the dimension each referencing column points at. */
-  readonly references?: Readonly<Record<string, WarehouseTableName>>;
+  readonly references?: Readonly<Record<string, TargetTableName>>;
 }
 
 const factDates = {
@@ -80,10 +80,10 @@ export const warehouseTables = {
   dim_counterparty: { kind: 'dim', naturalKey: 'counterparty_id', inputs: ['counterparty', 'address'] },
   dim_transaction: { kind: 'dim', naturalKey: 'transaction_id', inputs: ['transaction'] },
   dim_payment_type: { kind: 'dim', naturalKey: 'payment_type_id', inputs: ['payment_type'] },
-} as const satisfies Record<WarehouseTableName, WarehouseTableSpec>;
+} as const satisfies Record<TargetTableName, WarehouseTableSpec>;
 
-/** Name of a warehouse table. */
-export type TargetTableName = keyof typeof warehouseTables;
+/** Name of a warehouse table (declared by the row schemas of `@totes/schema`). */
+export type { TargetTableName };
 
 /** Every warehouse table name, in declaration order. */
 export const warehouseTableNames = Object.keys(warehouseTables) as readonly TargetTableName[];

@@ -1,4 +1,4 @@
-import { columnsOf, totesysTables, warehouseTables as warehouseSchemas } from '@totes/schema';
+import { columnsOf, totesysTables, warehouseRowSchemas as warehouseSchemas } from '@totes/schema';
 import { describe, expect, it } from 'vitest';
 import {
   sourceTableNames,

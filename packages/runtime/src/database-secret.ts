@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigError } from '@totes/pipeline';
 import { z } from 'zod';
 
 /** The JSON of an RDS-style database secret in Secrets Manager. */
@@ -72,4 +73,21 @@ export function cachedConnectionString(fetch: () => Promise<string>): CachedConn
       pending = undefined;
     },
   };
+}
+
+/**
+ * The cached connection string of a database given either way a stage's environment allows.
+ *
+ * A connection string (local runs) is used as it is; a Secrets Manager secret (AWS) is read at
+ * the first use and again after {@link CachedConnectionString.forget}.
+ */
+export function databaseConnectionString(
+  way: { readonly url?: string | undefined; readonly secretArn?: string | undefined },
+  readSecret: (secretArn: string) => Promise<string> = connectionStringFromSecretArn,
+): CachedConnectionString {
+  const { url, secretArn } = way;
+  if (url !== undefined) return cachedConnectionString(async () => url);
+  if (secretArn === undefined)
+    throw new ConfigError('neither a connection string nor a secret ARN was given');
+  return cachedConnectionString(() => readSecret(secretArn));
 }

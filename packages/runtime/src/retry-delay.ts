@@ -1,5 +1,4 @@
-import { KeyLayoutError, NotificationError, type StageSettings } from '@totes/pipeline';
-import { PipelineError } from './pipeline-error';
+import { PipelineError, type StageSettings } from '@totes/pipeline';
 
 /** Why a message failed, which decides when it is tried again. */
 export type FailureKind =
@@ -11,13 +10,14 @@ export type FailureKind =
   | 'transient';
 
 /**
- * The {@link FailureKind} of an error, by what it says of itself: a {@link PipelineError} that is
- * not retryable and a malformed notification or key are bad input; anything else (a lost
+ * The {@link FailureKind} of an error, by what it says of itself.
+ *
+ * A {@link PipelineError} that is not retryable (a malformed object, notification or key among
+ * them) is bad input; anything else (a lost
  * connection, a throttled request, an error nobody classified) is transient, so it is retried
  * rather than dead-lettered at once.
  */
 export function failureKindOf(error: unknown): FailureKind {
-  if (error instanceof NotificationError || error instanceof KeyLayoutError) return 'bad-input';
   if (error instanceof PipelineError && !error.retryable) return 'bad-input';
   return 'transient';
 }

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PipelineLogger } from './create-logger';
+import { describeError } from './describe-error';
 import type { MessageVisibility } from './message-visibility';
-import { describeError } from './pipeline-error';
 import { type FailureKind, failureKindOf, type RetryPolicy, retryDelaySeconds } from './retry-delay';
 
 /** Processes one SQS message; throwing fails that message alone. */

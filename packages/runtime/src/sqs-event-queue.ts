@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventQueue } from '@totes/pipeline';
-import { PipelineError } from './pipeline-error';
+import { PipelineError } from '@totes/pipeline';
 
 /** A queue refused some of the events sent to it. */
 export class EventQueueError extends PipelineError {

@@ -1,9 +1,11 @@
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { ConfigError } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
 import {
   cachedConnectionString,
   connectionStringFromSecret,
   connectionStringFromSecretArn,
+  databaseConnectionString,
 } from '../src/index';
 
 describe('connectionStringFromSecret', () => {
@@ -87,5 +89,35 @@ describe('cachedConnectionString', () => {
     failFirst.forget();
     expect(await failFirst.get()).toBe('postgresql://u:p3@h/db');
     expect(fetches).toBe(3);
+  });
+});
+
+describe('databaseConnectionString', () => {
+  it('uses a connection string as it is, never reading a secret', async () => {
+    const read: string[] = [];
+    const url = 'postgresql://u:p@h:5432/warehouse';
+    const cached = databaseConnectionString({ url }, async (arn) => {
+      read.push(arn);
+      return 'unused';
+    });
+    expect(await cached.get()).toBe(url);
+    expect(read).toEqual([]);
+  });
+
+  it('reads a secret at the first use and again once forgotten', async () => {
+    const read: string[] = [];
+    const cached = databaseConnectionString({ secretArn: 'arn:secret' }, async (arn) => {
+      read.push(arn);
+      return `postgresql://from/${read.length}`;
+    });
+    expect(await cached.get()).toBe('postgresql://from/1');
+    expect(await cached.get()).toBe('postgresql://from/1');
+    cached.forget();
+    expect(await cached.get()).toBe('postgresql://from/2');
+    expect(read).toEqual(['arn:secret', 'arn:secret']);
+  });
+
+  it('refuses a configuration that gives neither', () => {
+    expect(() => databaseConnectionString({})).toThrow(ConfigError);
   });
 });

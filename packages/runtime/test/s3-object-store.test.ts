@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
 import { s3ObjectStore } from '../src/index';
@@ -42,5 +43,53 @@ describe('s3ObjectStore on the emulator', () => {
     const keys: string[] = [];
     for await (const object of store().list('l/')) keys.push(object.key);
     expect(keys).toEqual(['l/1', 'l/2', 'l/3']);
+  });
+});
+
+describe('s3ObjectStore with a client that answers the least S3 may', () => {
+  /** An S3 client that answers each command with the next response given for its name. */
+  function answering(responses: Record<string, unknown[]>): S3Client {
+    return {
+      send: async (command: { constructor: { name: string } }) => {
+        const next = responses[command.constructor.name]?.shift();
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    } as unknown as S3Client;
+  }
+
+  it('reads an object without metadata or ETag as having none', async () => {
+    const store = s3ObjectStore(answering({ GetObjectCommand: [{ Body: Readable.from(['x']) }] }), 'b');
+    expect(await store.get('k')).toMatchObject({ metadata: {}, eTag: '' });
+  });
+
+  it('refuses an answer without a readable body, naming the object', async () => {
+    const store = s3ObjectStore(answering({ GetObjectCommand: [{}] }), 'b');
+    await expect(store.get('k')).rejects.toThrow('s3://b/k returned no readable body');
+  });
+
+  it('passes on a failed head that is not a missing object', async () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    const store = s3ObjectStore(answering({ HeadObjectCommand: [denied, {}] }), 'b');
+    await expect(store.head('k')).rejects.toThrow('Access Denied');
+    expect(await store.head('k')).toEqual({ metadata: {}, size: 0 });
+  });
+
+  it('follows continuation tokens and skips entries without a key', async () => {
+    const store = s3ObjectStore(
+      answering({
+        ListObjectsV2Command: [
+          { Contents: [{ Key: 'p/1', Size: 1 }, {}], IsTruncated: true, NextContinuationToken: 't' },
+          { Contents: [{ Key: 'p/2' }], IsTruncated: false },
+        ],
+      }),
+      'b',
+    );
+    const keys: unknown[] = [];
+    for await (const object of store.list('p/')) keys.push(object);
+    expect(keys).toEqual([
+      { key: 'p/1', size: 1 },
+      { key: 'p/2', size: 0 },
+    ]);
   });
 });

@@ -1,25 +1,10 @@
+import { MalformedObjectError, PipelineError } from '@totes/pipeline';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { MalformedObjectError, PipelineError, sqsBatchHandler } from '../src/index';
+import { sqsBatchHandler } from '../src/index';
+import { sqsRecord } from './sqs-record';
 
-function record(id: string, body: string, receiveCount = 1): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `rh-${id}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '0',
-      SenderId: 'x',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-2:000000000000:q',
-    awsRegion: 'eu-west-2',
-  };
-}
+const record = sqsRecord;
 
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const context = {} as Context;

@@ -8,6 +8,6 @@ export { prismaMigrationsTable } from './prisma-migrations-table';
 export { SchemaDeclarationError } from './schema-declaration-error';
 export type { TotesysDatabase } from './totesys-database';
 export { type TotesysEnumName, totesysEnums } from './totesys-enums';
-export { type TotesysRow, type TotesysTableName, totesysTables } from './totesys-tables';
+export { type SourceTableName, type TotesysRow, totesysTables } from './totesys-tables';
 export type { WarehouseDatabase } from './warehouse-database';
-export { type WarehouseRow, type WarehouseTableName, warehouseTables } from './warehouse-tables';
+export { type TargetTableName, type WarehouseRow, warehouseRowSchemas } from './warehouse-tables';

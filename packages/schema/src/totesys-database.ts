@@ -1,7 +1,7 @@
 import type { KyselyTable } from './kysely-table';
-import type { TotesysTableName, totesysTables } from './totesys-tables';
+import type { SourceTableName, totesysTables } from './totesys-tables';
 
 /** The kysely `Database` of totesys: its eleven ingested tables, keyed by table name. */
 export type TotesysDatabase = {
-  [T in TotesysTableName]: KyselyTable<(typeof totesysTables)[T]>;
+  [T in SourceTableName]: KyselyTable<(typeof totesysTables)[T]>;
 };

@@ -118,7 +118,7 @@ export const totesysTables = Object.freeze({
 });
 
 /** The name of a totesys table the pipeline reads. */
-export type TotesysTableName = keyof typeof totesysTables;
+export type SourceTableName = keyof typeof totesysTables;
 
 /** One row of a totesys table, as the pipeline carries it. */
-export type TotesysRow<T extends TotesysTableName> = z.infer<(typeof totesysTables)[T]>;
+export type TotesysRow<T extends SourceTableName> = z.infer<(typeof totesysTables)[T]>;

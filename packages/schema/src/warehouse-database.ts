@@ -1,7 +1,7 @@
 import type { KyselyTable } from './kysely-table';
-import type { WarehouseTableName, warehouseTables } from './warehouse-tables';
+import type { TargetTableName, warehouseRowSchemas } from './warehouse-tables';
 
 /** The kysely `Database` of the warehouse's star schemas (in `public`), keyed by table name. */
 export type WarehouseDatabase = {
-  [T in WarehouseTableName]: KyselyTable<(typeof warehouseTables)[T]>;
+  [T in TargetTableName]: KyselyTable<(typeof warehouseRowSchemas)[T]>;
 };

@@ -5,7 +5,7 @@ import { column } from './column';
  * The row schemas of the eleven warehouse tables (the three star schemas in `public`), columns in
  * database order.
  */
-export const warehouseTables = Object.freeze({
+export const warehouseRowSchemas = Object.freeze({
   fact_sales_order: z.object({
     sales_record_id: column.serial(),
     sales_order_id: column.integer(),
@@ -118,7 +118,7 @@ export const warehouseTables = Object.freeze({
 });
 
 /** The name of a warehouse table. */
-export type WarehouseTableName = keyof typeof warehouseTables;
+export type TargetTableName = keyof typeof warehouseRowSchemas;
 
 /** One row of a warehouse table, as the pipeline carries it. */
-export type WarehouseRow<T extends WarehouseTableName> = z.infer<(typeof warehouseTables)[T]>;
+export type WarehouseRow<T extends TargetTableName> = z.infer<(typeof warehouseRowSchemas)[T]>;

@@ -1,17 +1,17 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
+  SourceTableName,
+  TargetTableName,
   TotesysDatabase,
   TotesysRow,
-  TotesysTableName,
   WarehouseDatabase,
   WarehouseRow,
-  WarehouseTableName,
 } from '../src/index';
 
 describe('TotesysDatabase', () => {
   it('has one table per totesys row schema', () => {
-    expectTypeOf<keyof TotesysDatabase>().toEqualTypeOf<TotesysTableName>();
+    expectTypeOf<keyof TotesysDatabase>().toEqualTypeOf<SourceTableName>();
   });
 
   it('selects exactly the rows the zod schemas describe', () => {
@@ -40,7 +40,7 @@ describe('TotesysDatabase', () => {
 
 describe('WarehouseDatabase', () => {
   it('has one table per warehouse row schema', () => {
-    expectTypeOf<keyof WarehouseDatabase>().toEqualTypeOf<WarehouseTableName>();
+    expectTypeOf<keyof WarehouseDatabase>().toEqualTypeOf<TargetTableName>();
   });
 
   it('selects exactly the rows the zod schemas describe', () => {

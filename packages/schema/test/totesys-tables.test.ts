@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type TotesysTableName, totesysTables } from '../src/index';
+import { type SourceTableName, totesysTables } from '../src/index';
 import validRows from './fixtures/totesys-rows.json' with { type: 'json' };
 
-const tableNames = Object.keys(totesysTables) as TotesysTableName[];
+const tableNames = Object.keys(totesysTables) as SourceTableName[];
 
-function validRowWith(table: TotesysTableName, column: string, value: unknown): Record<string, unknown> {
+function validRowWith(table: SourceTableName, column: string, value: unknown): Record<string, unknown> {
   return { ...validRows[table], [column]: value };
 }
 

@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@totes/test-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { columnSpecs, columnsOf, readDdl, warehouseTables } from '../src/index';
+import { columnSpecs, columnsOf, readDdl, warehouseRowSchemas } from '../src/index';
 import { readColumns, readForeignKeys, readPrimaryKeys, readSecondaryIndexes, readTables } from './catalog';
 import { columnDrift } from './column-drift';
 
@@ -33,7 +33,7 @@ async function readStarSchema(): Promise<unknown> {
 }
 
 describe('sql/warehouse.sql', () => {
-  it.each(Object.entries(warehouseTables))(
+  it.each(Object.entries(warehouseRowSchemas))(
     'creates %s with exactly the columns its zod schema declares',
     async (name, table) => {
       const actual = await readColumns(client, 'public', name);
@@ -45,13 +45,13 @@ describe('sql/warehouse.sql', () => {
   it('creates the declared tables in public, nothing else', async () => {
     const tables = await readTables(client, 'public');
 
-    expect(tables).toEqual(Object.keys(warehouseTables).sort());
+    expect(tables).toEqual(Object.keys(warehouseRowSchemas).sort());
   });
 
   it('keys every table by its first column', async () => {
     const keys = await readPrimaryKeys(client, 'public');
 
-    const expected = Object.entries(warehouseTables).map(
+    const expected = Object.entries(warehouseRowSchemas).map(
       ([name, table]) => `${name}(${columnsOf(table)[0]})`,
     );
     expect(keys).toEqual(expected.sort());

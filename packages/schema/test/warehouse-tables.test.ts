@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type WarehouseTableName, warehouseTables } from '../src/index';
+import { type TargetTableName, warehouseRowSchemas } from '../src/index';
 import validRows from './fixtures/warehouse-rows.json' with { type: 'json' };
 
-const tableNames = Object.keys(warehouseTables) as WarehouseTableName[];
+const tableNames = Object.keys(warehouseRowSchemas) as TargetTableName[];
 
-function validRowWith(table: WarehouseTableName, column: string, value: unknown): Record<string, unknown> {
+function validRowWith(table: TargetTableName, column: string, value: unknown): Record<string, unknown> {
   return { ...validRows[table], [column]: value };
 }
 
-describe('warehouseTables', () => {
+describe('warehouseRowSchemas', () => {
   it('declares the three facts and eight dimensions', () => {
     expect(tableNames).toEqual([
       'fact_sales_order',
@@ -28,7 +28,7 @@ describe('warehouseTables', () => {
   it.each(tableNames)('parses a valid %s row unchanged', (table) => {
     const row = validRows[table];
 
-    const parsed = warehouseTables[table].parse(row);
+    const parsed = warehouseRowSchemas[table].parse(row);
 
     expect(parsed).toEqual(row);
   });
@@ -36,7 +36,7 @@ describe('warehouseTables', () => {
   it('rejects a numeric amount given as a float', () => {
     const row = validRowWith('fact_payment', 'payment_amount', 552548.62);
 
-    const result = warehouseTables.fact_payment.safeParse(row);
+    const result = warehouseRowSchemas.fact_payment.safeParse(row);
 
     expect(result.success).toBe(false);
   });
@@ -46,7 +46,7 @@ describe('warehouseTables', () => {
     (amount) => {
       const row = validRowWith('fact_payment', 'payment_amount', amount);
 
-      const parsed = warehouseTables.fact_payment.parse(row);
+      const parsed = warehouseRowSchemas.fact_payment.parse(row);
 
       expect(parsed.payment_amount).toBe(amount);
     },
@@ -57,7 +57,7 @@ describe('warehouseTables', () => {
     (time) => {
       const row = validRowWith('fact_sales_order', 'created_time', time);
 
-      const result = warehouseTables.fact_sales_order.safeParse(row);
+      const result = warehouseRowSchemas.fact_sales_order.safeParse(row);
 
       expect(result.success).toBe(false);
     },
@@ -66,7 +66,7 @@ describe('warehouseTables', () => {
   it.each(['2022-11-03T00:00:00.000Z', '2022-11-31', '20221103'])('rejects the date %s', (date) => {
     const row = validRowWith('fact_sales_order', 'created_date', date);
 
-    const result = warehouseTables.fact_sales_order.safeParse(row);
+    const result = warehouseRowSchemas.fact_sales_order.safeParse(row);
 
     expect(result.success).toBe(false);
   });
@@ -74,7 +74,7 @@ describe('warehouseTables', () => {
   it('rejects NULL in a NOT NULL column', () => {
     const row = validRowWith('dim_currency', 'currency_name', null);
 
-    const result = warehouseTables.dim_currency.safeParse(row);
+    const result = warehouseRowSchemas.dim_currency.safeParse(row);
 
     expect(result.success).toBe(false);
   });
@@ -82,7 +82,7 @@ describe('warehouseTables', () => {
   it('accepts NULL for a transaction that has no sales order', () => {
     const row = validRowWith('dim_transaction', 'sales_order_id', null);
 
-    const result = warehouseTables.dim_transaction.safeParse(row);
+    const result = warehouseRowSchemas.dim_transaction.safeParse(row);
 
     expect(result.success).toBe(true);
   });

@@ -1,4 +1,4 @@
-import type { TotesysTableName } from '@totes/schema';
+import type { SourceTableName } from '@totes/schema';
 import pg from 'pg';
 import type { SomeEditRule } from './edit-rules';
 import { inTransaction } from './in-transaction';
@@ -10,7 +10,7 @@ import { SimulatorError } from './simulator-error';
 
 /** A change made to one column of one row. */
 export interface RowEdit {
-  readonly table: TotesysTableName;
+  readonly table: SourceTableName;
   readonly id: number;
   readonly column: string;
   readonly before: unknown;
@@ -23,7 +23,7 @@ export interface RowEdit {
  */
 export async function applyEdit(
   client: pg.ClientBase,
-  table: TotesysTableName,
+  table: SourceTableName,
   id: number,
   rule: SomeEditRule,
   context: { readonly random: Random; readonly limits: ReferenceLimits; readonly touch?: string },

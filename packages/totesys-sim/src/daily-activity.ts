@@ -1,4 +1,4 @@
-import type { TotesysRow, TotesysTableName } from '@totes/schema';
+import type { SourceTableName, TotesysRow } from '@totes/schema';
 import { totesysEnums } from '@totes/schema';
 import { activityCalendar } from './activity-calendar';
 import { multiplyMoney } from './money';
@@ -14,7 +14,7 @@ export const growingTables = [
   'purchase_order',
   'transaction',
   'payment',
-] as const satisfies readonly TotesysTableName[];
+] as const satisfies readonly SourceTableName[];
 
 /** A table that grows day by day. */
 export type GrowingTableName = (typeof growingTables)[number];

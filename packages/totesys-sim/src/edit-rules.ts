@@ -1,4 +1,4 @@
-import type { TotesysRow, TotesysTableName } from '@totes/schema';
+import type { SourceTableName, TotesysRow } from '@totes/schema';
 import { fakeText } from './fake-text';
 import { addDays } from './naive-timestamp';
 import type { ReferenceLimits } from './order-draft';
@@ -6,7 +6,7 @@ import type { Random } from './random';
 import { wordLists } from './word-lists';
 
 /** How one column of a table is changed: which column, and its new value given the current row. */
-export interface EditRule<T extends TotesysTableName, K extends keyof TotesysRow<T> & string> {
+export interface EditRule<T extends SourceTableName, K extends keyof TotesysRow<T> & string> {
   readonly column: K;
   /** A value that differs from the row's current one. */
   change(row: TotesysRow<T>, random: Random, limits: ReferenceLimits): TotesysRow<T>[K];

@@ -1,4 +1,4 @@
-import { columnsOf, type TotesysRow, type TotesysTableName, totesysTables } from '@totes/schema';
+import { columnsOf, type SourceTableName, type TotesysRow, totesysTables } from '@totes/schema';
 import pg from 'pg';
 import { keyColumn } from './key-column';
 
@@ -6,7 +6,7 @@ import { keyColumn } from './key-column';
  * Inserts one row with bound parameters and returns its key. Columns left out of `row` (the key,
  * usually) take their defaults; keys of `row` that are not columns of the table are ignored.
  */
-export async function insertRow<T extends TotesysTableName>(
+export async function insertRow<T extends SourceTableName>(
   client: pg.ClientBase,
   table: T,
   row: Partial<TotesysRow<T>>,

@@ -1,4 +1,4 @@
-import type { TotesysTableName } from '@totes/schema';
+import type { SourceTableName } from '@totes/schema';
 import pg from 'pg';
 import { keyColumn } from './key-column';
 import type { ReferenceLimits } from './order-draft';
@@ -19,7 +19,7 @@ const limitTables = [
   'design',
   'sales_order',
   'purchase_order',
-] as const satisfies readonly (keyof TableLimits & TotesysTableName)[];
+] as const satisfies readonly (keyof TableLimits & SourceTableName)[];
 
 /** Reads {@link TableLimits}: the highest id in each table (0 for an empty table). */
 export async function readLimits(client: pg.ClientBase): Promise<TableLimits> {

@@ -1,4 +1,4 @@
-import { columnsOf, readDdl, type TotesysTableName, totesysTables } from '@totes/schema';
+import { columnsOf, readDdl, type SourceTableName, totesysTables } from '@totes/schema';
 import pg from 'pg';
 import { copyRows } from './copy-rows';
 import { keyColumn } from './key-column';
@@ -10,13 +10,13 @@ import { totesysProfile } from './totesys-profile';
 /** Options of {@link seedTotesys}. */
 export interface SeedOptions extends TotesysDatasetOptions {
   /** Called as rows go in: the table being loaded and how many of its rows have been sent. */
-  readonly onProgress?: (table: TotesysTableName, rows: number) => void;
+  readonly onProgress?: (table: SourceTableName, rows: number) => void;
 }
 
 /** What {@link seedTotesys} loaded. */
 export interface SeedResult {
   /** Rows loaded per table. */
-  readonly tables: Readonly<Record<TotesysTableName, number>>;
+  readonly tables: Readonly<Record<SourceTableName, number>>;
   /** Wall time of the whole seed, schema and ANALYZE included. */
   readonly seconds: number;
 }
@@ -27,8 +27,8 @@ interface ForeignKey {
   readonly definition: string;
 }
 
-async function prepareSchema(client: pg.ClientBase, tables: readonly TotesysTableName[]): Promise<boolean> {
-  const { rows } = await client.query<{ table: TotesysTableName; present: boolean }>(
+async function prepareSchema(client: pg.ClientBase, tables: readonly SourceTableName[]): Promise<boolean> {
+  const { rows } = await client.query<{ table: SourceTableName; present: boolean }>(
     'SELECT t AS table, to_regclass(quote_ident(t)) IS NOT NULL AS present FROM unnest($1::text[]) AS t',
     [tables],
   );
@@ -83,7 +83,7 @@ async function createSchema(client: pg.ClientBase): Promise<void> {
 
 async function dropForeignKeys(
   client: pg.ClientBase,
-  tables: readonly TotesysTableName[],
+  tables: readonly SourceTableName[],
 ): Promise<ForeignKey[]> {
   const { rows } = await client.query<ForeignKey>(
     `SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
@@ -124,7 +124,7 @@ export async function seedTotesys(connectionString: string, options: SeedOptions
   const tables = dataset.tables;
   const client = new pg.Client({ connectionString });
   await client.connect();
-  const loaded = {} as Record<TotesysTableName, number>;
+  const loaded = {} as Record<SourceTableName, number>;
   try {
     await client.query('BEGIN');
     try {

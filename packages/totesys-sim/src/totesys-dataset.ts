@@ -1,4 +1,4 @@
-import { type TotesysRow, type TotesysTableName, totesysTables } from '@totes/schema';
+import { type SourceTableName, type TotesysRow, totesysTables } from '@totes/schema';
 import { dailyActivity, type GrowingTableName, growingTables, initialDesignCount } from './daily-activity';
 import { type SilentEditTable, type SomeEditRule, silentEditRules } from './edit-rules';
 import { keyColumn } from './key-column';
@@ -26,14 +26,14 @@ export interface RowsOptions {
 /** A synthetic totesys: every row of every table, generated on demand. */
 export interface TotesysDataset extends TotesysDatasetOptions {
   /** The tables, in the order of `@totes/schema`'s declaration. */
-  readonly tables: readonly TotesysTableName[];
+  readonly tables: readonly SourceTableName[];
   /**
    * The rows of a table in id order, in chunks (a reference table in one, a growing table one
    * weekday at a time), generated as they are read so memory stays flat at any scale.
    */
-  rows<T extends TotesysTableName>(table: T, options?: RowsOptions): Iterable<readonly TotesysRow<T>[]>;
+  rows<T extends SourceTableName>(table: T, options?: RowsOptions): Iterable<readonly TotesysRow<T>[]>;
   /** Whether a row was edited after creation without its `last_updated` changing. */
-  isSilentlyEdited(table: TotesysTableName, id: number): boolean;
+  isSilentlyEdited(table: SourceTableName, id: number): boolean;
 }
 
 /** The largest scale factor accepted (about 47 million rows per unit of 1,000). */
@@ -52,11 +52,11 @@ export function checkDatasetOptions(options: TotesysDatasetOptions): void {
   }
 }
 
-function isGrowing(table: TotesysTableName): table is GrowingTableName {
+function isGrowing(table: SourceTableName): table is GrowingTableName {
   return (growingTables as readonly string[]).includes(table);
 }
 
-function isSilentEditTable(table: TotesysTableName): table is SilentEditTable {
+function isSilentEditTable(table: SourceTableName): table is SilentEditTable {
   return Object.hasOwn(silentEditRules, table);
 }
 
@@ -93,7 +93,7 @@ export function totesysDataset(options: TotesysDatasetOptions): TotesysDataset {
     purchase_order: editOffset('purchase_order'),
     design: editOffset('design'),
   };
-  const isSilentlyEdited = (table: TotesysTableName, id: number): boolean => {
+  const isSilentlyEdited = (table: SourceTableName, id: number): boolean => {
     if (!isSilentEditTable(table)) return false;
     const offset = editOffsets[table];
     return id >= offset && (id - offset) % totesysProfile.silentEditEvery[table] === 0;
@@ -125,7 +125,7 @@ export function totesysDataset(options: TotesysDatasetOptions): TotesysDataset {
   }
 
   function* tableRows(
-    table: TotesysTableName,
+    table: SourceTableName,
     silentEdits: boolean,
   ): Generator<readonly Record<string, unknown>[]> {
     if (!isGrowing(table)) {
@@ -143,8 +143,8 @@ export function totesysDataset(options: TotesysDatasetOptions): TotesysDataset {
   return {
     scale,
     seed,
-    tables: Object.keys(totesysTables) as TotesysTableName[],
-    rows: <T extends TotesysTableName>(table: T, rowOptions: RowsOptions = {}) =>
+    tables: Object.keys(totesysTables) as SourceTableName[],
+    rows: <T extends SourceTableName>(table: T, rowOptions: RowsOptions = {}) =>
       tableRows(table, rowOptions.silentEdits ?? true) as Iterable<readonly TotesysRow<T>[]>,
     isSilentlyEdited,
   };

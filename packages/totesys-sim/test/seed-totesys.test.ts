@@ -1,4 +1,4 @@
-import { columnSpecs, readDdl, type TotesysTableName, totesysTables } from '@totes/schema';
+import { columnSpecs, readDdl, type SourceTableName, totesysTables } from '@totes/schema';
 import {
   createTestDatabase,
   dropTestDatabase,
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SeedResult, SimulatorError, seedTotesys, totesysDataset } from '../src/index';
 
-const tables = Object.keys(totesysTables) as TotesysTableName[];
+const tables = Object.keys(totesysTables) as SourceTableName[];
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -22,7 +22,7 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /** Reads a table as the simulator writes it: timestamps as `YYYY-MM-DD HH:MM:SS.mmm` text. */
-async function readTable(client: pg.Client, table: TotesysTableName): Promise<Record<string, unknown>[]> {
+async function readTable(client: pg.Client, table: SourceTableName): Promise<Record<string, unknown>[]> {
   const select = columnSpecs(totesysTables[table]).map((c) =>
     c.pgType.startsWith('timestamp(3)')
       ? `to_char(${c.name}, 'YYYY-MM-DD HH24:MI:SS.MS') AS ${c.name}`
@@ -34,7 +34,7 @@ async function readTable(client: pg.Client, table: TotesysTableName): Promise<Re
   return rows;
 }
 
-async function checksum(client: pg.Client, table: TotesysTableName): Promise<string> {
+async function checksum(client: pg.Client, table: SourceTableName): Promise<string> {
   const { rows } = await client.query<{ md5: string }>(
     `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t)) AS md5 FROM ${pg.escapeIdentifier(table)} AS t`,
   );

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { TotesysRow, TotesysTableName } from '@totes/schema';
+import type { SourceTableName, TotesysRow } from '@totes/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimulatorError, totesysDataset } from '../src/index';
 
-type Tables = { [T in TotesysTableName]: TotesysRow<T>[] };
+type Tables = { [T in SourceTableName]: TotesysRow<T>[] };
 
 function generate(scale: number, seed: number, silentEdits = true): Tables {
   const dataset = totesysDataset({ scale, seed });
-  const tables = {} as Record<TotesysTableName, unknown[]>;
+  const tables = {} as Record<SourceTableName, unknown[]>;
   for (const table of dataset.tables) tables[table] = [...dataset.rows(table, { silentEdits })].flat();
   return tables as Tables;
 }
@@ -46,7 +46,7 @@ describe('totesysDataset', () => {
 
   it('scales the growing tables and keeps the reference tables', () => {
     const dataset = totesysDataset({ scale: 3, seed: 1 });
-    const count = (table: TotesysTableName) =>
+    const count = (table: SourceTableName) =>
       [...dataset.rows(table)].reduce((n, chunk) => n + chunk.length, 0);
     expect(count('staff')).toBe(20);
     expect(count('address')).toBe(30);
@@ -62,7 +62,7 @@ describe('totesysDataset', () => {
   });
 
   it('numbers every table 1..N without gaps', () => {
-    for (const table of Object.keys(sf1) as TotesysTableName[]) {
+    for (const table of Object.keys(sf1) as SourceTableName[]) {
       const rows = sf1[table] as readonly Record<string, unknown>[];
       expect(rows.filter((row, i) => row[`${table}_id`] !== i + 1)).toEqual([]);
     }
@@ -154,7 +154,7 @@ describe('totesysDataset', () => {
   });
 
   it('never has a last_updated before created_at', () => {
-    for (const table of Object.keys(sf1) as TotesysTableName[]) {
+    for (const table of Object.keys(sf1) as SourceTableName[]) {
       const rows = sf1[table] as readonly { created_at: string; last_updated: string }[];
       expect(rows.filter((row) => row.last_updated < row.created_at)).toEqual([]);
     }

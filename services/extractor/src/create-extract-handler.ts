@@ -1,15 +1,11 @@
-import { stageSettings } from '@totes/pipeline';
+import { ConfigError, serviceName, stageSettings } from '@totes/pipeline';
 import {
-  ConfigError,
   cachedConnectionString,
-  connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
-  describeError,
   type ObjectAnnouncer,
   type ObjectStore,
-  PipelineError,
   type PipelineLogger,
   type PipelineMetrics,
   type RetryTiming,
@@ -17,22 +13,17 @@ import {
   type SqsHandler,
   s3ObjectStore,
   snsObjectAnnouncer,
-  sqsBatchHandler,
   sqsMessageVisibility,
+  stageHandler,
 } from '@totes/runtime';
-import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { continuationOf, type ExtractQueue } from './continuation';
+import { rowFormat } from './copy/row-format';
 import { ExtractConfig, type ExtractConfigInput } from './extract-config';
-import { ExtractError } from './extract-error';
-import type { StateStore } from './extract-state';
-import { extractTable } from './extract-table';
-import { objectStateStore } from './object-state-store';
-import { parseExtractRequest } from './parse-extract-request';
-import { rowFormat } from './row-format';
+import { extractionWork } from './extraction-work';
+import type { ExtractQueue } from './modes/continuation';
 import { sqsExtractQueue } from './sqs-extract-queue';
-import { timeBudget } from './time-budget';
-import { openTotesysSource } from './totesys-source';
+import { objectStateStore } from './store/object-state-store';
+import type { StateStore } from './store/state-store';
 
 /** What the extractor talks to; each defaults to the real thing built from the configuration. */
 export interface ExtractDeps {
@@ -48,7 +39,7 @@ export interface ExtractDeps {
   /** Where continuations go (default: the table's FIFO queue). */
   readonly queue?: ExtractQueue;
   readonly logger?: PipelineLogger;
-  readonly metrics?: PipelineMetrics;
+  readonly metrics?: PipelineMetrics<'extract'>;
   /** The clock, for snapshot times and the time budget. */
   readonly now?: () => Date;
   /** How failed requests come back (default: the extract stage's backoff, set through SQS). */
@@ -73,10 +64,10 @@ function parseConfig(input: ExtractConfigInput): ExtractConfig {
 export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDeps = {}): SqsHandler {
   const config = parseConfig(input);
   const { table } = config;
-  const service = `extract-${table}`;
+  const service = serviceName('extract', table);
   const format = rowFormat(table);
   const logger = deps.logger ?? createLogger(service);
-  const metrics = deps.metrics ?? createMetrics(service, table);
+  const metrics = deps.metrics ?? createMetrics('extract', table);
   const now = deps.now ?? (() => new Date());
   let clients: ReturnType<typeof createAwsClients> | undefined;
   const aws = () => {
@@ -94,76 +85,27 @@ export function createExtractHandler(input: ExtractConfigInput, deps: ExtractDep
     typeof totesysUrl === 'string' ? async () => totesysUrl : totesysUrl,
   );
 
-  async function extract(record: SQSRecord): Promise<void> {
-    const started = now().getTime();
-    let fields: Readonly<Record<string, string>> = { table };
-    try {
-      const request = parseExtractRequest(record.body, table);
-      fields = { table, mode: request.mode, ...('run' in request ? { run: request.run } : {}) };
-      // A refused password may be a rotated secret: it is read again, and tried once more.
-      const client = await connectWithCachedSecret(connectionString, {
-        statementTimeoutMs: config.statementTimeoutMs,
-        applicationName: service,
-        readBuffer: true,
-      });
-      let outcome: Awaited<ReturnType<typeof extractTable>>;
-      try {
-        const source = await openTotesysSource(client, format, config.ingestCompression);
-        const budget = timeBudget(config.timeBudgetMs, () => now().getTime());
-        outcome = await extractTable(request, { config, source, store, state, budget, now });
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-      // A crash between a write and its notification may have lost the event: announce again.
-      for (const key of announcer ? outcome.existing : [])
-        await announcer?.announce(config.ingestBucket, key);
-      const continuation = outcome.stop ? continuationOf(table, outcome.stop) : undefined;
-      if (continuation) await queue.send(continuation);
-      const durationMs = now().getTime() - started;
-      // Every table is asked for its changes every few seconds, and most asks find none: those
-      // are debug lines, or an idle pipeline would log thousands of them a minute.
-      const idle =
-        outcome.rows === 0 && outcome.written.length === 0 && outcome.existing.length === 0 && !continuation;
-      (idle ? logger.debug : logger.info).call(logger, 'extracted', {
-        ...fields,
-        rows: outcome.rows,
-        objects: outcome.written,
-        existingObjects: outcome.existing,
-        announcedAgain: announcer ? outcome.existing.length : 0,
-        ...outcome.details,
-        continuation: continuation?.deduplicationId ?? null,
-        durationMs,
-      });
-      metrics.count('rowsExtracted', outcome.rows);
-      metrics.count('objectsWritten', outcome.written.length);
-      metrics.seconds('extractDuration', durationMs / 1000);
-      metrics.flush();
-    } catch (error) {
-      const failure =
-        error instanceof ExtractError
-          ? error
-          : new ExtractError(
-              table,
-              `${fields.mode} extraction failed: ${(error as Error).message ?? error}`,
-              {
-                cause: error,
-                retryable: error instanceof PipelineError ? error.retryable : true,
-              },
-            );
-      logger.error('extraction failed', {
-        ...fields,
-        durationMs: now().getTime() - started,
-        error: describeError(failure),
-      });
-      metrics.count('extractFailures', 1);
-      metrics.flush();
-      throw failure;
-    }
-  }
-
   const retry = deps.retry ?? {
     policy: retryPolicyOf(stageSettings.extract),
     visibility: sqsMessageVisibility(aws().sqs),
   };
-  return sqsBatchHandler((record) => extract(record), { logger, stopOnFailure: true, retry });
+  const work = extractionWork({
+    config,
+    service,
+    format,
+    connectionString,
+    store,
+    state,
+    queue,
+    announcer,
+    logger,
+    now,
+  });
+  return stageHandler<'extract'>(work, {
+    logger,
+    metrics,
+    retry,
+    stopOnFailure: true,
+    failureMetric: 'extract_failures',
+  });
 }

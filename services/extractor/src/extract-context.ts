@@ -1,9 +1,9 @@
 import type { ObjectStore } from '@totes/runtime';
-import type { StopPosition } from './continuation';
+import type { TotesysSource } from './copy/totesys-source';
 import type { ExtractConfig } from './extract-config';
-import type { StateStore } from './extract-state';
-import type { TimeBudget } from './time-budget';
-import type { TotesysSource } from './totesys-source';
+import type { StopPosition } from './modes/continuation';
+import type { TimeBudget } from './modes/time-budget';
+import type { StateStore } from './store/state-store';
 
 /** What one extraction works with. */
 export interface ExtractContext {

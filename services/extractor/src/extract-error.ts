@@ -1,4 +1,4 @@
-import { PipelineError } from '@totes/runtime';
+import { PipelineError, type PipelineErrorOptions } from '@totes/pipeline';
 
 /**
  * An extraction that failed: which table, in which mode, and why (`cause`). Nothing was written
@@ -8,11 +8,7 @@ import { PipelineError } from '@totes/runtime';
 export class ExtractError extends PipelineError {
   override readonly name = 'ExtractError';
 
-  constructor(
-    readonly table: string,
-    message: string,
-    options: ErrorOptions & { readonly retryable?: boolean } = {},
-  ) {
-    super(`${table}: ${message}`, options);
+  constructor(table: string, message: string, options: Omit<PipelineErrorOptions, 'table'> = {}) {
+    super(`${table}: ${message}`, { ...options, table });
   }
 }

@@ -1,9 +1,9 @@
 import { type ExtractRequest, isReferenceTable } from '@totes/pipeline';
-import { extractChanges } from './extract-changes';
 import type { ExtractContext, ExtractOutcome } from './extract-context';
-import { extractFull } from './extract-full';
-import { extractSnapshot } from './extract-snapshot';
-import { extractSweep } from './extract-sweep';
+import { extractChanges } from './modes/extract-changes';
+import { extractFull } from './modes/extract-full';
+import { extractSnapshot } from './modes/extract-snapshot';
+import { extractSweep } from './modes/extract-sweep';
 
 /**
  * Carries out one extract request. A reference table is always extracted as a snapshot when its

@@ -1,13 +1,8 @@
-export * from './commit-horizon';
-export * from './continuation';
-export * from './create-extract-handler';
-export * from './extract-config';
-export * from './extract-error';
-export * from './extract-state';
-export * from './extractor-environment';
-export * from './json-lines-chunker';
-export * from './object-metadata';
-export * from './object-state-store';
-export * from './row-format';
-export * from './source-queries';
-export * from './sqs-extract-queue';
+// The extractor's public face: what the Lambda entry, the local stack and the CLI may use.
+export { createExtractHandler, type ExtractDeps } from './create-extract-handler';
+export type { ConnectionStringSource, ExtractConfig, ExtractConfigInput } from './extract-config';
+export { ExtractError } from './extract-error';
+export { extractorFromEnvironment } from './extractor-from-environment';
+export type { Continuation, ExtractQueue } from './modes/continuation';
+export { sqsExtractQueue } from './sqs-extract-queue';
+export type { StateStore } from './store/state-store';

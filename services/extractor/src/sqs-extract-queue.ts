@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { extractMessage } from '@totes/pipeline';
-import type { ExtractQueue } from './continuation';
+import type { ExtractQueue } from './modes/continuation';
 
 /** An {@link ExtractQueue} over a FIFO SQS queue (`MessageGroupId` = table). */
 export function sqsExtractQueue(sqs: Pick<SQSClient, 'send'>, queueUrl: string): ExtractQueue {

@@ -2,8 +2,8 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { objectsCreated } from '@totes/pipeline';
 import { snsObjectAnnouncer } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import type { StateStore } from '../src/extract-state';
-import { objectStateStore } from '../src/object-state-store';
+import { objectStateStore } from '../src/store/object-state-store';
+import type { StateStore } from '../src/store/state-store';
 import { keysOf, recordingLogger, useExtractorTestbed } from './extractor-testbed';
 
 /**

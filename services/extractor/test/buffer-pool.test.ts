@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from '../src/buffer-pool';
+import { BufferPool } from '../src/copy/buffer-pool';
 
 describe('BufferPool', () => {
   it('hands a returned buffer out again for a request it can hold', () => {

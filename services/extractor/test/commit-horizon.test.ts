@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitHorizon } from '../src/commit-horizon';
+import { commitHorizon } from '../src/modes/commit-horizon';
 
 const probe = {
   nowLessMargin: '2024-11-04 10:00:00.000',

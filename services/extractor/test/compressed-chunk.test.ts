@@ -1,8 +1,8 @@
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { chunkCompressor } from '../src/compressed-chunk';
-import type { RenderedChunk } from '../src/json-lines-chunker';
-import { ZstdFrames } from '../src/zstd-chunk';
+import { chunkCompressor } from '../src/compression/compressed-chunk';
+import { ZstdFrames } from '../src/compression/zstd-chunk';
+import type { RenderedChunk } from '../src/copy/json-lines-chunker';
 
 function piece(id: number, text: string, released: number[] = []): RenderedChunk {
   const position = { id, lastUpdated: `2022-11-03 14:20:52.${String(id).padStart(3, '0')}` };

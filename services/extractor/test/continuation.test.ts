@@ -1,6 +1,6 @@
 import { ExtractRequest } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { continuationOf } from '../src/continuation';
+import { continuationOf } from '../src/modes/continuation';
 
 describe('continuationOf', () => {
   it('continues an incremental run from its watermark, deduplicated by that position', () => {

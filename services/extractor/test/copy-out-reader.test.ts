@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { readBufferSocket } from '@totes/runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CopyOutReader } from '../src/copy-out-reader';
+import { CopyOutReader } from '../src/copy/copy-out-reader';
 
 /** One protocol message: a code byte, a 32-bit length that counts itself, the payload. */
 function message(code: string, payload: string | Buffer = ''): Buffer {

@@ -4,9 +4,9 @@ import { type SourceTableName, sourceTableNames } from '@totes/pipeline';
 import { connectPostgres, isReadBufferSocket } from '@totes/runtime';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rowFormat } from '../src/row-format';
-import { quoteIdentifier } from '../src/source-queries';
-import { openTotesysSource, type TotesysSource } from '../src/totesys-source';
+import { rowFormat } from '../src/copy/row-format';
+import { quoteIdentifier } from '../src/copy/source-queries';
+import { openTotesysSource, type TotesysSource } from '../src/copy/totesys-source';
 import { type Totesys, useExtractorTestbed } from './extractor-testbed';
 
 const socketOf = (client: pg.Client) =>

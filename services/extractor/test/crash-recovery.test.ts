@@ -1,8 +1,8 @@
 import type { ObjectStore } from '@totes/runtime';
 import { insertSalesOrder } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
-import type { StateStore } from '../src/extract-state';
-import { objectStateStore } from '../src/object-state-store';
+import { objectStateStore } from '../src/store/object-state-store';
+import type { StateStore } from '../src/store/state-store';
 import {
   extractedSalesOrderIds,
   keysOf,

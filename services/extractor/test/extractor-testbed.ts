@@ -15,10 +15,10 @@ import { seedTotesys } from '@totes/totesys-sim';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import type { Continuation, ExtractQueue } from '../src/continuation';
+import { rowFormat, type ValueRendering } from '../src/copy/row-format';
 import { createExtractHandler, type ExtractDeps } from '../src/create-extract-handler';
 import type { ExtractConfigInput } from '../src/extract-config';
-import { rowFormat, type ValueRendering } from '../src/row-format';
+import type { Continuation, ExtractQueue } from '../src/modes/continuation';
 
 /** One line a logger was given. */
 export interface LogLine {
@@ -47,7 +47,7 @@ export function recordingLogger(): PipelineLogger & { readonly lines: LogLine[] 
 }
 
 /** Metrics that go nowhere (the logger carries what the tests check). */
-export const quietMetrics: PipelineMetrics = { count() {}, seconds() {}, flush() {} };
+export const quietMetrics: PipelineMetrics<'extract'> = { add() {}, flush() {} };
 
 /** An extract queue that keeps what it was sent. */
 export function recordingQueue(): ExtractQueue & { readonly sent: Continuation[] } {

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { extractMessage, parseIngestKey } from '@totes/pipeline';
 import type { ObjectStore } from '@totes/runtime';
 import { describe, expect, it } from 'vitest';
-import { objectStateStore } from '../src/object-state-store';
+import { objectStateStore } from '../src/store/object-state-store';
 import {
   extractorSessions,
   keysOf,

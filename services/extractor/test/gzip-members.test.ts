@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GzipMembers } from '../src/gzip-members';
+import { GzipMembers } from '../src/compression/gzip-members';
 
 describe('GzipMembers', () => {
   it('makes one complete gzip member of each piece, in the order given, over its few reused streams', async () => {

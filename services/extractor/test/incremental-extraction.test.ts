@@ -1,7 +1,7 @@
 import { parseIngestKey } from '@totes/pipeline';
 import { insertPurchaseOrder, insertSalesOrder, naiveTimestampOf, settlePayments } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
-import { objectStateStore } from '../src/index';
+import { objectStateStore } from '../src/store/object-state-store';
 import { keysOf, pause, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
 
 describe('incremental extraction of an event table', () => {

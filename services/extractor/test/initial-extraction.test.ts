@@ -10,7 +10,7 @@ import {
 import { totesysTables } from '@totes/schema';
 import { insertSalesOrder } from '@totes/totesys-sim';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { objectStateStore } from '../src/index';
+import { objectStateStore } from '../src/store/object-state-store';
 import { keysOf, pause, rowsOf, sourceRows, type Totesys, useExtractorTestbed } from './extractor-testbed';
 
 const byKey = (table: SourceTableName) => (a: Record<string, unknown>, b: Record<string, unknown>) =>

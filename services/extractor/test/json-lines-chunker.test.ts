@@ -5,8 +5,8 @@ import {
   JsonLinesChunker,
   type RenderedChunk,
   unescapeCopyText,
-} from '../src/json-lines-chunker';
-import { rowFormat } from '../src/row-format';
+} from '../src/copy/json-lines-chunker';
+import { rowFormat } from '../src/copy/row-format';
 
 // COPY text lines as PostgreSQL prints them (DateStyle ISO): tab-separated, \N for NULL.
 const salesOrderLine = (id: number, lastUpdated: string) =>

@@ -1,6 +1,11 @@
 import { sourceTableNames } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { changesMetadata, rescanMetadata, schemaVersion, snapshotMetadata } from '../src/object-metadata';
+import {
+  changesMetadata,
+  rescanMetadata,
+  schemaVersion,
+  snapshotMetadata,
+} from '../src/store/object-metadata';
 
 describe('object metadata', () => {
   it('records rows, watermark range, schema version and observation time of a change object', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observationTime } from '../src/observation-clock';
+import { observationTime } from '../src/modes/observation-clock';
 
 describe('the observation time of a read', () => {
   it('is the clock’s time, as a compact timestamp in UTC', () => {

@@ -1,7 +1,7 @@
 import { sourceTableNames } from '@totes/pipeline';
 import { columnsOf, totesysTables } from '@totes/schema';
 import { describe, expect, it } from 'vitest';
-import { rowFormat } from '../src/row-format';
+import { rowFormat } from '../src/copy/row-format';
 
 describe('rowFormat', () => {
   it.each(sourceTableNames)('derives the columns of %s from its row schema, in order', (table) => {

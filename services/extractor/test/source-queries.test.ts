@@ -1,7 +1,7 @@
 import { sourceTableNames } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { rowFormat } from '../src/row-format';
-import { quoteIdentifier, sourceQueries } from '../src/source-queries';
+import { rowFormat } from '../src/copy/row-format';
+import { quoteIdentifier, sourceQueries } from '../src/copy/source-queries';
 
 describe('sourceQueries', () => {
   it('reads only the declared columns, quoted, never _prisma_migrations', () => {

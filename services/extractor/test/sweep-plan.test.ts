@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, changedBuckets, nextBucketBatch, withBatchHashes } from '../src/sweep-plan';
+import { bucketOf, changedBuckets, nextBucketBatch, withBatchHashes } from '../src/modes/sweep-plan';
 
 describe('sweep buckets', () => {
   it('puts keys 1..size in bucket 0, the next size keys in bucket 1', () => {

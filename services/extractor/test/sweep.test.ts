@@ -1,7 +1,7 @@
 import { parseIngestKey } from '@totes/pipeline';
 import { silentEdit } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
-import { objectStateStore } from '../src/object-state-store';
+import { objectStateStore } from '../src/store/object-state-store';
 import { keysOf, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
 
 describe('a sweep of an event table', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TimeBudget } from '../src/time-budget';
-import { writeInOrder } from '../src/write-in-order';
+import type { TimeBudget } from '../src/modes/time-budget';
+import { writeInOrder } from '../src/store/write-in-order';
 
 const unlimited: TimeBudget = { spent: () => false, elapsedMs: () => 0 };
 const spent: TimeBudget = { spent: () => true, elapsedMs: () => 1 };

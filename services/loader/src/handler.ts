@@ -1,9 +1,9 @@
+import { loaderEnvironment } from '@totes/pipeline';
 import { loadConfig } from '@totes/runtime';
-import { loaderConfig } from './loader-config';
-import { loaderFromConfig } from './loader-from-config';
+import { loaderFromEnvironment } from './loader-from-environment';
 
 /**
  * The Lambda entry point of a loader: one function per warehouse table, all with this handler,
- * told apart by `TARGET_TABLE` (see {@link loaderConfig} for the environment).
+ * told apart by `TARGET_TABLE` (see `loaderEnvironment` in `@totes/pipeline`).
  */
-export const handler = loaderFromConfig(loadConfig(loaderConfig));
+export const handler = loaderFromEnvironment(loadConfig(loaderEnvironment));

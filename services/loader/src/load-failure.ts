@@ -1,4 +1,4 @@
-import { MalformedObjectError, PipelineError } from '@totes/runtime';
+import { MalformedObjectError, PipelineError } from '@totes/pipeline';
 import { WarehouseError } from './warehouse-error';
 
 // SQLSTATEs that mean the object's content can never load: data exceptions (class 22), NOT NULL

@@ -1,18 +1,17 @@
 import { parseProcessedKey, type TargetTableName } from '@totes/pipeline';
 import type pg from 'pg';
-import { directAppend } from './direct-append';
-import { advanceFreshness } from './freshness';
+import { openProcessedParquet } from './copy/processed-parquet';
+import type { SpooledObject } from './copy/spool-object';
 import { loadFailure } from './load-failure';
-import { loadLedger } from './load-ledger';
-import { loadPlan } from './load-plan';
-import { lockTableLoads } from './lock-table-loads';
-import { mergeObject } from './merge-object';
-import { openProcessedParquet } from './processed-parquet';
-import { quarantinePlan } from './quarantine-plan';
-import { rowQuarantine } from './row-quarantine';
-import type { SpooledObject } from './spool-object';
-import { stageObject } from './stage-object';
-import { tableStatements } from './table-statements';
+import { factAppendPath } from './merge/fact-append-path';
+import { advanceFreshness } from './merge/freshness';
+import { loadLedger } from './merge/load-ledger';
+import { lockTableLoads } from './merge/lock-table-loads';
+import { mergeObject } from './merge/merge-object';
+import { rowQuarantine } from './merge/row-quarantine';
+import { loadPlan } from './plan/load-plan';
+import { quarantinePlan } from './plan/quarantine-plan';
+import { tableStatements } from './statements/table-statements';
 
 /** One processed object to load. */
 export interface LoadRequest {
@@ -92,8 +91,8 @@ export async function loadObject(client: pg.ClientBase, request: LoadRequest): P
       // Facts stage before taking the table's lock, so two large objects copy side by side; one
       // whose natural keys all look new is copied straight into the table under the lock instead.
       const census =
-        plan.kind === 'append-facts' && !(await directAppend.likely(client, statements, parquet))
-          ? await stageObject(client, statements, parquet)
+        plan.kind === 'append-facts'
+          ? await factAppendPath.beforeLock(client, statements, parquet)
           : undefined;
       await lockTableLoads(client, table);
       if (await loadLedger.has(client, key)) {

@@ -1,4 +1,4 @@
-import { PipelineError } from '@totes/runtime';
+import { PipelineError } from '@totes/pipeline';
 
 /** Dimension keys a fact object references that the warehouse does not hold yet, by dimension. */
 export type MissingKeys = Readonly<Record<string, readonly string[]>>;
@@ -12,7 +12,7 @@ export class MissingDimensionError extends PipelineError {
   override readonly name = 'MissingDimensionError';
 
   constructor(
-    readonly table: string,
+    table: string,
     readonly key: string,
     readonly missing: MissingKeys,
   ) {
@@ -22,7 +22,7 @@ export class MissingDimensionError extends PipelineError {
     super(
       `${table} object ${key} references dimension rows not loaded yet: ${list}. It is retried ` +
         'until they are; if it reached the DLQ, load those dimension rows, then redrive it.',
-      { retryable: true },
+      { retryable: true, table, objectKey: key },
     );
   }
 }

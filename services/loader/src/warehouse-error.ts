@@ -1,4 +1,4 @@
-import { PipelineError } from '@totes/runtime';
+import { PipelineError } from '@totes/pipeline';
 
 /**
  * The warehouse could not be reached or failed a statement while an object was loading. The
@@ -9,7 +9,7 @@ export class WarehouseError extends PipelineError {
   override readonly name = 'WarehouseError';
 
   constructor(
-    readonly table: string,
+    table: string,
     readonly key: string | undefined,
     cause: unknown,
   ) {
@@ -18,7 +18,7 @@ export class WarehouseError extends PipelineError {
     super(
       `the warehouse failed while loading ${key ?? `a ${table} batch`}: ${detail}` +
         `${typeof code === 'string' ? ` (${code})` : ''}; nothing of the object was committed, it will be retried`,
-      { cause, retryable: true },
+      { cause, retryable: true, table, ...(key === undefined ? {} : { objectKey: key }) },
     );
   }
 }

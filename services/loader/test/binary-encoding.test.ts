@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { binaryField } from '../src/binary-field';
-import { CopyBinaryWriter } from '../src/copy-binary-writer';
-import { decimalText } from '../src/decimal-text';
-import { numericBinary } from '../src/numeric-binary';
+import { binaryField } from '../src/copy/binary-field';
+import { CopyBinaryWriter } from '../src/copy/copy-binary-writer';
+import { decimalText } from '../src/copy/decimal-text';
+import { numericBinary } from '../src/copy/numeric-binary';
 
 function bytesOf(write: (writer: CopyBinaryWriter) => void): string {
   const writer = new CopyBinaryWriter(16);

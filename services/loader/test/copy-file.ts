@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { sqlIdentifier } from '../src/sql-identifier';
+import { sqlIdentifier } from '../src/statements/sql-identifier';
 
 /** Streams a file in COPY text format into `table (columns)` with plain `COPY … FROM STDIN`. */
 export async function copyFile(

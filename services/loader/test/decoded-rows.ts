@@ -1,6 +1,6 @@
-import { decimalText } from '../src/decimal-text';
-import type { ProcessedParquet } from '../src/processed-parquet';
-import type { TableLayout, ValueKind } from '../src/table-layout';
+import { decimalText } from '../src/copy/decimal-text';
+import type { ProcessedParquet } from '../src/copy/processed-parquet';
+import type { TableLayout, ValueKind } from '../src/statements/table-layout';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const utf8 = new TextDecoder();

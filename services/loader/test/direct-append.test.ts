@@ -2,7 +2,7 @@ import { type TargetTableName, warehouseTables } from '@totes/pipeline';
 import { connectPostgres } from '@totes/runtime';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { lockTableLoads } from '../src/lock-table-loads';
+import { lockTableLoads } from '../src/merge/lock-table-loads';
 import { MissingDimensionError } from '../src/missing-dimension-error';
 import { fixtureRows } from './fixture-rows';
 import { loadRows } from './load-rows';

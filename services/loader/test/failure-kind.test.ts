@@ -1,5 +1,4 @@
-import { KeyLayoutError, NotificationError } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { KeyLayoutError, MalformedObjectError, NotificationError } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
 import { failureKind } from '../src/failure-kind';
 import { MissingDimensionError } from '../src/missing-dimension-error';

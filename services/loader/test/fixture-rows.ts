@@ -1,7 +1,7 @@
 import type { TargetTableName } from '@totes/pipeline';
-import { warehouseTables as warehouseSchemas } from '@totes/schema';
+import { warehouseRowSchemas as warehouseSchemas } from '@totes/schema';
 import { z } from 'zod';
-import { tableLayout } from '../src/table-layout';
+import { tableLayout } from '../src/statements/table-layout';
 import rows from './fixtures/warehouse-rows.json' with { type: 'json' };
 import type { ProcessedRow } from './processed-object';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshnessSeconds } from '../src/freshness';
+import { freshnessSeconds } from '../src/merge/freshness';
 
 describe('freshness in seconds', () => {
   it('is the time since the newest loaded source row changed, reading its timestamp as UTC', () => {

@@ -12,7 +12,7 @@ import { connectPostgres, type RetryPolicy, s3ObjectStore, sqsMessageVisibility 
 import { useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createLoadHandler } from '../src/load-handler';
+import { createLoadHandler } from '../src/create-load-handler';
 import { fixtureRows } from './fixture-rows';
 import { loadRows } from './load-rows';
 import { objectKey } from './object-key';

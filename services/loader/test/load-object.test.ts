@@ -1,10 +1,10 @@
-import { type TargetTableName, warehouseTables } from '@totes/pipeline';
-import { connectPostgres, MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError, type TargetTableName, warehouseTables } from '@totes/pipeline';
+import { connectPostgres } from '@totes/runtime';
 import { describe, expect, it, vi } from 'vitest';
 import { loadObject } from '../src/load-object';
+import { mayBypassRowTriggers } from '../src/merge/without-row-triggers';
 import { MissingDimensionError } from '../src/missing-dimension-error';
-import { tableLayout } from '../src/table-layout';
-import { mayBypassRowTriggers } from '../src/without-row-triggers';
+import { tableLayout } from '../src/statements/table-layout';
 import { fixtureRows } from './fixture-rows';
 import { loadBytes, loadRows } from './load-rows';
 import { objectKey, snapshotVersion } from './object-key';

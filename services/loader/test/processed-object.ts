@@ -6,7 +6,7 @@ import {
 } from '@totes/pipeline';
 import type { WarehouseRow } from '@totes/schema';
 import { type ColumnSource, parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
-import { type LoadColumn, tableLayout } from '../src/table-layout';
+import { type LoadColumn, tableLayout } from '../src/statements/table-layout';
 
 /** A processed row as the transformer holds it: the warehouse row without the facts' record id. */
 export type ProcessedRow<T extends TargetTableName> = Omit<

@@ -1,8 +1,8 @@
 import type { TargetTableName } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { openProcessedParquet } from '../src/processed-parquet';
-import { tableLayout } from '../src/table-layout';
+import { openProcessedParquet } from '../src/copy/processed-parquet';
+import { tableLayout } from '../src/statements/table-layout';
 import { decodedRows } from './decoded-rows';
 import { fixtureRows } from './fixture-rows';
 import { type DecimalStorage, processedObject } from './processed-object';

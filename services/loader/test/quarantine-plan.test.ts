@@ -1,6 +1,6 @@
 import type { ProcessedMetadata, QuarantinedRow } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { isOlderObservation, quarantinePlan } from '../src/index';
+import { isOlderObservation, quarantinePlan } from '../src/plan/quarantine-plan';
 
 const bad = (sourceTable: QuarantinedRow['sourceTable'], sourceId: number): QuarantinedRow => ({
   sourceTable,

@@ -10,7 +10,7 @@ export interface LogLine {
 /** A logger and metrics that keep what they are given, for assertions. */
 export function recordingObservers(): {
   readonly logger: PipelineLogger;
-  readonly metrics: PipelineMetrics;
+  readonly metrics: PipelineMetrics<'load'>;
   readonly lines: LogLine[];
   readonly values: { readonly name: string; readonly value: number }[];
 } {
@@ -24,8 +24,7 @@ export function recordingObservers(): {
   return {
     logger: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
     metrics: {
-      count: (name, value) => values.push({ name, value }),
-      seconds: (name, value) => values.push({ name, value }),
+      add: (name, value) => values.push({ name, value }),
       flush: () => undefined,
     },
     lines,

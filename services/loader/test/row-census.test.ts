@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RowCensus } from '../src/row-census';
-import { tableLayout } from '../src/table-layout';
+import { RowCensus } from '../src/merge/row-census';
+import { tableLayout } from '../src/statements/table-layout';
 
 const layout = tableLayout('fact_payment');
 const column = (name: string) => layout.columns.findIndex((c) => c.name === name);

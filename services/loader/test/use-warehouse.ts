@@ -4,7 +4,7 @@ import { useTestDatabase } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { etlTables, migrateWarehouse } from '../src/migrate-warehouse';
-import { tableLayout } from '../src/table-layout';
+import { tableLayout } from '../src/statements/table-layout';
 
 /** A migrated warehouse of this test file, emptied before every test. */
 export interface TestWarehouse {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { versionGuard } from '../src/version-guard';
+import { versionGuard } from '../src/plan/version-guard';
 
 const v = (day: string, hash = 'aaaaaaaaaaaaaaaa') => `202411${day}T091502345-${hash}`;
 

@@ -1,9 +1,9 @@
+import { reconcilerEnvironment } from '@totes/pipeline';
 import { loadConfig } from '@totes/runtime';
-import { reconcilerConfig } from './reconciler-config';
-import { reconcilerFromConfig } from './reconciler-from-config';
+import { reconcilerFromEnvironment } from './reconciler-from-environment';
 
 /**
  * The Lambda entry point of the reconciler, invoked by its schedule (the event is not read); see
- * {@link reconcilerConfig} for the environment.
+ * `reconcilerEnvironment` in `@totes/pipeline`.
  */
-export const handler = reconcilerFromConfig(loadConfig(reconcilerConfig));
+export const handler = reconcilerFromEnvironment(loadConfig(reconcilerEnvironment));

@@ -1,8 +1,8 @@
+// The reconciler's public face: what the Lambda entry and the local stack may use.
 export {
   createReconcileHandler,
   type LedgerSession,
   type ReconcileDeps,
   type ReconcileOutcome,
-} from './reconcile-handler';
-export { type ReconcilerConfig, reconcilerConfig } from './reconciler-config';
-export { reconcilerFromConfig } from './reconciler-from-config';
+} from './create-reconcile-handler';
+export { reconcilerFromEnvironment } from './reconciler-from-environment';

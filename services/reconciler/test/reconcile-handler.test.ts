@@ -7,7 +7,6 @@ import {
   objectsCreated,
   processedKey,
   reconcileGraceSeconds,
-  reconcilerMetrics,
 } from '@totes/pipeline';
 import {
   connectPostgres,
@@ -20,7 +19,7 @@ import {
 import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReconcileHandler } from '../src/reconcile-handler';
+import { createReconcileHandler } from '../src/create-reconcile-handler';
 
 const pipeline = useTestPipeline();
 const database = useTestDatabase('reconciler');
@@ -85,8 +84,7 @@ function reconcilerAt(now: () => Date) {
     depth: sqsQueueDepth(clients.sqs, queueUrl),
     logger,
     metrics: {
-      count: (name, value) => void counted.push({ name, value }),
-      seconds: () => undefined,
+      add: (name, value) => void counted.push({ name, value }),
       flush: () => undefined,
     },
     now,
@@ -119,7 +117,7 @@ describe('the reconciler', () => {
     const { names } = pipeline();
     const { reconcile, counted } = reconcilerAt(() => new Date());
     expect(await reconcile()).toEqual({ requeued: {}, objects: 0, left: {} });
-    expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 0 }]);
+    expect(counted).toEqual([{ name: 'objects_requeued', value: 0 }]);
     expect(await announcedKeys(names.queue('transform', 'fact_sales_order'))).toEqual([]);
     expect(await announcedKeys(names.queue('load', 'fact_sales_order'))).toEqual([]);
   });
@@ -137,7 +135,7 @@ describe('the reconciler', () => {
       },
       left: {},
     });
-    expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 2 }]);
+    expect(counted).toEqual([{ name: 'objects_requeued', value: 2 }]);
     expect(logged).toContain('objects their stage had not consumed were queued again');
     // The consumed object (processed, and in the ledger) is sent to neither queue.
     expect(await announcedKeys(names.queue('transform', 'fact_sales_order'))).toEqual([
@@ -161,6 +159,6 @@ describe('the reconciler', () => {
       requeued: {},
       left: { [waiting]: 'queued', [names.queue('transform', 'fact_sales_order')]: 'dead-lettered' },
     });
-    expect(counted).toEqual([{ name: reconcilerMetrics.objectsRequeued, value: 0 }]);
+    expect(counted).toEqual([{ name: 'objects_requeued', value: 0 }]);
   });
 });

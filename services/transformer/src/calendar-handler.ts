@@ -1,6 +1,6 @@
 import middy from '@middy/core';
+import { MalformedObjectError } from '@totes/pipeline';
 import type { PipelineLogger } from '@totes/runtime';
-import { MalformedObjectError } from '@totes/runtime';
 import { z } from 'zod';
 import { defaultCalendarRange } from './mappings/calendar-range';
 import type { TransformOutcome } from './transform-outcome';

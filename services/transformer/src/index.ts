@@ -1,37 +1,14 @@
-export * from './calendar-handler';
-export * from './handlers';
-export * from './json-lines-batches';
-export * from './latest-snapshot';
-export * from './map-screened';
-export * from './mappings/calendar-range';
-export * from './mappings/calendar-rows';
-export * from './mappings/currency-name';
-export * from './mappings/map-dim-counterparty';
-export * from './mappings/map-dim-currency';
-export * from './mappings/map-dim-design';
-export * from './mappings/map-dim-location';
-export * from './mappings/map-dim-payment-type';
-export * from './mappings/map-dim-staff';
-export * from './mappings/map-dim-transaction';
-export * from './mappings/map-fact-payment';
-export * from './mappings/map-fact-purchase-order';
-export * from './mappings/map-fact-sales-order';
-export * from './notification-processor';
-export * from './output-row';
-export * from './parquet/parquet-chunks';
-export * from './parquet/parquet-column';
-export * from './parquet/parquet-columns';
-export * from './put-all-or-nothing';
-export * from './rebuild-dimension';
-export * from './row-contract-error';
-export * from './screened-batch';
-export * from './split-timestamp';
-export * from './table-transforms';
-export * from './transform-error';
-export * from './transform-handler';
-export * from './transform-object';
-export * from './transform-outcome';
-export * from './transform-rows-object';
-export * from './transform-stores';
-export * from './transformer-config';
-export * from './write-calendar';
+// The transformer's public face: what the Lambda entry, the local stack and the CLI may use.
+// `@totes/transformer/mappings` is its second face: the mappings alone, for `totes verify`.
+export {
+  type CalendarDeps,
+  type CalendarHandler,
+  CalendarRequest,
+  calendarHandler,
+} from './calendar-handler';
+export { createTransformHandler } from './create-transform-handler';
+export type { TransformerDeps } from './notification-processor';
+export { RowContractError } from './row-contract-error';
+export { TransformError } from './transform-error';
+export type { TransformStores } from './transform-stores';
+export { type TransformerFunction, transformerFromEnvironment } from './transformer-from-environment';

@@ -6,8 +6,7 @@ import {
   type ZstdDecompress,
   zstdDecompressSync,
 } from 'node:zlib';
-import { type IngestCompression, ingestCompressionOf } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { type IngestCompression, ingestCompressionOf, MalformedObjectError } from '@totes/pipeline';
 
 /**
  * zlib's errors carry a code: `Z_…` (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a truncated stream) or

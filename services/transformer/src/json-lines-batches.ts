@@ -1,6 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { quarantinedValue, type SourceTableName, sourceTables } from '@totes/pipeline';
-import { MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError, quarantinedValue, type SourceTableName, sourceTables } from '@totes/pipeline';
 import { z } from 'zod';
 import type { ScreenedBatch } from './screened-batch';
 

@@ -1,12 +1,11 @@
-import { objectsCreated, type TargetTableName, transformerMetrics } from '@totes/pipeline';
-import {
-  MalformedObjectError,
-  type ObjectAnnouncer,
-  type PipelineLogger,
-  type PipelineMetrics,
-  type RetryTiming,
+import { MalformedObjectError, objectsCreated, type TargetTableName } from '@totes/pipeline';
+import type {
+  ObjectAnnouncer,
+  PipelineLogger,
+  PipelineMetrics,
+  RetryTiming,
+  StageWork,
 } from '@totes/runtime';
-import type { SQSRecord } from 'aws-lambda';
 import { TransformError } from './transform-error';
 import { transformObject } from './transform-object';
 import type { TransformStores } from './transform-stores';
@@ -16,7 +15,7 @@ export interface TransformerDeps {
   readonly stores: TransformStores;
   readonly generation: number;
   readonly logger: PipelineLogger;
-  readonly metrics?: PipelineMetrics;
+  readonly metrics?: PipelineMetrics<'transform'>;
   readonly rowGroupRows?: number;
   /**
    * Where an output found already written is announced again (its loader may never have heard
@@ -46,9 +45,9 @@ function describe(error: unknown) {
 export function notificationProcessor(
   target: TargetTableName,
   deps: TransformerDeps,
-): (record: SQSRecord) => Promise<void> {
-  const { stores, logger, metrics } = deps;
-  return async (record) => {
+): StageWork<'transform'> {
+  const { stores, logger } = deps;
+  return async (record, report) => {
     for (const object of objectsCreated(record.body)) {
       const started = performance.now();
       try {
@@ -70,16 +69,26 @@ export function notificationProcessor(
         if (outcome.status === 'exists')
           await deps.announcer?.announce(stores.processed.bucket, outcome.outputKey);
         // An output found already written (a repeated or late event) is routine: nothing was done.
-        (outcome.status === 'exists' ? logger.debug : logger.info).call(
-          logger,
-          `transform ${outcome.status}`,
-          {
+        report({
+          message: `transform ${outcome.status}`,
+          fields: {
             ...summary,
             trigger: object.key,
             durationMs,
             ...(outcome.status === 'exists' ? { announcedAgain: deps.announcer !== undefined } : {}),
           },
-        );
+          routine: outcome.status === 'exists',
+          ...(outcome.status === 'written'
+            ? {
+                metrics: {
+                  rows_in: outcome.rowsIn,
+                  rows_out: outcome.rowsOut,
+                  rows_quarantined: outcome.rowsQuarantined,
+                  transform_seconds: durationMs / 1000,
+                },
+              }
+            : {}),
+        });
         if (outcome.status === 'written') {
           if (outcome.rowsQuarantined > 0) {
             // The loader records every described row in etl.quarantine; the log shows the first.
@@ -90,16 +99,10 @@ export function notificationProcessor(
               first: quarantined?.slice(0, quarantinedRowsLogged),
             });
           }
-          metrics?.count('RowsIn', outcome.rowsIn);
-          metrics?.count('RowsOut', outcome.rowsOut);
-          metrics?.count(transformerMetrics.rowsQuarantined, outcome.rowsQuarantined);
-          metrics?.seconds('TransformDuration', durationMs / 1000);
         }
       } catch (error) {
         logger.error('transform failed', { target, trigger: object.key, ...describe(error) });
         throw error;
-      } finally {
-        metrics?.flush();
       }
     }
   };

@@ -1,5 +1,5 @@
 import { type TargetTableName, warehouseTables as topology } from '@totes/pipeline';
-import { columnSpecs, type WarehouseRow, warehouseTables } from '@totes/schema';
+import { columnSpecs, type WarehouseRow, warehouseRowSchemas } from '@totes/schema';
 
 type RecordIdOf<T extends TargetTableName> = (typeof topology)[T] extends {
   readonly recordId: infer R extends string;
@@ -16,5 +16,5 @@ export type OutputRow<T extends TargetTableName> = Omit<WarehouseRow<T>, RecordI
 /** The columns a transformer writes for a warehouse table, in warehouse order (no record id). */
 export function outputColumns(target: TargetTableName) {
   const recordId = (topology[target] as { readonly recordId?: string }).recordId;
-  return columnSpecs(warehouseTables[target]).filter((column) => column.name !== recordId);
+  return columnSpecs(warehouseRowSchemas[target]).filter((column) => column.name !== recordId);
 }

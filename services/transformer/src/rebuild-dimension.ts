@@ -1,5 +1,6 @@
 import {
   KeyLayoutError,
+  latestSnapshot,
   observedAt,
   parseIngestKey,
   processedKey,
@@ -8,13 +9,15 @@ import {
   quarantineDetailLimit,
   quarantinedValue,
   type ReferenceTableName,
+  type SnapshotObject,
   type SourceTableName,
+  snapshotPrefix,
   sourceTables,
   warehouseTables as topology,
 } from '@totes/pipeline';
-import { warehouseTables } from '@totes/schema';
+import { warehouseRowSchemas } from '@totes/schema';
 import { z } from 'zod';
-import { latestSnapshot, type SnapshotObject } from './latest-snapshot';
+
 import { parquetChunks } from './parquet/parquet-chunks';
 import { parquetColumns } from './parquet/parquet-columns';
 import { putAllOrNothing } from './put-all-or-nothing';
@@ -68,7 +71,7 @@ export async function rebuildDimension(
   const latest: SnapshotObject[] = [];
   const missing: ReferenceTableName[] = [];
   for (const input of inputs) {
-    const snapshot = await latestSnapshot(stores.ingest, input);
+    const snapshot = await latestSnapshot(stores.ingest.list(snapshotPrefix(input)), input);
     if (snapshot) latest.push(snapshot);
     else missing.push(input);
   }
@@ -97,7 +100,7 @@ export async function rebuildDimension(
   // The snapshots were read for exactly this target's inputs, so they fit its build function.
   const build = tableTransforms[target].build as (snapshots: unknown) => Record<string, unknown>[];
   const naturalKey = topology[target].naturalKey;
-  const schema = warehouseTables[target];
+  const schema = warehouseRowSchemas[target];
   // Every output row comes from one row of the first input, so building row by row lets one
   // row's broken rule quarantine that row alone (reference tables are small: a few thousand rows).
   const primary = inputs[0] as ReferenceTableName;

@@ -1,4 +1,4 @@
-import { PipelineError } from '@totes/runtime/pipeline-error';
+import { PipelineError } from '@totes/pipeline';
 
 /**
  * A mapping rule that one source row breaks (a reference its snapshot does not hold, a value the

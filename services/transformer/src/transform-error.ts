@@ -1,4 +1,4 @@
-import { PipelineError } from '@totes/runtime/pipeline-error';
+import { PipelineError } from '@totes/pipeline';
 
 /**
  * A transformation that cannot produce its warehouse rows: a reference to a row the input does

@@ -76,10 +76,9 @@ describe('bad input, on the emulator', () => {
     const object = await driver.put(changes(115), jsonLines([fixtureRow('sales_order', 0), soon]));
     const counted: Record<string, number> = {};
     const metrics = {
-      count: (name: string, value: number) => {
+      add: (name: string, value: number) => {
         counted[name] = value;
       },
-      seconds: () => undefined,
       flush: () => undefined,
     };
     const response = await driver.handler('fact_sales_order', { metrics })(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calendarRows, defaultCalendarRange } from '../src/index';
+import { defaultCalendarRange } from '../src/mappings/calendar-range';
+import { calendarRows } from '../src/mappings/calendar-rows';
 
 describe('calendarRows', () => {
   it('describes a day: ISO day of week, English names, quarter', () => {

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  currencyName,
-  mapDimCounterparty,
-  mapDimCurrency,
-  mapDimDesign,
-  mapDimLocation,
-  mapDimPaymentType,
-  mapDimStaff,
-  RowContractError,
-} from '../src/index';
+import { currencyName } from '../src/mappings/currency-name';
+import { mapDimCounterparty } from '../src/mappings/map-dim-counterparty';
+import { mapDimCurrency } from '../src/mappings/map-dim-currency';
+import { mapDimDesign } from '../src/mappings/map-dim-design';
+import { mapDimLocation } from '../src/mappings/map-dim-location';
+import { mapDimPaymentType } from '../src/mappings/map-dim-payment-type';
+import { mapDimStaff } from '../src/mappings/map-dim-staff';
+import { RowContractError } from '../src/row-contract-error';
 import { fixtureRow, totesys } from './fixtures';
 
 describe('mapDimLocation', () => {

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  mapDimTransaction,
-  mapFactPayment,
-  mapFactPurchaseOrder,
-  mapFactSalesOrder,
-  outputColumns,
-  splitTimestamp,
-} from '../src/index';
+import { mapDimTransaction } from '../src/mappings/map-dim-transaction';
+import { mapFactPayment } from '../src/mappings/map-fact-payment';
+import { mapFactPurchaseOrder } from '../src/mappings/map-fact-purchase-order';
+import { mapFactSalesOrder } from '../src/mappings/map-fact-sales-order';
+import { outputColumns } from '../src/output-row';
+import { splitTimestamp } from '../src/split-timestamp';
 import { expectedFactSalesOrder, fixtureRow } from './fixtures';
 
 describe('splitTimestamp', () => {

@@ -1,4 +1,4 @@
-import { type TotesysRow, type TotesysTableName, totesysTables } from '@totes/schema';
+import { type SourceTableName, type TotesysRow, totesysTables } from '@totes/schema';
 import data from './fixtures/totesys.json' with { type: 'json' };
 
 /**
@@ -9,12 +9,12 @@ import data from './fixtures/totesys.json' with { type: 'json' };
 export const totesys = Object.fromEntries(
   Object.entries(data).map(([table, rows]) => [
     table,
-    (rows as unknown[]).map((row) => totesysTables[table as TotesysTableName].parse(row)),
+    (rows as unknown[]).map((row) => totesysTables[table as SourceTableName].parse(row)),
   ]),
-) as unknown as { readonly [T in TotesysTableName]: readonly TotesysRow<T>[] };
+) as unknown as { readonly [T in SourceTableName]: readonly TotesysRow<T>[] };
 
 /** One fixture row by table and position. */
-export function fixtureRow<T extends TotesysTableName>(table: T, index: number): TotesysRow<T> {
+export function fixtureRow<T extends SourceTableName>(table: T, index: number): TotesysRow<T> {
   const row = totesys[table][index];
   if (!row) throw new Error(`the fixture has no ${table} row ${index}`);
   return row;

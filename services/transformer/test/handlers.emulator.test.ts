@@ -1,7 +1,8 @@
-import { ingestKey } from '@totes/pipeline';
+import { ingestKey, type TargetTableName, transformerEnvironment } from '@totes/pipeline';
+import { loadConfig } from '@totes/runtime';
 import { useTestPipeline } from '@totes/test-harness';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler, handlers } from '../src/index';
+import { transformerFromEnvironment } from '../src/transformer-from-environment';
 import { readWithDuckDb } from './duckdb-parquet';
 import { jsonLines, totesys } from './fixtures';
 import { transformDriver } from './transform-driver';
@@ -50,26 +51,15 @@ async function metricLines(work: () => Promise<void>): Promise<Record<string, un
   return lines;
 }
 
-describe('the deployed entry points, configured from the environment', () => {
-  it('offers one handler per warehouse table', () => {
-    expect(Object.keys(handlers).sort()).toEqual(
-      [
-        'dim_counterparty',
-        'dim_currency',
-        'dim_date',
-        'dim_design',
-        'dim_location',
-        'dim_payment_type',
-        'dim_staff',
-        'dim_transaction',
-        'fact_payment',
-        'fact_purchase_order',
-        'fact_sales_order',
-      ].sort(),
-    );
-  });
+/** The transformer of `target`, configured from the environment as at a cold start. */
+function transformerOf(target: TargetTableName) {
+  return transformerFromEnvironment(
+    loadConfig(transformerEnvironment, { ...process.env, TARGET_TABLE: target }),
+  );
+}
 
-  it('transforms with handlers.<table>, writing the configured generation', async () => {
+describe('the deployed entry points, configured from the environment', () => {
+  it('transforms with the transformer of its TARGET_TABLE, writing the configured generation', async () => {
     const key = ingestKey({
       kind: 'changes',
       table: 'sales_order',
@@ -78,15 +68,18 @@ describe('the deployed entry points, configured from the environment', () => {
     });
     const object = await driver.put(key, jsonLines(totesys.sales_order));
     const metrics = await metricLines(async () => {
-      const response = await handlers.fact_sales_order(driver.event(driver.envelope(object)), {} as never);
+      const response = await transformerOf('fact_sales_order')(
+        driver.event(driver.envelope(object)),
+        {} as never,
+      );
       expect(response).toEqual({ batchItemFailures: [] });
     });
     expect(metrics).toEqual([
       expect.objectContaining({
         service: 'transform-fact_sales_order',
         table: 'fact_sales_order',
-        RowsIn: 2,
-        RowsOut: 2,
+        rows_in: 2,
+        rows_out: 2,
       }),
     ]);
     const [output] = await driver.processedKeys('fact_sales_order/g3/');
@@ -95,7 +88,8 @@ describe('the deployed entry points, configured from the environment', () => {
     ).toHaveLength(2);
   });
 
-  it('transforms with the single handler for the TARGET_TABLE it is deployed for', async () => {
+  it('reads its environment once, when the Lambda entry is loaded, and transforms for its TARGET_TABLE', async () => {
+    const { handler } = await import('../src/handler');
     const key = ingestKey({
       kind: 'snapshot',
       table: 'payment_type',
@@ -114,8 +108,10 @@ describe('the deployed entry points, configured from the environment', () => {
     ]);
   });
 
-  it('writes the calendar with handlers.dim_date', async () => {
-    expect(await handlers.dim_date({ from: '2024-01-01', to: '2024-01-31' })).toMatchObject({
+  it('writes the calendar as the dim_date transformer', async () => {
+    expect(
+      await transformerOf('dim_date')({ from: '2024-01-01', to: '2024-01-31' }, {} as never),
+    ).toMatchObject({
       status: 'written',
       outputKey: 'dim_date/g3/calendar/20240101-20240131.parquet',
       rowsOut: 31,

@@ -1,7 +1,7 @@
-import { MalformedObjectError } from '@totes/runtime';
+import { MalformedObjectError } from '@totes/pipeline';
 import { totesysTables } from '@totes/schema';
 import { describe, expect, it } from 'vitest';
-import { jsonLinesBatches } from '../src/index';
+import { jsonLinesBatches } from '../src/json-lines-batches';
 import { fixtureRow, jsonLines } from './fixtures';
 
 const key = 'currency/snapshots/20241104T091502345-0123456789abcdef.jsonl';

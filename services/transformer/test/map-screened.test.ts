@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mapDimCurrency, mapFactSalesOrder, mapScreened } from '../src/index';
+import { mapScreened } from '../src/map-screened';
+import { mapDimCurrency } from '../src/mappings/map-dim-currency';
+import { mapFactSalesOrder } from '../src/mappings/map-fact-sales-order';
 import { fixtureRow } from './fixtures';
 
 const key = 'currency/snapshots/20241104T091502345-0123456789abcdef.jsonl.zst';

@@ -1,14 +1,11 @@
 import { processedMetadata, type TargetTableName, warehouseTableNames } from '@totes/pipeline';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import {
-  calendarRows,
-  type OutputRow,
-  outputColumns,
-  parquetChunks,
-  parquetColumns,
-  tableTransforms,
-} from '../src/index';
+import { calendarRows } from '../src/mappings/calendar-rows';
+import { type OutputRow, outputColumns } from '../src/output-row';
+import { parquetChunks } from '../src/parquet/parquet-chunks';
+import { parquetColumns } from '../src/parquet/parquet-columns';
+import { tableTransforms } from '../src/table-transforms';
 import { readWithDuckDb } from './duckdb-parquet';
 import { expectedFactSalesOrder, totesys } from './fixtures';
 import { parquetBytes } from './parquet-bytes';

@@ -1,7 +1,8 @@
 import { ingestKey, processedKey, type ReferenceTableName } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
-import { calendarHandler, type RebuildTarget, tableTransforms } from '../src/index';
+import { calendarHandler } from '../src/calendar-handler';
+import { type RebuildTarget, tableTransforms } from '../src/table-transforms';
 import { readWithDuckDb } from './duckdb-parquet';
 import { fixtureRow, jsonLines, totesys } from './fixtures';
 import { transformDriver } from './transform-driver';

@@ -1,6 +1,8 @@
 import { sourceTables, warehouseTableNames, warehouseTables } from '@totes/pipeline';
 import { describe, expect, it } from 'vitest';
-import { outputColumns, parquetColumns, tableTransforms } from '../src/index';
+import { outputColumns } from '../src/output-row';
+import { parquetColumns } from '../src/parquet/parquet-columns';
+import { tableTransforms } from '../src/table-transforms';
 
 describe('tableTransforms', () => {
   it.each(warehouseTableNames)('matches the lineage the topology declares for %s', (target) => {

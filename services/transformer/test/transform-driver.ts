@@ -12,7 +12,8 @@ import { ingestCompressionOf, type ObjectCreated, s3Event, type TargetTableName 
 import { type ObjectStore, s3ObjectStore } from '@totes/runtime';
 import type { TestPipeline } from '@totes/test-harness';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type TransformerDeps, transformHandler } from '../src/index';
+import { createTransformHandler } from '../src/create-transform-handler';
+import type { TransformerDeps } from '../src/notification-processor';
 
 /** What a handler logged, as plain data. */
 export interface LogLine {
@@ -56,7 +57,7 @@ export function transformDriver(
       };
     },
     handler(target: Exclude<TargetTableName, 'dim_date'>, overrides: Partial<TransformerDeps> = {}) {
-      return transformHandler(target, this.deps(overrides));
+      return createTransformHandler(target, this.deps(overrides));
     },
 
     /** Writes an ingest object and returns what its notification says about it. */

@@ -1,8 +1,13 @@
 import { text } from 'node:stream/consumers';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import { ExtractState, stateKey } from '@totes/extractor';
 import { inBatches } from '@totes/local';
-import { type SourceTableName, sourceTableNames, sourceTables } from '@totes/pipeline';
+import {
+  ExtractState,
+  type SourceTableName,
+  sourceTableNames,
+  sourceTables,
+  stateKey,
+} from '@totes/pipeline';
 import { errorSummary } from '../error-summary';
 
 /** Where the extraction of a source table stands, as its state in the ingest bucket says. */

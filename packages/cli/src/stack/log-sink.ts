@@ -8,13 +8,14 @@ import {
   type WriteStream,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { PipelineLogger, PipelineMetrics } from '@totes/runtime';
+import { type MetricStage, serviceName } from '@totes/pipeline';
+import { metricUnitOf, type PipelineLogger, type PipelineMetrics } from '@totes/runtime';
 
 /** Where the functions of a local stack write their JSON logs and metrics. */
 export interface LogSink {
   readonly path: string;
   logger(service: string): PipelineLogger;
-  metrics(service: string, table: string): PipelineMetrics;
+  metrics<S extends MetricStage>(stage: S, table: string): PipelineMetrics<S>;
   /** Called for every error line, so the terminal can show the latest. */
   onError(listener: (entry: Readonly<Record<string, unknown>>) => void): void;
   close(): Promise<void>;
@@ -103,14 +104,13 @@ export function fileLogSink(path: string, options: LogSinkOptions = {}): LogSink
         error: logAt('ERROR', service),
       } as unknown as PipelineLogger;
     },
-    metrics(service, table) {
+    metrics(stage, table) {
+      const service = serviceName(stage, table);
       const pending: Record<string, number> = {};
       return {
-        count: (name, value) => {
-          pending[name] = (pending[name] ?? 0) + value;
-        },
-        seconds: (name, value) => {
-          pending[name] = value;
+        // A count adds up until the flush; a duration is the latest.
+        add: (name, value) => {
+          pending[name] = metricUnitOf(stage, name) === 'Count' ? (pending[name] ?? 0) + value : value;
         },
         flush: () => {
           if (Object.keys(pending).length === 0) return;

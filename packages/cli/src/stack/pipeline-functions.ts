@@ -10,7 +10,7 @@ import {
   snsObjectAnnouncer,
   sqsMessageVisibility,
 } from '@totes/runtime';
-import { calendarHandler, transformHandler } from '@totes/transformer';
+import { calendarHandler, createTransformHandler } from '@totes/transformer';
 import type { LogSink } from './log-sink';
 
 /** A function of the pipeline and the queue that triggers it. */
@@ -54,7 +54,6 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
   const handlerOf = (queue: QueueResource): SqsFunctionHandler => {
     const service = `${queue.stage}-${queue.table}`;
     const logger = log.logger(service);
-    const metrics = log.metrics(service, queue.table);
     switch (queue.stage) {
       case 'extract':
         return createExtractHandler(
@@ -72,16 +71,16 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
             queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
             announcer: ingestAnnouncer,
             logger,
-            metrics,
+            metrics: log.metrics('extract', queue.table),
             retry: retryOf(queue),
           },
         );
       case 'transform':
-        return transformHandler(queue.table as Exclude<TargetTableName, 'dim_date'>, {
+        return createTransformHandler(queue.table as Exclude<TargetTableName, 'dim_date'>, {
           stores: { ingest, processed },
           generation,
           logger,
-          metrics,
+          metrics: log.metrics('transform', queue.table),
           retry: retryOf(queue),
           announcer: processedAnnouncer,
         });
@@ -97,7 +96,7 @@ export function pipelineFunctions(stack: LocalStack, log: LogSink) {
           visibility,
           retry: retryOf(queue).policy,
           logger,
-          metrics,
+          metrics: log.metrics('load', queue.table),
         });
     }
   };

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { SourceTableName } from './source-tables';
+import { Watermark } from './watermark';
+
+const compactTimestamp = z.string().regex(/^\d{8}T\d{9}$/);
+
+/**
+ * What the extractor of one table remembers between runs.
+ *
+ * totesys is read-only to the pipeline, so this lives in the ingest bucket (see
+ * {@link stateKey}), and each part is written only after the object it describes, so a crash in
+ * between makes the next run redo that one chunk. The CLI reads it to show extraction progress.
+ */
+export const ExtractState = z.object({
+  /** Event tables: the last row taken by incremental extraction; null before the first. */
+  watermark: Watermark.nullable().default(null),
+  /** Reference tables: the latest snapshot written, and its content hash. */
+  snapshot: z.object({ key: z.string(), hash: z.string() }).nullable().default(null),
+  /** Event tables: bucket hashes as of the last sweep, and how far the current sweep has got. */
+  sweep: z
+    .object({
+      bucketRows: z.number().int().positive(),
+      hashes: z.array(z.string().nullable()),
+      run: compactTimestamp,
+      afterBucket: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .default(null),
+  /**
+   * Event tables, until the first extraction is done: the commit horizon it reads below and the
+   * last key taken. The watermark is set to the horizon once every row below it is out.
+   */
+  initial: z
+    .object({ horizon: Watermark.shape.lastUpdated, afterId: z.number().int().nonnegative() })
+    .nullable()
+    .default(null),
+  /** How far the latest `full` run has got (for a reference table: done once set). */
+  full: z.object({ run: compactTimestamp, afterId: z.number().int().nonnegative() }).nullable().default(null),
+});
+export type ExtractState = z.infer<typeof ExtractState>;
+
+/** The state of a table that has never been extracted. */
+export const initialState: ExtractState = Object.freeze({
+  watermark: null,
+  snapshot: null,
+  initial: null,
+  sweep: null,
+  full: null,
+});
+
+/**
+ * The prefix of the extraction state in the ingest bucket: under `_state/`, which no
+ * subscription matches, so writing it starts nothing downstream.
+ */
+export const extractionStatePrefix = '_state/extract/';
+
+/** Where a table's extraction state lives in the ingest bucket. */
+export function stateKey(table: SourceTableName): string {
+  return `${extractionStatePrefix}${table}.json`;
+}
