@@ -1,5 +1,6 @@
 export * from './database-network';
 export * from './database-secret';
+export * from './deployment-guard';
 export * from './deployment-settings';
 export * from './extractor-stack';
 export * from './loader-stack';

@@ -1,5 +1,14 @@
-import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  Annotations,
+  type App,
+  AspectPriority,
+  Aspects,
+  type Environment,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { RefuseDeployment, RetainExceptOnCreate } from './deployment-guard';
 import { type DeploymentSettings, deploymentSettings } from './deployment-settings';
 import { ExtractorStack } from './extractor-stack';
 import { LoaderStack } from './loader-stack';
@@ -25,8 +34,33 @@ export function stackName(settings: DeploymentSettings, part: string): string {
 }
 
 /**
- * Adds a deployment's six stacks to `app`, configured from its context, and checks them with
- * cdk-nag's AwsSolutions rules when the app is synthesized (an unacknowledged error fails it).
+ * What every stack of the app gets, whatever adds it (the pipeline's stacks, and any other stack
+ * of the same app): the project's tags, cdk-nag's AwsSolutions and Serverless checks (an
+ * unacknowledged finding fails the synthesis), resources kept on delete but not after a failed
+ * create, and, unless `settings` name a complete deployment, a rule that refuses to deploy.
+ */
+export function applyAppPolicies(app: App, settings: DeploymentSettings): void {
+  Tags.of(app).add('project', 'terrific-totes');
+  Tags.of(app).add('environment', settings.names.environment);
+  Aspects.of(app).add(new RetainExceptOnCreate(), { priority: AspectPriority.MUTATING });
+  if (!settings.deployable) {
+    const message =
+      'Synthesized without a deployment: give -c environment=<name> -c account=<12 digits> -c region=<region> to deploy (see infra/README.md).';
+    Aspects.of(app).add(new RefuseDeployment(message), { priority: AspectPriority.MUTATING });
+    Annotations.of(app).addWarningV2('@totes/infra:notDeployable', message);
+  }
+  if (!settings.alertEmail) {
+    Annotations.of(app).addWarningV2(
+      '@totes/infra:noAlertEmail',
+      'No alertEmail: nobody is subscribed to the alerts topic, so alarms reach no one. Deploy with -c alertEmail=<address> and confirm the e-mail AWS sends.',
+    );
+  }
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+}
+
+/**
+ * Adds a deployment's six stacks to `app`, configured from its context, with the app-wide
+ * policies of {@link applyAppPolicies} (cdk-nag among them).
  *
  * The stacks refer to each other's resources by name, never through CloudFormation exports, so
  * each deploys on its own (`cdk deploy -e <stack>`). Their declared order, which `cdk deploy`
@@ -36,10 +70,9 @@ export function stackName(settings: DeploymentSettings, part: string): string {
  */
 export function pipelineApp(app: App): PipelineStacks {
   const settings = deploymentSettings(app.node);
-  const env: Environment = {
-    ...(settings.account ? { account: settings.account } : {}),
-    ...(settings.region ? { region: settings.region } : {}),
-  };
+  // Pinned only when both are given (a deployable app); a local synth stays account-agnostic.
+  const env: Environment =
+    settings.account && settings.region ? { account: settings.account, region: settings.region } : {};
   const props = (part: string, description: string) => ({
     settings,
     env,
@@ -82,8 +115,6 @@ export function pipelineApp(app: App): PipelineStacks {
   reconciler.addStackDependency(extractor, 'sends to the queues the stages before it create');
   monitoring.addStackDependency(storage, 'alarms publish to the alerts topic');
 
-  Tags.of(app).add('project', 'terrific-totes');
-  Tags.of(app).add('environment', settings.names.environment);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  applyAppPolicies(app, settings);
   return { settings, storage, extractor, transformer, loader, reconciler, monitoring };
 }
