@@ -75,6 +75,22 @@ export const DeploymentContext = z
      * hold real values, so a first deploy does not fill the DLQs with requests that cannot succeed.
      */
     schedules: z.enum(['on', 'off']).default('off'),
+    /**
+     * `owner/name` of the GitHub repository whose workflows deploy: with it the app adds the
+     * stack `totes-github-deploy` (the OIDC roles; see infra/README.md).
+     */
+    githubRepository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/name of a GitHub repository')
+      .optional(),
+    /** The account's existing GitHub OIDC provider (an account holds one per issuer). */
+    githubOidcProviderArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+        'expected the ARN of the GitHub OIDC provider',
+      )
+      .optional(),
     /** How often every source table is asked for its new rows. */
     incrementalSchedule: scheduleExpression.default('rate(1 minute)'),
     /** How often event tables are swept for silent edits; `off` creates no sweep schedules. */

@@ -3,6 +3,7 @@ export * from './database-secret';
 export * from './deployment-guard';
 export * from './deployment-settings';
 export * from './extractor-stack';
+export * from './github-deploy-stack';
 export * from './loader-stack';
 export * from './monitoring-stack';
 export * from './operator-policy';

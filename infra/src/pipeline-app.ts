@@ -11,6 +11,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { RefuseDeployment, RetainExceptOnCreate } from './deployment-guard';
 import { type DeploymentSettings, deploymentSettings } from './deployment-settings';
 import { ExtractorStack } from './extractor-stack';
+import { GithubDeployStack } from './github-deploy-stack';
 import { LoaderStack } from './loader-stack';
 import { MonitoringStack } from './monitoring-stack';
 import { ReconcilerStack } from './reconciler-stack';
@@ -26,6 +27,8 @@ export interface PipelineStacks {
   readonly loader: LoaderStack;
   readonly reconciler: ReconcilerStack;
   readonly monitoring: MonitoringStack;
+  /** The GitHub OIDC roles, when `githubRepository` is given. */
+  readonly github: GithubDeployStack | undefined;
 }
 
 /** The name of one of a deployment's stacks: `<environment>-totes-<part>`. */
@@ -115,6 +118,16 @@ export function pipelineApp(app: App): PipelineStacks {
   reconciler.addStackDependency(extractor, 'sends to the queues the stages before it create');
   monitoring.addStackDependency(storage, 'alarms publish to the alerts topic');
 
+  // Account-wide and shared by every environment, so named without one.
+  const github = settings.githubRepository
+    ? new GithubDeployStack(app, 'totes-github-deploy', {
+        env,
+        stackName: 'totes-github-deploy',
+        description: `Terrific Totes: the roles ${settings.githubRepository}'s workflows assume through GitHub OIDC`,
+        repository: settings.githubRepository,
+        oidcProviderArn: settings.githubOidcProviderArn,
+      })
+    : undefined;
   applyAppPolicies(app, settings);
-  return { settings, storage, extractor, transformer, loader, reconciler, monitoring };
+  return { settings, storage, extractor, transformer, loader, reconciler, monitoring, github };
 }
