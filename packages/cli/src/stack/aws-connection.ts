@@ -25,10 +25,8 @@ export interface AwsConnection extends QueueConnection {
  * so their URLs tell the account the buckets are named with, with no further call.
  */
 export function queueUrlAccount(url: string): string {
-  const [account] = new URL(url).pathname.split('/').filter(Boolean);
-  if (!account || !/^\d{12}$/.test(account)) {
-    throw new Error(`the queue URL ${url} names no 12-digit account`);
-  }
+  const account = /(?:^|\/)(\d{12})\/[^/]+$/.exec(url)?.[1];
+  if (!account) throw new Error(`the queue URL ${url} names no 12-digit account`);
   return account;
 }
 
