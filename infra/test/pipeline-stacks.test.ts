@@ -831,6 +831,34 @@ describe('the transformer', () => {
     expect(JSON.stringify(triggers[0]?.Properties.HandlerArn)).toContain('TransformdimdateFunction');
     expect(calendar.Properties.FunctionName).toBe(names.functionName('transform', 'dim_date'));
   });
+
+  it("shows what cdk-nag cannot see: the trigger provider's role may invoke the calendar function only, with Lambda's basic execution policy", () => {
+    // CDK builds the trigger's provider from plain CfnResources, which cdk-nag's rules pass by
+    // (they look for CfnRole and CfnFunction): its findings are held here instead.
+    const template = pipeline.templates.transformer;
+    const providerRoles = [...resourcesOf(template, 'AWS::IAM::Role').values()].filter((role) =>
+      JSON.stringify(role.Properties.ManagedPolicyArns ?? []).includes('AWSLambdaBasicExecutionRole'),
+    );
+    expect(providerRoles).toHaveLength(1);
+    const [role] = providerRoles;
+    // AwsSolutions-IAM4 would name this managed policy: logs to any log group of the account.
+    expect(role?.Properties.ManagedPolicyArns).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+    ]);
+    const inline = role?.Properties.Policies as {
+      PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] };
+    }[];
+    const statements = inline.flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(statements.map((statement) => [statement.Action].flat())).toEqual([['lambda:InvokeFunction']]);
+    // AwsSolutions-IAM5 would name this wildcard: the calendar function's versions only.
+    expect([statements[0]?.Resource].flat().map(rendered)).toEqual([
+      expect.stringMatching(/^<TransformdimdateFunction[0-9A-F]+>:\*$/),
+    ]);
+    // The only other role-bearing thing of the stack is each function's own role.
+    expect([...resourcesOf(template, 'AWS::IAM::Role').values()]).toHaveLength(
+      warehouseTableNames.length + 1,
+    );
+  });
 });
 
 describe('the loader', () => {
