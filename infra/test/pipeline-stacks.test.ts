@@ -843,6 +843,7 @@ describe('the transformer', () => {
     const [role] = providerRoles;
     // AwsSolutions-IAM4 would name this managed policy: logs to any log group of the account.
     expect(role?.Properties.ManagedPolicyArns).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's.
       { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
     ]);
     const inline = role?.Properties.Policies as {
