@@ -51,7 +51,7 @@ describe('a synthesis without account and region, or without an alert e-mail', (
 
   it('gives every stack a rule that always fails, saying what to give', () => {
     for (const template of stacksOf(pipeline)) {
-      const rule = (template.toJSON().Rules ?? {})[requireDeploymentRuleId] as {
+      const rule = template.toJSON().Rules?.[requireDeploymentRuleId] as {
         Assertions: { Assert: unknown; AssertDescription: string }[];
       };
       expect(rule.Assertions).toEqual([
