@@ -27,7 +27,7 @@ export function databaseSecret(scope: Construct, id: string, props: DatabaseSecr
   const secret = new Secret(scope, id, {
     secretName: props.name,
     description: props.description,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     generateSecretString: {
       secretStringTemplate: JSON.stringify({
         host: 'set-me.example.com',

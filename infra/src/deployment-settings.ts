@@ -1,4 +1,10 @@
-import { ingestCompressions, type ResourceNames, resourceNames } from '@totes/pipeline';
+import {
+  ingestCompressions,
+  type ResourceNames,
+  resourceNames,
+  scopedBucketSuffixLength,
+} from '@totes/pipeline';
+import { Aws } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 
@@ -44,9 +50,15 @@ const databaseVpcKeys = ['vpcId', 'vpcSubnetIds', 'vpcSecurityGroupIds'] as cons
  */
 export const DeploymentContext = z
   .object({
-    /** The deployment's name prefix (`prod`, `staging`): every resource name starts with it. */
-    environment: z.string().default('prod'),
-    /** The account and region to deploy to; without them the stacks are environment-agnostic. */
+    /**
+     * The deployment's name prefix (`prod`, `staging`): every resource name starts with it.
+     * Without it the app synthesizes {@link exampleEnvironment}, which cannot be deployed.
+     */
+    environment: z.string().optional(),
+    /**
+     * The account and region to deploy to, both required to deploy; without them the stacks are
+     * environment-agnostic and refuse to deploy (a local synth only).
+     */
     account: z
       .string()
       .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
@@ -58,6 +70,27 @@ export const DeploymentContext = z
     totesysSecretArn: secretArn.optional(),
     /** An existing secret with the warehouse connection; absent: the loader stack creates one. */
     warehouseSecretArn: secretArn.optional(),
+    /**
+     * Whether the schedules (extraction and reconciliation) run: `off` until the database secrets
+     * hold real values, so a first deploy does not fill the DLQs with requests that cannot succeed.
+     */
+    schedules: z.enum(['on', 'off']).default('off'),
+    /**
+     * `owner/name` of the GitHub repository whose workflows deploy: with it the app adds the
+     * stack `totes-github-deploy` (the OIDC roles; see infra/README.md).
+     */
+    githubRepository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected owner/name of a GitHub repository')
+      .optional(),
+    /** The account's existing GitHub OIDC provider (an account holds one per issuer). */
+    githubOidcProviderArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+        'expected the ARN of the GitHub OIDC provider',
+      )
+      .optional(),
     /** How often every source table is asked for its new rows. */
     incrementalSchedule: scheduleExpression.default('rate(1 minute)'),
     /** How often event tables are swept for silent edits; `off` creates no sweep schedules. */
@@ -111,11 +144,20 @@ export interface DatabaseVpc {
  */
 export type DeploymentSettings = Omit<
   z.output<typeof DeploymentContext>,
-  (typeof databaseVpcKeys)[number]
+  (typeof databaseVpcKeys)[number] | 'environment'
 > & {
+  readonly environment: string;
   readonly names: ResourceNames;
   readonly databaseVpc: DatabaseVpc | undefined;
+  /**
+   * Whether environment, account and region were all given: only then may the stacks be
+   * deployed. Otherwise they carry a CloudFormation rule that refuses any create or update.
+   */
+  readonly deployable: boolean;
 };
+
+/** The environment name of a synth given none: templates to read, never to deploy. */
+export const exampleEnvironment = 'example';
 
 /** The context keys {@link deploymentSettings} reads. */
 export const deploymentContextKeys = Object.keys(DeploymentContext.shape) as readonly (keyof z.input<
@@ -128,34 +170,46 @@ export class DeploymentSettingsError extends Error {
 }
 
 /**
- * Reads the deployment settings from the app's context. Account and region fall back to the
- * ones the CDK CLI resolved (`CDK_DEFAULT_ACCOUNT`, `CDK_DEFAULT_REGION`). Throws
- * {@link DeploymentSettingsError} naming every invalid key.
+ * Reads the deployment settings from the app's context. Account and region are never taken from
+ * the credentials the CDK CLI found (`CDK_DEFAULT_ACCOUNT`): a deployment names them, with its
+ * environment, or is not deployable. Throws {@link DeploymentSettingsError} naming every invalid
+ * key.
  */
-export function deploymentSettings(node: Node, env: NodeJS.ProcessEnv = process.env): DeploymentSettings {
+export function deploymentSettings(node: Node): DeploymentSettings {
   const given = Object.fromEntries(
     deploymentContextKeys
       .map((key) => [key, node.tryGetContext(key) as unknown] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );
-  const parsed = DeploymentContext.safeParse({
-    account: env.CDK_DEFAULT_ACCOUNT,
-    region: env.CDK_DEFAULT_REGION,
-    ...given,
-  });
+  const parsed = DeploymentContext.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new DeploymentSettingsError(
       `invalid CDK context (set it in cdk.json or with -c key=value): ${problems.join('; ')}`,
     );
   }
-  const { vpcId, vpcSubnetIds, vpcSecurityGroupIds, ...context } = parsed.data;
+  const { vpcId, vpcSubnetIds, vpcSecurityGroupIds, environment: givenEnvironment, ...context } = parsed.data;
   const databaseVpc =
     vpcId && vpcSubnetIds && vpcSecurityGroupIds
       ? { vpcId, subnetIds: vpcSubnetIds, securityGroupIds: vpcSecurityGroupIds }
       : undefined;
+  const environment = givenEnvironment ?? exampleEnvironment;
+  // Bucket names end in the account and region, as tokens: the longest must fit S3's 63.
+  const longest = `${environment}-totes-processed`.length + scopedBucketSuffixLength;
+  const regionSlack = context.region ? 14 - context.region.length : 0;
+  if (longest - regionSlack > 63) {
+    throw new DeploymentSettingsError(
+      `invalid CDK context environment: "${environment}" makes bucket names longer than S3's 63 characters once the account and region are added (${environment}-totes-processed-<account>-<region>); use at most ${environment.length - (longest - regionSlack - 63)} characters`,
+    );
+  }
   try {
-    return { ...context, names: resourceNames(context.environment), databaseVpc };
+    return {
+      ...context,
+      environment,
+      names: resourceNames(environment, { account: Aws.ACCOUNT_ID, region: Aws.REGION }),
+      databaseVpc,
+      deployable: Boolean(givenEnvironment && context.account && context.region),
+    };
   } catch (error) {
     throw new DeploymentSettingsError(`invalid CDK context environment: ${(error as Error).message}`, {
       cause: error,

@@ -8,7 +8,7 @@ import {
   stageSettings,
   stateKey,
 } from '@totes/pipeline';
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { RecursiveLoop } from 'aws-cdk-lib/aws-lambda';
 import {
   ContextAttribute,
@@ -19,6 +19,7 @@ import {
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
 import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
 import { type DatabaseSecret, databaseSecret } from './database-secret';
@@ -52,6 +53,46 @@ export function scheduledRequest(table: SourceTableName, mode: ScheduledMode) {
   return { mode, table, requestedAt: ContextAttribute.scheduledTime } as const;
 }
 
+/** The schedule group of a deployment's extraction schedules. */
+export function extractScheduleGroup(environment: string): string {
+  return `${environment}-totes-extract`;
+}
+
+/**
+ * The dead-letter queue of a stack's schedules (`extract` or `reconcile`): where EventBridge
+ * Scheduler puts an invocation it could not deliver after its retries.
+ */
+export function scheduleDeadLetterQueue(environment: string, owner: 'extract' | 'reconcile'): string {
+  return `${environment}-${owner}-schedules-dlq`;
+}
+
+/**
+ * A standard queue (EventBridge Scheduler takes no FIFO queue as a dead-letter queue) for the
+ * invocations a stack's schedules could not deliver; the monitoring stack alarms on its depth.
+ */
+export function scheduleDeadLetters(scope: Construct, queueName: string): Queue {
+  const queue = new Queue(scope, 'ScheduleDeadLetters', {
+    queueName,
+    retentionPeriod: Duration.days(14),
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  Validations.of(queue).acknowledge(
+    {
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        "This queue is the schedules' dead-letter queue: what it holds waits for an operator, never for another redrive.",
+    },
+    {
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter queue: the schedules' (EventBridge Scheduler names it as theirs, not an SQS redrive policy).",
+    },
+  );
+  return queue;
+}
+
+
 /**
  * The extractor: per source table, a FIFO queue (one extraction per table at a time,
  * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it
@@ -74,8 +115,9 @@ export class ExtractorStack extends Stack {
     });
     const network = databaseNetwork(this, settings.databaseVpc);
     const group = new ScheduleGroup(this, 'Schedules', {
-      scheduleGroupName: `${names.environment}-totes-extract`,
+      scheduleGroupName: extractScheduleGroup(names.environment),
     });
+    const scheduleDlq = scheduleDeadLetters(this, scheduleDeadLetterQueue(names.environment, 'extract'));
     const functions = new Map<SourceTableName, StageFunction>();
     for (const resource of pipelineResources(names).queues.filter((queue) => queue.stage === 'extract')) {
       const table = resource.table as SourceTableName;
@@ -122,6 +164,8 @@ export class ExtractorStack extends Stack {
           scheduleName: `${names.environment}-extract-${table}-${mode}`,
           description: `Sends ${mode} extract requests for ${table}`,
           scheduleGroup: group,
+          // Off until the secrets hold real values (`-c schedules=on`): requests before that fail.
+          enabled: settings.schedules === 'on',
           schedule: ScheduleExpression.expression(expression),
           timeWindow: TimeWindow.off(),
           target: new SqsSendMessage(queue.queue, {
@@ -130,6 +174,7 @@ export class ExtractorStack extends Stack {
             // A request older than the next one is worth nothing.
             maxEventAge: Duration.minutes(5),
             retryAttempts: 3,
+            deadLetterQueue: scheduleDlq,
           }),
         });
         // The schedule names its group by name, which CloudFormation does not read as a dependency.

@@ -4,31 +4,33 @@ import {
   pipelineResources,
   type StageMetricName,
   type StageName,
-  sourceTableNames,
   sourceTables,
   stageNames,
   type TargetTableName,
   warehouseTableNames,
   warehouseTables,
 } from '@totes/pipeline';
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   Alarm,
   type AlarmProps,
+  AlarmRule,
   AlarmStatusWidget,
   ComparisonOperator,
+  CompositeAlarm,
   Dashboard,
   GraphWidget,
   type IAlarm,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DeploymentSettings } from './deployment-settings';
-import { operatorPolicy } from './operator-policy';
+import { extractScheduleGroup, scheduleDeadLetterQueue } from './extractor-stack';
+import { type OperatorPolicies, operatorPolicies } from './operator-policy';
 import { topicArn } from './resource-arns';
 
 /** Props of {@link MonitoringStack}. */
@@ -48,11 +50,6 @@ export function freshnessWatchedTables(): readonly TargetTableName[] {
   });
 }
 
-/** The tables of a stage: one function each. */
-function stageTables(stage: StageName): readonly string[] {
-  return stage === 'extract' ? sourceTableNames : warehouseTableNames;
-}
-
 const fiveMinutes = Duration.minutes(5);
 
 /** A metric the pipeline declares, as a CloudWatch `Metric` identifies it. */
@@ -61,25 +58,47 @@ function declaredMetric<S extends MetricStage>(stage: S, name: StageMetricName<S
   return { namespace, metricName, dimensionsMap: { ...dimensions } };
 }
 
+/** The stages whose alarms are gathered into one composite alarm each, which alone e-mails. */
+export type AlarmedStage = StageName;
+
 /**
- * Alarms into the alerts topic (which e-mails): a message in any dead-letter queue, any function
- * error, a watched table's freshness over the SLA, any row quarantined, and any object the
- * reconciler had to re-queue; a dashboard of the same; and the managed
- * policy an operator needs to act on them with `totes … --aws`. Everything is named from the
- * topology, so this stack needs none of the others to be deployed first.
+ * Alarms into the alerts topic, built to send one e-mail per stage in trouble rather than one
+ * per table: each stage's per-table alarms (a message in a DLQ, the extractor's failures, an
+ * extract request waiting past the SLA, rows quarantined, a watched table's freshness) have no
+ * action of their own and are gathered into one composite alarm per stage (`<env> <stage>
+ * fails`), which e-mails when any of them is in alarm and again when all are OK. So one
+ * database outage, which fails every table of a stage, sends one e-mail.
+ *
+ * Beside them: the heartbeat (the extraction schedules made no attempt for 15 minutes; missing
+ * data is breaching, so a pipeline that stopped raises it), the schedules' dropped invocations
+ * and dead letters, Lambda throttling in the region, and the reconciler's errors and re-queued
+ * objects. Every metric but the extractor's failures, the transformer's quarantined rows, the
+ * loader's freshness and the reconciler's re-queues is one AWS publishes at no charge
+ * (docs/cost.md counts them). A dashboard shows the same, and the managed policies an operator
+ * needs to act on them with `totes … --aws`. Everything is named from the topology, so this
+ * stack needs none of the others to be deployed first.
  */
 export class MonitoringStack extends Stack {
-  readonly alarms: readonly IAlarm[];
-  readonly operatorPolicy: ManagedPolicy;
+  /** Every metric alarm, with or without an action of its own. */
+  readonly alarms: readonly Alarm[];
+  /** One composite alarm per stage, the only alarms of a stage that e-mail. */
+  readonly stageAlarms: ReadonlyMap<AlarmedStage, CompositeAlarm>;
+  /** The alarm that fires when the extraction schedules stop. */
+  readonly heartbeat: Alarm;
+  readonly operatorPolicies: OperatorPolicies;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
     const { names, freshnessSlaSeconds } = props.settings;
+    const schedulesOn = props.settings.schedules === 'on';
     const resources = pipelineResources(names);
     const alert = new SnsAction(Topic.fromTopicArn(this, 'Alerts', topicArn(this, names.alertsTopic)));
     const alarms: Alarm[] = [];
+    const children = new Map<AlarmedStage, Alarm[]>(stageNames.map((stage) => [stage, []]));
+    /** An alarm: a stage's child (no action; its composite e-mails), or one that e-mails itself. */
     const alarm = (
       id: string,
+      owner: AlarmedStage | 'alone',
       props: Omit<AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number },
     ) => {
       const created = new Alarm(this, id, {
@@ -88,8 +107,12 @@ export class MonitoringStack extends Stack {
         ...props,
         evaluationPeriods: props.evaluationPeriods ?? 1,
       });
-      created.addAlarmAction(alert);
-      created.addOkAction(alert);
+      if (owner === 'alone') {
+        created.addAlarmAction(alert);
+        created.addOkAction(alert);
+      } else {
+        children.get(owner)?.push(created);
+      }
       alarms.push(created);
       return created;
     };
@@ -103,7 +126,7 @@ export class MonitoringStack extends Stack {
         period: fiveMinutes,
       });
     for (const queue of resources.queues) {
-      alarm(`DeadLetters-${queue.stage}-${queue.table}`, {
+      alarm(`DeadLetters-${queue.stage}-${queue.table}`, queue.stage, {
         alarmName: `${queue.deadLetterQueue} holds messages`,
         alarmDescription: `Messages of ${queue.name} were received ${queue.maxReceiveCount} times without success and wait in ${queue.deadLetterQueue}. \`totes dlq --aws ${names.environment} --stage ${queue.stage} --table ${queue.table}\` lists them with their last error (or the SQS console and the function's log); fix the cause, then move them back with \`totes dlq redrive --aws ${names.environment} --stage ${queue.stage} --table ${queue.table}\` (or the SQS console's "Start DLQ redrive").`,
         metric: queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible'),
@@ -111,26 +134,64 @@ export class MonitoringStack extends Stack {
       });
     }
 
-    const functionMetric = (functionName: string, metricName: string, statistic: string) =>
+    // Extraction: a request waiting longer than twice the SLA means its extractor is not taking
+    // them (its event source off, its concurrency gone); failures are the extractor's own metric.
+    const waitLimitSeconds = 2 * freshnessSlaSeconds;
+    for (const queue of resources.queues.filter((queue) => queue.stage === 'extract')) {
+      alarm(`OldestRequest-${queue.table}`, 'extract', {
+        alarmName: `${queue.name} holds a request older than ${waitLimitSeconds} s`,
+        alarmDescription: `The oldest extract request for ${queue.table} has waited over ${waitLimitSeconds} s: ${names.functionName('extract', queue.table as never)} is not taking its messages (its event source disabled, throttled, or failing before it starts). See its log group and \`totes status --aws ${names.environment}\`.`,
+        metric: queueMetric(queue.name, 'ApproximateAgeOfOldestMessage'),
+        threshold: waitLimitSeconds,
+      });
+      alarm(`ExtractFailures-${queue.table}`, 'extract', {
+        alarmName: `${names.environment} extraction of ${queue.table} fails`,
+        alarmDescription: `Every extraction of ${queue.table} failed for 15 minutes (totesys unreachable, its secret wrong or still the placeholder). The function's log (/aws/lambda/${names.functionName('extract', queue.table as never)}) has the error; scheduled requests need no redrive once it is fixed.`,
+        metric: new Metric({
+          ...declaredMetric('extract', 'extract_failures', queue.table),
+          statistic: 'Sum',
+          period: fiveMinutes,
+        }),
+        threshold: 0,
+        evaluationPeriods: 3,
+      });
+    }
+
+    const scheduleGroup = extractScheduleGroup(names.environment);
+    const schedulerMetric = (metricName: string) =>
       new Metric({
-        namespace: 'AWS/Lambda',
+        namespace: 'AWS/Scheduler',
         metricName,
-        dimensionsMap: { FunctionName: functionName },
-        statistic,
+        dimensionsMap: { ScheduleGroup: scheduleGroup },
+        statistic: 'Sum',
         period: fiveMinutes,
       });
-    const functionNames = (stage: StageName) =>
-      stageTables(stage).map((table) => names.functionName(stage, table as never));
-    for (const stage of stageNames) {
-      for (const functionName of functionNames(stage)) {
-        alarm(`Errors-${functionName.slice(names.environment.length + 1)}`, {
-          alarmName: `${functionName} fails`,
-          alarmDescription: `${functionName} ended in an error (a crash or a timeout, not a failed message of a partial batch). See its log group /aws/lambda/${functionName}.`,
-          metric: functionMetric(functionName, 'Errors', 'Sum'),
-          threshold: 0,
-        });
-      }
-    }
+    this.heartbeat = alarm('Heartbeat', schedulesOn ? 'extract' : 'alone', {
+      alarmName: `${names.environment} extraction schedules stopped`,
+      alarmDescription: `The schedules of ${scheduleGroup} made no attempt for 15 minutes: nothing is extracted. Are they enabled (\`-c schedules=on\`, docs: infra/README.md), and the group there?`,
+      metric: schedulerMetric('InvocationAttemptCount'),
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 3,
+      // No data at all is the pipeline stopped, not a quiet one.
+      treatMissingData: TreatMissingData.BREACHING,
+      actionsEnabled: schedulesOn,
+    });
+    alarm('SchedulesDropped', 'extract', {
+      alarmName: `${names.environment} extraction schedules dropped requests`,
+      alarmDescription: `EventBridge Scheduler dropped invocations of ${scheduleGroup} (their target failed past the retries and the dead-letter queue could not take them): extract requests were lost; the next ones take the same rows.`,
+      metric: schedulerMetric('InvocationDroppedCount'),
+      threshold: 0,
+    });
+    alarm('ScheduleDeadLetters-extract', 'extract', {
+      alarmName: `${scheduleDeadLetterQueue(names.environment, 'extract')} holds messages`,
+      alarmDescription: `EventBridge Scheduler could not send extract requests to their queues (a queue deleted, its policy or key changed); the undelivered invocations wait in ${scheduleDeadLetterQueue(names.environment, 'extract')}, with the error in their attributes.`,
+      metric: queueMetric(
+        scheduleDeadLetterQueue(names.environment, 'extract'),
+        'ApproximateNumberOfMessagesVisible',
+      ),
+      threshold: 0,
+    });
 
     const freshnessMetric = (table: TargetTableName) =>
       new Metric({
@@ -139,7 +200,7 @@ export class MonitoringStack extends Stack {
         period: fiveMinutes,
       });
     for (const table of freshnessWatchedTables()) {
-      alarm(`Freshness-${table}`, {
+      alarm(`Freshness-${table}`, 'load', {
         alarmName: `${names.environment} ${table} is stale`,
         alarmDescription: `The newest ${table} rows loaded were over ${freshnessSlaSeconds} s old for 15 minutes: look for a backlog in the table's queues and for failures in its functions.`,
         metric: freshnessMetric(table),
@@ -148,7 +209,7 @@ export class MonitoringStack extends Stack {
       });
     }
     for (const table of warehouseTableNames.filter((name) => name !== 'dim_date')) {
-      alarm(`Quarantine-${table}`, {
+      alarm(`Quarantine-${table}`, 'transform', {
         alarmName: `${names.environment} ${table} quarantines rows`,
         alarmDescription: `The ${table} transformer left source rows out because they broke their contract (a NULL where a value is required, a malformed date or code). The rest of their objects loaded. \`totes quarantine --table ${table}\` lists them with object, line, column, value and reason. Fix the rows in totesys: the next extraction releases them, with no redrive. A transformer fix instead needs \`totes reprocess ${table} --from transform\` with a new generation.`,
         metric: new Metric({
@@ -159,7 +220,34 @@ export class MonitoringStack extends Stack {
         threshold: 0,
       });
     }
-    alarm('Reconciled', {
+
+    const stageAlarms = new Map<AlarmedStage, CompositeAlarm>();
+    for (const stage of stageNames) {
+      const gathered = children.get(stage) ?? [];
+      const composite = new CompositeAlarm(this, `Stage-${stage}`, {
+        compositeAlarmName: `${names.environment} ${stage} fails`,
+        alarmDescription: `One or more ${stage} alarms of ${names.environment} are in alarm (each names its table and what to do; the console's alarm list shows which). One e-mail for the stage, however many tables it concerns.`,
+        alarmRule: AlarmRule.anyOf(...gathered),
+      });
+      composite.addAlarmAction(alert);
+      composite.addOkAction(alert);
+      stageAlarms.set(stage, composite);
+    }
+    this.stageAlarms = stageAlarms;
+
+    alarm('Throttles', 'alone', {
+      alarmName: `${names.environment} Lambda throttles (region ${Aws.REGION})`,
+      alarmDescription: `Lambda throttled invocations in this account and region (AWS publishes throttles for the whole region at no charge, not per function): a stage may be held back. The functions' maximum concurrency is stageSettings; the account's limit is in Service Quotas.`,
+      metric: new Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        statistic: 'Sum',
+        period: fiveMinutes,
+      }),
+      threshold: 0,
+      evaluationPeriods: 3,
+    });
+    alarm('Reconciled', 'alone', {
       alarmName: `${names.environment} reconciliation re-queued objects`,
       alarmDescription: `The reconciler (${names.environment}-reconcile) found stored objects their stage had not consumed in time and sent their events again: a notification was lost, or a stage is far behind. Its log group /aws/lambda/${names.environment}-reconcile names the objects. Nothing is lost; if it repeats for the same objects, look for failures in their stage's function and DLQ.`,
       metric: new Metric({
@@ -169,57 +257,72 @@ export class MonitoringStack extends Stack {
       }),
       threshold: 0,
     });
+    const functionMetric = (functionName: string, metricName: string, statistic: string) =>
+      new Metric({
+        namespace: 'AWS/Lambda',
+        metricName,
+        dimensionsMap: { FunctionName: functionName },
+        statistic,
+        period: fiveMinutes,
+      });
     const reconcilerFunction = `${names.environment}-reconcile`;
-    alarm('Errors-reconcile', {
+    alarm('Errors-reconcile', 'alone', {
       alarmName: `${reconcilerFunction} fails`,
-      alarmDescription: `${reconcilerFunction} ended in an error: lost notifications are not being repaired. See its log group /aws/lambda/${reconcilerFunction}.`,
-      metric: functionMetric(reconcilerFunction, 'Errors', 'Sum'),
+      alarmDescription: `${reconcilerFunction} ended in an error, or its schedule could not invoke it: lost notifications are not being repaired. See its log group /aws/lambda/${reconcilerFunction} and ${scheduleDeadLetterQueue(names.environment, 'reconcile')}.`,
+      metric: new MathExpression({
+        expression: 'errors + undelivered',
+        usingMetrics: {
+          errors: functionMetric(reconcilerFunction, 'Errors', 'Sum'),
+          undelivered: queueMetric(
+            scheduleDeadLetterQueue(names.environment, 'reconcile'),
+            'ApproximateNumberOfMessagesVisible',
+          ),
+        },
+        period: fiveMinutes,
+      }),
       threshold: 0,
     });
     this.alarms = alarms;
-    this.operatorPolicy = operatorPolicy(this, names);
+    this.operatorPolicies = operatorPolicies(this, names);
 
     const dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${names.environment}-totes`,
+      dashboardName: `${names.environment}-totes-${Aws.REGION}`,
       defaultInterval: Duration.hours(3),
     });
     dashboard.addWidgets(
-      new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 6 }),
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [...stageAlarms.values(), ...alarms.filter((a) => !isChild(a))],
+        width: 24,
+        height: 6,
+      }),
       new GraphWidget({
         title: 'Freshness (s): now minus the newest loaded source row',
-        left: warehouseTableNames.map((table) => freshnessMetric(table).with({ label: table })),
+        left: freshnessWatchedTables().map((table) => freshnessMetric(table).with({ label: table })),
         width: 24,
       }),
     );
-    for (const stage of stageNames) {
-      const queues = resources.queues.filter((queue) => queue.stage === stage);
-      dashboard.addWidgets(
-        new GraphWidget({
-          title: `${stage}: messages waiting`,
-          left: queues.map((queue) =>
-            queueMetric(queue.name, 'ApproximateNumberOfMessagesVisible').with({
-              label: String(queue.table),
-            }),
-          ),
-          width: 8,
-        }),
-        new GraphWidget({
-          title: `${stage}: dead letters`,
-          left: queues.map((queue) =>
-            queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible').with({
-              label: String(queue.table),
-            }),
-          ),
-          width: 8,
-        }),
-        new GraphWidget({
-          title: `${stage}: errors`,
-          left: stageTables(stage).map((table) =>
-            functionMetric(names.functionName(stage, table as never), 'Errors', 'Sum').with({ label: table }),
-          ),
-          width: 8,
-        }),
-      );
+    function isChild(candidate: IAlarm): boolean {
+      return [...children.values()].some((gathered) => gathered.includes(candidate as Alarm));
     }
+    // CloudWatch's free tier holds three dashboards of up to 50 metrics: this one keeps to 36
+    // (freshness, and the dead letters of every queue); queue depths and errors are in `totes
+    // status --aws` and each function's own console page.
+    dashboard.addWidgets(
+      ...stageNames.map(
+        (stage) =>
+          new GraphWidget({
+            title: `${stage}: dead letters`,
+            left: resources.queues
+              .filter((queue) => queue.stage === stage)
+              .map((queue) =>
+                queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible').with({
+                  label: String(queue.table),
+                }),
+              ),
+            width: 8,
+          }),
+      ),
+    );
   }
 }

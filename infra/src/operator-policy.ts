@@ -1,8 +1,14 @@
-import { extractionStatePrefix, givenUpPrefix, type ResourceNames } from '@totes/pipeline';
-import { ArnFormat, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import {
+  extractionStatePrefix,
+  givenUpPrefix,
+  pipelineResources,
+  type ResourceNames,
+  warehouseTableNames,
+} from '@totes/pipeline';
+import { ArnFormat, Aws, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { bucketArn, nagArnParts } from './resource-arns';
+import { bucketArn, nagArnParts, nagRendered, queueArn } from './resource-arns';
 
 /** What the `totes` command does to a deployment's queues: `dlq`, `status` and `reprocess`. */
 export const operatorQueueActions = [
@@ -17,31 +23,47 @@ export const operatorQueueActions = [
   'sqs:ListMessageMoveTasks',
 ] as const;
 
+/** The managed policies an operator attaches: the queues and buckets, and the log groups. */
+export interface OperatorPolicies {
+  readonly operator: ManagedPolicy;
+  readonly logs: ManagedPolicy;
+}
+
 /**
- * The managed policy `<environment>-totes-operator`: what the `totes` command needs against the
- * deployment (`--aws <environment>`), to attach to the operator's role, group or user. Its queues
- * and its functions' log groups are named by the environment's prefix, so the grants name that
- * prefix with a wildcard, acknowledged for cdk-nag here.
+ * The managed policies `<environment>-totes-operator-<region>` and
+ * `<environment>-totes-operator-logs-<region>` (IAM names are global to the account, so they
+ * carry the region): what the `totes` command needs against the deployment (`--aws
+ * <environment>`), to attach to the operator's role, group or user. Every queue, DLQ and log
+ * group is named exactly, from the topology, never by a prefix that other queues could share;
+ * the two documents are apart because together they pass IAM's 6,144 characters.
  */
-export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedPolicy {
+export function operatorPolicies(scope: Construct, names: ResourceNames): OperatorPolicies {
   const stack = Stack.of(scope);
-  const queues = stack.formatArn({
-    service: 'sqs',
-    resource: `${names.environment}-*`,
-    arnFormat: ArnFormat.NO_RESOURCE_NAME,
-  });
-  const logGroups = stack.formatArn({
-    service: 'logs',
-    resource: 'log-group',
-    resourceName: `/aws/lambda/${names.environment}-*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  const policy = new ManagedPolicy(scope, 'OperatorPolicy', {
-    managedPolicyName: `${names.environment}-totes-operator`,
+  const resources = pipelineResources(names);
+  const queues = resources.queues.flatMap((queue) => [
+    queueArn(scope, queue.name),
+    queueArn(scope, queue.deadLetterQueue),
+  ]);
+  const functions = [
+    ...resources.queues.map((queue) => names.functionName(queue.stage, queue.table as never)),
+    // dim_date's transformer has no queue, and fails only when deployed; its log is read alike.
+    ...warehouseTableNames
+      .filter((target) => !resources.queues.some((q) => q.stage === 'transform' && q.table === target))
+      .map((target) => names.functionName('transform', target)),
+  ];
+  const logGroups = functions.map((name) =>
+    stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/lambda/${name}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  );
+  const operator = new ManagedPolicy(scope, 'OperatorPolicy', {
+    managedPolicyName: `${names.environment}-totes-operator-${Aws.REGION}`,
     description: `What the totes command needs against ${names.environment} (--aws ${names.environment}): dlq, status and reprocess`,
     statements: [
-      new PolicyStatement({ sid: 'Queues', actions: [...operatorQueueActions], resources: [queues] }),
-      new PolicyStatement({ sid: 'FailureLogs', actions: ['logs:FilterLogEvents'], resources: [logGroups] }),
+      new PolicyStatement({ sid: 'Queues', actions: [...operatorQueueActions], resources: queues }),
       new PolicyStatement({
         sid: 'StoredObjects',
         actions: ['s3:ListBucket'],
@@ -59,28 +81,32 @@ export function operatorPolicy(scope: Construct, names: ResourceNames): ManagedP
       }),
     ],
   });
-  const { partition, region, account } = nagArnParts(scope);
-  Validations.of(policy).acknowledge(
+  const logs = new ManagedPolicy(scope, 'OperatorLogsPolicy', {
+    managedPolicyName: `${names.environment}-totes-operator-logs-${Aws.REGION}`,
+    description: `The logs of the ${names.environment} functions, read by totes dlq --aws ${names.environment} for the errors of dead letters`,
+    statements: [
+      new PolicyStatement({ sid: 'FailureLogs', actions: ['logs:FilterLogEvents'], resources: logGroups }),
+    ],
+  });
+  const { partition } = nagArnParts(scope);
+  const ingest = nagRendered(names.ingestBucket);
+  Validations.of(operator).acknowledge(
     {
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:sqs:${region}:${account}:${names.environment}-*]`,
-      reason: `The queues of ${names.environment} and their DLQs, all named with its prefix: the operator lists, moves and deletes dead letters and sends reprocessing requests.`,
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${names.environment}-*]`,
-      reason: `The log groups of ${names.environment}'s functions, read for the errors of dead-lettered messages.`,
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${names.ingestBucket}/${extractionStatePrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${ingest}/${extractionStatePrefix}*]`,
       reason: `The extractors' state objects, one per source table, which totes status --aws reads to show where each extraction stands; no data object.`,
     },
     {
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${names.ingestBucket}/${givenUpPrefix}*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::${ingest}/${givenUpPrefix}*]`,
       reason: `Empty markers that totes dlq purge --aws writes for the objects whose dead letters it deleted, so reconciliation does not queue them again; no data object.`,
     },
   );
   new CfnOutput(scope, 'OperatorPolicyArn', {
-    value: policy.managedPolicyArn,
+    value: operator.managedPolicyArn,
     description: 'Attach to the role, group or user that runs `totes … --aws`',
   });
-  return policy;
+  new CfnOutput(scope, 'OperatorLogsPolicyArn', {
+    value: logs.managedPolicyArn,
+    description: 'Attach with OperatorPolicyArn: the function logs `totes dlq --aws` reads',
+  });
+  return { operator, logs };
 }

@@ -8,6 +8,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
 import type { DeploymentSettings } from './deployment-settings';
+import { scheduleDeadLetterQueue, scheduleDeadLetters } from './extractor-stack';
 import { nagArnParts, queueArn } from './resource-arns';
 import { type FunctionSettings, StageFunction } from './stage-function';
 
@@ -51,6 +52,8 @@ export class ReconcilerStack extends Stack {
       description: `Re-queues the objects of s3://${names.ingestBucket} and s3://${names.processedBucket} their stage left unconsumed`,
       environment: functionEnvironment(reconcilerEnvironment, {
         ENVIRONMENT: names.environment,
+        // With the region Lambda sets, the account names the buckets (`resourceNames`).
+        ACCOUNT_ID: Aws.ACCOUNT_ID,
         QUEUE_URL_PREFIX: `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/`,
         WAREHOUSE_SECRET_ARN: warehouseSecret.secretArn,
       }),
@@ -81,10 +84,13 @@ export class ReconcilerStack extends Stack {
       description: 'Re-queues what a stage left unconsumed (a lost notification, a crash between two writes)',
       schedule: ScheduleExpression.expression(settings.reconcileSchedule),
       timeWindow: TimeWindow.off(),
+      // Off until the secrets hold real values (`-c schedules=on`), as the extraction schedules.
+      enabled: settings.schedules === 'on',
       target: new LambdaInvoke(reconciler.function, {
         // A run that missed its time is worth nothing: the next one looks at everything again.
         maxEventAge: Duration.minutes(5),
         retryAttempts: 0,
+        deadLetterQueue: scheduleDeadLetters(this, scheduleDeadLetterQueue(names.environment, 'reconcile')),
       }),
     });
     const functionId = this.getLogicalId(reconciler.function.node.defaultChild as CfnFunction);

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Stack, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
 /**
@@ -41,4 +41,12 @@ export function nagArnParts(scope: Construct): { partition: string; region: stri
     region: rendered(stack.region, 'Region'),
     account: rendered(stack.account, 'AccountId'),
   };
+}
+
+/**
+ * A name as cdk-nag writes it in a finding: the `Aws.ACCOUNT_ID` and `Aws.REGION` tokens the
+ * bucket names carry become `<AWS::AccountId>` and `<AWS::Region>`.
+ */
+export function nagRendered(name: string): string {
+  return name.replaceAll(Aws.ACCOUNT_ID, '<AWS::AccountId>').replaceAll(Aws.REGION, '<AWS::Region>');
 }

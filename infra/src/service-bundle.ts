@@ -26,9 +26,10 @@ const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/ware
  *
  * - ESM output, because the services are ES modules that use `import.meta.url`; the banner gives
  *   the CommonJS dependencies (`pg`) the `require` that esbuild's ESM output lacks.
- * - The service clients (`@aws-sdk/client-*`) come from the Lambda runtime; everything else is
- *   bundled, `@aws-sdk/lib-storage` included (the runtime is documented to carry the clients, not
- *   the libraries on top of them). `pg-native` is an optional `pg` add-on never installed.
+ * - Everything is bundled, the AWS SDK clients included, at the versions the lockfile pins: the
+ *   code deployed is the code the tests run, not whatever SDK the Lambda runtime carries that
+ *   day (docs/decisions/0011-deployable-for-real.md). `pg-native` is an optional `pg` add-on
+ *   never installed.
  */
 export function serviceBundle(service: ServiceName): NodejsFunctionProps {
   const { entry, handler } = entries[service];
@@ -43,7 +44,7 @@ export function serviceBundle(service: ServiceName): NodejsFunctionProps {
       format: OutputFormat.ESM,
       target: 'node24',
       mainFields: ['module', 'main'],
-      externalModules: ['@aws-sdk/client-*', 'pg-native'],
+      externalModules: ['pg-native'],
       banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       tsconfig: `${repositoryRoot}tsconfig.json`,
       forceDockerBundling: false,

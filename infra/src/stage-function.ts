@@ -7,7 +7,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { DatabaseNetwork } from './database-network';
-import { bucketArn, nagArnParts, topicArn } from './resource-arns';
+import { bucketArn, nagArnParts, nagRendered, topicArn } from './resource-arns';
 import { type ServiceName, serviceBundle } from './service-bundle';
 import type { StageQueue } from './stage-queue';
 
@@ -92,6 +92,19 @@ export class StageFunction extends Construct {
         : {}),
     });
     if (props.network) this.allowNetworkInterfaces();
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'X-Ray tracing is off: eleven extractions a minute would pass the free 100,000 traces a month at idle (docs/cost.md), and each stage is one function between two queues, whose JSON logs carry the object key and the request id.',
+      },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: props.queue
+          ? "Invoked synchronously by its SQS event source, never asynchronously: a failed message goes to its queue's dead-letter queue by the queue's redrive policy."
+          : 'Invoked by a schedule (whose undelivered invocations have a dead-letter queue of their own) or once at deploy: a failed run is repeated by the next one, so a failed event is worth nothing kept.',
+      },
+    );
     if (props.queue && typeof props.stage === 'string') {
       const { batchSize, batchWindowSeconds, maxConcurrency } = stageSettings[props.stage];
       this.function.addEventSource(
@@ -102,6 +115,11 @@ export class StageFunction extends Construct {
           reportBatchItemFailures: true,
         }),
       );
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          "Lambda takes no on-failure destination for an SQS event source: a message that keeps failing goes to the queue's dead-letter queue by its redrive policy (maxReceiveCount).",
+      });
     }
   }
 
@@ -117,7 +135,7 @@ export class StageFunction extends Construct {
     );
     if (keys.includes('*')) {
       Validations.of(this).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:${nagArnParts(this).partition}:s3:::${bucket}/${keys}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:${nagArnParts(this).partition}:s3:::${nagRendered(bucket)}/${keys}]`,
         reason: `Object keys are derived from their content, so unknown in advance; the grant covers ${keys} only, the objects of the table this function serves.`,
       });
     }

@@ -1,5 +1,5 @@
 import type { QueueResource } from '@totes/pipeline';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -23,6 +23,10 @@ export class StageQueue extends Construct {
       ...(resource.fifo ? { fifo: true, contentBasedDeduplication: true } : {}),
     };
     this.deadLetterQueue = new Queue(this, 'DeadLetters', { ...common, queueName: resource.deadLetterQueue });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: `This queue is the dead-letter queue of ${resource.name}: its messages wait here for an operator (totes dlq), never for another redrive.`,
+    });
     this.queue = new Queue(this, 'Queue', {
       ...common,
       queueName: resource.name,

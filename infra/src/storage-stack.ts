@@ -1,5 +1,14 @@
-import { pipelineResources } from '@totes/pipeline';
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { pipelineResources, resourceNames } from '@totes/pipeline';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
@@ -28,8 +37,13 @@ const privateBucket = {
   objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
   enforceSSL: true,
   versioned: false,
-  removalPolicy: RemovalPolicy.RETAIN,
+  // Kept when the stack is deleted, but not after a failed first create, which a retry could
+  // otherwise never repeat (the name would be taken by the bucket left behind).
+  removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
 } as const;
+
+/** How long an overwritten or deleted ingest object version is kept before it expires. */
+export const noncurrentIngestVersionDays = 30;
 
 /** The alias of the key the topics are encrypted with; the stages that publish name it by it. */
 export function topicKeyAlias(environment: string): string {
@@ -96,8 +110,18 @@ export class StorageStack extends Stack {
         }),
       ]),
     );
+    // Construct ids from the names without account and region, which are tokens here.
+    const plainBuckets = pipelineResources(resourceNames(names.environment)).buckets;
     const buckets = new Map(
-      resources.buckets.map((name) => [name, this.dataBucket(names.environment, name, accessLogs)]),
+      resources.buckets.map((name, index) => [
+        name,
+        this.dataBucket(
+          `Bucket-${(plainBuckets[index] ?? name).slice(names.environment.length + 1)}`,
+          name,
+          accessLogs,
+          name === names.ingestBucket,
+        ),
+      ]),
     );
 
     for (const { bucket: bucketName, topic: topicName } of resources.notifications) {
@@ -124,17 +148,51 @@ export class StorageStack extends Stack {
     this.ingestBucket = required(buckets, names.ingestBucket);
     this.processedBucket = required(buckets, names.processedBucket);
     this.alertsTopic = required(topics, names.alertsTopic);
-    if (alertEmail) this.alertsTopic.addSubscription(new EmailSubscription(alertEmail));
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
+    // this statement no alarm of the account could publish ("not authorized to perform
+    // SNS:Publish"). Any alarm of this account and region, and only those.
+    this.alertsTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertsTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
+    if (alertEmail) {
+      this.alertsTopic.addSubscription(new EmailSubscription(alertEmail));
+      Validations.of(this.alertsTopic).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'The e-mail subscription of the alerts: an e-mail SNS could not deliver has no one to be redriven to; the alarm stays in ALARM in the console, and the smoke test after a deploy checks delivery.',
+      });
+    }
 
     new CfnOutput(this, 'IngestBucketName', { value: this.ingestBucket.bucketName });
     new CfnOutput(this, 'ProcessedBucketName', { value: this.processedBucket.bucketName });
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alertsTopic.topicArn });
   }
 
-  /** A bucket the pipeline's objects live in, its access logged to `accessLogs`. */
-  private dataBucket(environment: string, name: string, accessLogs: Bucket): Bucket {
-    const bucket = new Bucket(this, `Bucket-${name.slice(environment.length + 1)}`, {
+  /**
+   * A bucket the pipeline's objects live in, its access logged to `accessLogs`. The ingest bucket
+   * (`versioned`) is the only source to reprocess from: a version overwritten or deleted by
+   * mistake is kept for {@link noncurrentIngestVersionDays} days.
+   */
+  private dataBucket(id: string, name: string, accessLogs: Bucket, versioned: boolean): Bucket {
+    const bucket = new Bucket(this, id, {
       ...privateBucket,
+      versioned,
       bucketName: name,
       // The cast only drops optional members that CDK's own types declare differently.
       serverAccessLogsBucket: accessLogs as IBucket,
@@ -151,6 +209,14 @@ export class StorageStack extends Stack {
             { storageClass: StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(30) },
           ],
         },
+        ...(versioned
+          ? [
+              {
+                id: 'expire-noncurrent-versions',
+                noncurrentVersionExpiration: Duration.days(noncurrentIngestVersionDays),
+              },
+            ]
+          : []),
       ],
     });
     Validations.of(bucket).acknowledge({

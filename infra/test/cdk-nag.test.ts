@@ -1,7 +1,13 @@
-import { inputPrefixes, sourceTableNames, warehouseTableNames } from '@totes/pipeline';
+import {
+  inputPrefixes,
+  pipelineResources,
+  resourceNames,
+  sourceTableNames,
+  warehouseTableNames,
+} from '@totes/pipeline';
 import { App, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineApp } from '../src/index';
 import {
@@ -11,13 +17,15 @@ import {
   synthesizePipeline,
 } from './synthesized-pipeline';
 
-/** The findings cdk-nag reports in an app, unacknowledged. */
+/** The findings cdk-nag's two packs report in an app, unacknowledged. */
 function violationsOf(app: App) {
-  return new AwsSolutionsChecks().validateScope(app).violations.map((violation) => ({
-    rule: violation.ruleName,
-    severity: violation.severity,
-    at: violation.violatingResources.map((resource) => resource.constructPath),
-  }));
+  return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
+    pack.validateScope(app).violations.map((violation) => ({
+      rule: violation.ruleName,
+      severity: violation.severity,
+      at: violation.violatingResources.map((resource) => resource.constructPath),
+    })),
+  );
 }
 
 /** Every acknowledged rule in the app, with its reason, by the construct it is acknowledged on. */
@@ -35,7 +43,11 @@ function acknowledgements(app: App): readonly { path: string; id: string; reason
   );
 }
 
-describe('cdk-nag AwsSolutions checks', () => {
+const resources = pipelineResources(resourceNames('prod'));
+// One function per queue, dim_date's calendar and the reconciler.
+const functionCount = resources.queues.length + 2;
+
+describe('cdk-nag AwsSolutions and Serverless checks', () => {
   let pipeline: SynthesizedPipeline;
   beforeAll(() => {
     // Synthesis runs the checks (and CloudFormation's own validation) and throws on an error.
@@ -57,13 +69,13 @@ describe('cdk-nag AwsSolutions checks', () => {
       // Both database secrets: their owners rotate them.
       'AwsSolutions-SMG4': 2,
       // Object prefixes of the function's own table: each extractor's, each transformer's inputs
-      // and output, each loader's; and the operator's policy: the environment's queues, its
-      // functions' log groups, its extractors' state objects and the markers of given-up objects.
+      // and output, each loader's; and the operator's policy: its extractors' state objects and
+      // the markers of given-up objects (its queues and log groups are named one by one).
       'AwsSolutions-IAM5':
         sourceTableNames.length +
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
         warehouseTableNames.length +
-        4 +
+        2 +
         // The reconciler's: the warehouse secret's random suffix, and its schedule's invoke grant.
         2 +
         // The topics' key, by its alias, for each extractor and transformer that announces again.
@@ -71,7 +83,25 @@ describe('cdk-nag AwsSolutions checks', () => {
         warehouseTableNames.length,
       // CDK's numeric ObjectSizeGreaterThan, on the two data buckets.
       'CloudFormation-Validate::W9003': 2,
+      // The schedules' dead-letter queues (extract, reconcile) are dead-letter queues themselves.
+      'AwsSolutions-SQS3': 2,
+      'Serverless-SQSRedrivePolicy': resources.queues.length + 2,
+      // Every function: tracing off (cost), no asynchronous DLQ (SQS or a schedule invokes it).
+      'Serverless-LambdaTracing': functionCount,
+      'Serverless-LambdaDLQ': functionCount,
+      // Every SQS event source: SQS takes no on-failure destination; the queue's DLQ is it.
+      'Serverless-LambdaEventSourceMappingDestination': resources.queues.length,
+      // Every topic → queue subscription: the reconciler re-sends what SNS could not deliver.
+      'Serverless-SNSRedrivePolicy': resources.subscriptions.length,
     });
+    for (const rule of [
+      'Serverless-LambdaDLQ',
+      'Serverless-LambdaEventSourceMappingDestination',
+      'Serverless-SNSRedrivePolicy',
+      'Serverless-SQSRedrivePolicy',
+    ]) {
+      for (const { reason } of byRule.get(rule) ?? []) expect(reason).toMatch(/dead-letter queue|reconciler/);
+    }
     const inStack = (stack: string) =>
       (byRule.get('AwsSolutions-IAM5') ?? []).filter(({ path }) => path.startsWith(`prod-totes-${stack}`));
     const [operator, reconciler] = [inStack('monitoring'), inStack('reconciler')];
@@ -96,14 +126,12 @@ describe('cdk-nag AwsSolutions checks', () => {
     ]);
     for (const { id } of objects) {
       expect(id).toMatch(
-        /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)\/[a-z_]+\/(snapshots\/)?\*\]$/,
+        /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)-<AWS::AccountId>-<AWS::Region>\/[a-z_]+\/(snapshots\/)?\*\]$/,
       );
     }
     expect(operator.map(({ id }) => id).sort()).toEqual([
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/prod-*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest/_state/extract/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest/_state/given-up/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:prod-*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest-<AWS::AccountId>-<AWS::Region>/_state/extract/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest-<AWS::AccountId>-<AWS::Region>/_state/given-up/*]',
     ]);
   });
 

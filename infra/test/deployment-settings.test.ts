@@ -1,10 +1,12 @@
-import { App } from 'aws-cdk-lib';
+import { App, Aws, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DeploymentSettingsError, deploymentSettings } from '../src/index';
 import { databaseVpcContext } from './synthesized-pipeline';
 
-const settingsOf = (context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) =>
-  deploymentSettings(new App({ context }).node, env);
+const settingsOf = (context: Record<string, unknown>) => deploymentSettings(new App({ context }).node);
+
+/** A name as CloudFormation resolves it in a stack, its account and region tokens as references. */
+const resolved = (name: string) => new Stack(new App(), 'Names').resolve(name);
 
 /** The message of the {@link DeploymentSettingsError} a context is refused with. */
 function problemsOf(context: Record<string, unknown>): string {
@@ -18,10 +20,12 @@ function problemsOf(context: Record<string, unknown>): string {
 }
 
 describe('deployment settings', () => {
-  it('default to a prod deployment, environment-agnostic, with sweeps every hour', () => {
+  it('without an environment, synthesize the undeployable example, account-agnostic, schedules off', () => {
     const settings = settingsOf({});
     expect(settings).toMatchObject({
-      environment: 'prod',
+      environment: 'example',
+      deployable: false,
+      schedules: 'off',
       incrementalSchedule: 'rate(1 minute)',
       sweepSchedule: 'rate(1 hour)',
       freshnessSlaSeconds: 900,
@@ -31,12 +35,48 @@ describe('deployment settings', () => {
     });
     expect(settings.account).toBeUndefined();
     expect(settings.databaseVpc).toBeUndefined();
-    expect(settings.names.ingestBucket).toBe('prod-totes-ingest');
+  });
+
+  it('name the buckets with the account and region as tokens, declared once in the topology names', () => {
+    const { names } = settingsOf({ environment: 'prod' });
+    expect(names.scope).toEqual({ account: Aws.ACCOUNT_ID, region: Aws.REGION });
+    expect(resolved(names.ingestBucket)).toEqual({
+      'Fn::Join': ['', ['prod-totes-ingest-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+    });
+    expect(resolved(names.processedBucket)).toEqual({
+      'Fn::Join': ['', ['prod-totes-processed-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+    });
+    // Names unique within an account and region already carry no token.
+    expect(names.queue('load', 'dim_staff')).toBe('prod-load-dim_staff');
+  });
+
+  it('are deployable only with an environment, an account and a region, all given explicitly', () => {
+    const all = { environment: 'prod', account: '123456789012', region: 'eu-west-2' };
+    expect(settingsOf(all).deployable).toBe(true);
+    for (const key of Object.keys(all)) {
+      const { [key as keyof typeof all]: _, ...partial } = all;
+      expect(settingsOf(partial).deployable).toBe(false);
+    }
+  });
+
+  it('never take the account and region from the credentials the CDK CLI found', () => {
+    const saved = { ...process.env };
+    try {
+      process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+      process.env.CDK_DEFAULT_REGION = 'eu-west-2';
+      const settings = settingsOf({ environment: 'prod' });
+      expect(settings.account).toBeUndefined();
+      expect(settings.region).toBeUndefined();
+      expect(settings.deployable).toBe(false);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('read values given on the command line, which arrive as strings', () => {
     const settings = settingsOf({
       environment: 'staging',
+      schedules: 'on',
       freshnessSlaSeconds: '600',
       transformGeneration: '2',
       sweepSchedule: 'off',
@@ -44,19 +84,23 @@ describe('deployment settings', () => {
       ingestCompression: 'gzip',
     });
     expect(settings).toMatchObject({
+      schedules: 'on',
       freshnessSlaSeconds: 600,
       transformGeneration: 2,
       sweepSchedule: 'off',
       alertEmail: 'ops@example.com',
       ingestCompression: 'gzip',
     });
-    expect(settings.names.processedBucket).toBe('staging-totes-processed');
+    expect(resolved(settings.names.processedBucket)).toMatchObject({
+      'Fn::Join': ['', expect.arrayContaining(['staging-totes-processed-'])],
+    });
   });
 
-  it('take the account and region the CDK CLI resolved, unless the context names them', () => {
-    const cli = { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-2' };
-    expect(settingsOf({}, cli)).toMatchObject({ account: '123456789012', region: 'eu-west-2' });
-    expect(settingsOf({ region: 'eu-west-1' }, cli)).toMatchObject({ region: 'eu-west-1' });
+  it('refuse an environment whose bucket names would pass 63 characters with account and region', () => {
+    // 19 characters fit the longest region (14); 20 do not, but fit one of 13.
+    expect(settingsOf({ environment: 'a'.repeat(19) }).environment).toHaveLength(19);
+    expect(problemsOf({ environment: 'a'.repeat(20) })).toMatch(/63 characters.*at most 19/);
+    expect(settingsOf({ environment: 'a'.repeat(20), region: 'eu-central-2' }).environment).toHaveLength(20);
   });
 
   it('place the extractors and loaders in a VPC given on the command line, its lists comma-separated', () => {
@@ -99,6 +143,7 @@ describe('deployment settings', () => {
 
   it.each([
     [{ environment: 'Prod!' }, /environment/],
+    [{ schedules: 'yes' }, /schedules/],
     [{ alertEmail: 'ops' }, /alertEmail/],
     [
       { incrementalSchedule: 'every minute' },

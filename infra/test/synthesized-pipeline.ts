@@ -37,8 +37,9 @@ export interface SynthesizedPipeline extends PipelineStacks {
 }
 
 /**
- * Synthesizes the pipeline app in memory with the repository's `cdk.json` context plus
- * `context`, as `cdk synth` would, cdk-nag included. Bundling is skipped (as `cdk synth
+ * Synthesizes the pipeline app in memory with the repository's `cdk.json` context, the
+ * environment `prod` (not deployable: no account or region) and `context`, as `cdk synth`
+ * would, cdk-nag included. Bundling is skipped (as `cdk synth
  * --exclusively` may) so the templates take a second: the real bundles are built by the test
  * that runs the CLI.
  */
@@ -46,7 +47,7 @@ export function synthesizePipeline(context: Readonly<Record<string, unknown>> = 
   const outdir = mkdtempSync(join(tmpdir(), 'totes-infra-'));
   const app = new App({
     outdir,
-    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context },
+    context: { ...cdkJson.context, environment: 'prod', 'aws:cdk:bundling-stacks': [], ...context },
   });
   const stacks = pipelineApp(app);
   app.synth();
@@ -92,6 +93,7 @@ export function referencedId(value: unknown): string | undefined {
  */
 export function rendered(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return String(value);
   const id = referencedId(value);
   if (id) return id === 'AWS::Partition' ? 'aws' : `<${id}>`;
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];

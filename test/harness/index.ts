@@ -69,6 +69,9 @@ export function useTestDatabase(prefix = 'test'): { readonly url: string; readon
   };
 }
 
+/** The account the AWS emulator (fauxqs) writes in its queue URLs. */
+export const emulatorAccount = '000000000000';
+
 /** The run's AWS emulator, and a prefix that keeps this test file's resource names apart. */
 export interface TestAws {
   readonly endpoint: string;
@@ -110,7 +113,9 @@ export function useTestPipeline(
   let pipeline: TestPipeline | undefined;
   beforeAll(async () => {
     const aws = testAws();
-    const names = resourceNames(aws.prefix);
+    // Named as a deployment in AWS is, its buckets with the account (the one the emulator writes
+    // in its queue URLs) and the region, so `totes … --aws` finds them as it would there.
+    const names = resourceNames(aws.prefix, { account: emulatorAccount, region: aws.region });
     const resources = pipelineResources(names);
     const clients = awsClients(aws);
     const provisioned = await provisionPipeline(clients, resources, {

@@ -16,6 +16,14 @@ export const reconcilerEnvironment = z
     ENVIRONMENT: z.string().min(1),
     /** The region events are sent as coming from (Lambda sets it). */
     AWS_REGION: z.string().min(1),
+    /**
+     * The account of a deployment in AWS, whose bucket names end in `-<account>-<region>`
+     * (`resourceNames`); absent for a local stack, whose bucket names carry neither.
+     */
+    ACCOUNT_ID: z
+      .string()
+      .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
+      .optional(),
     /** `https://sqs.<region>.amazonaws.com/<account>/`: a queue's URL without its name. */
     QUEUE_URL_PREFIX: z.url().refine((url) => url.endsWith('/'), 'expected a URL ending in /'),
     /** `postgresql://user:password@host:port/database` of the warehouse. */
@@ -29,7 +37,8 @@ export const reconcilerEnvironment = z
   .refine(...exactlyOneOf('WAREHOUSE_URL', 'WAREHOUSE_SECRET_ARN'))
   .transform((env, context) => {
     try {
-      return { ...env, names: resourceNames(env.ENVIRONMENT) };
+      const scope = env.ACCOUNT_ID ? { account: env.ACCOUNT_ID, region: env.AWS_REGION } : undefined;
+      return { ...env, names: resourceNames(env.ENVIRONMENT, scope) };
     } catch (error) {
       context.addIssue({ code: 'custom', path: ['ENVIRONMENT'], message: (error as Error).message });
       return z.NEVER;

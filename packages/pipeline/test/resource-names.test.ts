@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { inputPrefixes, pipelineResources, resourceNames, warehouseTableNames } from '../src/index';
+import {
+  inputPrefixes,
+  pipelineResources,
+  resourceNames,
+  scopedBucketSuffixLength,
+  warehouseTableNames,
+} from '../src/index';
 
 // Naming rules from the AWS documentation of each service.
 const bucketName = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -26,6 +32,25 @@ describe('resource names', () => {
       expect(fn).toMatch(functionName);
     },
   );
+
+  it('adds the account and region to the bucket names only, which are global to all of AWS', () => {
+    const scoped = resourceNames('production-eu-west2', {
+      account: '123456789012',
+      region: 'ap-southeast-1',
+    });
+    expect(scoped.ingestBucket).toBe('production-eu-west2-totes-ingest-123456789012-ap-southeast-1');
+    expect(scoped.processedBucket).toBe('production-eu-west2-totes-processed-123456789012-ap-southeast-1');
+    expect(scoped.scope).toEqual({ account: '123456789012', region: 'ap-southeast-1' });
+    // The longest environment, 20 characters, fits S3's 63 with a region of 13 or fewer.
+    const longest = resourceNames('a'.repeat(20), { account: '123456789012', region: 'us-gov-west-1' });
+    expect(longest.processedBucket).toMatch(bucketName);
+    expect(`${'a'.repeat(19)}-totes-processed`.length + scopedBucketSuffixLength).toBe(63);
+    // Everything else is unique within its account and region already.
+    expect(scoped.queue('load', 'dim_staff')).toBe(names.queue('load', 'dim_staff'));
+    expect(scoped.alertsTopic).toBe(names.alertsTopic);
+    expect(names.scope).toBeUndefined();
+    expect(names.ingestBucket).toBe('production-eu-west2-totes-ingest');
+  });
 
   it('gives every queue a distinct name and a distinct DLQ', () => {
     const all = resources.queues.flatMap((queue) => [queue.name, queue.deadLetterQueue]);

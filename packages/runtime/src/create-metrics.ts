@@ -14,7 +14,7 @@ import {
 export interface PipelineMetrics<S extends MetricStage = MetricStage> {
   /** Adds `value` to the metric `name` (its unit comes from the declaration). */
   add(name: StageMetricName<S>, value: number): void;
-  /** Writes the metrics gathered so far. */
+  /** Writes the metrics gathered so far, unless every count among them is zero. */
   flush(): void;
 }
 
@@ -24,13 +24,33 @@ export function metricUnitOf<S extends MetricStage>(stage: S, name: StageMetricN
   return units[name] ?? 'Count';
 }
 
-/** Creates the metrics of `stage`'s function for `table` (none for the reconciler), dimensioned by both. */
+/**
+ * Creates the metrics of `stage`'s function for `table` (none for the reconciler), dimensioned by
+ * both on every flush.
+ *
+ * A flush whose counts are all zero writes nothing: a run that found nothing to do (an idle
+ * extraction every minute, a reconciliation that re-queued nothing) would otherwise keep each of
+ * its metrics billed as a custom metric all month (docs/cost.md), and no alarm reads a zero.
+ */
 export function createMetrics<S extends MetricStage>(stage: S, table?: string): PipelineMetrics<S> {
   const { service, table: tableDimension } = metricDimensions(stage, table);
-  const metrics = new Metrics({ namespace: metricNamespace, serviceName: service });
-  metrics.addDimension('table', tableDimension);
+  // Default dimensions stay on every flush; `addDimension` would be cleared by the first one.
+  const metrics = new Metrics({
+    namespace: metricNamespace,
+    serviceName: service,
+    defaultDimensions: { table: tableDimension },
+  });
+  let counted = false;
   return {
-    add: (name, value) => metrics.addMetric(name, metricUnitOf(stage, name), value),
-    flush: () => metrics.publishStoredMetrics(),
+    add: (name, value) => {
+      const unit = metricUnitOf(stage, name);
+      if (unit === 'Count' && value !== 0) counted = true;
+      metrics.addMetric(name, unit, value);
+    },
+    flush: () => {
+      if (counted) metrics.publishStoredMetrics();
+      else metrics.clearMetrics();
+      counted = false;
+    },
   };
 }

@@ -81,7 +81,7 @@ function awsDeployment(connection: AwsConnection): Deployment {
   return {
     queues: connection,
     s3: connection.s3,
-    names: resourceNames(connection.environment),
+    names: connection.names,
     region: connection.region,
     next: `the functions of ${connection.environment} (${connection.region}) take it from here`,
   };

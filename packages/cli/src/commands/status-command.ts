@@ -1,5 +1,4 @@
 import { queueDepths } from '@totes/local';
-import { resourceNames } from '@totes/pipeline';
 import type { Command } from 'commander';
 import { type AwsOptions, awsOption } from '../aws-option';
 import { dataDirOf } from '../data-dir';
@@ -22,7 +21,7 @@ async function awsStatus(environment: string, output: Output): Promise<void> {
   try {
     const [depths, extraction] = await Promise.all([
       queueDepths(connection.sqs, connection.resources.queues, connection.queueUrl),
-      extractionProgress(connection.s3, resourceNames(environment).ingestBucket),
+      extractionProgress(connection.s3, connection.names.ingestBucket),
     ]);
     output.say(`${environment} in ${connection.region}: messages in each queue and its DLQ`);
     output.say(

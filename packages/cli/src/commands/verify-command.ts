@@ -126,7 +126,7 @@ async function awsContext(
   const connection = await connectAws(environment);
   // --aws refuses the URL flags; the data part reads the databases from the environment, if given.
   const urls = databaseUrls({});
-  return context(connection, connection.s3, connection.region, resourceNames(environment), urls, tables, {
+  return context(connection, connection.s3, connection.region, connection.names, urls, tables, {
     graceSeconds: options.grace ?? 900,
     settled: () => queuesDrained(connection),
     close: () => connection.close(),

@@ -2,7 +2,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inBatches } from '@totes/local';
-import { pipelineResources, resourceNames } from '@totes/pipeline';
+import { pipelineResources, type ResourceNames, resourceNames } from '@totes/pipeline';
 import { CliError } from '../cli-error';
 import { errorSummary } from '../error-summary';
 import { cloudWatchFailureLog } from './cloud-watch-failure-log';
@@ -13,8 +13,21 @@ import type { QueueConnection } from './queue-connection';
 export interface AwsConnection extends QueueConnection {
   readonly environment: string;
   readonly region: string;
-  /** For the deployment's buckets, whose names the topology gives (`<environment>-totes-ingest`, …). */
+  /** The deployment's names, its buckets' carrying its account and region (`resourceNames`). */
+  readonly names: ResourceNames;
+  /** For the deployment's buckets, whose names the topology gives (`<environment>-totes-ingest-<account>-<region>`, …). */
   readonly s3: S3Client;
+}
+
+/**
+ * The account of an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`), as
+ * SQS documents its form. The queues are looked up by name in the credentials' account anyway,
+ * so their URLs tell the account the buckets are named with, with no further call.
+ */
+export function queueUrlAccount(url: string): string {
+  const account = /(?:^|\/)(\d{12})\/[^/]+$/.exec(url)?.[1];
+  if (!account) throw new Error(`the queue URL ${url} names no 12-digit account`);
+  return account;
 }
 
 /** Why the SDK could not start: no credentials, no region. Anything else is the caller's to explain. */
@@ -45,8 +58,8 @@ function setupError(error: unknown, environment: string): CliError | undefined {
  * Fails with a message to act on when credentials or region are missing or a queue does not exist.
  */
 export async function connectAws(environment: string): Promise<AwsConnection> {
-  const names = resourceNames(environment);
-  const resources = pipelineResources(names);
+  // Queue names hold no account or region: look them up first, then name the buckets.
+  const resources = pipelineResources(resourceNames(environment));
   // Requests go to the endpoint the SDK resolves (AWS_ENDPOINT_URL included), not to the host in
   // a queue URL: an emulator's URLs name a host that is not its own, and in AWS they are the same.
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
@@ -83,10 +96,14 @@ export async function connectAws(environment: string): Promise<AwsConnection> {
         );
       }
     });
+    const [firstUrl] = urls.values();
+    if (!firstUrl) throw new CliError(`the topology names no queue for ${environment}`);
+    const names = resourceNames(environment, { account: queueUrlAccount(firstUrl), region });
     return {
       environment,
       region,
-      resources,
+      names,
+      resources: pipelineResources(names),
       sqs,
       s3,
       failureLog: cloudWatchFailureLog(logs, names),
