@@ -92,7 +92,6 @@ export function scheduleDeadLetters(scope: Construct, queueName: string): Queue 
   return queue;
 }
 
-
 /**
  * The extractor: per source table, a FIFO queue (one extraction per table at a time,
  * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it

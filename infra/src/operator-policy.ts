@@ -71,7 +71,8 @@ export function operatorPolicies(scope: Construct, names: ResourceNames): Operat
       }),
       new PolicyStatement({
         sid: 'ExtractionState',
-        actions: ['s3:GetObject'],
+        // `totes state` reads a table's extraction state; `totes state reset` deletes it.
+        actions: ['s3:GetObject', 's3:DeleteObject'],
         resources: [`${bucketArn(scope, names.ingestBucket)}/${extractionStatePrefix}*`],
       }),
       new PolicyStatement({
