@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from './cli-error';
+import { dashboardCommand } from './commands/dashboard-command';
 import { dlqCommand } from './commands/dlq-command';
 import { logsCommand } from './commands/logs-command';
 import { quarantineCommand } from './commands/quarantine-command';
@@ -52,6 +53,7 @@ reprocessCommand(program);
 seedCommand(program);
 verifyCommand(program);
 logsCommand(program);
+dashboardCommand(program);
 
 /** The command that is running, to name it in a failure that names nothing. */
 const command = program.commands.find((c) => process.argv.slice(2).includes(c.name()))?.name() ?? 'totes';
