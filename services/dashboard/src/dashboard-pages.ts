@@ -35,7 +35,8 @@ form.filter input, form.filter select, form.filter button { font: inherit; paddi
 form.filter button { background: #12394a; color: #fff; border: 0; border-radius: 4px; padding: 6px 14px; cursor: pointer; }
 .note { color: #444; font-size: .9rem; }
 .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 16px; margin-top: 16px; }
-.panel { background: #fff; border: 1px solid #d0d5dd; border-radius: 6px; padding: 12px 16px; overflow-x: auto; }
+.panel { background: #fff; border: 1px solid #d0d5dd; border-radius: 6px; padding: 12px 16px; min-width: 0; }
+.scroll { overflow-x: auto; }
 .panel h2 { font-size: 1.15rem; margin: 0 0 4px; }
 .panel p { margin: 0 0 8px; color: #333; }
 figure { margin: 0; }
@@ -53,7 +54,6 @@ function layout(title: string, currentPath: string, body: Markup, refreshSeconds
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ''}
 <title>${title} · Terrific Totes dashboard</title>
 <style>${raw(styles)}</style>
 </head>
@@ -70,10 +70,26 @@ ${navigation.map(
 </header>
 <main id="main">
 <h1>${title}</h1>
+${refreshSeconds ? refreshControl(refreshSeconds) : ''}
 ${body}
 </main>
 </body>
 </html>`;
+}
+
+/**
+ * A checkbox that reloads the page every few seconds while it is ticked (ticked at first), so a
+ * reader can stop the page moving under them. The only script of the dashboard.
+ */
+function refreshControl(seconds: number): Markup {
+  return html`<p><label><input type="checkbox" id="auto-refresh" checked> Refresh every ${seconds} seconds</label></p>
+<script>${raw(`(() => {
+  const box = document.getElementById('auto-refresh');
+  const key = 'totes-dashboard-refresh';
+  box.checked = sessionStorage.getItem(key) !== 'off';
+  box.addEventListener('change', () => sessionStorage.setItem(key, box.checked ? 'on' : 'off'));
+  setInterval(() => { if (box.checked) location.reload(); }, ${seconds * 1000});
+})();`)}</script>`;
 }
 
 const numberFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
@@ -125,7 +141,7 @@ function panelSection(result: PanelResult): Markup {
 <p>${panel.description}</p>
 <figure class="chart">${raw(renderChart(panel.chart, result.rows, `${panel.title}: ${panel.description}`))}</figure>
 <details${open}><summary>Table: ${panel.title}</summary>
-${table(panel, result.rows)}
+<div class="scroll" tabindex="0" role="region" aria-label="Table: ${panel.title}">${table(panel, result.rows)}</div>
 </details>
 </section>`;
 }
@@ -190,12 +206,13 @@ export function healthPage(health: PipelineHealth): Markup {
   return layout(
     'Pipeline health',
     '/health',
-    html`<p class="note">As of ${health.at} (refreshed every 10 seconds).
+    html`<p class="note">As of ${health.at}.
 ${health.warehouseReachable ? '' : html`<span class="error" role="alert">The warehouse cannot be reached: only what is known without it is shown.</span>`}
 A dash means this cannot be known from here (source rows and queues are shown when the dashboard runs beside the pipeline).</p>
 <div class="panels">
 <section class="panel" aria-labelledby="heading-tables">
 <h2 id="heading-tables">Tables</h2>
+<div class="scroll" tabindex="0" role="region" aria-labelledby="heading-tables">
 <table id="health-table">
 <caption>Per warehouse table: rows, freshness, queues and quarantine</caption>
 <thead><tr>${healthColumns.map((column) => html`<th scope="col"${column.numeric ? raw(' class="n"') : ''}>${column.label}</th>`)}</tr></thead>
@@ -212,6 +229,7 @@ ${health.tables.map(
 )}
 </tbody>
 </table>
+</div>
 </section>
 <section class="panel" aria-labelledby="heading-throughput">
 <h2 id="heading-throughput">Throughput, last hour</h2>
