@@ -10,9 +10,15 @@ import { type Resource, rendered } from './synthesized-pipeline';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const stackNames = ['storage', 'loader', 'transformer', 'extractor', 'reconciler', 'monitoring'].map(
-  (part) => `prod-totes-${part}`,
-);
+const stackNames = [
+  'storage',
+  'loader',
+  'transformer',
+  'extractor',
+  'reconciler',
+  'monitoring',
+  'dashboard',
+].map((part) => `prod-totes-${part}`);
 const services = { extractor: 'extract', transformer: 'transform', loader: 'load' } as const;
 
 /**
@@ -96,7 +102,7 @@ describe('cdk synth (the CLI, offline)', () => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it("writes a cloud assembly of the six stacks, from the repository's cdk.json", () => {
+  it("writes a cloud assembly of the seven stacks, from the repository's cdk.json", () => {
     // The CLI writes its messages to stderr, or to stdout when CI is set.
     expect(`${synth.stderr}${synth.stdout}`).toContain('Successfully synthesized');
     const manifest = JSON.parse(readFileSync(join(out, 'cdk.out', 'manifest.json'), 'utf8')) as {
