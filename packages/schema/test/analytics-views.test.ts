@@ -17,6 +17,7 @@ beforeAll(async () => {
   await client.query(await readDdl('analytics'));
   await client.query("SET fixture.sales_orders = '400'");
   await client.query(await readFile(fixture, 'utf8'));
+  await client.query('SELECT analytics.refresh()');
 });
 
 afterAll(async () => {
@@ -64,7 +65,7 @@ describe('sql/analytics.sql', () => {
       `SELECT c.relname AS view, a.attname AS column, regexp_replace(format_type(a.atttypid, a.atttypmod), '\\(.*\\)$', '') AS type
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-        WHERE n.nspname = 'analytics' AND c.relkind = 'v'
+        WHERE n.nspname = 'analytics' AND c.relkind IN ('v', 'm')
         ORDER BY c.relname, a.attnum`,
     );
     const actual: Record<string, Record<string, string>> = {};
@@ -79,11 +80,11 @@ describe('sql/analytics.sql', () => {
       `SELECT c.relname || coalesce('.' || a.attname, '') AS missing
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
-        WHERE n.nspname = 'analytics'
+        WHERE n.nspname = 'analytics' AND c.relkind IN ('v', 'm')
           AND coalesce(col_description(c.oid, a.attnum), CASE WHEN a.attnum IS NULL THEN obj_description(c.oid, 'pg_class') END) IS NULL
        UNION ALL
        SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'analytics' AND obj_description(c.oid, 'pg_class') IS NULL`,
+        WHERE n.nspname = 'analytics' AND c.relkind IN ('v', 'm') AND obj_description(c.oid, 'pg_class') IS NULL`,
     );
 
     expect(rows.map((row) => row.missing)).toEqual([]);
@@ -175,6 +176,28 @@ describe('sql/analytics.sql', () => {
       distinct_payments: 568,
       status: 'paid',
     });
+  });
+
+  it('brings every view up to date on refresh: a payment settled since counts as paid, once', async () => {
+    const before = await client.query(
+      'SELECT status FROM analytics.payment WHERE payment_id = 1 UNION ALL SELECT sum(payments)::text FROM analytics.payments_by_status',
+    );
+    await client.query(
+      `INSERT INTO public.fact_payment (payment_id, created_date, created_time, last_updated_date, last_updated_time,
+              transaction_id, counterparty_id, payment_amount, currency_id, payment_type_id, paid, payment_date)
+       SELECT payment_id, created_date, created_time, last_updated_date + 1, last_updated_time, transaction_id,
+              counterparty_id, payment_amount, currency_id, payment_type_id, true, last_updated_date + 1
+         FROM public.fact_payment WHERE payment_id = 1`,
+    );
+    const stale = await client.query('SELECT status FROM analytics.payment WHERE payment_id = 1');
+    await client.query('SELECT analytics.refresh()');
+    const after = await client.query(
+      'SELECT status FROM analytics.payment WHERE payment_id = 1 UNION ALL SELECT sum(payments)::text FROM analytics.payments_by_status',
+    );
+
+    expect(before.rows.map((row) => row.status)).toEqual(['overdue', '568']);
+    expect(stale.rows).toEqual([{ status: 'overdue' }]);
+    expect(after.rows.map((row) => row.status)).toEqual(['paid', '568']);
   });
 
   const salesAggregates = [

@@ -1,3 +1,8 @@
+export {
+  type AnalyticsRefresher,
+  type AnalyticsRefresherOptions,
+  startAnalyticsRefresher,
+} from './analytics-refresher';
 export { createDashboardApp, type DashboardDeps } from './dashboard-app';
 export { type DashboardConfig, dashboardConfig } from './dashboard-config';
 export {

@@ -46,6 +46,7 @@ export function useDashboard(salesOrders = 400): () => TestDashboard {
       password: randomBytes(12).toString('hex'),
     };
     await prepareDashboardReader(client, reader);
+    await client.query('SELECT analytics.refresh()');
     const url = dashboardReaderUrl(database.url, reader);
     const server = await startDashboardServer({ warehouseUrl: url });
     dashboard = {

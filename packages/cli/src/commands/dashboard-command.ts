@@ -4,6 +4,7 @@ import {
   dashboardReaderUrl,
   type PipelineStatus,
   prepareDashboardReader,
+  startAnalyticsRefresher,
   startDashboardServer,
 } from '@totes/dashboard';
 import { queueDepths } from '@totes/local';
@@ -29,9 +30,10 @@ function portOption(value: string): number {
 
 /**
  * Serves the dashboard on 127.0.0.1 against a warehouse this process may administer: the
- * analytics views are (re)created and the dashboard reads through its read-only role, with a
- * password made for this run. When the URL's role may not create roles (a warehouse made by
- * hand, reached as a reader), the dashboard reads as that role instead, and `warn` says so.
+ * analytics views are (re)created, kept up to date after loads (`startAnalyticsRefresher`), and
+ * the dashboard reads through its read-only role, with a password made for this run. When the
+ * URL's role may not create roles (a warehouse made by hand, reached as a reader), the dashboard
+ * reads as that role instead, and `warn` says so.
  */
 export async function serveLocalDashboard(
   warehouseUrl: string,
@@ -43,11 +45,17 @@ export async function serveLocalDashboard(
 ): Promise<DashboardServer> {
   const password = randomBytes(18).toString('base64url');
   let url = warehouseUrl;
+  let refresher: ReturnType<typeof startAnalyticsRefresher> | undefined;
   const client = new pg.Client({ connectionString: warehouseUrl, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
     await prepareDashboardReader(client, { password });
     url = dashboardReaderUrl(warehouseUrl, { password });
+    refresher = startAnalyticsRefresher(warehouseUrl, {
+      onError: (error) =>
+        options.warn(`the analytics views could not be refreshed: ${(error as Error).message}`),
+    });
+    await refresher.ready;
   } catch (error) {
     options.warn(
       `the dashboard reads as the warehouse URL's own role (read-only sessions): it could not set up its read-only role (${(error as Error).message})`,
@@ -55,11 +63,18 @@ export async function serveLocalDashboard(
   } finally {
     await client.end().catch(() => undefined);
   }
-  return startDashboardServer({
+  const server = await startDashboardServer({
     warehouseUrl: url,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.status ? { status: options.status } : {}),
   });
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await refresher?.stop();
+    },
+  };
 }
 
 function untilStopped(): Promise<string> {
