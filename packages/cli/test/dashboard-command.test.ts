@@ -56,6 +56,13 @@ describe('totes dashboard', () => {
     expect(await exited).toBe(0);
   });
 
+  it('has examples in its help', async () => {
+    const run = await runTotes(['dashboard', '--help']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Examples:\n {2}\$ totes dashboard/);
+  });
+
   it('refuses a port that is not one, as a usage error', async () => {
     const run = await runTotes(['dashboard', '--port', 'eighty']);
 
