@@ -1,5 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { pipelineApp } from '../src/index';
+import { addDashboardStack, pipelineApp } from '../src/index';
 
 // The CDK app of the pipeline (run by `cdk` through the repository's cdk.json).
-pipelineApp(new App());
+const app = new App();
+const { settings } = pipelineApp(app);
+addDashboardStack(app, settings);

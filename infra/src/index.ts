@@ -1,3 +1,4 @@
+export * from './dashboard-stack';
 export * from './database-network';
 export * from './database-secret';
 export * from './deployment-guard';

@@ -3,7 +3,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The services deployed as Lambda functions, one directory each under `services/`. */
-export type ServiceName = 'extractor' | 'transformer' | 'loader' | 'reconciler';
+export type ServiceName = 'extractor' | 'transformer' | 'loader' | 'reconciler' | 'dashboard';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -15,6 +15,7 @@ const entries = {
   // @totes/schema's ddl-file.ts): the bundle goes one directory down and the SQL files beside it.
   loader: { entry: 'services/loader/src/handler.ts', handler: 'handler/index.handler' },
   reconciler: { entry: 'services/reconciler/src/handler.ts', handler: 'index.handler' },
+  dashboard: { entry: 'services/dashboard/src/handler.ts', handler: 'index.handler' },
 } as const satisfies Record<ServiceName, { entry: string; handler: string }>;
 
 const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/warehouse.sql'] as const;

@@ -10,9 +10,15 @@ import { type Resource, rendered } from './synthesized-pipeline';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // A plain `cdk synth`, with no context: the example environment, which cannot be deployed.
-const stackNames = ['storage', 'loader', 'transformer', 'extractor', 'reconciler', 'monitoring'].map(
-  (part) => `example-totes-${part}`,
-);
+const stackNames = [
+  'storage',
+  'loader',
+  'transformer',
+  'extractor',
+  'reconciler',
+  'monitoring',
+  'dashboard',
+].map((part) => `example-totes-${part}`);
 const services = { extractor: 'extract', transformer: 'transform', loader: 'load' } as const;
 
 /**
@@ -67,7 +73,7 @@ describe('cdk synth (the CLI, offline)', () => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it("writes a cloud assembly of the six stacks, from the repository's cdk.json, account-agnostic and undeployable", () => {
+  it("writes a cloud assembly of the seven stacks, from the repository's cdk.json, account-agnostic and undeployable", () => {
     // The CLI writes its messages to stderr, or to stdout when CI is set.
     expect(`${synth.stderr}${synth.stdout}`).toContain('Successfully synthesized');
     const manifest = JSON.parse(readFileSync(join(out, 'cdk.out', 'manifest.json'), 'utf8')) as {

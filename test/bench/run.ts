@@ -35,6 +35,11 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
     description: 'loader: 1M fact rows from Parquet vs plain COPY FROM STDIN',
     load: serviceBench('services/loader/bench/load.bench.ts'),
   },
+  dashboard: {
+    description:
+      'dashboard: p50/p95 of every data request and page load at SF10 (and more: `dashboard 10 100`)',
+    load: () => import('./dashboard.bench'),
+  },
   verify: {
     description: 'totes verify of a synced SF10 warehouse vs a full extraction of every table',
     load: () => import('./verify.bench'),

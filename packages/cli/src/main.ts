@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from './cli-error';
 import { completionCommand } from './commands/completion-command';
+import { dashboardCommand } from './commands/dashboard-command';
 import { dlqCommand } from './commands/dlq-command';
 import { doctorCommand } from './commands/doctor-command';
 import { logsCommand } from './commands/logs-command';
@@ -67,6 +68,7 @@ urlCommand(program);
 doctorCommand(program);
 stateCommand(program);
 completionCommand(program);
+dashboardCommand(program);
 
 /** The command that is running, to name it in a failure that names nothing. */
 const command = program.commands.find((c) => process.argv.slice(2).includes(c.name()))?.name() ?? 'totes';

@@ -1,3 +1,9 @@
+export {
+  type AnalyticsColumnType,
+  type AnalyticsDatabase,
+  type AnalyticsViewName,
+  analyticsViews,
+} from './analytics-views';
 export { column, type Defaulted } from './column';
 export { type ColumnSpec, columnSpecs } from './column-specs';
 export { columnsOf } from './columns-of';

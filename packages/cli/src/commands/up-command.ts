@@ -13,6 +13,7 @@ import { startPipeline } from '../stack/running-pipeline';
 import { screenRedraw } from '../stack/screen-redraw';
 import { stackStatus, type TableStatus } from '../stack/stack-status';
 import { statusTable } from '../stack/status-table';
+import { serveLocalDashboard } from './dashboard-command';
 
 interface UpOptions extends StackOptions {
   readonly ordersPerMinute: number;
@@ -76,6 +77,7 @@ Examples:
     });
     const { stack } = pipeline;
     let traffic: Awaited<ReturnType<typeof startLiveTraffic>> | undefined;
+    let dashboard: Awaited<ReturnType<typeof serveLocalDashboard>> | undefined;
     try {
       if (stack.embeddedTotesys && (await isEmpty(stack.totesysUrl))) {
         output.say('totesys is empty: seeding it with synthetic data (scale factor 1) …');
@@ -113,7 +115,15 @@ Examples:
       if (!urls.warehouseUrl) output.say('connect     psql "$(totes url)"   (totes url: with the password)');
       output.say(`AWS         ${stack.awsEndpoint} (S3 with notifications: ${stack.s3Endpoint})`);
       output.say(`buckets     ${stack.names.ingestBucket}, ${stack.names.processedBucket}`);
+      dashboard = await serveLocalDashboard(stack.warehouseUrl, {
+        status: () => stackStatus(stack),
+        warn: (line) => output.warn(line),
+      }).catch((error: unknown) => {
+        output.warn(`the dashboard could not start: ${(error as Error).message}`);
+        return undefined;
+      });
       output.say(`logs        ${pipeline.log.path}`);
+      if (dashboard) output.say(`dashboard   ${dashboard.url}`);
       output.say(`traffic     ${traffic ? `${options.ordersPerMinute} orders a minute` : 'none'}`);
       output.say('Ctrl-C stops everything; the next `totes up` resumes from the same data directory.\n');
 
@@ -168,6 +178,7 @@ Examples:
           );
       }
     } finally {
+      await dashboard?.close();
       await traffic?.stop();
       await pipeline.stop();
       await removeRunningStack(dataDir);

@@ -1,0 +1,153 @@
+import { type App, Aws, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { databaseNetwork } from './database-network';
+import { type DatabaseSecret, databaseSecret } from './database-secret';
+import type { DeploymentSettings } from './deployment-settings';
+import { stackName } from './pipeline-app';
+import { type FunctionSettings, StageFunction } from './stage-function';
+
+/** Props of {@link DashboardStack}. */
+export interface DashboardStackProps extends StackProps {
+  readonly settings: DeploymentSettings;
+}
+
+/**
+ * How the dashboard function runs: a page runs its panels' queries at once over a small pool;
+ * 29 s is API Gateway's own limit for an integration.
+ */
+export const dashboardSettings = {
+  timeoutSeconds: 29,
+  memoryMb: 1024,
+  nodeOptions: [],
+} as const satisfies FunctionSettings;
+
+/**
+ * The dashboard in AWS: the dashboard service as one Lambda function behind an HTTP API whose
+ * only route (`$default`, every method and path) requires a JWT from the deployment's Cognito
+ * user pool (users are created by an administrator; MFA required). Nothing is reachable without
+ * signing in: API Gateway refuses a request without a valid token before the function runs.
+ *
+ * The function reads the warehouse through its own secret, `<env>/totes/dashboard`, holding the
+ * credentials of the read-only `totes_dashboard` role (see services/dashboard's
+ * `prepareDashboardReader`), never the loader's; its role may read that secret and write its
+ * own logs, nothing else. It reaches the warehouse from the VPC of the context when one is given.
+ */
+export class DashboardStack extends Stack {
+  readonly dashboard: StageFunction;
+  readonly api: HttpApi;
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly readerSecret: DatabaseSecret;
+
+  constructor(scope: Construct, id: string, props: DashboardStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const { environment } = settings.names;
+    this.readerSecret = databaseSecret(this, 'ReaderSecret', {
+      name: `${environment}/totes/dashboard`,
+      dbname: 'warehouse',
+      description: `The warehouse as the read-only role totes_dashboard, for the ${environment} dashboard`,
+    });
+    this.dashboard = new StageFunction(this, 'Dashboard', {
+      stage: dashboardSettings,
+      service: 'dashboard',
+      functionName: `${environment}-dashboard`,
+      description:
+        'The dashboard: sales, purchases, payments and pipeline health, from the warehouse (read only)',
+      environment: { WAREHOUSE_SECRET_ARN: this.readerSecret.secretArn },
+      network: databaseNetwork(this, settings.databaseVpc),
+    });
+    this.readerSecret.grantRead(this.dashboard.function);
+
+    this.userPool = new UserPool(this, 'Users', {
+      userPoolName: `${environment}-totes-dashboard`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Threat protection needs the Plus feature plan, priced per user; this pool holds a handful of
+    // analysts an administrator creates, and MFA is required of each.
+    const plan =
+      'Threat protection (the Plus feature plan) is priced per user; this pool holds a handful of analysts an administrator creates, with MFA required.';
+    Validations.of(this.userPool).acknowledge(
+      { id: 'AwsSolutions-COG3', reason: plan },
+      { id: 'AwsSolutions-COG8', reason: plan },
+    );
+    this.client = this.userPool.addClient('DashboardClient', {
+      userPoolClientName: `${environment}-totes-dashboard`,
+      authFlows: { userSrp: true },
+      generateSecret: false,
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${environment}-totes-dashboard`,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${environment}-totes-dashboard`,
+      description: 'The Terrific Totes dashboard, for signed-in users only',
+      defaultIntegration: new HttpLambdaIntegration('Function', this.dashboard.function),
+      defaultAuthorizer: new HttpJwtAuthorizer(
+        'SignedIn',
+        `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`,
+        { jwtAudience: [this.client.userPoolClientId] },
+      ),
+    });
+    const stage = this.api.defaultStage?.node.defaultChild as CfnStage | undefined;
+    if (stage) {
+      stage.accessLogSettings = {
+        destinationArn: accessLogs.logGroupArn,
+        format: JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          requestTime: '$context.requestTime',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          authorizerError: '$context.authorizer.error',
+        }),
+      };
+    }
+
+    new CfnOutput(this, 'DashboardUrl', {
+      value: this.api.apiEndpoint,
+      description: 'The dashboard (sign in first)',
+    });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
+  }
+}
+
+/**
+ * Adds a deployment's dashboard stack (`<environment>-totes-dashboard`) to an app that holds
+ * its pipeline (see `pipelineApp`), with the same settings. It depends on no other stack: it
+ * reads the warehouse through a secret of its own, so it deploys alone
+ * (`cdk deploy -e <env>-totes-dashboard`).
+ */
+export function addDashboardStack(app: App, settings: DeploymentSettings): DashboardStack {
+  const name = stackName(settings, 'dashboard');
+  return new DashboardStack(app, name, {
+    settings,
+    stackName: name,
+    description: `Terrific Totes ${settings.names.environment}: the dashboard, for signed-in users, reading the warehouse`,
+    env: {
+      ...(settings.account ? { account: settings.account } : {}),
+      ...(settings.region ? { region: settings.region } : {}),
+    },
+  });
+}

@@ -1,0 +1,77 @@
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { DashboardDatabase } from './dashboard-database';
+import { type DashboardFilter, parseDashboardFilter } from './dashboard-filter';
+import { businessPage, healthPage, type PanelResult } from './dashboard-pages';
+import { businessPages, currencyCodes, type Panel, panels } from './dashboard-panels';
+import { type PipelineStatus, pipelineHealth } from './pipeline-health';
+
+/** What the dashboard reads. */
+export interface DashboardDeps {
+  /** The warehouse, through a read-only role. */
+  readonly db: Kysely<DashboardDatabase>;
+  /** Source rows and queue depths, where the dashboard can see them (beside a local stack). */
+  readonly status?: () => Promise<PipelineStatus>;
+}
+
+/** The message of a failed query, without anything a connection string could leak. */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/postgres(ql)?:\/\/\S+/g, 'postgresql://…');
+}
+
+async function readPanel(deps: DashboardDeps, panel: Panel, filter: DashboardFilter): Promise<PanelResult> {
+  try {
+    return { panel, rows: await panel.query(deps.db, filter) };
+  } catch (error) {
+    return { panel, error: reasonOf(error) };
+  }
+}
+
+/**
+ * The dashboard as a Hono application: the business pages, the pipeline-health page, and the
+ * JSON data request behind each chart. Pages are drawn on the server (charts as SVG), so they
+ * need no script and read the same with one.
+ */
+export function createDashboardApp(deps: DashboardDeps): Hono {
+  const app = new Hono();
+
+  for (const page of businessPages) {
+    app.get(page.path, async (c) => {
+      const filter = parseDashboardFilter(c.req.query());
+      const [currencies, ...results] = await Promise.all([
+        currencyCodes(deps.db).catch(() => [] as readonly string[]),
+        ...page.panels.map((id) => readPanel(deps, panels[id] as Panel, filter)),
+      ]);
+      return c.html(businessPage(page, filter, currencies, results));
+    });
+  }
+
+  app.get('/health', async (c) => c.html(healthPage(await pipelineHealth(deps.db, deps.status))));
+
+  app.get('/api/panels', (c) =>
+    c.json({
+      panels: Object.values(panels).map(({ id, title, description, columns }) => ({
+        id,
+        title,
+        description,
+        columns,
+      })),
+    }),
+  );
+
+  app.get('/api/panels/:id', async (c) => {
+    const panel = panels[c.req.param('id')];
+    if (!panel)
+      return c.json({ error: `no panel named ${c.req.param('id')}`, panels: Object.keys(panels) }, 404);
+    const filter = parseDashboardFilter(c.req.query());
+    const result = await readPanel(deps, panel, filter);
+    if ('error' in result) return c.json({ panel: panel.id, filter, error: result.error }, 503);
+    return c.json({ panel: panel.id, filter, rows: result.rows });
+  });
+
+  app.get('/api/health', async (c) => c.json(await pipelineHealth(deps.db, deps.status)));
+
+  app.notFound((c) => c.text('Not found', 404));
+  return app;
+}

@@ -1,0 +1,54 @@
+import type { AnalyticsDatabase, WarehouseDatabase } from '@totes/schema';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+/** The loader's bookkeeping the pipeline-health page reads (`etl` schema; see services/loader/sql/etl.sql). */
+export interface EtlHealthTables {
+  'etl.freshness': { table_name: string; max_last_updated: string; loaded_at: string };
+  'etl.quarantine': { table_name: string };
+  'etl.load_ledger': { table_name: string; rows_inserted: number; rows_updated: number; loaded_at: string };
+}
+
+/** Everything the dashboard reads, with the schema package's types: a renamed column fails the type check. */
+export type DashboardDatabase = AnalyticsDatabase & WarehouseDatabase & EtlHealthTables;
+
+// numeric, int8, date, timestamp, timestamptz stay text: exact amounts, no time-zone shifts.
+const keptAsText = new Set([1700, 20, 1082, 1114, 1184]);
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (keptAsText.has(oid)) return (value: string) => value;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept a union format.
+    return pg.types.getTypeParser(oid, format as any);
+  },
+};
+
+/** Options of {@link createDashboardDatabase}. */
+export interface DashboardDatabaseOptions {
+  /** Connections in the pool: a page runs its panels' queries at once. */
+  readonly maxConnections?: number;
+  /** Every statement is cancelled after this long, so a slow query fails its panel, not the page. */
+  readonly statementTimeoutMs?: number;
+}
+
+/**
+ * A kysely over a pool of read-only sessions on the warehouse (`default_transaction_read_only`,
+ * on top of the read-only role the dashboard is given), numerics and dates as exact text.
+ */
+export function createDashboardDatabase(
+  connectionString: string,
+  options: DashboardDatabaseOptions = {},
+): Kysely<DashboardDatabase> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 6,
+    application_name: 'totes-dashboard',
+    statement_timeout: options.statementTimeoutMs ?? 10_000,
+    connectionTimeoutMillis: 5000,
+    options: '-c default_transaction_read_only=on',
+    types,
+  });
+  // A connection the server drops must not end the process: the next query fails instead.
+  pool.on('error', () => undefined);
+  return new Kysely<DashboardDatabase>({ dialect: new PostgresDialect({ pool }) });
+}
