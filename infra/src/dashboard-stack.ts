@@ -122,6 +122,9 @@ export class DashboardStack extends Stack {
           authorizerError: '$context.authorizer.error',
         }),
       };
+      // A handful of analysts: a page makes a dozen data requests, so 20 a second with bursts
+      // of 40 serves several at once and caps what a runaway client can cost.
+      stage.defaultRouteSettings = { throttlingRateLimit: 20, throttlingBurstLimit: 40 };
     }
 
     new CfnOutput(this, 'DashboardUrl', {

@@ -83,6 +83,12 @@ describe('the dashboard stack', () => {
     expect(secretReads.map((statement) => rendered(statement.Resource))).toEqual([`<${secretId}>`]);
   });
 
+  it('throttles its stage, so a runaway client is capped', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+  });
+
   it('passes the cdk-nag AwsSolutions checks', () => {
     const violations = new AwsSolutionsChecks()
       .validateScope(stack)

@@ -77,7 +77,8 @@ function dependencyViolations(files: readonly string[], read: (path: string) => 
           broken(`libraries depend downwards only: ${libraries.join(' ← ')}`);
       }
       if (from.kind === 'service' && !same) {
-        if (target.kind === 'service' && from.part !== 'test') broken('services never import each other');
+        if (target.kind === 'service' && from.part !== 'test' && from.part !== 'bench')
+          broken('services never import each other');
         if (target.kind === 'application' && from.part === 'src')
           broken('services never import applications');
       }

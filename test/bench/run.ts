@@ -38,7 +38,7 @@ const benchmarks: Readonly<Record<string, Benchmark>> = {
   dashboard: {
     description:
       'dashboard: p50/p95 of every data request and page load at SF10 (and more: `dashboard 10 100`)',
-    load: () => import('./dashboard.bench'),
+    load: serviceBench('services/dashboard/bench/dashboard.bench.ts'),
   },
   verify: {
     description: 'totes verify of a synced SF10 warehouse vs a full extraction of every table',

@@ -9,23 +9,23 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrateWarehouse } from '@totes/loader';
 import { startEmbeddedPostgres } from '@totes/local';
 import pg from 'pg';
+import { peakRssMb } from '../../../test/bench/bench-report';
 import {
   businessPages,
   dashboardReaderUrl,
   panels,
   prepareDashboardReader,
   startDashboardServer,
-} from '../../services/dashboard/src/index';
-import { launchBrowser } from '../../services/dashboard/test/launch-browser';
-import { migrateWarehouse } from '../../services/loader/src/index';
-import { peakRssMb } from './bench-report';
+} from '../src/index';
+import { launchBrowser } from '../test/launch-browser';
 
 const salesOrdersPerScale = 11_000;
 const requestRounds = 15;
 const pageRounds = 8;
-const fixture = new URL('../../packages/schema/test/fixtures/analytics-warehouse.sql', import.meta.url);
+const fixture = new URL('../../../packages/schema/test/fixtures/analytics-warehouse.sql', import.meta.url);
 const say = (message: string) => process.stderr.write(`[dashboard bench] ${message}\n`);
 
 const percentile = (values: readonly number[], p: number): number => {
