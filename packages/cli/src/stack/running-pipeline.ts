@@ -139,6 +139,14 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
             if (invocation.error) {
               log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
             }
+            // Lambda's REPORT line: what the function was billed for.
+            log.logger(fn.name).debug('invocation', {
+              stage: fn.queue.stage,
+              table: fn.queue.table,
+              messages: invocation.messages,
+              failed: invocation.failed,
+              durationMs: invocation.milliseconds,
+            });
           },
         }),
       );
@@ -265,7 +273,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       }
     },
     async stop() {
-      lifecycle.info('local stack stopping', { command: options.command });
+      lifecycle.info('local stack stopping', {
+        command: options.command,
+        s3Requests: stack.s3Requests(),
+      });
       stopScheduler();
       stopReconciling();
       await Promise.all(runners.map((runner) => runner.stop()));
