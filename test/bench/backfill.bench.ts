@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres } from '@totes/local';
@@ -107,19 +108,31 @@ interface SyncRun {
   readonly firstFactSeconds: number | undefined;
   readonly stackPeakMb: number;
   readonly largestProcess: { readonly command: string; readonly mb: number } | undefined;
+  /** CPU seconds of the sync's process tree, and of PostgreSQL's meanwhile. */
+  readonly cpuSeconds: number;
+  readonly postgresCpuSeconds: number;
+  /** Peak RSS of each of the sync's processes, largest first. */
+  readonly processes: readonly { readonly command: string; readonly mb: number }[];
 }
 
 /** Runs `totes sync` as a user would, watching its memory and the warehouse's fact tables. */
-async function timedSync(dataDir: string, totesysUrl: string, warehouseUrl: string): Promise<SyncRun> {
+async function timedSync(
+  dataDir: string,
+  totesysUrl: string,
+  warehouseUrl: string,
+  postgresPid: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<SyncRun> {
   const watcher = new pg.Client({ connectionString: warehouseUrl });
   await watcher.connect();
   const started = performance.now();
   const child = spawn(
     totes,
     ['sync', '--data-dir', dataDir, '--totesys-url', totesysUrl, '--warehouse-url', warehouseUrl, '--json'],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'DEBUG' } },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'DEBUG', ...env } },
   );
   const memory = sampleProcessTree(child.pid as number);
+  const postgres = sampleProcessTree(postgresPid, 500);
   let out = '';
   child.stdout.on('data', (data: Buffer) => {
     out += data.toString();
@@ -141,7 +154,8 @@ async function timedSync(dataDir: string, totesysUrl: string, warehouseUrl: stri
   const exitCode = await exited;
   const seconds = (performance.now() - started) / 1000;
   await watcher.end();
-  const { peakTreeMb, peakByProcess } = await memory.stop();
+  const { peakTreeMb, peakByProcess, cpuSeconds } = await memory.stop();
+  const postgresCpu = (await postgres.stop()).cpuSeconds;
   const last = out.trim().split('\n').at(-1);
   let result: SyncRun['result'];
   try {
@@ -157,6 +171,12 @@ async function timedSync(dataDir: string, totesysUrl: string, warehouseUrl: stri
     firstFactSeconds,
     stackPeakMb: peakTreeMb,
     largestProcess: largest ? { command: largest.command.slice(0, 120), mb: largest.mb } : undefined,
+    cpuSeconds,
+    postgresCpuSeconds: postgresCpu,
+    processes: peakByProcess.map(({ command, mb }) => ({
+      command: command.split('/').at(-1)?.slice(0, 40) ?? '',
+      mb,
+    })),
   };
 }
 
@@ -178,6 +198,55 @@ async function changeRows(url: string, count: number): Promise<void> {
   });
 }
 
+/** Reads `--variants "A=1 B=2;A=3"`: each is the environment of one cold sync, run in turn. */
+function variantsOf(args: readonly string[]): readonly Readonly<Record<string, string>>[] {
+  const index = args.indexOf('--variants');
+  if (index < 0) return [{}];
+  return (args[index + 1] ?? '').split(';').map((variant) =>
+    Object.fromEntries(
+      variant
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
+  );
+}
+
+/** The figures of one cold sync: its run, and each stage's work from its log. */
+async function coldFigures(stackDir: string, since: Date, cold: SyncRun, floorSeconds: number, rows: number) {
+  const files = ['pipeline.log.3', 'pipeline.log.2', 'pipeline.log.1', 'pipeline.log']
+    .map((name) => join(stackDir, 'logs', name))
+    .filter((file) => existsSync(file));
+  const stages = await pipelineLogStages(files, since);
+  const s3Requests = await s3RequestsOf(files, since);
+  const memoryMb = { extract: 0, transform: 0, load: 0 };
+  const fifo = { extract: false, transform: false, load: false };
+  for (const stage of ['extract', 'transform', 'load'] as const) {
+    memoryMb[stage] = stageSettings[stage].memoryMb;
+    fifo[stage] = stageSettings[stage].fifo;
+  }
+  const cost = runCost(stages, memoryMb, fifo, s3Requests);
+  return {
+    seconds: round3(cold.seconds),
+    rows_per_s: Math.round(rows / cold.seconds),
+    ratio: round3(cold.seconds / floorSeconds),
+    exit_code: cold.exitCode,
+    dead_letters: cold.result?.deadLetters?.length ?? null,
+    first_fact_seconds: cold.firstFactSeconds === undefined ? null : round3(cold.firstFactSeconds),
+    stack_peak_rss_mb: cold.stackPeakMb,
+    largest_process_peak_rss_mb: cold.largestProcess?.mb ?? null,
+    largest_process: cold.largestProcess?.command ?? null,
+    process_peak_rss_mb: cold.processes.map((process) => process.mb),
+    sync_cpu_seconds: cold.cpuSeconds,
+    postgres_cpu_seconds: cold.postgresCpuSeconds,
+    stages,
+    s3_requests: s3Requests,
+    usd: Object.fromEntries(Object.entries(cost).map(([part, usd]) => [part, Number(usd.toPrecision(3))])),
+    usd_per_million_rows: Number((cost.total / (rows / 1e6)).toPrecision(3)),
+  };
+}
+
 export default async function backfillBench(args: string[]): Promise<void> {
   const option = (name: string, fallback: number) => {
     const index = args.indexOf(name);
@@ -185,12 +254,12 @@ export default async function backfillBench(args: string[]): Promise<void> {
   };
   const scale = option('--scale', Number(args.find((arg) => /^\d+$/.test(arg)) ?? 10));
   const changes = option('--changes', 1000);
+  const variants = variantsOf(args);
   const dir = await mkdtemp(join(tmpdir(), 'totes-bench-backfill-'));
   const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: false });
   try {
-    for (const name of ['totesys', 'floor', 'warehouse']) await server.ensureDatabase(name);
+    for (const name of ['totesys', 'floor']) await server.ensureDatabase(name);
     const totesysUrl = server.url('totesys');
-    const warehouseUrl = server.url('warehouse');
     process.stderr.write(`seeding scale factor ${scale}…\n`);
     const seeded = await seedTotesys(totesysUrl, { scale, seed: 1 });
     const rows = Object.values(seeded.tables).reduce((sum, n) => sum + n, 0);
@@ -205,59 +274,58 @@ export default async function backfillBench(args: string[]): Promise<void> {
     for (const table of order) await psqlCopy(table, totesysUrl, server.url('floor'));
     const floorSeconds = (performance.now() - floorStarted) / 1000;
     await withClient(server.url('floor'), (client) => client.query('CHECKPOINT'));
+    process.stderr.write(`floor ${floorSeconds.toFixed(2)} s\n`);
 
-    process.stderr.write(`floor ${floorSeconds.toFixed(2)} s; cold totes sync…\n`);
-    const stackDir = join(dir, 'stack');
-    const coldSince = new Date();
-    const cold = await timedSync(stackDir, totesysUrl, warehouseUrl);
-    const logFiles = [3, 2, 1].map((n) => join(stackDir, 'logs', `pipeline.log.${n}`));
-    const existing = async () => {
-      const { existsSync } = await import('node:fs');
-      return [...logFiles, join(stackDir, 'logs', 'pipeline.log')].filter((file) => existsSync(file));
-    };
-    const stages = await pipelineLogStages(await existing(), coldSince);
-    const s3Requests = await s3RequestsOf(await existing(), coldSince);
-    const memoryMb = { extract: 0, transform: 0, load: 0 };
-    const fifo = { extract: false, transform: false, load: false };
-    for (const stage of ['extract', 'transform', 'load'] as const) {
-      memoryMb[stage] = stageSettings[stage].memoryMb;
-      fifo[stage] = stageSettings[stage].fifo;
+    const postgresPid = Number((await readFile(join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const runs = [];
+    for (const [index, env] of variants.entries()) {
+      const database = `warehouse_${index}`;
+      await server.ensureDatabase(database);
+      const stackDir = join(dir, `stack-${index}`);
+      const since = new Date();
+      const cold = await timedSync(stackDir, totesysUrl, server.url(database), postgresPid, env);
+      process.stderr.write(`cold sync ${JSON.stringify(env)}: ${cold.seconds.toFixed(2)} s\n`);
+      runs.push({
+        env,
+        stackDir,
+        database,
+        figures: await coldFigures(stackDir, since, cold, floorSeconds, rows),
+      });
     }
-    const cost = runCost(stages, memoryMb, fifo, s3Requests);
-
-    process.stderr.write(
-      `cold sync ${cold.seconds.toFixed(2)} s; ${changes} changed rows, incremental sync…\n`,
-    );
     await changeRows(totesysUrl, changes);
-    const incremental = await timedSync(stackDir, totesysUrl, warehouseUrl);
-
-    const deadLetters = (run: SyncRun) => run.result?.deadLetters?.length ?? null;
+    const incrementals: Record<string, unknown>[] = [];
+    for (const run of runs) {
+      const incremental = await timedSync(
+        run.stackDir,
+        totesysUrl,
+        server.url(run.database),
+        postgresPid,
+        run.env,
+      );
+      process.stderr.write(
+        `incremental sync ${JSON.stringify(run.env)}: ${incremental.seconds.toFixed(2)} s\n`,
+      );
+      incrementals.push({
+        incremental_changed_rows: changes,
+        incremental_seconds: round3(incremental.seconds),
+        incremental_exit_code: incremental.exitCode,
+        incremental_dead_letters: incremental.result?.deadLetters?.length ?? null,
+      });
+    }
+    const [first, ...others] = runs.map((run, index) => ({
+      ...(variants.length > 1 ? { env: run.env } : {}),
+      ...run.figures,
+      ...incrementals[index],
+    }));
     process.stdout.write(
       `${JSON.stringify({
         name: 'backfill',
         scale,
         rows,
-        seconds: round3(cold.seconds),
-        rows_per_s: Math.round(rows / cold.seconds),
         floor: 'psql COPY … TO STDOUT (binary) | psql COPY … FROM STDIN, table by table',
         floor_seconds: round3(floorSeconds),
-        ratio: round3(cold.seconds / floorSeconds),
-        exit_code: cold.exitCode,
-        dead_letters: deadLetters(cold),
-        first_fact_seconds: cold.firstFactSeconds === undefined ? null : round3(cold.firstFactSeconds),
-        stack_peak_rss_mb: cold.stackPeakMb,
-        largest_process_peak_rss_mb: cold.largestProcess?.mb ?? null,
-        largest_process: cold.largestProcess?.command ?? null,
-        stages,
-        s3_requests: s3Requests,
-        usd: Object.fromEntries(
-          Object.entries(cost).map(([part, usd]) => [part, Number(usd.toPrecision(3))]),
-        ),
-        usd_per_million_rows: Number((cost.total / (rows / 1e6)).toPrecision(3)),
-        incremental_changed_rows: changes,
-        incremental_seconds: round3(incremental.seconds),
-        incremental_exit_code: incremental.exitCode,
-        incremental_dead_letters: deadLetters(incremental),
+        ...first,
+        ...(others.length > 0 ? { other_variants: others } : {}),
       })}\n`,
     );
   } finally {

@@ -6,6 +6,19 @@ export interface ProcessTreeMemory {
   readonly peakTreeMb: number;
   /** Each process's own peak resident memory (`VmHWM`) as last seen, in MB, by command line. */
   readonly peakByProcess: readonly { readonly pid: number; readonly command: string; readonly mb: number }[];
+  /** CPU seconds (user and system) the tree's processes used, as last seen, summed. */
+  readonly cpuSeconds: number;
+}
+
+/** User and system CPU seconds of a process, from `/proc/<pid>/stat` (clock ticks of 1/100 s). */
+async function cpuOf(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 async function statusOf(pid: number): Promise<{ ppid: number; rssKb: number; hwmKb: number } | undefined> {
@@ -34,6 +47,7 @@ async function commandOf(pid: number): Promise<string> {
 export function sampleProcessTree(root: number, intervalMs = 200): { stop(): Promise<ProcessTreeMemory> } {
   let peakTreeKb = 0;
   const peaks = new Map<number, { command: string; hwmKb: number }>();
+  const cpu = new Map<number, number>();
   let stopped = false;
   const sample = async () => {
     const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
@@ -59,6 +73,7 @@ export function sampleProcessTree(root: number, intervalMs = 200): { stop(): Pro
       const status = statuses.get(pid);
       if (!status) continue;
       sum += status.rssKb;
+      cpu.set(pid, Math.max(cpu.get(pid) ?? 0, await cpuOf(pid)));
       const known = peaks.get(pid);
       if (!known) peaks.set(pid, { command: await commandOf(pid), hwmKb: status.hwmKb });
       else known.hwmKb = Math.max(known.hwmKb, status.hwmKb);
@@ -78,6 +93,7 @@ export function sampleProcessTree(root: number, intervalMs = 200): { stop(): Pro
       await loop;
       return {
         peakTreeMb: mb(peakTreeKb),
+        cpuSeconds: Math.round([...cpu.values()].reduce((sum, seconds) => sum + seconds, 0) * 10) / 10,
         peakByProcess: [...peaks.entries()]
           .map(([pid, { command, hwmKb }]) => ({ pid, command, mb: mb(hwmKb) }))
           .sort((a, b) => b.mb - a.mb),

@@ -1,11 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ensureWarehouse } from '@totes/loader';
 import {
+  type FunctionPool,
   type FunctionRunner,
+  functionProcessCount,
   type LocalStack,
   localStackSettings,
   scheduledRequests,
   startExtractScheduler,
+  startFunctionPool,
   startFunctionRunner,
   startLocalStack,
 } from '@totes/local';
@@ -29,6 +33,7 @@ import {
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { deadLetters } from './dead-letters';
+import type { FunctionProcessInit } from './function-process';
 import { fileLogSink, type LogSink, pipelineLogPath } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
 import { stackConnectionOf } from './stack-connection';
@@ -105,6 +110,29 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const runners: FunctionRunner[] = [];
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
+  // The handlers run in processes of their own, so that every core works (decision 0013); they
+  // start loading now, while the databases are checked.
+  const init: FunctionProcessInit = {
+    region: stack.region,
+    awsEndpoint: stack.awsEndpoint,
+    s3Endpoint: stack.s3Endpoint,
+    totesysUrl: stack.totesysUrl,
+    warehouseUrl: stack.warehouseUrl,
+    queueUrls: [...stack.provisioned.queueUrls],
+    topicArns: [...stack.provisioned.topicArns],
+  };
+  const processes = functionProcessCount();
+  const pool: FunctionPool | undefined =
+    processes > 0
+      ? startFunctionPool({
+          module: fileURLToPath(new URL('../../bin/function-process.mjs', import.meta.url)),
+          size: processes,
+          execArgv: [...new Set(Object.values(stageSettings).flatMap((settings) => settings.nodeOptions))],
+          init,
+          onLog: (entry) => log.append(entry),
+          onError: (error) => lifecycle.error('function process error', { error: String(error) }),
+        })
+      : undefined;
   try {
     await checkDatabases({
       totesysUrl: stack.totesysUrl,
@@ -126,7 +154,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       runners.push(
         startFunctionRunner({
           functionName: fn.name,
-          handler: fn.handler,
+          handler: pool ? pool.handlerFor(fn.name) : fn.handler,
+          ...(pool ? { acquire: pool.acquire } : {}),
           sqs: stack.clients.sqs,
           queueUrl: stack.queueUrl(fn.queue.name),
           queueArn: stack.queueArn(fn.queue.name),
@@ -157,6 +186,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   } catch (error) {
     lifecycle.error('local stack failed to start', { error: describeError(error) });
     await Promise.all(runners.map((runner) => runner.stop()));
+    await pool?.stop();
     functions.destroy();
     await stack.stop();
     await log.close();
@@ -264,11 +294,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         if (Date.now() > deadline) throw new Error(`the pipeline did not settle within ${timeoutSeconds} s`);
         await sleep(500);
         onTick?.();
-        const depths = await stack.queueDepths();
+        // The queues are asked only when nothing runs: 66 requests, each of which the busy
+        // functions would wait behind.
         const busy =
           runners.some((runner) => runner.busy > 0) ||
           stack.pendingNotifications() > 0 ||
-          depths.some((depth) => depth.visible + depth.inFlight > 0);
+          (await stack.queueDepths()).some((depth) => depth.visible + depth.inFlight > 0);
         quietChecks = busy ? 0 : quietChecks + 1;
       }
     },
@@ -280,6 +311,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       stopScheduler();
       stopReconciling();
       await Promise.all(runners.map((runner) => runner.stop()));
+      await pool?.stop();
       functions.destroy();
       await stack.stop();
       lifecycle.info('local stack stopped', { command: options.command });
