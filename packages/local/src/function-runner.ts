@@ -200,7 +200,9 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
     async stop() {
       stopped = true;
       stopping.abort();
-      // Each poller finishes its receive (at most its wait time) and any invocation under way.
+      // Each poller's receive is abandoned; it finishes any invocation under way. A message the
+      // emulator was handing to an abandoned receive stays in flight until the next start hands
+      // it back (hand-back-in-flight.ts), as after a crash.
       await Promise.all(pollers);
     },
   };
