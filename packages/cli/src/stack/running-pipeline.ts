@@ -64,7 +64,10 @@ export interface RunningPipeline {
    * older than `graceSeconds` (a lost notification, a crash between two writes); returns how many.
    */
   reconcile(graceSeconds: number): Promise<number>;
-  /** Resolves once nothing is queued, running or being announced, several checks in a row. */
+  /**
+   * Resolves once nothing is queued, running or being announced, several checks in a row; rejects
+   * when work is queued and nothing has run for `timeoutSeconds` (default 600).
+   */
   settled(options?: { readonly onTick?: () => void; readonly timeoutSeconds?: number }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -288,18 +291,23 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     },
     reconcile,
     async settled({ onTick, timeoutSeconds = 600 } = {}) {
-      const deadline = Date.now() + timeoutSeconds * 1000;
+      // A backfill runs as long as it has work: the limit is on time in which nothing ran.
+      let deadline = Date.now() + timeoutSeconds * 1000;
       let quietChecks = 0;
       while (quietChecks < 3) {
-        if (Date.now() > deadline) throw new Error(`the pipeline did not settle within ${timeoutSeconds} s`);
+        if (Date.now() > deadline) {
+          throw new Error(
+            `the pipeline did not settle: nothing ran for ${timeoutSeconds} s with work still queued`,
+          );
+        }
         await sleep(500);
         onTick?.();
         // The queues are asked only when nothing runs: 66 requests, each of which the busy
         // functions would wait behind.
+        const running = runners.some((runner) => runner.busy > 0) || stack.pendingNotifications() > 0;
+        if (running) deadline = Date.now() + timeoutSeconds * 1000;
         const busy =
-          runners.some((runner) => runner.busy > 0) ||
-          stack.pendingNotifications() > 0 ||
-          (await stack.queueDepths()).some((depth) => depth.visible + depth.inFlight > 0);
+          running || (await stack.queueDepths()).some((depth) => depth.visible + depth.inFlight > 0);
         quietChecks = busy ? 0 : quietChecks + 1;
       }
     },
