@@ -12,7 +12,7 @@ export const localStackSettings = {
   timeoutSeconds: { extract: 60, transform: 60, load: 60 } satisfies Record<StageName, number>,
   /** The backoff of failed messages, for every stage (AWS: each stage's `retry`). */
   retry: { baseSeconds: 1, maxSeconds: 5 } satisfies RetryBackoff,
-  incrementalSeconds: 1,
+  incrementalSeconds: 2,
   /**
    * How far behind now (and behind the oldest open writer) extraction stays: rows stamped more
    * recently may still be uncommitted. Loopback has no clock skew, so it is shorter than in AWS.
