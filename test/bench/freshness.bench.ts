@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localStackSettings } from '@totes/local';
 import { insertSalesOrder, seedTotesys, settlePayments } from '@totes/totesys-sim';
 import pg from 'pg';
 import { startPipeline } from '../../packages/cli/src/stack/running-pipeline';
@@ -115,7 +116,7 @@ export default async function freshnessBench(args: string[]): Promise<void> {
         p99_ms: Math.round(percentile(latencies, 99)),
         max_ms: Math.round(latencies.at(-1) ?? Number.NaN),
         min_ms: Math.round(latencies[0] ?? Number.NaN),
-        incremental_every_s: 2,
+        incremental_every_s: localStackSettings.incrementalSeconds,
       })}\n`,
     );
   } finally {

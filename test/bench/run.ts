@@ -15,6 +15,10 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const serviceBench = (path: string) => () => import(pathToFileURL(`${root}${path}`).href);
 
 const benchmarks: Readonly<Record<string, Benchmark>> = {
+  backfill: {
+    description: 'cold totes sync of totesys at scale 10 (--scale N) vs binary COPY psql → psql',
+    load: () => import('./backfill.bench'),
+  },
   freshness: {
     description: 'local stack under live traffic: commit in totesys → visible in the warehouse (p50/p99/max)',
     load: () => import('./freshness.bench'),

@@ -35,9 +35,14 @@ export interface FunctionRunnerOptions {
   /** Functions of this source running at once (Lambda's maximum concurrency). */
   readonly maxConcurrency: number;
   readonly timeoutSeconds: number;
-  /** How long a receive waits for messages (long polling). */
+  /** How long a receive waits for messages (long polling; 20 s by default, as Lambda's). */
   readonly waitTimeSeconds?: number;
   readonly onInvocation?: (invocation: Invocation) => void;
+  /**
+   * Waits for capacity shared with other runners (a process of a function pool) before each
+   * invocation, and returns its release; the invocation's clock starts once it is granted.
+   */
+  readonly acquire?: () => Promise<() => void>;
 }
 
 /** A running event source mapping. */
@@ -65,6 +70,12 @@ function lambdaContext(functionName: string, region: string, timeoutSeconds: num
   };
 }
 
+/**
+ * The long poll of an idle runner, as Lambda's (20 s). With 66 runners polling every second, an
+ * idle stack spent a third of a core on empty receives (docs/decisions/0013).
+ */
+const defaultWaitSeconds = 20;
+
 class FunctionTimeout extends Error {
   override readonly name = 'FunctionTimeout';
 }
@@ -80,6 +91,7 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
   let busy = 0;
   const invoke = async (messages: Message[]): Promise<Message[]> => {
     busy += 1;
+    const release = await options.acquire?.();
     const started = Date.now();
     const context = lambdaContext(options.functionName, options.region, options.timeoutSeconds);
     let timer: NodeJS.Timeout | undefined;
@@ -119,10 +131,13 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
       // Lambda would end a timed-out function; here it keeps its slot until it has finished, so
       // no more than maxConcurrency handlers ever run at once.
       await running?.catch(() => undefined);
+      release?.();
       busy -= 1;
     }
   };
   let stopped = false;
+  // Stopping ends the long polls at once rather than after their wait.
+  const stopping = new AbortController();
   const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
     const { Messages } = await options.sqs.send(
       new ReceiveMessageCommand({
@@ -132,6 +147,7 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      { abortSignal: stopping.signal },
     );
     return Messages ?? [];
   };
@@ -154,7 +170,7 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
   const poll = async () => {
     while (!stopped) {
       try {
-        const first = await receive(options.batchSize, options.waitTimeSeconds ?? 1);
+        const first = await receive(options.batchSize, options.waitTimeSeconds ?? defaultWaitSeconds);
         if (first.length === 0) continue;
         const batch = await gather(first);
         const done = await invoke(batch);
@@ -183,7 +199,10 @@ export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRun
     },
     async stop() {
       stopped = true;
-      // Each poller finishes its receive (at most its wait time) and any invocation under way.
+      stopping.abort();
+      // Each poller's receive is abandoned; it finishes any invocation under way. A message the
+      // emulator was handing to an abandoned receive stays in flight until the next start hands
+      // it back (hand-back-in-flight.ts), as after a crash.
       await Promise.all(pollers);
     },
   };

@@ -15,8 +15,12 @@ export async function handBackInFlight(
   queueUrls: ReadonlyMap<string, string>,
 ): Promise<number> {
   let handedBack = 0;
-  for (const [name, url] of queueUrls) {
-    for (const receiptHandle of await inspector.inFlight(name)) {
+  // The queues side by side: each is a look at the emulator's store, and every start makes them.
+  const held = await Promise.all(
+    [...queueUrls].map(async ([name, url]) => ({ url, receiptHandles: await inspector.inFlight(name) })),
+  );
+  for (const { url, receiptHandles } of held) {
+    for (const receiptHandle of receiptHandles) {
       try {
         await sqs.send(
           new ChangeMessageVisibilityCommand({

@@ -69,6 +69,8 @@ export interface LocalStack {
   queueArn(name: string): string;
   /** S3 notifications still being published. */
   pendingNotifications(): number;
+  /** The services' S3 requests so far, by HTTP method (`LIST` for listings). */
+  s3Requests(): Readonly<Record<string, number>>;
   /** What was left over by an earlier run and put right at start. */
   readonly recovery: StackRecovery;
   /** The depth of every queue and its DLQ. */
@@ -190,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       provisioned,
       queueUrl,
       pendingNotifications: () => proxy.pending,
+      s3Requests: () => proxy.requests,
       recovery,
       queueArn: (name) => `arn:aws:sqs:${region}:000000000000:${name}`,
       queueDepths: () => queueDepths(clients.sqs, resources.queues, queueUrl),

@@ -70,33 +70,45 @@ export async function provisionPipeline(
   }
   const queueUrls = new Map<string, string>();
   const queueArns = new Map<string, string>();
-  for (const queue of resources.queues) {
-    const dlq = await createQueue(sqs, queue.deadLetterQueue, queue.fifo, {
-      MessageRetentionPeriod: fourteenDays,
-    });
-    const visibility = options.visibilityTimeoutSeconds?.(queue) ?? queue.visibilityTimeoutSeconds;
-    const main = await createQueue(sqs, queue.name, queue.fifo, {
-      VisibilityTimeout: String(visibility),
-      MessageRetentionPeriod: fourteenDays,
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: queue.maxReceiveCount }),
-    });
+  // Each queue after its DLQ, the queues side by side: every `totes` command provisions on start,
+  // and one request after another took 1.5 s of it on a busy machine (docs/decisions/0013).
+  const created = await Promise.all(
+    resources.queues.map(async (queue) => {
+      const dlq = await createQueue(sqs, queue.deadLetterQueue, queue.fifo, {
+        MessageRetentionPeriod: fourteenDays,
+      });
+      const visibility = options.visibilityTimeoutSeconds?.(queue) ?? queue.visibilityTimeoutSeconds;
+      const main = await createQueue(sqs, queue.name, queue.fifo, {
+        VisibilityTimeout: String(visibility),
+        MessageRetentionPeriod: fourteenDays,
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlq.arn,
+          maxReceiveCount: queue.maxReceiveCount,
+        }),
+      });
+      return { queue, dlq, main };
+    }),
+  );
+  for (const { queue, dlq, main } of created) {
     queueUrls.set(queue.deadLetterQueue, dlq.url).set(queue.name, main.url);
     queueArns.set(queue.name, main.arn);
   }
-  for (const subscription of resources.subscriptions) {
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArns.get(subscription.topic),
-        Protocol: 'sqs',
-        Endpoint: queueArns.get(subscription.queue),
-        Attributes: {
-          FilterPolicy: JSON.stringify(subscription.filterPolicy),
-          FilterPolicyScope: 'MessageBody',
-          RawMessageDelivery: 'false',
-        },
-        ReturnSubscriptionArn: true,
-      }),
-    );
-  }
+  await Promise.all(
+    resources.subscriptions.map((subscription) =>
+      sns.send(
+        new SubscribeCommand({
+          TopicArn: topicArns.get(subscription.topic),
+          Protocol: 'sqs',
+          Endpoint: queueArns.get(subscription.queue),
+          Attributes: {
+            FilterPolicy: JSON.stringify(subscription.filterPolicy),
+            FilterPolicyScope: 'MessageBody',
+            RawMessageDelivery: 'false',
+          },
+          ReturnSubscriptionArn: true,
+        }),
+      ),
+    ),
+  );
   return { queueUrls, topicArns };
 }

@@ -14,6 +14,8 @@ export interface S3NotificationProxy {
   readonly endpoint: string;
   /** Notifications being published right now (a stack is quiet only when this is 0). */
   readonly pending: number;
+  /** S3 requests passed through so far, by HTTP method, listings as `LIST` (S3 bills PUT, POST and LIST alike). */
+  readonly requests: Readonly<Record<string, number>>;
   /** Publishes what the outbox still owes from an earlier run; resolves when all are published. */
   replay(): Promise<number>;
   stop(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startS3NotificationProxy(options: {
   const target = new URL(options.target);
   const { outbox } = options;
   let pending = 0;
+  const requests: Record<string, number> = {};
   const announce = (created: CreatedObject, id: number | undefined) => {
     pending += 1;
     crashPoint('before-publish', created.key);
@@ -79,6 +82,9 @@ export async function startS3NotificationProxy(options: {
       });
   };
   const server = createServer((incoming, outgoing) => {
+    // A listing is a GET, but S3 bills it with the PUTs: counted apart.
+    const method = /[?&]list-type=/.test(incoming.url ?? '') ? 'LIST' : (incoming.method ?? 'GET');
+    requests[method] = (requests[method] ?? 0) + 1;
     const created = createdObjectOf(incoming.method ?? 'GET', incoming.url ?? '/', incoming.headers);
     const upstream = forward(
       {
@@ -119,6 +125,9 @@ export async function startS3NotificationProxy(options: {
     endpoint: `http://127.0.0.1:${address.port}`,
     get pending() {
       return pending;
+    },
+    get requests() {
+      return { ...requests };
     },
     async replay() {
       const owed = outbox?.owed() ?? [];

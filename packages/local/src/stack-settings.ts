@@ -25,3 +25,20 @@ export const localStackSettings = {
 export function localVisibilityTimeout(queue: QueueResource): number {
   return visibilityTimeoutFor(localStackSettings.timeoutSeconds[queue.stage]);
 }
+
+/**
+ * How many processes run the local stack's functions (see function-pool.ts), set by
+ * `TOTES_FUNCTION_PROCESSES`: none by default, the handlers then run in the stack's own process.
+ * Measured on a 2-core machine shared with other work, processes cost each cold sync their
+ * start-up and their own JIT warm-up (4.6 CPU-s more at scale factor 10) and were slower end to
+ * end (docs/decisions/0013); on a machine with idle cores they let every core work.
+ */
+export function functionProcessCount(env: NodeJS.ProcessEnv = process.env): number {
+  const setting = env.TOTES_FUNCTION_PROCESSES;
+  if (setting === undefined || setting === '') return 0;
+  const count = Number(setting);
+  if (!Number.isInteger(count) || count < 0 || count > 64) {
+    throw new Error(`TOTES_FUNCTION_PROCESSES must be a whole number from 0 to 64, not "${setting}"`);
+  }
+  return count;
+}

@@ -12,13 +12,61 @@ import { type MetricStage, serviceName } from '@totes/pipeline';
 import { metricUnitOf, type PipelineLogger, type PipelineMetrics } from '@totes/runtime';
 
 /** Where the functions of a local stack write their JSON logs and metrics. */
-export interface LogSink {
+export interface LogSink extends LogWriter {
   readonly path: string;
-  logger(service: string): PipelineLogger;
-  metrics<S extends MetricStage>(stage: S, table: string): PipelineMetrics<S>;
+  /** Writes an entry a function process built (see {@link logWriter}). */
+  append(entry: Readonly<Record<string, unknown>>): void;
   /** Called for every error line, so the terminal can show the latest. */
   onError(listener: (entry: Readonly<Record<string, unknown>>) => void): void;
   close(): Promise<void>;
+}
+
+/** Makes the loggers and metrics of the functions, the same fields as in CloudWatch. */
+export interface LogWriter {
+  logger(service: string): PipelineLogger;
+  metrics<S extends MetricStage>(stage: S, table: string): PipelineMetrics<S>;
+}
+
+/**
+ * The loggers and metrics that write each entry (one JSON object) with `write`: to the log file
+ * in the stack's process, or to it through the pool from a function's process.
+ */
+export function logWriter(
+  write: (entry: Record<string, unknown>) => void,
+  level: 'DEBUG' | 'INFO' = 'INFO',
+): LogWriter {
+  const logAt =
+    (at: string, service: string) =>
+    (message: unknown, ...extra: unknown[]) => {
+      const fields = Object.assign({}, ...extra.filter((item) => typeof item === 'object' && item !== null));
+      write({ timestamp: new Date().toISOString(), level: at, service, message: String(message), ...fields });
+    };
+  return {
+    logger(service) {
+      // The sink takes the same calls as the Powertools logger: a message, then objects of fields.
+      return {
+        debug: level === 'DEBUG' ? logAt('DEBUG', service) : () => {},
+        info: logAt('INFO', service),
+        warn: logAt('WARN', service),
+        error: logAt('ERROR', service),
+      } as unknown as PipelineLogger;
+    },
+    metrics(stage, table) {
+      const service = serviceName(stage, table);
+      const pending: Record<string, number> = {};
+      return {
+        // A count adds up until the flush; a duration is the latest.
+        add: (name, value) => {
+          pending[name] = metricUnitOf(stage, name) === 'Count' ? (pending[name] ?? 0) + value : value;
+        },
+        flush: () => {
+          if (Object.keys(pending).length === 0) return;
+          write({ timestamp: new Date().toISOString(), level: 'METRIC', service, table, ...pending });
+          for (const name of Object.keys(pending)) delete pending[name];
+        },
+      };
+    },
+  };
 }
 
 /** Options of {@link fileLogSink}. */
@@ -87,38 +135,10 @@ export function fileLogSink(path: string, options: LogSinkOptions = {}): LogSink
     bytes += size;
     if (entry.level === 'ERROR') for (const listener of listeners) listener(entry);
   };
-  const logAt =
-    (level: string, service: string) =>
-    (message: unknown, ...extra: unknown[]) => {
-      const fields = Object.assign({}, ...extra.filter((item) => typeof item === 'object' && item !== null));
-      write({ timestamp: new Date().toISOString(), level, service, message: String(message), ...fields });
-    };
   return {
     path,
-    logger(service) {
-      // The sink takes the same calls as the Powertools logger: a message, then objects of fields.
-      return {
-        debug: level === 'DEBUG' ? logAt('DEBUG', service) : () => {},
-        info: logAt('INFO', service),
-        warn: logAt('WARN', service),
-        error: logAt('ERROR', service),
-      } as unknown as PipelineLogger;
-    },
-    metrics(stage, table) {
-      const service = serviceName(stage, table);
-      const pending: Record<string, number> = {};
-      return {
-        // A count adds up until the flush; a duration is the latest.
-        add: (name, value) => {
-          pending[name] = metricUnitOf(stage, name) === 'Count' ? (pending[name] ?? 0) + value : value;
-        },
-        flush: () => {
-          if (Object.keys(pending).length === 0) return;
-          write({ timestamp: new Date().toISOString(), level: 'METRIC', service, table, ...pending });
-          for (const name of Object.keys(pending)) delete pending[name];
-        },
-      };
-    },
+    ...logWriter(write, level),
+    append: (entry) => write({ ...entry }),
     onError(listener) {
       listeners.push(listener);
     },

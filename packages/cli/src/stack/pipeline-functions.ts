@@ -1,8 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
 import { createLoadHandler } from '@totes/loader';
-import { type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
-import type { QueueResource, SourceTableName, TargetTableName } from '@totes/pipeline';
+import { type AwsClients, type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
+import type { QueueResource, ResourceNames, SourceTableName, TargetTableName } from '@totes/pipeline';
 import {
   connectPostgres,
   type RetryTiming,
@@ -11,7 +11,7 @@ import {
   sqsMessageVisibility,
 } from '@totes/runtime';
 import { calendarHandler, createTransformHandler } from '@totes/transformer';
-import type { LogSink } from './log-sink';
+import type { LogWriter } from './log-sink';
 
 /** A function of the pipeline and the queue that triggers it. */
 export interface PipelineFunction {
@@ -20,12 +20,25 @@ export interface PipelineFunction {
   readonly handler: SqsFunctionHandler;
 }
 
+/** What the functions need of a local stack: its endpoints, names and clients. */
+export interface FunctionStack {
+  readonly region: string;
+  readonly s3Endpoint: string;
+  readonly totesysUrl: string;
+  readonly warehouseUrl: string;
+  readonly names: ResourceNames;
+  readonly resources: Pick<LocalStack['resources'], 'queues'>;
+  readonly clients: Pick<AwsClients, 'sqs' | 'sns'>;
+  readonly provisioned: { readonly topicArns: ReadonlyMap<string, string> };
+  queueUrl(name: string): string;
+}
+
 /**
  * Builds the real handlers of every extractor, transformer and loader, configured for the
  * local stack: the same factories the Lambda entry points call, given local endpoints and the
  * stack's log sink. Nothing in the services knows it runs locally.
  */
-export function pipelineFunctions(stack: LocalStack, log: LogSink) {
+export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
   const s3 = new S3Client({
     endpoint: stack.s3Endpoint,
     region: stack.region,

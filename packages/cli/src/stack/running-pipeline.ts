@@ -1,11 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ensureWarehouse } from '@totes/loader';
 import {
+  type FunctionPool,
   type FunctionRunner,
+  functionProcessCount,
   type LocalStack,
   localStackSettings,
   scheduledRequests,
   startExtractScheduler,
+  startFunctionPool,
   startFunctionRunner,
   startLocalStack,
 } from '@totes/local';
@@ -30,6 +34,7 @@ import { resolveLocalPorts } from '../local-ports';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
 import { deadLetters } from './dead-letters';
+import type { FunctionProcessInit } from './function-process';
 import { fileLogSink, type LogSink, pipelineLogPath } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
 import { stackConnectionOf } from './stack-connection';
@@ -60,7 +65,10 @@ export interface RunningPipeline {
    * older than `graceSeconds` (a lost notification, a crash between two writes); returns how many.
    */
   reconcile(graceSeconds: number): Promise<number>;
-  /** Resolves once nothing is queued, running or being announced, several checks in a row. */
+  /**
+   * Resolves once nothing is queued, running or being announced, several checks in a row; rejects
+   * when work is queued and nothing has run for `timeoutSeconds` (default 600).
+   */
   settled(options?: { readonly onTick?: () => void; readonly timeoutSeconds?: number }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -111,6 +119,29 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const runners: FunctionRunner[] = [];
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
+  // The handlers run in processes of their own, so that every core works (decision 0013); they
+  // start loading now, while the databases are checked.
+  const init: FunctionProcessInit = {
+    region: stack.region,
+    awsEndpoint: stack.awsEndpoint,
+    s3Endpoint: stack.s3Endpoint,
+    totesysUrl: stack.totesysUrl,
+    warehouseUrl: stack.warehouseUrl,
+    queueUrls: [...stack.provisioned.queueUrls],
+    topicArns: [...stack.provisioned.topicArns],
+  };
+  const processes = functionProcessCount();
+  const pool: FunctionPool | undefined =
+    processes > 0
+      ? startFunctionPool({
+          module: fileURLToPath(new URL('../../bin/function-process.mjs', import.meta.url)),
+          size: processes,
+          execArgv: [...new Set(Object.values(stageSettings).flatMap((settings) => settings.nodeOptions))],
+          init,
+          onLog: (entry) => log.append(entry),
+          onError: (error) => lifecycle.error('function process error', { error: String(error) }),
+        })
+      : undefined;
   try {
     await checkDatabases({
       totesysUrl: stack.totesysUrl,
@@ -132,7 +163,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       runners.push(
         startFunctionRunner({
           functionName: fn.name,
-          handler: fn.handler,
+          handler: pool ? pool.handlerFor(fn.name) : fn.handler,
+          ...(pool ? { acquire: pool.acquire } : {}),
           sqs: stack.clients.sqs,
           queueUrl: stack.queueUrl(fn.queue.name),
           queueArn: stack.queueArn(fn.queue.name),
@@ -145,6 +177,14 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
             if (invocation.error) {
               log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
             }
+            // Lambda's REPORT line: what the function was billed for.
+            log.logger(fn.name).debug('invocation', {
+              stage: fn.queue.stage,
+              table: fn.queue.table,
+              messages: invocation.messages,
+              failed: invocation.failed,
+              durationMs: invocation.milliseconds,
+            });
           },
         }),
       );
@@ -155,6 +195,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   } catch (error) {
     lifecycle.error('local stack failed to start', { error: describeError(error) });
     await Promise.all(runners.map((runner) => runner.stop()));
+    await pool?.stop();
     functions.destroy();
     await stack.stop();
     await log.close();
@@ -256,25 +297,35 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     },
     reconcile,
     async settled({ onTick, timeoutSeconds = 600 } = {}) {
-      const deadline = Date.now() + timeoutSeconds * 1000;
+      // A backfill runs as long as it has work: the limit is on time in which nothing ran.
+      let deadline = Date.now() + timeoutSeconds * 1000;
       let quietChecks = 0;
       while (quietChecks < 3) {
-        if (Date.now() > deadline) throw new Error(`the pipeline did not settle within ${timeoutSeconds} s`);
+        if (Date.now() > deadline) {
+          throw new Error(
+            `the pipeline did not settle: nothing ran for ${timeoutSeconds} s with work still queued`,
+          );
+        }
         await sleep(500);
         onTick?.();
-        const depths = await stack.queueDepths();
+        // The queues are asked only when nothing runs: 66 requests, each of which the busy
+        // functions would wait behind.
+        const running = runners.some((runner) => runner.busy > 0) || stack.pendingNotifications() > 0;
+        if (running) deadline = Date.now() + timeoutSeconds * 1000;
         const busy =
-          runners.some((runner) => runner.busy > 0) ||
-          stack.pendingNotifications() > 0 ||
-          depths.some((depth) => depth.visible + depth.inFlight > 0);
+          running || (await stack.queueDepths()).some((depth) => depth.visible + depth.inFlight > 0);
         quietChecks = busy ? 0 : quietChecks + 1;
       }
     },
     async stop() {
-      lifecycle.info('local stack stopping', { command: options.command });
+      lifecycle.info('local stack stopping', {
+        command: options.command,
+        s3Requests: stack.s3Requests(),
+      });
       stopScheduler();
       stopReconciling();
       await Promise.all(runners.map((runner) => runner.stop()));
+      await pool?.stop();
       functions.destroy();
       await stack.stop();
       lifecycle.info('local stack stopped', { command: options.command });
