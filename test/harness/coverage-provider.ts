@@ -44,6 +44,9 @@ interface ChildScript {
 /** The parts of `@vitest/coverage-v8`'s provider this module uses beyond the public interface. */
 interface V8Provider extends CoverageProvider {
   readonly options: { readonly reportsDirectory: string };
+  readonly ctx: unknown;
+  createUncoveredFileTransformer(ctx: unknown): unknown;
+  getSources(url: string, transform: unknown): Promise<{ readonly code: string; readonly map?: unknown }>;
   isIncluded(filename: string): boolean;
   getUntestedFiles(testedFiles: readonly string[]): Promise<string[]>;
   createCoverageMap(): CoverageMap;
@@ -76,6 +79,74 @@ function inlineSourceMap(code: string, url: string): unknown {
   return { ...map, sources: sources.length > 0 ? sources.map((source) => new URL(source, url).href) : [url] };
 }
 
+/** Istanbul's data for one file: the maps of its statements, branches and functions, and their counts. */
+interface FileCoverageData {
+  readonly path: string;
+  readonly statementMap: Readonly<Record<string, Range>>;
+  readonly s: Record<string, number>;
+  readonly branchMap: Readonly<Record<string, { readonly loc: Range; readonly locations: readonly Range[] }>>;
+  readonly b: Record<string, number[]>;
+  readonly fnMap: Readonly<Record<string, { readonly decl: Range; readonly loc: Range }>>;
+  readonly f: Record<string, number>;
+}
+
+interface Range {
+  readonly start: { readonly line: number; readonly column: number };
+}
+
+const byPosition = (a: Range, b: Range) => a.start.line - b.start.line || a.start.column - b.start.column;
+
+/** The highest count of the ranges that start on each line. */
+function countsByLine(ranges: readonly (readonly [Range, number])[]): Map<number, number> {
+  const lines = new Map<number, number>();
+  for (const [range, count] of ranges)
+    lines.set(range.start.line, Math.max(lines.get(range.start.line) ?? 0, count));
+  return lines;
+}
+
+/**
+ * Puts a child's counts onto the file's statements, branches and functions as the V8 provider
+ * finds them in Vite's output, so that a file counts the same items whoever ran it. tsx's
+ * JavaScript has a few more (its imports, the `__name` calls of esbuild's keepNames) and starts
+ * some at another column: a statement takes the highest count of the child's on its line; the
+ * branches and functions, which are the same in both, are paired in order.
+ */
+function project(child: FileCoverageData, canonical: FileCoverageData): FileCoverageData {
+  const statements = countsByLine(Object.entries(child.statementMap).map(([id, r]) => [r, child.s[id] ?? 0]));
+  const s = Object.fromEntries(
+    Object.entries(canonical.statementMap).map(([id, range]) => [id, statements.get(range.start.line) ?? 0]),
+  );
+  const ordered = <T>(map: Readonly<Record<string, T>>, at: (item: T) => Range): [string, T][] =>
+    Object.entries(map).sort(([, a], [, b]) => byPosition(at(a), at(b)));
+  const childBranches = ordered(child.branchMap, (branch) => branch.loc);
+  const canonicalBranches = ordered(canonical.branchMap, (branch) => branch.loc);
+  const b = Object.fromEntries(
+    canonicalBranches.map(([id, branch], index) => {
+      const [childId, childBranch] = childBranches[index] ?? [];
+      const counts =
+        childId && childBranch?.locations.length === branch.locations.length ? child.b[childId] : undefined;
+      return [id, counts ? [...counts] : branch.locations.map(() => 0)];
+    }),
+  );
+  const childFunctions = ordered(child.fnMap, (fn) => fn.decl);
+  const canonicalFunctions = ordered(canonical.fnMap, (fn) => fn.decl);
+  const functionLines = countsByLine(childFunctions.map(([id, fn]) => [fn.decl, child.f[id] ?? 0]));
+  const f = Object.fromEntries(
+    canonicalFunctions.map(([id, fn], index) => {
+      const [childId] = childFunctions[index] ?? [];
+      const paired =
+        childFunctions.length === canonicalFunctions.length && childId ? child.f[childId] : undefined;
+      return [id, paired ?? functionLines.get(fn.decl.start.line) ?? 0];
+    }),
+  );
+  if (childBranches.length !== canonicalBranches.length) {
+    process.stderr.write(
+      `coverage: ${child.path} has other branches in a child; its branches count as untaken\n`,
+    );
+  }
+  return { ...canonical, s, b, f };
+}
+
 /** Reads every child's coverage and converts it to Istanbul's form, one conversion per script. */
 async function childCoverage(provider: V8Provider): Promise<CoverageMap> {
   const map = provider.createCoverageMap();
@@ -94,6 +165,7 @@ async function childCoverage(provider: V8Provider): Promise<CoverageMap> {
       byScript.set(key, [...(byScript.get(key) ?? []), script]);
     }
   }
+  const transform = provider.createUncoveredFileTransformer(provider.ctx);
   for (const scripts of byScript.values()) {
     const [first] = scripts;
     if (!first) continue;
@@ -103,7 +175,17 @@ async function childCoverage(provider: V8Provider): Promise<CoverageMap> {
     if (createHash('sha1').update(code).digest('hex') !== first.sourceHash) continue;
     const sourceMap = inlineSourceMap(code, first.url);
     const sources = sourceMap ? { code, map: sourceMap } : { code };
-    map.merge(await provider.remapCoverage(first.url, 0, sources, merged?.functions ?? []));
+    const converted = await provider.remapCoverage(first.url, 0, sources, merged?.functions ?? []);
+    const canonical = await provider.remapCoverage(
+      first.url,
+      0,
+      await provider.getSources(first.url, transform),
+      [],
+    );
+    const file = fileURLToPath(first.url);
+    const childData = (converted as Record<string, FileCoverageData>)[file];
+    const canonicalData = (canonical as Record<string, FileCoverageData>)[file];
+    if (childData && canonicalData) map.merge({ [file]: project(childData, canonicalData) });
   }
   return map;
 }
