@@ -108,13 +108,20 @@ function countsByLine(ranges: readonly (readonly [Range, number])[]): Map<number
  * Puts a child's counts onto the file's statements, branches and functions as the V8 provider
  * finds them in Vite's output, so that a file counts the same items whoever ran it. tsx's
  * JavaScript has a few more (its imports, the `__name` calls of esbuild's keepNames) and starts
- * some at another column: a statement takes the highest count of the child's on its line; the
- * branches and functions, which are the same in both, are paired in order.
+ * some at another column: a statement takes the count of the child's that starts where it does,
+ * else the highest of those on its line; the branches and functions, the same in both, are paired
+ * in order.
  */
 function project(child: FileCoverageData, canonical: FileCoverageData): FileCoverageData {
-  const statements = countsByLine(Object.entries(child.statementMap).map(([id, r]) => [r, child.s[id] ?? 0]));
+  const childStatements = Object.entries(child.statementMap).map(([id, r]) => [r, child.s[id] ?? 0] as const);
+  const at = (range: Range) => `${range.start.line}:${range.start.column}`;
+  const exact = new Map(childStatements.map(([range, count]) => [at(range), count]));
+  const statements = countsByLine(childStatements);
   const s = Object.fromEntries(
-    Object.entries(canonical.statementMap).map(([id, range]) => [id, statements.get(range.start.line) ?? 0]),
+    Object.entries(canonical.statementMap).map(([id, range]) => [
+      id,
+      exact.get(at(range)) ?? statements.get(range.start.line) ?? 0,
+    ]),
   );
   const ordered = <T>(map: Readonly<Record<string, T>>, at: (item: T) => Range): [string, T][] =>
     Object.entries(map).sort(([, a], [, b]) => byPosition(at(a), at(b)));
