@@ -8,7 +8,7 @@
 // JavaScript too (with tsx's inline source map), read from V8 itself when the process exits.
 // Plain JavaScript on purpose: it runs before any TypeScript loader is registered.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,20 +37,33 @@ if (directory && isMainThread) {
       if (!error) scripts = coverage.result.filter((script) => isProjectSource(script.url));
     });
     if (scripts.length === 0) return;
-    session.post('Debugger.enable');
     const sources = join(directory, 'sources');
     mkdirSync(sources, { recursive: true });
     const result = [];
+    let debugging = false;
     for (const script of scripts) {
-      let source;
-      session.post('Debugger.getScriptSource', { scriptId: script.scriptId }, (error, answer) => {
-        if (!error) source = answer.scriptSource;
-      });
-      if (source === undefined) continue;
-      // Every child runs the same JavaScript for a file: store it once, by content.
-      const sourceHash = createHash('sha1').update(source).digest('hex');
+      // tsx turns the same file into the same JavaScript throughout a run: it is stored once,
+      // named after the file's content, and only the first child to run a file asks V8 for it
+      // (listing every script for the debugger costs more than the rest of this handler).
+      let sourceHash;
+      try {
+        sourceHash = createHash('sha1')
+          .update(readFileSync(fileURLToPath(script.url)))
+          .digest('hex');
+      } catch {
+        continue;
+      }
       const sourceFile = join(sources, `${sourceHash}.js`);
-      if (!existsSync(sourceFile)) writeFileSync(sourceFile, source);
+      if (!existsSync(sourceFile)) {
+        if (!debugging) session.post('Debugger.enable');
+        debugging = true;
+        let source;
+        session.post('Debugger.getScriptSource', { scriptId: script.scriptId }, (error, answer) => {
+          if (!error) source = answer.scriptSource;
+        });
+        if (source === undefined) continue;
+        writeFileSync(sourceFile, source);
+      }
       result.push({ url: script.url, sourceHash, functions: script.functions });
     }
     writeFileSync(join(directory, `${process.pid}-${randomUUID()}.json`), JSON.stringify({ result }));

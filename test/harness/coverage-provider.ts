@@ -34,7 +34,7 @@ interface FunctionCoverage {
   }[];
 }
 
-/** A script a child ran: its coverage and the content hash of the JavaScript it ran. */
+/** A script a child ran: its coverage, and the content hash of its file, which names its JavaScript. */
 interface ChildScript {
   readonly url: string;
   readonly sourceHash: string;
@@ -179,7 +179,8 @@ async function childCoverage(provider: V8Provider): Promise<CoverageMap> {
     const merged = mergeScriptCovs(scripts.map((script) => ({ ...script, scriptId: '0' })));
     const code = await readFile(join(directory, 'sources', `${first.sourceHash}.js`), 'utf8');
     // A file rewritten while the run went on: its old JavaScript no longer maps onto it.
-    if (createHash('sha1').update(code).digest('hex') !== first.sourceHash) continue;
+    const current = await readFile(fileURLToPath(first.url)).catch(() => undefined);
+    if (!current || createHash('sha1').update(current).digest('hex') !== first.sourceHash) continue;
     const sourceMap = inlineSourceMap(code, first.url);
     const sources = sourceMap ? { code, map: sourceMap } : { code };
     const converted = await provider.remapCoverage(first.url, 0, sources, merged?.functions ?? []);
