@@ -25,7 +25,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default', './test/harness/summary-reporter.ts'],
     coverage: {
-      provider: 'v8',
+      // V8's, plus the processes the tests start (the `totes` command): decision 0014.
+      provider: 'custom',
+      customProviderModule: './test/harness/coverage-provider.ts',
       include: ['packages/*/src/**', 'services/*/src/**'],
       exclude: ['**/*.d.ts'],
       reporter: ['text-summary'],

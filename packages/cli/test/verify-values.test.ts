@@ -1,0 +1,123 @@
+import type { ColumnSpec } from '@totes/schema';
+import { describe, expect, it } from 'vitest';
+import { canonicalRow, sourceLineParser } from '../src/verify/canonical-row';
+import { copyFields, escapeCopy, unescapeCopy } from '../src/verify/copy-lines';
+import { differs, type TableDifference } from '../src/verify/table-difference';
+
+const column = (name: string, pgType: string): ColumnSpec => ({
+  name,
+  pgType,
+  nullable: true,
+  hasDefault: false,
+});
+
+describe('COPY text values', () => {
+  it('escape backslashes, tabs, newlines and carriage returns, and nothing else', () => {
+    expect(escapeCopy('plain, "quoted" ü')).toBe('plain, "quoted" ü');
+    expect(escapeCopy('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
+  });
+
+  it('unescape back to the value, other escapes included', () => {
+    expect(unescapeCopy('a\\\\b\\tc\\nd\\re')).toBe('a\\b\tc\nd\re');
+    expect(unescapeCopy('\\b\\f\\v\\x')).toBe('\b\f\vx');
+    expect(unescapeCopy('no escapes')).toBe('no escapes');
+  });
+
+  it('split a line into fields, null for \\N', () => {
+    expect(copyFields('1\t\\N\tline\\none')).toEqual(['1', null, 'line\none']);
+  });
+});
+
+describe('a source line as the extractor writes it', () => {
+  const parse = sourceLineParser([
+    column('id', 'integer'),
+    column('active', 'boolean'),
+    column('created_at', 'timestamp(3) without time zone'),
+    column('name', 'text'),
+    column('note', 'text'),
+  ]);
+
+  it('has integers as numbers, booleans as booleans and text as text', () => {
+    expect(parse('7\tt\t2024-11-04 09:15:00.123\tBags\tnone')).toEqual({
+      id: 7,
+      active: true,
+      created_at: '2024-11-04 09:15:00.123',
+      name: 'Bags',
+      note: 'none',
+    });
+    expect(parse('7\tf\t2024-11-04 09:15:00.123\tBags\tnone').active).toBe(false);
+  });
+
+  it('pads timestamps to three fraction digits', () => {
+    expect(parse('1\tt\t2024-11-04 09:15:00\tx\ty').created_at).toBe('2024-11-04 09:15:00.000');
+    expect(parse('1\tt\t2024-11-04 09:15:00.1\tx\ty').created_at).toBe('2024-11-04 09:15:00.100');
+    expect(parse('1\tt\t2024-11-04 09:15:00.12\tx\ty').created_at).toBe('2024-11-04 09:15:00.120');
+  });
+
+  it('reads \\N and missing fields as null, and undoes escapes', () => {
+    expect(parse('1\t\\N\t\\N\ttab\\there')).toEqual({
+      id: 1,
+      active: null,
+      created_at: null,
+      name: 'tab\there',
+      note: null,
+    });
+  });
+});
+
+describe('the canonical row of a mapped row', () => {
+  const canonical = canonicalRow([
+    column('sales_record_id', 'integer'),
+    column('created_time', 'time without time zone'),
+    column('agreed', 'boolean'),
+    column('design_name', 'character varying'),
+    column('unit_price', 'numeric(10,2)'),
+  ]);
+
+  it('prints each value as PostgreSQL prints it, tab-separated', () => {
+    expect(
+      canonical({
+        sales_record_id: 1,
+        created_time: '14:20:52.100',
+        agreed: true,
+        design_name: 'Bag',
+        unit_price: 2.5,
+      }),
+    ).toBe('1\t14:20:52.1\tt\tBag\t2.5');
+  });
+
+  it('trims a time fraction of zeros to nothing, and leaves other times alone', () => {
+    expect(canonical({ created_time: '14:20:52.000', agreed: false })).toBe('\\N\t14:20:52\tf\t\\N\t\\N');
+    expect(canonical({ created_time: '14:20:50' })).toBe('\\N\t14:20:50\t\\N\t\\N\t\\N');
+    expect(canonical({ created_time: '14:20:52.125' })).toBe('\\N\t14:20:52.125\t\\N\t\\N\t\\N');
+  });
+
+  it('escapes text as COPY does', () => {
+    expect(canonical({ design_name: 'two\nlines' })).toBe('\\N\t\\N\t\\N\ttwo\\nlines\t\\N');
+  });
+});
+
+describe('a table difference', () => {
+  const none: TableDifference = {
+    table: 'dim_staff',
+    expectedRows: 20,
+    warehouseRows: 20,
+    missing: 0,
+    extra: 0,
+    different: 0,
+    duplicateVersions: 0,
+    samples: { missing: [], extra: [], different: [], duplicateVersions: [] },
+  };
+
+  it('is none when every count is zero', () => {
+    expect(differs(none)).toBe(false);
+  });
+
+  it.each(['missing', 'extra', 'different', 'duplicateVersions'] as const)('is one with a row %s', (kind) => {
+    expect(differs({ ...none, [kind]: 1 })).toBe(true);
+  });
+
+  it('is one when the table could not be compared', () => {
+    expect(differs({ ...none, error: 'connection refused' })).toBe(true);
+  });
+});
