@@ -20,7 +20,9 @@ async function putState(table: string, body: string): Promise<void> {
 const never: Omit<ExtractionProgress, 'table' | 'kind'> = {
   stateSavedAt: null,
   extractedUpTo: null,
+  extractedUpToId: null,
   firstExtraction: null,
+  fullRun: null,
   snapshot: null,
   lastSweep: null,
   problem: null,
