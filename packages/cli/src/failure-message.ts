@@ -1,3 +1,13 @@
+/** A thrown value that is no Error, as text: objects as JSON where they can be. */
+function printed(value: unknown): string {
+  if (typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /**
  * What an error says: its message, or, when it has none (a bare `AggregateError` from a refused
  * connection, a library rejecting with `undefined`), its name or kind and what it wraps.
@@ -16,7 +26,7 @@ export function describeError(error: unknown): string {
       ? error.name || error.constructor.name || 'Error'
       : error === null || error === undefined
         ? String(error)
-        : `a ${typeof error} (${String(error).slice(0, 100)})`;
+        : `${/^[aeiou]/.test(typeof error) ? 'an' : 'a'} ${typeof error} (${printed(error).slice(0, 100)})`;
   const details = [typeof code === 'string' ? code : '', ...inner].filter(Boolean).join('; ');
   return `${kind}, which carries no message${details ? ` (${details})` : ''}`;
 }

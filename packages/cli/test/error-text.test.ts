@@ -54,6 +54,7 @@ describe('what an error says', () => {
     expect(describeError(null)).toBe('null, which carries no message');
     expect(describeError(42)).toBe('a number (42), which carries no message');
     expect(describeError('boom')).toBe('a string (boom), which carries no message');
+    expect(describeError({ reason: 'gone' })).toBe('an object ({"reason":"gone"}), which carries no message');
     expect(describeError({ code: 'E42' })).toMatch(/, which carries no message \(E42\)$/);
   });
 
