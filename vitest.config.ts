@@ -31,6 +31,8 @@ export default defineConfig({
       include: ['packages/*/src/**', 'services/*/src/**'],
       exclude: ['**/*.d.ts'],
       reporter: ['text-summary'],
+      // The figures are worth seeing when a test fails too.
+      reportOnFailure: true,
     },
   },
 });

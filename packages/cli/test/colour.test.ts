@@ -25,7 +25,9 @@ function onTerminal(args: readonly string[], env: NodeJS.ProcessEnv): Promise<st
   const command = [process.execPath, bin, ...args].map((part) => `'${part}'`).join(' ');
   return new Promise((resolve) => {
     // The test runner may set FORCE_COLOR, which would override both the terminal and NO_COLOR.
-    const { FORCE_COLOR: _, ...inherited } = process.env;
+    // Node turns colour off under a CI variable it does not know (tty.getColorDepth), as a user's
+    // terminal has none.
+    const { FORCE_COLOR: _, CI: _ci, ...inherited } = process.env;
     execFile('script', ['-qec', command, '/dev/null'], { env: { ...inherited, ...env } }, (_error, stdout) =>
       resolve(stdout),
     );

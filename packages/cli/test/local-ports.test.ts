@@ -35,7 +35,7 @@ describe('the local stack’s ports', () => {
           TOTES_AWS_PORT: '0',
           TOTES_S3_PORT: '0',
         }),
-      ).rejects.toThrow(new RegExp(`port ${port} \\(TOTES_POSTGRES_PORT\\) for PostgreSQL .* is in use`));
+      ).rejects.toThrow(new RegExp(`port ${port} \\(TOTES_POSTGRES_PORT\\) for PostgreSQL.* is in use`));
     } finally {
       server.close();
     }
