@@ -109,3 +109,45 @@ describe('the summary when `totes up` stops', () => {
     expect(text).toContain('`totes dlq` shows the dead letters; `totes quarantine` the rows held');
   });
 });
+
+describe('the summary of a run that failed nothing, or one kind of thing', () => {
+  const table = (overrides: Partial<TableStatus>): TableStatus => ({
+    table: 'fact_payment',
+    source: 'payment',
+    sourceRows: 10,
+    warehouseRows: 10,
+    freshnessSeconds: null,
+    queued: 0,
+    deadLetters: 0,
+    quarantined: 0,
+    ...overrides,
+  });
+
+  it('is one line when no table changed, and never counts rows lost as negative', () => {
+    const summary = runSummary([table({ warehouseRows: 12 })], [table({ warehouseRows: 10 })]);
+    expect(summary).toMatchObject({ loaded: 0, deadLetters: 0, quarantined: 0 });
+    expect(formatRunSummary(summary)).toBe(
+      'this run loaded 0 rows; 0 message(s) dead-lettered, 0 row(s) quarantined',
+    );
+  });
+
+  it('counts a table that had no rows, or no count, from zero', () => {
+    const summary = runSummary(
+      [],
+      [table({ warehouseRows: null, quarantined: null }), table({ table: 'dim_date', warehouseRows: 5 })],
+    );
+    expect(summary.tables.map((line) => [line.table, line.loaded, line.quarantined])).toEqual([
+      ['fact_payment', 0, 0],
+      ['dim_date', 5, 0],
+    ]);
+  });
+
+  it('points to dlq alone, or to quarantine alone', () => {
+    const dead = stripVTControlCharacters(formatRunSummary(runSummary([], [table({ deadLetters: 1 })])));
+    expect(dead).toContain('`totes dlq` shows the dead letters');
+    expect(dead).not.toContain('quarantine` the rows');
+    const held = stripVTControlCharacters(formatRunSummary(runSummary([], [table({ quarantined: 2 })])));
+    expect(held).toContain('`totes quarantine` the rows held');
+    expect(held).not.toContain('totes dlq');
+  });
+});
