@@ -109,7 +109,8 @@ describe('totes logs', () => {
       stdout += chunk;
     });
     const printed = async (count: number) => {
-      for (let wait = 0; wait < 300 && stdout.split('\n').length - 1 < count; wait += 1) {
+      // Up to 90 s: on a busy machine the command's start-up alone (tsx, coverage) can take many.
+      for (let wait = 0; wait < 1800 && stdout.split('\n').length - 1 < count; wait += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return stdout.trimEnd().split('\n');
@@ -125,7 +126,7 @@ describe('totes logs', () => {
     expect(lines.slice(1).map((line) => parseLogEntry(line)?.line)).toEqual([...Array(12).keys()]);
     expect(code).toBe(0);
     expect(logFilesOf(pipelineLogPath(directory)).length).toBeGreaterThan(2);
-  });
+  }, 240_000);
 });
 
 describe('a log entry for people', () => {
