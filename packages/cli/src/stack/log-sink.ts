@@ -1,12 +1,4 @@
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  statSync,
-  type WriteStream,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type MetricStage, serviceName } from '@totes/pipeline';
 import { metricUnitOf, type PipelineLogger, type PipelineMetrics } from '@totes/runtime';
@@ -105,25 +97,24 @@ const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
  * overwritten) and a new one is started.
  *
  * The rotation is written here rather than taken from `rotating-file-stream`: this sink is the
- * file's only writer, in one process, so a synchronous rename between two lines is all it takes
- * (lines still buffered for the old file follow it under its new name, in order).
+ * file's only writer, in one process, writing each line synchronously, so a rename between two
+ * lines is all it takes: every line is in its file before the file is renamed.
  */
 export function fileLogSink(path: string, options: LogSinkOptions = {}): LogSink {
   const { level = 'INFO', maxBytes = logRotation.maxBytes, keep = logRotation.keep } = options;
   mkdirSync(dirname(path), { recursive: true });
-  // Opened at once, not when the stream gets round to it, so the file exists to be renamed.
-  const open = () => createWriteStream(path, { fd: openSync(path, 'a') });
-  let stream: WriteStream = open();
+  // Each line is written at once, before the next can rotate the file: a line still buffered
+  // for a file already renamed could reach it after a follower (`totes logs --follow`) has read
+  // that file to its end and moved on, and be lost to it.
+  let fd = openSync(path, 'a');
   let bytes = sizeOf(path);
-  const closing: Promise<void>[] = [];
   const rotate = () => {
+    closeSync(fd);
     for (let index = keep - 1; index >= 1; index -= 1) {
       if (existsSync(`${path}.${index}`)) renameSync(`${path}.${index}`, `${path}.${index + 1}`);
     }
     renameSync(path, keep > 0 ? `${path}.1` : `${path}.old`);
-    const old = stream;
-    closing.push(new Promise((resolve) => old.end(resolve)));
-    stream = open();
+    fd = openSync(path, 'a');
     bytes = 0;
   };
   const listeners: ((entry: Readonly<Record<string, unknown>>) => void)[] = [];
@@ -131,7 +122,7 @@ export function fileLogSink(path: string, options: LogSinkOptions = {}): LogSink
     const line = `${JSON.stringify(entry)}\n`;
     const size = Buffer.byteLength(line);
     if (bytes > 0 && bytes + size > maxBytes) rotate();
-    stream.write(line);
+    writeSync(fd, line);
     bytes += size;
     if (entry.level === 'ERROR') for (const listener of listeners) listener(entry);
   };
@@ -143,8 +134,7 @@ export function fileLogSink(path: string, options: LogSinkOptions = {}): LogSink
       listeners.push(listener);
     },
     close: async () => {
-      await new Promise((resolve) => stream.end(resolve));
-      await Promise.all(closing);
+      closeSync(fd);
     },
   };
 }
