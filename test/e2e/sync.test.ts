@@ -166,21 +166,30 @@ describe('totes sync against databases of your own', () => {
     expect((await sync()).code).toBe(0);
   });
 
-  it('reprocesses a table from the source without doubling anything', async () => {
+  it('reprocesses a table from the source without doubling anything, following it to the end', async () => {
     const env = { TOTESYS_URL: totesys.url, WAREHOUSE_URL: warehouse.url };
     const before = await tableCounts();
-    const asked = await runTotes(['reprocess', 'fact_sales_order', '--data-dir', dataDir, '--json'], env);
-    expect(asked.code).toBe(0);
-    expect(JSON.parse(asked.stdout).tables).toEqual(['sales_order']);
     const ledger = await query<{ n: number }>(
       warehouse.url,
       'SELECT count(*)::int AS n FROM etl.load_ledger',
     );
-    expect((await sync()).code).toBe(0);
-    expect(await tableCounts()).toEqual(before);
+    const orders = await query<{ n: number }>(totesys.url, 'SELECT count(*)::int AS n FROM sales_order');
+    const asked = await runTotes(['reprocess', 'fact_sales_order', '--data-dir', dataDir, '--json'], env);
+    expect(asked.code).toBe(0);
+    const result = JSON.parse(asked.stdout);
+    expect(result.tables).toEqual(['sales_order']);
+    // With no stack running, the command ran the pipeline itself until the re-extraction was in.
+    expect(result.progress).toEqual([
+      { table: 'fact_sales_order', done: orders[0]?.n, expected: orders[0]?.n },
+    ]);
+    expect(result.deadLetterQueues).toEqual([]);
+    expect(asked.stderr).toContain('reprocessing: ');
     const after = await query<{ n: number }>(warehouse.url, 'SELECT count(*)::int AS n FROM etl.load_ledger');
     // The full run wrote new objects, and the loader took them in, keeping every row once.
     expect(after[0]?.n).toBeGreaterThan(ledger[0]?.n ?? 0);
+    expect(await tableCounts()).toEqual(before);
+    expect((await sync()).code).toBe(0);
+    expect(await tableCounts()).toEqual(before);
     await expectWarehouseToMatchSource();
 
     const unknown = await runTotes(['reprocess', 'customers', '--data-dir', dataDir], env);
@@ -197,7 +206,7 @@ describe('totes sync against databases of your own', () => {
     // A warehouse restored from a backup older than its last loads: the payments and their ledger rows are gone.
     await query(warehouse.url, 'DELETE FROM fact_payment');
     await query(warehouse.url, "DELETE FROM etl.load_ledger WHERE table_name = 'fact_payment'");
-    const reload = await reprocess('fact_payment', '--from', 'load');
+    const reload = await reprocess('fact_payment', '--from', 'load', '--no-wait');
     expect(reload.code).toBe(0);
     expect(JSON.parse(reload.stdout)).toMatchObject({
       from: 'load',
@@ -206,6 +215,9 @@ describe('totes sync against databases of your own', () => {
       objects: expect.any(Number),
     });
     expect(JSON.parse(reload.stdout).objects).toBeGreaterThan(0);
+    // --no-wait only queues: the rows come back with the next sync.
+    expect(JSON.parse(reload.stdout).progress).toBeUndefined();
+    expect((await tableCounts()).fact_payment).toBe(0);
 
     // Outputs lost: every processed fact_purchase_order object deleted, and the rows loaded from them.
     const deleted = await withStackS3(async (s3, stack) => {
@@ -223,10 +235,17 @@ describe('totes sync against databases of your own', () => {
     await query(warehouse.url, "DELETE FROM etl.load_ledger WHERE table_name = 'fact_purchase_order'");
     const retransform = await reprocess('fact_purchase_order', '--from', 'transform');
     expect(retransform.code).toBe(0);
-    expect(JSON.parse(retransform.stdout)).toMatchObject({
+    const retransformed = JSON.parse(retransform.stdout);
+    expect(retransformed).toMatchObject({
       from: 'transform',
       queue: 'local-transform-fact_purchase_order',
     });
+    // Followed to the end: every row of the re-sent objects is back, and counted once.
+    const [progress] = retransformed.progress;
+    expect(progress.table).toBe('fact_purchase_order');
+    expect(progress.expected).toBeGreaterThanOrEqual(before.fact_purchase_order ?? 0);
+    expect(progress.done).toBe(progress.expected);
+    expect((await tableCounts()).fact_purchase_order).toBe(before.fact_purchase_order);
 
     expect((await sync()).code).toBe(0);
     expect(await tableCounts()).toEqual(before);

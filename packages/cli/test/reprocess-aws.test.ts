@@ -91,7 +91,7 @@ describe('totes reprocess --aws, against the emulator posing as AWS', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Re-queued the events of 2 objects of ${ingestBucket}`);
-    expect(run.stdout).toContain(`the functions of ${pipeline().aws.prefix} (${pipeline().aws.region})`);
+    expect(run.stdout).toContain(`The functions of ${pipeline().aws.prefix} (${pipeline().aws.region})`);
     const events = (await drain(pipeline().names.queue('transform', 'fact_sales_order'))).flatMap(
       objectsCreated,
     );

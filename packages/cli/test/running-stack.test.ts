@@ -169,6 +169,39 @@ describe('a running local stack', () => {
     expect(JSON.parse(run.stdout).error).toMatch(/no `totes up` runs from .*elsewhere: start the stack/);
   });
 
+  it('`totes reprocess` follows a re-extraction on the running stack until its rows are in the warehouse', async () => {
+    const [payments, designs] = await Promise.all(
+      ['payment', 'design'].map(async (table) => {
+        const client = new pg.Client({ connectionString: totesys.url });
+        await client.connect();
+        try {
+          const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(table)}`);
+          return rows[0]?.n as number;
+        } finally {
+          await client.end();
+        }
+      }),
+    );
+    const run = await runTotes(['reprocess', 'fact_payment', '--data-dir', dataDir, '--json'], {
+      TOTESYS_URL: totesys.url,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      from: 'extract',
+      tables: ['payment'],
+      progress: [{ table: 'fact_payment', done: payments, expected: payments }],
+      deadLetterQueues: [],
+    });
+    const reference = await runTotes(['reprocess', 'design', '--data-dir', dataDir], {
+      TOTESYS_URL: totesys.url,
+    });
+    expect(reference.code, reference.stderr).toBe(0);
+    expect(reference.stdout).toMatch(new RegExp(`dim_design\\s+${designs}\\s+${designs}\\s+0\\n`));
+    expect(reference.stdout).toMatch(/reprocessed in [\d.]+ s/);
+    // The stack it followed is still running.
+    expect(up.exitCode).toBeNull();
+  });
+
   it('`totes state reset` asks to confirm, and with --yes forgets where the extraction stood', async () => {
     const exited = new Promise((resolve) => up.once('exit', resolve));
     up.kill('SIGINT');

@@ -4,6 +4,7 @@ export * from './extract-request';
 export * from './extract-state';
 export * from './extractor-environment';
 export * from './ingest-key';
+export * from './ingest-rows';
 export * from './ingest-zstd-params';
 export * from './key-error';
 export * from './latest-snapshot';

@@ -22,32 +22,53 @@ interface Sample {
 /** How many seconds of samples the rate is measured over: long enough to smooth batches. */
 const windowSeconds = 15;
 
+/** Rows done of rows expected for one warehouse table, at one moment. */
+export interface TableCount {
+  readonly table: TargetTableName;
+  readonly done: number;
+  readonly expected: number;
+}
+
 /**
- * Follows the load from successive status samples: per table, rows done of rows expected, the
- * rate over the last {@link windowSeconds} seconds and the time left at that rate. Tables with no
- * source (dim_date) are left out. `now` is injectable so the arithmetic can be tested exactly.
+ * Follows counts of rows done over successive samples: per table, the rate over the last
+ * {@link windowSeconds} seconds and the time left at that rate. `now` is injectable so the
+ * arithmetic can be tested exactly.
  */
-export function loadProgressTracker() {
+export function progressTracker() {
   const history = new Map<TargetTableName, Sample[]>();
   return {
-    sample(status: readonly TableStatus[], now: number = Date.now()): TableProgress[] {
-      const progress: TableProgress[] = [];
-      for (const line of status) {
-        if (line.sourceRows === null || line.source === null) continue;
-        const expected = line.sourceRows;
-        const done = Math.min(line.warehouseRows ?? 0, expected);
-        const samples = [...(history.get(line.table) ?? []), { at: now, done }].filter(
+    sample(counts: readonly TableCount[], now: number = Date.now()): TableProgress[] {
+      return counts.map(({ table, expected, done }) => {
+        const samples = [...(history.get(table) ?? []), { at: now, done }].filter(
           (sample) => now - sample.at <= windowSeconds * 1000,
         );
-        history.set(line.table, samples);
+        history.set(table, samples);
         const first = samples[0];
         const seconds = first ? (now - first.at) / 1000 : 0;
         const rowsPerSecond = first && seconds > 0 ? Math.max(0, (done - first.done) / seconds) : null;
-        const left = expected - done;
+        const left = Math.max(0, expected - done);
         const etaSeconds = left === 0 ? 0 : rowsPerSecond ? left / rowsPerSecond : null;
-        progress.push({ table: line.table, done, expected, rowsPerSecond, etaSeconds });
+        return { table, done, expected, rowsPerSecond, etaSeconds };
+      });
+    },
+  };
+}
+
+/**
+ * Follows the load from successive status samples: per table, rows done of rows expected, the
+ * rate and the time left ({@link progressTracker}). Tables with no source (dim_date) are left out.
+ */
+export function loadProgressTracker() {
+  const tracker = progressTracker();
+  return {
+    sample(status: readonly TableStatus[], now: number = Date.now()): TableProgress[] {
+      const counts: TableCount[] = [];
+      for (const line of status) {
+        if (line.sourceRows === null || line.source === null) continue;
+        const expected = line.sourceRows;
+        counts.push({ table: line.table, expected, done: Math.min(line.warehouseRows ?? 0, expected) });
       }
-      return progress;
+      return tracker.sample(counts, now);
     },
   };
 }
@@ -65,8 +86,8 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(whole / 3600)} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-/** The whole load in one line: rows done of expected, the rate, and the time left. */
-export function progressLine(progress: readonly TableProgress[]): string {
+/** The whole load (or other work, by `label`) in one line: rows done of expected, the rate, and the time left. */
+export function progressLine(progress: readonly TableProgress[], label = 'loading'): string {
   const done = progress.reduce((sum, table) => sum + table.done, 0);
   const expected = progress.reduce((sum, table) => sum + table.expected, 0);
   const rates = progress.map((table) => table.rowsPerSecond);
@@ -75,7 +96,7 @@ export function progressLine(progress: readonly TableProgress[]): string {
     : rates.reduce<number>((a, b) => a + (b ?? 0), 0);
   const percent = expected === 0 ? 100 : Math.floor((done / expected) * 100);
   const parts = [
-    `loading: ${done.toLocaleString('en-GB')} of ${expected.toLocaleString('en-GB')} rows (${percent}%)`,
+    `${label}: ${done.toLocaleString('en-GB')} of ${expected.toLocaleString('en-GB')} rows (${percent}%)`,
   ];
   if (rate !== null) parts.push(`${Math.round(rate).toLocaleString('en-GB')} rows/s`);
   const etas = progress.filter((table) => table.done < table.expected).map((table) => table.etaSeconds);

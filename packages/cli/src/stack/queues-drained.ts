@@ -1,15 +1,25 @@
 import { messageCounts, totalOf } from '@totes/local';
+import type { QueueResource } from '@totes/pipeline';
 import type { QueueConnection } from './queue-connection';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits until every queue of a pipeline another process runs (a `totes up`, a deployment in AWS)
- * has been empty, nothing waiting or in flight, three checks in a row a second apart.
+ * has been empty, nothing waiting or in flight, three checks in a row a second apart. `only`
+ * narrows the wait to some of its queues (those of the tables a command set to work).
  */
 export async function queuesDrained(
   queues: QueueConnection,
-  { timeoutSeconds = 600, onTick }: { readonly timeoutSeconds?: number; readonly onTick?: () => void } = {},
+  {
+    timeoutSeconds = 600,
+    onTick,
+    only = queues.resources.queues,
+  }: {
+    readonly timeoutSeconds?: number;
+    readonly onTick?: () => void;
+    readonly only?: readonly QueueResource[];
+  } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let quiet = 0;
@@ -19,7 +29,7 @@ export async function queuesDrained(
     await sleep(1000);
     onTick?.();
     let busy = false;
-    for (const queue of queues.resources.queues) {
+    for (const queue of only) {
       if (totalOf(await messageCounts(queues.sqs, queues.queueUrl(queue.name))) > 0) {
         busy = true;
         break;

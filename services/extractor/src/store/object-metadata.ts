@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   formatWatermark,
+  ingestRowsMetadataName,
   observedAtMetadataName,
   type RescanReason,
   type SourceTableName,
@@ -40,7 +41,7 @@ export function changesMetadata(
 ): ObjectMetadata {
   return {
     [observedAtMetadataName]: observedAt,
-    rows: String(rows),
+    [ingestRowsMetadataName]: String(rows),
     'schema-version': schemaVersion(table),
     'watermark-after': after ? formatWatermark(after) : 'start',
     'watermark-through': formatWatermark(through),
@@ -58,7 +59,7 @@ export function rescanMetadata(
 ): ObjectMetadata {
   return {
     [observedAtMetadataName]: observedAt,
-    rows: String(rows),
+    [ingestRowsMetadataName]: String(rows),
     'schema-version': schemaVersion(table),
     reason,
     'first-id': String(firstId),
@@ -78,7 +79,7 @@ export function snapshotMetadata(
 ): ObjectMetadata {
   return {
     [observedAtMetadataName]: takenAt,
-    rows: String(rows),
+    [ingestRowsMetadataName]: String(rows),
     'schema-version': schemaVersion(table),
     'content-hash': hash,
   };

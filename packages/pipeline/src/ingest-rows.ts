@@ -1,0 +1,11 @@
+/**
+ * The S3 user-metadata name under which the extractor records how many rows an ingest object
+ * holds, in decimal: what a progress view weighs the object by without reading it.
+ */
+export const ingestRowsMetadataName = 'rows';
+
+/** The rows an ingest object's user metadata records, or undefined when it records none (or not a count). */
+export function ingestRowsOf(metadata: Readonly<Record<string, string>> | undefined): number | undefined {
+  const value = metadata?.[ingestRowsMetadataName];
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
