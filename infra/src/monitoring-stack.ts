@@ -28,6 +28,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { databaseSecretName } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { extractScheduleGroup, scheduleDeadLetterQueue } from './extractor-stack';
 import { type OperatorPolicies, operatorPolicies } from './operator-policy';
@@ -36,6 +37,8 @@ import { topicArn } from './resource-arns';
 /** Props of {@link MonitoringStack}. */
 export interface MonitoringStackProps extends StackProps {
   readonly settings: DeploymentSettings;
+  /** The deployment's stacks, which `totes doctor --aws` checks with the operator's rights. */
+  readonly pipelineStacks: readonly string[];
 }
 
 /**
@@ -283,7 +286,18 @@ export class MonitoringStack extends Stack {
       threshold: 0,
     });
     this.alarms = alarms;
-    this.operatorPolicies = operatorPolicies(this, names);
+    const { totesysSecretArn, warehouseSecretArn } = props.settings;
+    this.operatorPolicies = operatorPolicies(this, names, {
+      stacks: props.pipelineStacks,
+      secrets: [
+        totesysSecretArn
+          ? { arn: totesysSecretArn }
+          : { name: databaseSecretName(names.environment, 'totesys') },
+        warehouseSecretArn
+          ? { arn: warehouseSecretArn }
+          : { name: databaseSecretName(names.environment, 'warehouse') },
+      ],
+    });
 
     const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${names.environment}-totes-${Aws.REGION}`,

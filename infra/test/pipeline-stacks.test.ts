@@ -32,6 +32,7 @@ import { createMetrics } from '@totes/runtime';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deploymentNames } from '../../packages/cli/src/doctor/deployment-names';
 import {
   deploymentSettings,
   ExtractorStack,
@@ -889,12 +890,13 @@ describe('the loader', () => {
  */
 function cliActions(): string[] {
   const root = new URL('../../packages/cli/src/', import.meta.url);
-  const prefixes: Readonly<Record<string, string>> = { sqs: 'sqs', s3: 's3', 'cloudwatch-logs': 'logs' };
+  const prefixes: Readonly<Record<string, string>> = {
+    'cloudwatch-logs': 'logs',
+    'secrets-manager': 'secretsmanager',
+  };
   const actions = new Set<string>();
-  // `doctor`'s local checks ask the local emulator for its queues, never a deployment; `doctor
-  // --aws` reads stacks, secrets, schedules and topics with the deployer's rights, not the
-  // operator's (docs/operations.md), and reports a refused read as such.
-  const localOnly = new Set(['doctor/local-checks.ts', 'doctor/aws-deployment-probe.ts']);
+  // `doctor`'s local checks ask the local emulator for its queues, never a deployment.
+  const localOnly = new Set(['doctor/local-checks.ts']);
   for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts') || localOnly.has(file)) continue;
     const source = readFileSync(new URL(file, root), 'utf8');
@@ -1410,6 +1412,39 @@ describe('monitoring', () => {
         resources: functionNames
           .map((name) => `arn:aws:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${name}`)
           .sort(),
+      },
+      {
+        // `doctor --aws`: the six stacks it checks, by name (CloudFormation appends an id).
+        sid: 'DoctorStacks',
+        effect: 'Allow',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: deploymentNames(names.environment)
+          .stacks.map((stack) => `arn:aws:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/${stack}/*`)
+          .sort(),
+      },
+      {
+        // The two secrets the stacks create (Secrets Manager appends six characters to the name).
+        sid: 'DoctorSecrets',
+        effect: 'Allow',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: deploymentNames(names.environment)
+          .secrets.map(
+            ({ secret }) => `arn:aws:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secret}-??????`,
+          )
+          .sort(),
+      },
+      {
+        sid: 'DoctorAlertSubscribers',
+        effect: 'Allow',
+        actions: ['sns:ListSubscriptionsByTopic'],
+        resources: [`arn:aws:sns:<AWS::Region>:<AWS::AccountId>:${names.alertsTopic}`],
+      },
+      {
+        // Two listings IAM takes on `*` only; nothing else is allowed on `*`.
+        sid: 'DoctorListings',
+        effect: 'Allow',
+        actions: ['scheduler:ListSchedules', 'sns:ListTopics'],
+        resources: ['*'],
       },
     ]);
     // No queue or log group by a prefix that another queue or function could share.
