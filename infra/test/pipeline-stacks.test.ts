@@ -1156,7 +1156,7 @@ describe('monitoring', () => {
     }
   });
 
-  it("alarms on the extract requests' age, the extractor's failures and the schedules' dropped and undelivered invocations", () => {
+  it("alarms on the extract requests' age and the schedules' dropped and undelivered invocations; a failing extraction through its DLQ", () => {
     const { members } = stageComposite('extract');
     for (const table of sourceTableNames) {
       const [age] = alarmOn('ApproximateAgeOfOldestMessage', { QueueName: names.queue('extract', table) });
@@ -1164,16 +1164,14 @@ describe('monitoring', () => {
         Threshold: 2 * Number(cdkJson.context.freshnessSlaSeconds),
         Statistic: 'Maximum',
       });
-      const declared = metricOf('extract', 'extract_failures', table);
-      const [failures] = alarmOn(declared.metricName, declared.dimensions);
-      expect(failures?.Properties).toMatchObject({
-        Namespace: 'TerrificTotes',
-        MetricName: 'extract_failures',
-        Statistic: 'Sum',
-        Threshold: 0,
-        EvaluationPeriods: 3,
+      // A request that keeps failing is dead-lettered after its retries (150 s of backoff), and
+      // its DLQ's alarm says so sooner than 15 minutes of the extractor's failure metric would.
+      const [deadLetters] = alarmOn('ApproximateNumberOfMessagesVisible', {
+        QueueName: names.deadLetterQueue('extract', table),
       });
-      expect(members).toEqual(expect.arrayContaining([idOf(age), idOf(failures)]));
+      const declared = metricOf('extract', 'extract_failures', table);
+      expect(alarmOn(declared.metricName, declared.dimensions)).toEqual([]);
+      expect(members).toEqual(expect.arrayContaining([idOf(age), idOf(deadLetters)]));
     }
     const [dropped] = alarmOn('InvocationDroppedCount', { ScheduleGroup: 'prod-totes-extract' });
     const [undelivered] = alarmOn('ApproximateNumberOfMessagesVisible', {
@@ -1221,9 +1219,9 @@ describe('monitoring', () => {
       0,
     );
     expect(metricCount).toBe(
-      // DLQs; extract requests' age and the extractor's failures; quarantine; freshness.
+      // DLQs; extract requests' age; quarantine; freshness.
       resources.queues.length +
-        2 * sourceTableNames.length +
+        sourceTableNames.length +
         (warehouseTableNames.length - 1) +
         freshnessWatchedTables().length +
         // heartbeat, dropped, schedules DLQ, throttles, re-queued, reconciler errors + its DLQ.
