@@ -130,18 +130,20 @@ describe('the deployed bundles on the local stack', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  /** Resolves once nothing is queued, in flight or being announced, three checks in a row. */
+  /**
+   * Resolves once nothing is queued, in flight or being announced, three checks in a row; fails
+   * when work waits and nothing has run for `timeoutSeconds` (a busy machine only slows it).
+   */
   async function settled(timeoutSeconds: number): Promise<void> {
-    const deadline = Date.now() + timeoutSeconds * 1000;
+    let deadline = Date.now() + timeoutSeconds * 1000;
     let quiet = 0;
     while (quiet < 3) {
       if (Date.now() > deadline)
         throw new Error(`not settled within ${timeoutSeconds} s: ${failures.join('; ')}`);
       await sleep(300);
-      const busy =
-        runners.some((runner) => runner.busy > 0) ||
-        stack.pendingNotifications() > 0 ||
-        (await stack.queueDepths()).some((depth) => depth.visible + depth.inFlight > 0);
+      const running = runners.some((runner) => runner.busy > 0) || stack.pendingNotifications() > 0;
+      if (running) deadline = Date.now() + timeoutSeconds * 1000;
+      const busy = running || (await stack.queueDepths()).some((depth) => depth.visible + depth.inFlight > 0);
       quiet = busy ? 0 : quiet + 1;
     }
   }
