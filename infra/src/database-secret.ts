@@ -2,6 +2,14 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
+/**
+ * The name a deployment's stacks create a database's secret under (`<environment>/totes/<database>`),
+ * which `totes doctor --aws` reads.
+ */
+export function databaseSecretName(environment: string, database: 'totesys' | 'warehouse'): string {
+  return `${environment}/totes/${database}`;
+}
+
 /** Which database secret to use: an existing one, or one to create under a name. */
 export interface DatabaseSecretProps {
   /** The complete ARN of an existing secret; absent: a secret named `name` is created. */

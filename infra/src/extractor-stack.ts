@@ -22,7 +22,7 @@ import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
-import { type DatabaseSecret, databaseSecret } from './database-secret';
+import { type DatabaseSecret, databaseSecret, databaseSecretName } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { StageFunction } from './stage-function';
 import { StageQueue } from './stage-queue';
@@ -108,7 +108,7 @@ export class ExtractorStack extends Stack {
     const { names } = settings;
     this.totesysSecret = databaseSecret(this, 'TotesysSecret', {
       arn: settings.totesysSecretArn,
-      name: `${names.environment}/totes/totesys`,
+      name: databaseSecretName(names.environment, 'totesys'),
       dbname: 'totesys',
       description: 'The totesys database the extractor reads (host, port, username, password, dbname)',
     });

@@ -8,7 +8,7 @@ import {
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
-import { type DatabaseSecret, databaseSecret } from './database-secret';
+import { type DatabaseSecret, databaseSecret, databaseSecretName } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
 import { QueueSubscription } from './queue-subscription';
 import { StageFunction } from './stage-function';
@@ -36,7 +36,7 @@ export class LoaderStack extends Stack {
     const resources = pipelineResources(names);
     this.warehouseSecret = databaseSecret(this, 'WarehouseSecret', {
       arn: settings.warehouseSecretArn,
-      name: `${names.environment}/totes/warehouse`,
+      name: databaseSecretName(names.environment, 'warehouse'),
       dbname: 'warehouse',
       description: 'The warehouse database the loader writes (host, port, username, password, dbname)',
     });

@@ -107,11 +107,12 @@ export function pipelineApp(app: App): PipelineStacks {
     stackName(settings, 'reconciler'),
     props('reconciler', 're-queues, on a schedule, what a stage left unconsumed'),
   );
-  const monitoring = new MonitoringStack(
-    app,
-    stackName(settings, 'monitoring'),
-    props('monitoring', 'alarms into the alerts topic, and a dashboard'),
-  );
+  const monitoring = new MonitoringStack(app, stackName(settings, 'monitoring'), {
+    ...props('monitoring', 'alarms into the alerts topic, and a dashboard'),
+    pipelineStacks: [storage, loader, transformer, extractor, reconciler]
+      .map((stack) => stack.stackName)
+      .concat(stackName(settings, 'monitoring')),
+  });
   loader.addStackDependency(storage, 'reads the processed bucket, subscribes to processed-events');
   transformer.addStackDependency(loader, 'loaders must be listening before objects are processed');
   extractor.addStackDependency(transformer, 'transformers must be listening before objects are ingested');

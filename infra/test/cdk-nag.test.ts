@@ -76,6 +76,11 @@ describe('cdk-nag AwsSolutions and Serverless checks', () => {
         warehouseTableNames.reduce((grants, target) => grants + inputPrefixes(target).length + 1, 0) +
         warehouseTableNames.length +
         2 +
+        // And what `doctor --aws` reads: six stacks by name (their ids follow), two secrets (their
+        // random suffixes), and the two listings IAM takes on `*` only.
+        6 +
+        2 +
+        1 +
         // The reconciler's: the warehouse secret's random suffix, and its schedule's invoke grant.
         2 +
         // The topics' key, by its alias, for each extractor and transformer that announces again.
@@ -129,10 +134,25 @@ describe('cdk-nag AwsSolutions and Serverless checks', () => {
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::prod-totes-(ingest|processed)-<AWS::AccountId>-<AWS::Region>\/[a-z_]+\/(snapshots\/)?\*\]$/,
       );
     }
-    expect(operator.map(({ id }) => id).sort()).toEqual([
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest-<AWS::AccountId>-<AWS::Region>/_state/extract/*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest-<AWS::AccountId>-<AWS::Region>/_state/given-up/*]',
-    ]);
+    const account = 'arn:<AWS::Partition>:{service}:<AWS::Region>:<AWS::AccountId>';
+    expect(operator.map(({ id }) => id).sort()).toEqual(
+      [
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest-<AWS::AccountId>-<AWS::Region>/_state/extract/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::prod-totes-ingest-<AWS::AccountId>-<AWS::Region>/_state/given-up/*]',
+        // What `doctor --aws` reads: ListSchedules and ListTopics, which IAM takes on `*` only,
+        'AwsSolutions-IAM5[Resource::*]',
+        // the stacks by name (CloudFormation appends their ids),
+        ...['storage', 'loader', 'transformer', 'extractor', 'reconciler', 'monitoring'].map(
+          (part) =>
+            `AwsSolutions-IAM5[Resource::${account.replace('{service}', 'cloudformation')}:stack/prod-totes-${part}/*]`,
+        ),
+        // and the secrets by name (Secrets Manager appends six characters).
+        ...['totesys', 'warehouse'].map(
+          (database) =>
+            `AwsSolutions-IAM5[Resource::${account.replace('{service}', 'secretsmanager')}:secret:prod/totes/${database}-??????]`,
+        ),
+      ].sort(),
+    );
   });
 
   it('find nothing unacknowledged with the extractors and loaders in a VPC, whose network-interface wildcard is acknowledged on each of them alone', () => {

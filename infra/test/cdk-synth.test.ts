@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type OfflineSynth, offlineSynth } from './offline-synth';
 import { type Resource, rendered } from './synthesized-pipeline';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 // A plain `cdk synth`, with no context: the example environment, which cannot be deployed.
 const stackNames = [
   'storage',
@@ -21,47 +20,14 @@ const stackNames = [
 ].map((part) => `example-totes-${part}`);
 const services = { extractor: 'extract', transformer: 'transform', loader: 'load' } as const;
 
-/**
- * The environment of an offline `cdk` run: no AWS credentials, profile or instance metadata to
- * look for (so no account lookup and no network), no version check, notices or telemetry, and
- * the CLI's cache in the output directory. The Node.js running the tests runs the app too.
- */
-function offlineEnvironment(out: string): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
-  );
-  return {
-    ...inherited,
-    PATH: [dirname(process.execPath), process.env.PATH].join(delimiter),
-    AWS_REGION: 'eu-west-2',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(out, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(out, 'no-aws-credentials'),
-    CDK_HOME: join(out, 'cdk-home'),
-    CDK_DISABLE_VERSION_CHECK: '1',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-}
-
 describe('cdk synth (the CLI, offline)', () => {
   let out: string;
-  let synth: { stdout: string; stderr: string };
+  let synth: OfflineSynth;
   let templates: Record<string, { Resources: Record<string, Resource> }>;
 
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'totes-cdk-synth-'));
-    synth = await run(
-      process.execPath,
-      [
-        join(root, 'node_modules/aws-cdk/bin/cdk'),
-        'synth',
-        '--no-notices',
-        '--quiet',
-        '-o',
-        join(out, 'cdk.out'),
-      ],
-      { cwd: root, env: offlineEnvironment(out), timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
-    );
+    synth = await offlineSynth();
+    out = dirname(synth.assembly);
     templates = Object.fromEntries(
       stackNames.map((name) => [
         name,
@@ -69,13 +35,10 @@ describe('cdk synth (the CLI, offline)', () => {
       ]),
     );
   }, 240_000);
-  afterAll(() => {
-    if (out) rmSync(out, { recursive: true, force: true });
-  });
 
   it("writes a cloud assembly of the seven stacks, from the repository's cdk.json, account-agnostic and undeployable", () => {
     // The CLI writes its messages to stderr, or to stdout when CI is set.
-    expect(`${synth.stderr}${synth.stdout}`).toContain('Successfully synthesized');
+    expect(synth.output).toContain('Successfully synthesized');
     const manifest = JSON.parse(readFileSync(join(out, 'cdk.out', 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { type: string; environment?: string }>;
     };
@@ -156,4 +119,33 @@ describe('cdk synth (the CLI, offline)', () => {
       expect(loaded.stdout.trim()).toBe('function');
     },
   );
+
+  it('leaves pg and Secrets Manager out of the transformer, which opens no database', () => {
+    const bundleOf = (service: keyof typeof services) => {
+      const template = templates[`example-totes-${service}`];
+      const fn = Object.values(template?.Resources ?? {}).find(
+        (resource) =>
+          resource.Type === 'AWS::Lambda::Function' &&
+          String(resource.Properties.FunctionName).startsWith(`example-${services[service]}-`),
+      );
+      if (!fn) throw new Error(`no ${service} function`);
+      const key = (fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+      const [file] = String(fn.Properties.Handler).split(/\.(?=[^.]+$)/);
+      return join(out, 'cdk.out', `asset.${key}`, `${file}.mjs`);
+    };
+    // esbuild names each bundled module's path in a comment: `// node_modules/.pnpm/pg@…`.
+    const pgModules = /node_modules\/(\.pnpm\/)?pg(-protocol|-pool|-types|-connection-string)?[@/]/;
+    const secretsManager = /@aws-sdk\/client-secrets-manager|GetSecretValueCommand/;
+    const transformer = readFileSync(bundleOf('transformer'), 'utf8');
+    expect(transformer).not.toMatch(pgModules);
+    expect(transformer).not.toMatch(secretsManager);
+    // The stages that do open a database still carry both, so the patterns find what they seek.
+    for (const service of ['extractor', 'loader'] as const) {
+      const bundle = readFileSync(bundleOf(service), 'utf8');
+      expect(bundle).toMatch(pgModules);
+      expect(bundle).toMatch(secretsManager);
+    }
+    // 2,501,899 bytes with pg and Secrets Manager in it; 2,314,008 without, when they were removed.
+    expect(statSync(bundleOf('transformer')).size).toBeLessThan(2_400_000);
+  });
 });

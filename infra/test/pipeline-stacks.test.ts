@@ -32,6 +32,7 @@ import { createMetrics } from '@totes/runtime';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deploymentNames } from '../../packages/cli/src/doctor/deployment-names';
 import {
   deploymentSettings,
   ExtractorStack,
@@ -889,12 +890,13 @@ describe('the loader', () => {
  */
 function cliActions(): string[] {
   const root = new URL('../../packages/cli/src/', import.meta.url);
-  const prefixes: Readonly<Record<string, string>> = { sqs: 'sqs', s3: 's3', 'cloudwatch-logs': 'logs' };
+  const prefixes: Readonly<Record<string, string>> = {
+    'cloudwatch-logs': 'logs',
+    'secrets-manager': 'secretsmanager',
+  };
   const actions = new Set<string>();
-  // `doctor`'s local checks ask the local emulator for its queues, never a deployment; `doctor
-  // --aws` reads stacks, secrets, schedules and topics with the deployer's rights, not the
-  // operator's (docs/operations.md), and reports a refused read as such.
-  const localOnly = new Set(['doctor/local-checks.ts', 'doctor/aws-deployment-probe.ts']);
+  // `doctor`'s local checks ask the local emulator for its queues, never a deployment.
+  const localOnly = new Set(['doctor/local-checks.ts']);
   for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts') || localOnly.has(file)) continue;
     const source = readFileSync(new URL(file, root), 'utf8');
@@ -1154,7 +1156,7 @@ describe('monitoring', () => {
     }
   });
 
-  it("alarms on the extract requests' age, the extractor's failures and the schedules' dropped and undelivered invocations", () => {
+  it("alarms on the extract requests' age and the schedules' dropped and undelivered invocations; a failing extraction through its DLQ", () => {
     const { members } = stageComposite('extract');
     for (const table of sourceTableNames) {
       const [age] = alarmOn('ApproximateAgeOfOldestMessage', { QueueName: names.queue('extract', table) });
@@ -1162,16 +1164,14 @@ describe('monitoring', () => {
         Threshold: 2 * Number(cdkJson.context.freshnessSlaSeconds),
         Statistic: 'Maximum',
       });
-      const declared = metricOf('extract', 'extract_failures', table);
-      const [failures] = alarmOn(declared.metricName, declared.dimensions);
-      expect(failures?.Properties).toMatchObject({
-        Namespace: 'TerrificTotes',
-        MetricName: 'extract_failures',
-        Statistic: 'Sum',
-        Threshold: 0,
-        EvaluationPeriods: 3,
+      // A request that keeps failing is dead-lettered after its retries (150 s of backoff), and
+      // its DLQ's alarm says so sooner than 15 minutes of the extractor's failure metric would.
+      const [deadLetters] = alarmOn('ApproximateNumberOfMessagesVisible', {
+        QueueName: names.deadLetterQueue('extract', table),
       });
-      expect(members).toEqual(expect.arrayContaining([idOf(age), idOf(failures)]));
+      const declared = metricOf('extract', 'extract_failures', table);
+      expect(alarmOn(declared.metricName, declared.dimensions)).toEqual([]);
+      expect(members).toEqual(expect.arrayContaining([idOf(age), idOf(deadLetters)]));
     }
     const [dropped] = alarmOn('InvocationDroppedCount', { ScheduleGroup: 'prod-totes-extract' });
     const [undelivered] = alarmOn('ApproximateNumberOfMessagesVisible', {
@@ -1219,9 +1219,9 @@ describe('monitoring', () => {
       0,
     );
     expect(metricCount).toBe(
-      // DLQs; extract requests' age and the extractor's failures; quarantine; freshness.
+      // DLQs; extract requests' age; quarantine; freshness.
       resources.queues.length +
-        2 * sourceTableNames.length +
+        sourceTableNames.length +
         (warehouseTableNames.length - 1) +
         freshnessWatchedTables().length +
         // heartbeat, dropped, schedules DLQ, throttles, re-queued, reconciler errors + its DLQ.
@@ -1410,6 +1410,39 @@ describe('monitoring', () => {
         resources: functionNames
           .map((name) => `arn:aws:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/${name}`)
           .sort(),
+      },
+      {
+        // `doctor --aws`: the six stacks it checks, by name (CloudFormation appends an id).
+        sid: 'DoctorStacks',
+        effect: 'Allow',
+        actions: ['cloudformation:DescribeStacks'],
+        resources: deploymentNames(names.environment)
+          .stacks.map((stack) => `arn:aws:cloudformation:<AWS::Region>:<AWS::AccountId>:stack/${stack}/*`)
+          .sort(),
+      },
+      {
+        // The two secrets the stacks create (Secrets Manager appends six characters to the name).
+        sid: 'DoctorSecrets',
+        effect: 'Allow',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: deploymentNames(names.environment)
+          .secrets.map(
+            ({ secret }) => `arn:aws:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secret}-??????`,
+          )
+          .sort(),
+      },
+      {
+        sid: 'DoctorAlertSubscribers',
+        effect: 'Allow',
+        actions: ['sns:ListSubscriptionsByTopic'],
+        resources: [`arn:aws:sns:<AWS::Region>:<AWS::AccountId>:${names.alertsTopic}`],
+      },
+      {
+        // Two listings IAM takes on `*` only; nothing else is allowed on `*`.
+        sid: 'DoctorListings',
+        effect: 'Allow',
+        actions: ['scheduler:ListSchedules', 'sns:ListTopics'],
+        resources: ['*'],
       },
     ]);
     // No queue or log group by a prefix that another queue or function could share.

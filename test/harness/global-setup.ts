@@ -13,6 +13,8 @@ declare module 'vitest' {
     /** Endpoint of the run's AWS emulator. */
     awsEndpoint: string;
     awsRegion: string;
+    /** A directory of the whole run, removed at its end: for what test files share (one synth). */
+    runDir: string;
   }
 }
 
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresAdminUrl', postgres.url());
   project.provide('awsEndpoint', aws.endpoint);
   project.provide('awsRegion', aws.region);
+  project.provide('runDir', runDir);
   return async () => {
     await aws.stop();
     await postgres.stop();

@@ -46,6 +46,10 @@ export interface FunctionPoolOptions {
   readonly execArgv?: readonly string[];
   /** Handed to each process's builder: plain data (endpoints, names). */
   readonly init: unknown;
+  /** The processes' environment; this process's own by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Given what the processes write to stdout and stderr; absent, it goes to this process's. */
+  readonly onOutput?: (text: string) => void;
   /** Each log entry a function writes. */
   readonly onLog: (entry: Readonly<Record<string, unknown>>) => void;
   readonly onError?: (error: unknown) => void;
@@ -111,11 +115,18 @@ export function startFunctionPool(options: FunctionPoolOptions): FunctionPool {
   };
 
   const spawnInstance = () => {
+    const output = options.onOutput ? 'pipe' : 'inherit';
     const child = fork(options.module, [], {
       execArgv: [...(options.execArgv ?? [])],
       serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', output, output, 'ipc'],
+      ...(options.env ? { env: options.env } : {}),
     });
+    if (options.onOutput) {
+      const onOutput = options.onOutput;
+      child.stdout?.setEncoding('utf8').on('data', onOutput);
+      child.stderr?.setEncoding('utf8').on('data', onOutput);
+    }
     const instance: Instance = { child, ready: false, current: undefined };
     instances.add(instance);
     child.on('message', (reply: FunctionHostReply) => {

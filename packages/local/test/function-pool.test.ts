@@ -74,6 +74,22 @@ describe('the function pool (handlers in processes of their own)', () => {
     expect(errors.map(String).join('\n')).toMatch(/replaced/);
   });
 
+  it('gives its processes the environment it is given, and their output to onOutput', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const output: string[] = [];
+    pool = startFunctionPool({
+      module,
+      size: 1,
+      init: { prefix: 'p' },
+      env: { PATH: process.env.PATH, ECHO_SETTING: 'from the pool' },
+      onLog: (entry) => logs.push({ ...entry }),
+      onOutput: (text) => output.push(text),
+    });
+    await pool.handlerFor('echo')(eventOf('env'), context);
+    expect(logs.find((entry) => entry.message === 'env')?.setting).toBe('from the pool');
+    expect(output.join('')).toContain('written by the function');
+  });
+
   it('lends out at most as many processes as it has', async () => {
     pool = startFunctionPool({ module, size: 2, init: {}, onLog: () => {} });
     const first = await pool.acquire();

@@ -5,7 +5,7 @@ import {
   connectPostgres,
   connectWithCachedSecret,
   isRefusedLogin,
-} from '../src/index';
+} from '../src/database';
 
 describe('connectPostgres', () => {
   const database = useTestDatabase('runtime');

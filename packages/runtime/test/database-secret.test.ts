@@ -6,7 +6,7 @@ import {
   connectionStringFromSecret,
   connectionStringFromSecretArn,
   databaseConnectionString,
-} from '../src/index';
+} from '../src/database';
 
 describe('connectionStringFromSecret', () => {
   it('builds a connection string from a database secret, encoding each part', () => {

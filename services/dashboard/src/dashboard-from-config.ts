@@ -1,4 +1,4 @@
-import { connectionStringFromSecretArn } from '@totes/runtime';
+import { connectionStringFromSecretArn } from '@totes/runtime/database';
 import { Hono } from 'hono';
 import { createDashboardApp } from './dashboard-app';
 import type { DashboardConfig } from './dashboard-config';

@@ -1,6 +1,5 @@
 import { ConfigError, serviceName, stageSettings } from '@totes/pipeline';
 import {
-  cachedConnectionString,
   createAwsClients,
   createLogger,
   createMetrics,
@@ -16,6 +15,7 @@ import {
   sqsMessageVisibility,
   stageHandler,
 } from '@totes/runtime';
+import { cachedConnectionString } from '@totes/runtime/database';
 import { z } from 'zod';
 import { rowFormat } from './copy/row-format';
 import { ExtractConfig, type ExtractConfigInput } from './extract-config';

@@ -1,12 +1,8 @@
 import { PipelineError } from '@totes/pipeline';
-import type {
-  CachedConnectionString,
-  ObjectAnnouncer,
-  ObjectStore,
-  PipelineLogger,
-  StageWork,
-} from '@totes/runtime';
-import { connectWithCachedSecret, describeError } from '@totes/runtime';
+import type { ObjectAnnouncer, ObjectStore, PipelineLogger, StageWork } from '@totes/runtime';
+import { describeError } from '@totes/runtime';
+import type { CachedConnectionString } from '@totes/runtime/database';
+import { connectWithCachedSecret } from '@totes/runtime/database';
 import type { RowFormat } from './copy/row-format';
 import { openTotesysSource } from './copy/totesys-source';
 import type { ExtractConfig } from './extract-config';

@@ -1,5 +1,6 @@
 import type { ExtractorEnvironment } from '@totes/pipeline';
-import { connectionStringFromSecretArn, type SqsHandler } from '@totes/runtime';
+import type { SqsHandler } from '@totes/runtime';
+import { connectionStringFromSecretArn } from '@totes/runtime/database';
 import { createExtractHandler } from './create-extract-handler';
 
 /**

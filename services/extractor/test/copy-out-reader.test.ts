@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { readBufferSocket } from '@totes/runtime';
+import { readBufferSocket } from '@totes/runtime/database';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CopyOutReader } from '../src/copy/copy-out-reader';
 

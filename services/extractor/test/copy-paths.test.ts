@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { zstdDecompressSync } from 'node:zlib';
 import { type SourceTableName, sourceTableNames } from '@totes/pipeline';
-import { connectPostgres, isReadBufferSocket } from '@totes/runtime';
+import { connectPostgres, isReadBufferSocket } from '@totes/runtime/database';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rowFormat } from '../src/copy/row-format';

@@ -1,14 +1,13 @@
 import { type LoaderEnvironment, serviceName } from '@totes/pipeline';
 import {
-  connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
-  databaseConnectionString,
   type SqsHandler,
   s3ObjectStore,
   sqsMessageVisibility,
 } from '@totes/runtime';
+import { connectWithCachedSecret, databaseConnectionString } from '@totes/runtime/database';
 import { createLoadHandler } from './create-load-handler';
 
 /**

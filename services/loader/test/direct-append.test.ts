@@ -1,5 +1,5 @@
 import { type TargetTableName, warehouseTables } from '@totes/pipeline';
-import { connectPostgres } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { lockTableLoads } from '../src/merge/lock-table-loads';

@@ -8,7 +8,8 @@ import {
   type TargetTableName,
   warehouseTables,
 } from '@totes/pipeline';
-import { connectPostgres, type RetryPolicy, s3ObjectStore, sqsMessageVisibility } from '@totes/runtime';
+import { type RetryPolicy, s3ObjectStore, sqsMessageVisibility } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import { useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { MalformedObjectError, type TargetTableName, warehouseTables } from '@totes/pipeline';
-import { connectPostgres } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import { describe, expect, it, vi } from 'vitest';
 import { loadObject } from '../src/load-object';
 import { mayBypassRowTriggers } from '../src/merge/without-row-triggers';

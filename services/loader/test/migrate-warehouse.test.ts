@@ -1,4 +1,4 @@
-import { connectPostgres } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import { useTestDatabase } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { type TargetTableName, warehouseTableNames } from '@totes/pipeline';
-import { connectPostgres } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import { useTestDatabase } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';

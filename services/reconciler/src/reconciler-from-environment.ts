@@ -1,15 +1,17 @@
 import { type ReconcilerEnvironment, serviceName } from '@totes/pipeline';
 import {
-  connectWithCachedSecret,
   createAwsClients,
   createLogger,
   createMetrics,
-  databaseConnectionString,
-  postgresLedgerQuery,
   s3ObjectListing,
   sqsEventQueue,
   sqsQueueDepth,
 } from '@totes/runtime';
+import {
+  connectWithCachedSecret,
+  databaseConnectionString,
+  postgresLedgerQuery,
+} from '@totes/runtime/database';
 import { createReconcileHandler, type ReconcileOutcome } from './create-reconcile-handler';
 
 /**

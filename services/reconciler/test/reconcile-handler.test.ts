@@ -8,14 +8,8 @@ import {
   processedKey,
   reconcileGraceSeconds,
 } from '@totes/pipeline';
-import {
-  connectPostgres,
-  type PipelineLogger,
-  postgresLedgerQuery,
-  s3ObjectListing,
-  sqsEventQueue,
-  sqsQueueDepth,
-} from '@totes/runtime';
+import { type PipelineLogger, s3ObjectListing, sqsEventQueue, sqsQueueDepth } from '@totes/runtime';
+import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
 import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

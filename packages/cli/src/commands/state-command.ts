@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { localStackSettings } from '@totes/local';
 import { resourceNames, type SourceTableName, sourceTableNames, sourceTables } from '@totes/pipeline';
-import { connectPostgres } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import type { Command } from 'commander';
 import pg from 'pg';
 import { type AwsOptions, awsOption } from '../aws-option';

@@ -1,5 +1,6 @@
 import { sourceTableNames, warehouseTableNames } from '@totes/pipeline';
-import { connectPostgres, redactUrl } from '@totes/runtime';
+import { redactUrl } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import type pg from 'pg';
 import { checkDatabase } from '../stack/check-databases';
 import { type DoctorCheck, fail, ok, skip, warn } from './doctor-check';

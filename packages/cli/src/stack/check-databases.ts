@@ -1,4 +1,5 @@
-import { connectPostgres, redactUrl } from '@totes/runtime';
+import { redactUrl } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import { describeError } from '../failure-message';
 import { DatabaseCheckError, type DatabaseRole } from './database-check-error';
 

@@ -3,13 +3,8 @@ import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
 import { createLoadHandler } from '@totes/loader';
 import { type AwsClients, type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
 import type { QueueResource, ResourceNames, SourceTableName, TargetTableName } from '@totes/pipeline';
-import {
-  connectPostgres,
-  type RetryTiming,
-  s3ObjectStore,
-  snsObjectAnnouncer,
-  sqsMessageVisibility,
-} from '@totes/runtime';
+import { type RetryTiming, s3ObjectStore, snsObjectAnnouncer, sqsMessageVisibility } from '@totes/runtime';
+import { connectPostgres } from '@totes/runtime/database';
 import { calendarHandler, createTransformHandler } from '@totes/transformer';
 import type { LogWriter } from './log-sink';
 

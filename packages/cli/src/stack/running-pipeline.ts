@@ -21,15 +21,8 @@ import {
   sourceTableNames,
   stageSettings,
 } from '@totes/pipeline';
-import {
-  connectPostgres,
-  describeError,
-  logLevelOf,
-  postgresLedgerQuery,
-  redactUrl,
-  s3ObjectListing,
-  sqsEventQueue,
-} from '@totes/runtime';
+import { describeError, logLevelOf, redactUrl, s3ObjectListing, sqsEventQueue } from '@totes/runtime';
+import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
 import { resolveLocalPorts } from '../local-ports';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';

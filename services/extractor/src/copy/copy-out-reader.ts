@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { type ReadSink, setReadSink } from '@totes/runtime';
+import { type ReadSink, setReadSink } from '@totes/runtime/database';
 
 // Protocol message codes: https://www.postgresql.org/docs/current/protocol-message-formats.html
 const copyData = 0x64; // 'd'

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { IngestCompression } from '@totes/pipeline';
-import { isReadBufferSocket } from '@totes/runtime';
+import { isReadBufferSocket } from '@totes/runtime/database';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { type CompressedChunk, chunkCompressor } from '../compression/compressed-chunk';
