@@ -48,10 +48,27 @@ describe('a source line as the extractor writes it', () => {
     expect(parse('7\tf\t2024-11-04 09:15:00.123\tBags\tnone').active).toBe(false);
   });
 
+  it.each(['0', '-12', '007', '', '-', '+5', ' 5', '1e3', '12345678901234567', 'x'])(
+    'reads the integer %j as Number does',
+    (text) => {
+      expect(parse(`${text}\tt\t\\N\tx\ty`).id).toBe(Number(text));
+    },
+  );
+
   it('pads timestamps to three fraction digits', () => {
     expect(parse('1\tt\t2024-11-04 09:15:00\tx\ty').created_at).toBe('2024-11-04 09:15:00.000');
     expect(parse('1\tt\t2024-11-04 09:15:00.1\tx\ty').created_at).toBe('2024-11-04 09:15:00.100');
     expect(parse('1\tt\t2024-11-04 09:15:00.12\tx\ty').created_at).toBe('2024-11-04 09:15:00.120');
+  });
+
+  it('undoes escapes in the fields that hold one, whatever their type', () => {
+    expect(parse('1\\0\tt\t2024-11-04 09:15:00.1\ta\\\\b\\tc\tno escape')).toEqual({
+      id: 10,
+      active: true,
+      created_at: '2024-11-04 09:15:00.100',
+      name: 'a\\b\tc',
+      note: 'no escape',
+    });
   });
 
   it('reads \\N and missing fields as null, and undoes escapes', () => {
