@@ -150,15 +150,18 @@ function integerKey(line: string): NaturalKey {
 }
 
 /** dim_date's natural key, its `YYYY-MM-DD`. */
-const textKey = (line: string): NaturalKey => line.slice(0, line.indexOf('\t'));
+function textKey(line: string): NaturalKey {
+  const tab = line.indexOf('\t');
+  return tab < 0 ? line : line.slice(0, tab);
+}
 
 /**
  * Compares one warehouse table with what the source makes of it, by SPEC.md's rules, in one
  * merge join over both sides streamed in natural-key order: a dimension row for row; a fact's
  * latest version per source row equal to the source's current values, with no natural key
  * missing or extra and no version held twice. The warehouse's lines are compared as they
- * arrive, field by field (see {@link rowMatcher}); a fact's versions are kept only while a
- * source row has more than one. Memory stays bounded by two pages per side (and the inputs of
+ * arrive, field by field (see {@link rowMatcher}); a fact's versions are kept only for a natural
+ * key the warehouse holds more than once. Memory stays bounded by two pages per side (and the inputs of
  * a rebuilt dimension).
  */
 export async function compareTable(
