@@ -38,6 +38,18 @@ describe('reading a query with COPY', () => {
     expect(batches.flat()).toEqual(Array.from({ length: 20_000 }, (_, index) => index + 1));
   });
 
+  it('keeps characters of several bytes whole, wherever a chunk of the server ends', async () => {
+    const text = 'ü€𝄞'.repeat(30);
+    const lines: string[] = [];
+    for await (const batch of copyLines(
+      client,
+      `SELECT g, repeat('ü€𝄞', 30) FROM generate_series(1, 5000) AS g`,
+      (line) => line,
+    ))
+      lines.push(...batch);
+    expect(lines).toEqual(Array.from({ length: 5000 }, (_, index) => `${index + 1}\t${text}`));
+  });
+
   it('gives nothing for an empty result', async () => {
     expect(await copyRows(client, 'SELECT 1 WHERE false')).toEqual([]);
   });

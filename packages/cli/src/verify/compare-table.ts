@@ -4,23 +4,21 @@ import {
   type TargetTableName,
   warehouseTables as topology,
 } from '@totes/pipeline';
-import {
-  calendarRows,
-  defaultCalendarRange,
-  outputColumns,
-  tableTransforms,
-} from '@totes/transformer/mappings';
+import { calendarRows, defaultCalendarRange, tableTransforms } from '@totes/transformer/mappings';
 import type pg from 'pg';
-import { type CanonicalRow, canonicalRow, sourceLineParser } from './canonical-row';
+import { rowMatcher, sourceLineParser } from './canonical-row';
 import { copyLines, copyRows } from './copy-lines';
 import type { NaturalKey, TableDifference } from './table-difference';
-import { calendarBoundsSql, sourceColumns, sourceRowsSql, warehouseRowsSql } from './verify-queries';
+import {
+  calendarBoundsSql,
+  sourceColumns,
+  sourceRowsSql,
+  warehouseColumns,
+  warehouseRowsSql,
+} from './verify-queries';
 
-/** One row with its natural key. */
-interface KeyedRow {
-  readonly key: NaturalKey;
-  readonly row: CanonicalRow;
-}
+/** A row as the transformer's mapping returns it. */
+type OutputRecord = Readonly<Record<string, unknown>>;
 
 /** The two databases one comparison reads, each on a connection of its own. */
 export interface ComparedDatabases {
@@ -78,32 +76,22 @@ class RowReader<T> {
 const naturalKeyOf = (table: TargetTableName) => topology[table].naturalKey as string;
 
 /**
- * What the source makes of a warehouse table, in natural-key order, mapped by the transformer's
- * own mappings: row by row from the input's rows in key order (facts, dim_transaction), rebuilt
- * whole from the complete inputs (the other dimensions, a few thousand rows at most), or the
- * calendar over the days dim_date should cover.
+ * What the source makes of a warehouse table, in natural-key order: pages of items, and how an
+ * item becomes its mapped row. Rows mapped one by one are mapped only when the comparison comes
+ * to them, so that a page waiting its turn holds its lines alone.
  */
-async function* expectedRows(
+interface ExpectedRows {
+  readonly pages: AsyncGenerator<readonly unknown[]>;
+  readonly resolve: (item: unknown) => OutputRecord;
+}
+
+/** A dimension rebuilt whole from its complete inputs (a few thousand rows at most), or dim_date. */
+async function* wholeTable(
   table: TargetTableName,
   databases: ComparedDatabases,
-): AsyncGenerator<KeyedRow[]> {
-  const canonical = canonicalRow(outputColumns(table));
+): AsyncGenerator<OutputRecord[]> {
   const naturalKey = naturalKeyOf(table);
-  const keyed = (row: Readonly<Record<string, unknown>>): KeyedRow => ({
-    key: row[naturalKey] as NaturalKey,
-    row: canonical(row),
-  });
   const transform = tableTransforms[table];
-  if (transform.kind === 'rows') {
-    const input = topology[table].inputs[0] as SourceTableName;
-    const parse = sourceLineParser(sourceColumns(input));
-    // The row schema and the mapping are chosen by the same table, as the transformer chooses them.
-    const map = transform.map as (row: unknown) => Readonly<Record<string, unknown>>;
-    yield* copyLines(databases.totesys, sourceRowsSql(input, sourceTables[input].key), (line) =>
-      keyed(map(parse(line))),
-    );
-    return;
-  }
   if (transform.kind === 'rebuild') {
     const inputs: Record<string, unknown[]> = {};
     for (const input of topology[table].inputs as readonly SourceTableName[]) {
@@ -117,10 +105,8 @@ async function* expectedRows(
         rows.push(...page);
       inputs[input] = rows;
     }
-    const build = transform.build as (snapshots: unknown) => Readonly<Record<string, unknown>>[];
-    yield build(inputs)
-      .map(keyed)
-      .sort((a, b) => (a.key as number) - (b.key as number));
+    const build = transform.build as (snapshots: unknown) => OutputRecord[];
+    yield build(inputs).sort((a, b) => (a[naturalKey] as number) - (b[naturalKey] as number));
     return;
   }
   const [bounds] = await copyRows(databases.warehouse, calendarBoundsSql());
@@ -129,43 +115,54 @@ async function* expectedRows(
     .filter((day) => day != null)
     .sort()
     .at(-1) as string;
-  yield calendarRows(first, last).map(keyed);
+  yield calendarRows(first, last);
 }
 
-/** The warehouse table's rows grouped by natural key (a fact's versions, oldest first). */
-async function* warehouseGroups(
-  table: TargetTableName,
-  databases: ComparedDatabases,
-): AsyncGenerator<{ key: NaturalKey; rows: CanonicalRow[] }[]> {
-  const numeric = table !== 'dim_date';
-  let open: { key: NaturalKey; rows: CanonicalRow[] } | undefined;
-  const lines = copyLines(databases.warehouse, warehouseRowsSql(table), (line) => line);
-  for await (const page of lines) {
-    const groups: { key: NaturalKey; rows: CanonicalRow[] }[] = [];
-    for (const line of page) {
-      const tab = line.indexOf('\t');
-      const text = line.slice(0, tab);
-      const key = numeric ? Number(text) : text;
-      const row = line.slice(tab + 1);
-      if (open && open.key === key) {
-        open.rows.push(row);
-        continue;
-      }
-      if (open) groups.push(open);
-      open = { key, rows: [row] };
-    }
-    // The last group of a page may go on in the next one.
-    yield groups;
+/**
+ * What the source makes of a warehouse table, mapped by the transformer's own mappings: row by
+ * row from the input's rows in key order (facts, dim_transaction), rebuilt whole from the
+ * complete inputs (the other dimensions), or the calendar over the days dim_date should cover.
+ */
+function expectedRows(table: TargetTableName, databases: ComparedDatabases): ExpectedRows {
+  const transform = tableTransforms[table];
+  if (transform.kind !== 'rows')
+    return { pages: wholeTable(table, databases), resolve: (row) => row as OutputRecord };
+  const input = topology[table].inputs[0] as SourceTableName;
+  const parse = sourceLineParser(sourceColumns(input));
+  // The row schema and the mapping are chosen by the same table, as the transformer chooses them.
+  const map = transform.map as (row: unknown) => OutputRecord;
+  return {
+    pages: copyLines(databases.totesys, sourceRowsSql(input, sourceTables[input].key), (line) => line),
+    resolve: (line) => map(parse(line as string)),
+  };
+}
+
+/** The natural key a warehouse line starts with: an integer, parsed in place. */
+function integerKey(line: string): NaturalKey {
+  const negative = line.charCodeAt(0) === 45;
+  let value = 0;
+  for (let index = negative ? 1 : 0; index < line.length; index += 1) {
+    const digit = line.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
   }
-  if (open) yield [open];
+  return negative ? -value : value;
+}
+
+/** dim_date's natural key, its `YYYY-MM-DD`. */
+function textKey(line: string): NaturalKey {
+  const tab = line.indexOf('\t');
+  return tab < 0 ? line : line.slice(0, tab);
 }
 
 /**
  * Compares one warehouse table with what the source makes of it, by SPEC.md's rules, in one
  * merge join over both sides streamed in natural-key order: a dimension row for row; a fact's
  * latest version per source row equal to the source's current values, with no natural key
- * missing or extra and no version held twice. Memory stays bounded by a page per side (and the
- * inputs of a rebuilt dimension).
+ * missing or extra and no version held twice. The warehouse's lines are compared as they
+ * arrive, field by field (see {@link rowMatcher}); a fact's versions are kept only for a natural
+ * key the warehouse holds more than once. Memory stays bounded by two pages per side (and the inputs of
+ * a rebuilt dimension).
  */
 export async function compareTable(
   table: TargetTableName,
@@ -184,32 +181,63 @@ export async function compareTable(
   };
   let expectedCount = 0;
   let warehouseCount = 0;
-  const expected = new RowReader(expectedRows(table, databases));
-  const actual = new RowReader(warehouseGroups(table, databases));
+  const naturalKey = naturalKeyOf(table);
+  const matches = rowMatcher(warehouseColumns(table));
+  const keyOf = table === 'dim_date' ? textKey : integerKey;
+  const source = expectedRows(table, databases);
+  const expected = new RowReader(source.pages);
+  const actual = new RowReader(copyLines(databases.warehouse, warehouseRowsSql(table), (line) => line));
+  /** Takes the warehouse's lines of one natural key: how many, the last, and all when several. */
+  const takeGroup = async (key: NaturalKey) => {
+    let last = actual.current as string;
+    let count = 1;
+    let versions: string[] | undefined;
+    actual.advance();
+    for (;;) {
+      if (actual.current === undefined) await actual.fill();
+      const next = actual.current;
+      if (next === undefined || keyOf(next) !== key) break;
+      versions ??= [last];
+      versions.push(next);
+      last = next;
+      count += 1;
+      actual.advance();
+    }
+    warehouseCount += count;
+    return { last, versions };
+  };
+  let output: OutputRecord | undefined;
   try {
     for (;;) {
       if (expected.current === undefined) await expected.fill();
       if (actual.current === undefined) await actual.fill();
-      const source = expected.current;
-      const group = actual.current;
-      if (!source && !group) break;
-      if (group && (!source || group.key < source.key)) {
-        note('extra', group.key);
-        warehouseCount += group.rows.length;
-        actual.advance();
-      } else if (source && (!group || source.key < group.key)) {
-        note('missing', source.key);
+      const item = expected.current;
+      const line = actual.current;
+      if (item === undefined && line === undefined) break;
+      if (item !== undefined) output ??= source.resolve(item);
+      const sourceKey = output?.[naturalKey] as NaturalKey | undefined;
+      if (output && sourceKey == null) throw new Error(`a mapped ${table} row has no ${naturalKey}`);
+      const warehouseKey = line === undefined ? undefined : keyOf(line);
+      if (warehouseKey !== undefined && (sourceKey === undefined || warehouseKey < sourceKey)) {
+        note('extra', warehouseKey);
+        await takeGroup(warehouseKey);
+      } else if (sourceKey !== undefined && (warehouseKey === undefined || sourceKey < warehouseKey)) {
+        note('missing', sourceKey);
         expectedCount += 1;
         expected.advance();
-      } else if (source && group) {
+        output = undefined;
+      } else {
+        // Both sides hold this key (the branches above took every other case).
         expectedCount += 1;
-        warehouseCount += group.rows.length;
-        if (group.rows.at(-1) !== source.row) note('different', source.key);
-        if (group.rows.length > 1 && new Set(group.rows).size < group.rows.length) {
-          note('duplicateVersions', group.key);
+        const group = await takeGroup(sourceKey as NaturalKey);
+        if (!matches(output as OutputRecord, group.last, 0)) {
+          note('different', sourceKey as NaturalKey);
+        }
+        if (group.versions && new Set(group.versions).size < group.versions.length) {
+          note('duplicateVersions', sourceKey as NaturalKey);
         }
         expected.advance();
-        actual.advance();
+        output = undefined;
       }
     }
   } catch (error) {

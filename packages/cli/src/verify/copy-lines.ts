@@ -26,22 +26,28 @@ export function escapeCopy(value: string): string {
  * Streams the lines of `COPY (<query>) TO STDOUT` (text format) in batches, one batch per chunk
  * the server sends (about 64 KB): PostgreSQL's fastest way out (ARCHITECTURE §6), one query plan,
  * and memory bounded by a chunk. Each line is handed to `parse` as it is, without its newline.
+ * A chunk is decoded up to its last newline (a byte no UTF-8 sequence holds), so that each batch
+ * is one flat string split once; the bytes after it wait for the next chunk.
  */
 export async function* copyLines<T>(
   client: pg.ClientBase,
   query: string,
   parse: (line: string) => T,
 ): AsyncGenerator<T[]> {
-  const decoder = new TextDecoder();
-  let rest = '';
+  let rest: Buffer | undefined;
   const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = rest + decoder.decode(chunk, { stream: true });
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    yield lines.map(parse);
+    const bytes = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const end = bytes.lastIndexOf(10);
+    if (end < 0) {
+      rest = bytes === chunk ? Buffer.from(chunk) : bytes;
+      continue;
+    }
+    // Copied: the stream may hand out views of buffers it reuses.
+    rest = end + 1 < bytes.length ? Buffer.from(bytes.subarray(end + 1)) : undefined;
+    yield bytes.toString('utf8', 0, end).split('\n').map(parse);
   }
-  if (rest !== '') yield [parse(rest)];
+  if (rest) yield rest.toString('utf8').split('\n').map(parse);
 }
 
 /** Splits a COPY text line into its fields (null for `\N`, escapes undone). */

@@ -1,6 +1,12 @@
 import type { SourceTableName, TargetTableName } from '@totes/pipeline';
 import { warehouseTables as topology } from '@totes/pipeline';
-import { columnSpecs, type TotesysDatabase, totesysTables, type WarehouseDatabase } from '@totes/schema';
+import {
+  type ColumnSpec,
+  columnSpecs,
+  type TotesysDatabase,
+  totesysTables,
+  type WarehouseDatabase,
+} from '@totes/schema';
 import { outputColumns } from '@totes/transformer/mappings';
 import {
   DummyDriver,
@@ -47,18 +53,31 @@ export function sourceRowsSql(table: SourceTableName, key: string): string {
 }
 
 /**
- * Every row of a warehouse table in natural-key order: the natural key, then the transformer's
- * output columns (no record id) as PostgreSQL prints them (with DateStyle ISO; the expected rows
- * are printed the same way, see canonical-row.ts), so that each line is compared as it arrives;
- * a fact's versions of one source row in the order the warehouse takes the latest from
- * (last_updated, then the record id, which grows with every version loaded).
+ * The columns verify reads of a warehouse table: the transformer's output columns (no record
+ * id), the natural key first, so that each line starts with the key it is merged on.
+ */
+export function warehouseColumns(table: TargetTableName): readonly ColumnSpec[] {
+  const naturalKey = topology[table].naturalKey as string;
+  const columns = outputColumns(table);
+  return [
+    ...columns.filter((column) => column.name === naturalKey),
+    ...columns.filter((column) => column.name !== naturalKey),
+  ];
+}
+
+/**
+ * Every row of a warehouse table in natural-key order, its {@link warehouseColumns} as
+ * PostgreSQL prints them (with DateStyle ISO; the expected rows are matched against them as
+ * printed, see canonical-row.ts), so that each line is compared as it arrives; a fact's versions
+ * of one source row in the order the warehouse takes the latest from (last_updated, then the
+ * record id, which grows with every version loaded).
  */
 export function warehouseRowsSql(table: TargetTableName): string {
   const spec = topology[table] as { readonly naturalKey: string; readonly recordId?: string };
-  const columns = outputColumns(table).map((column) => sql.ref(column.name));
+  const columns = warehouseColumns(table).map((column) => sql.ref(column.name));
   let query = warehouse
     .selectFrom(table as 'fact_sales_order')
-    .select([sql.ref(spec.naturalKey).as('natural_key'), ...columns] as never[])
+    .select(columns as never[])
     .orderBy(spec.naturalKey as 'sales_order_id');
   if (spec.recordId) {
     query = query
