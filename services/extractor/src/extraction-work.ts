@@ -1,3 +1,4 @@
+import type { ExtractorSettings } from '@totes/pipeline';
 import { PipelineError } from '@totes/pipeline';
 import type {
   CachedConnectionString,
@@ -9,7 +10,6 @@ import type {
 import { connectWithCachedSecret, describeError } from '@totes/runtime';
 import type { RowFormat } from './copy/row-format';
 import { openTotesysSource } from './copy/totesys-source';
-import type { ExtractConfig } from './extract-config';
 import { ExtractError } from './extract-error';
 import { extractTable } from './extract-table';
 import { continuationOf, type ExtractQueue } from './modes/continuation';
@@ -19,7 +19,7 @@ import type { StateStore } from './store/state-store';
 
 /** What the extraction of one request works with, resolved once at cold start. */
 export interface ExtractionParts {
-  readonly config: ExtractConfig;
+  readonly config: ExtractorSettings;
   readonly service: string;
   readonly format: RowFormat;
   readonly connectionString: CachedConnectionString;
@@ -62,8 +62,7 @@ export function extractionWork(parts: ExtractionParts): StageWork<'extract'> {
         await client.end().catch(() => undefined);
       }
       // A crash between a write and its notification may have lost the event: announce again.
-      for (const key of announcer ? outcome.existing : [])
-        await announcer?.announce(config.ingestBucket, key);
+      for (const key of announcer ? outcome.existing : []) await announcer?.announce(store.bucket, key);
       const continuation = outcome.stop ? continuationOf(table, outcome.stop) : undefined;
       if (continuation) await queue.send(continuation);
       const durationMs = now().getTime() - started;

@@ -2,8 +2,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
 import { createLoadHandler } from '@totes/loader';
 import { type AwsClients, type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
-import type { QueueResource, ResourceNames, SourceTableName, TargetTableName } from '@totes/pipeline';
 import {
+  extractorDefaults,
+  type QueueResource,
+  type ResourceNames,
+  type SourceTableName,
+  type TargetTableName,
+} from '@totes/pipeline';
+import {
+  cachedConnectionString,
   connectPostgres,
   type RetryTiming,
   s3ObjectStore,
@@ -59,6 +66,7 @@ export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
   const ingestAnnouncer = announcerTo(stack.names.ingestTopic);
   const processedAnnouncer = announcerTo(stack.names.processedTopic);
   const visibility = sqsMessageVisibility(stack.clients.sqs);
+  const totesys = cachedConnectionString(async () => stack.totesysUrl);
   const retryOf = (queue: QueueResource): RetryTiming => ({
     policy: { ...localStackSettings.retry, maxReceiveCount: queue.maxReceiveCount },
     visibility,
@@ -71,15 +79,13 @@ export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
       case 'extract':
         return createExtractHandler(
           {
+            ...extractorDefaults,
             table: queue.table as SourceTableName,
-            ingestBucket: stack.names.ingestBucket,
-            extractQueueUrl: stack.queueUrl(queue.name),
-            totesysUrl: stack.totesysUrl,
-            forcePathStyle: true,
             timeBudgetMs: (localStackSettings.timeoutSeconds.extract - 15) * 1000,
             commitMarginMs: localStackSettings.commitMarginMs,
           },
           {
+            totesys,
             store: ingest,
             queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
             announcer: ingestAnnouncer,
