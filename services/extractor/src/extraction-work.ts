@@ -32,8 +32,10 @@ export interface ExtractionParts {
 }
 
 /**
- * The work of one extract request: extracts over its own connection, announces again what it
- * found already written, enqueues its continuation and reports one line.
+ * The work of one extract request.
+ *
+ * Extracts over its own connection, announces again what it found already written, enqueues its
+ * continuation and reports one line.
  *
  * A failure is logged with the request's mode and thrown as an {@link ExtractError} (retryable
  * unless the error says otherwise); nothing was written for the part that failed.

@@ -23,9 +23,11 @@ interface Sample {
 const windowSeconds = 15;
 
 /**
- * Follows the load from successive status samples: per table, rows done of rows expected, the
- * rate over the last {@link windowSeconds} seconds and the time left at that rate. Tables with no
- * source (dim_date) are left out. `now` is injectable so the arithmetic can be tested exactly.
+ * Follows the load from successive status samples.
+ *
+ * Per table, rows done of rows expected, the rate over the last {@link windowSeconds} seconds and
+ * the time left at that rate. Tables with no source (dim_date) are left out. `now` is injectable so
+ * the arithmetic can be tested exactly.
  */
 export function loadProgressTracker() {
   const history = new Map<TargetTableName, Sample[]>();

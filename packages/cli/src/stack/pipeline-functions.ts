@@ -41,9 +41,10 @@ export interface FunctionStack {
 }
 
 /**
- * Builds the real handlers of every extractor, transformer and loader, configured for the
- * local stack: the same factories the Lambda entry points call, given local endpoints and the
- * stack's log sink. Nothing in the services knows it runs locally.
+ * Builds the real handlers of every extractor, transformer and loader, configured for the local stack.
+ *
+ * The same factories the Lambda entry points call, given local endpoints and the stack's log sink.
+ * Nothing in the services knows it runs locally.
  */
 export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
   const s3 = new S3Client({

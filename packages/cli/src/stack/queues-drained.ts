@@ -4,8 +4,10 @@ import type { QueueConnection } from './queue-connection';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits until every queue of a pipeline another process runs (a `totes up`, a deployment in AWS)
- * has been empty, nothing waiting or in flight, three checks in a row a second apart.
+ * Waits until every queue of a pipeline another process runs has been empty for three checks.
+ *
+ * The process is a `totes up` or a deployment in AWS; empty means nothing waiting or in flight,
+ * three checks in a row a second apart.
  */
 export async function queuesDrained(
   queues: QueueConnection,

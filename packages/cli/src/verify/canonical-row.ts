@@ -2,9 +2,10 @@ import type { ColumnSpec } from '@totes/schema';
 import { escapeCopy, unescapeCopy } from './copy-lines';
 
 /**
- * A row reduced to one string, equal for equal rows whichever side it came from: its values as
- * COPY's text format prints them with DateStyle ISO (PostgreSQL's own output, so the warehouse's
- * lines are compared as they arrive), tab-separated, `\N` for null.
+ * A row reduced to one string, equal for equal rows whichever side it came from.
+ *
+ * Its values as COPY's text format prints them with DateStyle ISO (PostgreSQL's own output, so the
+ * warehouse's lines are compared as they arrive), tab-separated, `\N` for null.
  */
 export type CanonicalRow = string;
 
@@ -25,8 +26,9 @@ function printerOf(column: ColumnSpec): (value: unknown) => string {
 }
 
 /**
- * The canonical row of the output rows the transformer's mapping returns for a table of these
- * columns, as the warehouse prints them.
+ * The canonical row of the transformer's output rows for a table of these columns.
+ *
+ * As the warehouse prints them.
  */
 export function canonicalRow(
   columns: readonly ColumnSpec[],
@@ -54,9 +56,10 @@ function padFraction(timestamp: string): string {
 }
 
 /**
- * Turns a source row's COPY text line into the JSON form the extractor writes (integers as
- * numbers, booleans as booleans, timestamp(3) with three fraction digits), in one pass over the
- * line; escapes are undone only in lines that hold any.
+ * Turns a source row's COPY text line into the JSON form the extractor writes, in one pass.
+ *
+ * Integers become numbers, booleans booleans, and timestamp(3) has three fraction digits; escapes
+ * are undone only in lines that hold any.
  */
 export function sourceLineParser(columns: readonly ColumnSpec[]): (line: string) => Record<string, unknown> {
   const converters = columns.map((column): ((text: string) => unknown) => {

@@ -161,11 +161,12 @@ async function* warehouseGroups(
 }
 
 /**
- * Compares one warehouse table with what the source makes of it, by SPEC.md's rules, in one
- * merge join over both sides streamed in natural-key order: a dimension row for row; a fact's
- * latest version per source row equal to the source's current values, with no natural key
- * missing or extra and no version held twice. Memory stays bounded by a page per side (and the
- * inputs of a rebuilt dimension).
+ * Compares one warehouse table with what the source makes of it, by SPEC.md's rules.
+ *
+ * One merge join over both sides streamed in natural-key order: a dimension row for row; a fact's
+ * latest version per source row equal to the source's current values, with no natural key missing
+ * or extra and no version held twice. Memory stays bounded by a page per side (and the inputs of a
+ * rebuilt dimension).
  */
 export async function compareTable(
   table: TargetTableName,

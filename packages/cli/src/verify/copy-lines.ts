@@ -23,9 +23,11 @@ export function escapeCopy(value: string): string {
 }
 
 /**
- * Streams the lines of `COPY (<query>) TO STDOUT` (text format) in batches, one batch per chunk
- * the server sends (about 64 KB): PostgreSQL's fastest way out (ARCHITECTURE §6), one query plan,
- * and memory bounded by a chunk. Each line is handed to `parse` as it is, without its newline.
+ * Streams the lines of `COPY (<query>) TO STDOUT` (text format) in batches.
+ *
+ * One batch per chunk the server sends (about 64 KB): PostgreSQL's fastest way out (ARCHITECTURE
+ * §6), one query plan, and memory bounded by a chunk. Each line is handed to `parse` as it is,
+ * without its newline.
  */
 export async function* copyLines<T>(
   client: pg.ClientBase,

@@ -18,9 +18,11 @@ async function connect(url: string): Promise<pg.Client> {
 }
 
 /**
- * Compares each warehouse table with the source (see {@link compareTable}), `concurrency` tables
- * at a time, each on two connections of its own; the largest tables (the facts, listed first in
- * the topology) start first. Results come back in the order of `tables`.
+ * Compares each warehouse table with the source, `concurrency` tables at a time.
+ *
+ * See {@link compareTable}. Each table is compared on two connections of its own; the largest
+ * tables (the facts, listed first in the topology) start first. Results come back in the order of
+ * `tables`.
  */
 export async function verifyData(
   urls: DatabaseUrls,

@@ -31,8 +31,9 @@ const warehouse = compiler<WarehouseDatabase>();
 export const sourceColumns = (table: SourceTableName) => columnSpecs(totesysTables[table]);
 
 /**
- * Every row of a source table, every column, in primary-key order, as PostgreSQL prints them
- * (with DateStyle ISO, see {@link isoDateStyle}): the extractor reads the same output and pads
+ * Every row of a source table, every column, in primary-key order, as PostgreSQL prints them.
+ *
+ * With DateStyle ISO (see {@link isoDateStyle}): the extractor reads the same output and pads
  * timestamps to three fraction digits itself, as the parser of these rows does. `to_char` would
  * print them so, at several times the server's cost of the whole plain COPY.
  */
@@ -47,11 +48,13 @@ export function sourceRowsSql(table: SourceTableName, key: string): string {
 }
 
 /**
- * Every row of a warehouse table in natural-key order: the natural key, then the transformer's
- * output columns (no record id) as PostgreSQL prints them (with DateStyle ISO; the expected rows
- * are printed the same way, see canonical-row.ts), so that each line is compared as it arrives;
- * a fact's versions of one source row in the order the warehouse takes the latest from
- * (last_updated, then the record id, which grows with every version loaded).
+ * Every row of a warehouse table in natural-key order.
+ *
+ * The natural key, then the transformer's output columns (no record id) as PostgreSQL prints them
+ * (with DateStyle ISO; the expected rows are printed the same way, see canonical-row.ts), so that
+ * each line is compared as it arrives; a fact's versions of one source row in the order the
+ * warehouse takes the latest from (last_updated, then the record id, which grows with every version
+ * loaded).
  */
 export function warehouseRowsSql(table: TargetTableName): string {
   const spec = topology[table] as { readonly naturalKey: string; readonly recordId?: string };
