@@ -1,5 +1,7 @@
 import { type Continuation, createExtractHandler } from '@totes/extractor';
-import { compactTimestampOf, sourceTableNames } from '@totes/pipeline';
+import { compactTimestampOf, extractorDefaults, sourceTableNames } from '@totes/pipeline';
+import { createAwsClients, s3ObjectStore } from '@totes/runtime';
+import { cachedConnectionString } from '@totes/runtime/database';
 import { peakRssMb } from './bench-report';
 import type { ChildResult } from './verify-side';
 
@@ -15,15 +17,13 @@ export async function extractChild(totesysUrl: string, bucket: string): Promise<
       const pending: unknown[] = [
         { mode: 'full', table, run: compactTimestampOf(requestedAt), requestedAt: requestedAt.toISOString() },
       ];
+      // The S3 client each function makes, the endpoint from `AWS_ENDPOINT_URL` (set by the parent).
+      const { s3 } = createAwsClients({ forcePathStyle: true });
       const handler = createExtractHandler(
+        { ...extractorDefaults, table },
         {
-          table,
-          ingestBucket: bucket,
-          extractQueueUrl: 'in-process',
-          totesysUrl,
-          forcePathStyle: true,
-        },
-        {
+          totesys: cachedConnectionString(async () => totesysUrl),
+          store: s3ObjectStore(s3, bucket),
           queue: { send: async (continuation: Continuation) => void pending.push(continuation.request) },
           logger: {
             info: (_: string, fields: Record<string, unknown>) => {

@@ -7,7 +7,7 @@ import {
   resourceNames,
 } from '@totes/pipeline';
 import pg from 'pg';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject, onTestFinished, vi } from 'vitest';
 
 /** A database of the run's cluster that belongs to one test file. */
 export interface TestDatabase {
@@ -139,4 +139,63 @@ export function useTestPipeline(
     if (!pipeline) throw new Error('useTestPipeline: the pipeline exists only inside tests and hooks');
     return pipeline;
   };
+}
+
+/**
+ * The SDK's standard variables pointing at the run's AWS emulator, set for the calling test.
+ *
+ * A function's real parts take their endpoint, region and credentials from these
+ * (`AWS_ENDPOINT_URL`, …), as in Lambda; vitest restores the environment after the test.
+ */
+export function stubAwsEnvironment(aws: Pick<TestAws, 'endpoint' | 'region' | 'credentials'>): void {
+  vi.stubEnv('AWS_ENDPOINT_URL', aws.endpoint);
+  vi.stubEnv('AWS_REGION', aws.region);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', aws.credentials.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', aws.credentials.secretAccessKey);
+  onTestFinished(() => void vi.unstubAllEnvs());
+}
+
+/**
+ * Everything the process writes to its standard output and error while the calling test runs.
+ *
+ * The functions' JSON logger writes there (warnings and errors to standard error), one record a
+ * line; `lines` parses them. The streams are restored after the test.
+ */
+export function captureOutput(): {
+  readonly text: () => string;
+  readonly lines: () => Record<string, unknown>[];
+} {
+  const chunks: string[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const spy = vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    });
+    onTestFinished(() => spy.mockRestore());
+  }
+  const text = () => chunks.join('');
+  return {
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+/**
+ * Imports a function's Lambda entry afresh with `variables` set, as a cold start would.
+ *
+ * The entry reads its environment when it is imported, so a wrong one rejects here. The
+ * variables (`undefined` unsets one) are restored after the calling test.
+ */
+export async function coldStart<M>(
+  entry: () => Promise<M>,
+  variables: Readonly<Record<string, string | undefined>>,
+): Promise<M> {
+  for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
+  onTestFinished(() => void vi.unstubAllEnvs());
+  vi.resetModules();
+  return await entry();
 }

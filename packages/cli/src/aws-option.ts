@@ -16,9 +16,11 @@ function environmentName(value: string): string {
 }
 
 /**
- * Adds `--aws <environment>`: the command works on that deployment in AWS (the `environment` the
- * CDK app was deployed with, e.g. `prod`), through the SDK's default credentials and region. It
- * names a different stack from the local options, so it cannot be combined with them.
+ * Adds `--aws <environment>`.
+ *
+ * The command works on that deployment in AWS (the `environment` the CDK app was deployed with,
+ * e.g. `prod`), through the SDK's default credentials and region. It names a different stack from
+ * the local options, so it cannot be combined with them.
  */
 export function awsOption(command: Command): Command {
   return command.addOption(

@@ -12,9 +12,10 @@ export class CliError extends Error {
 }
 
 /**
- * A command line that cannot be run as given (an unknown table, a missing argument, a bad
- * flag): exit code 2, reported before anything looks for a stack. `details` go into the JSON
- * error as they are (`{ tables: [...] }`), so a script can correct itself.
+ * A command line that cannot be run as given (an unknown table, a missing argument, a bad flag).
+ *
+ * Exit code 2, reported before anything looks for a stack. `details` go into the JSON error as they
+ * are (`{ tables: [...] }`), so a script can correct itself.
  */
 export class UsageError extends CliError {
   override readonly name: string = 'UsageError';

@@ -4,8 +4,10 @@ import { styleText } from 'node:util';
 export type Colour = 'red' | 'yellow' | 'green' | 'dim';
 
 /**
- * Text in a colour, for `stream` (stdout by default): plain when that stream is not a terminal,
- * with `NO_COLOR` set, or with `TERM=dumb`, as Node's `styleText` decides (`FORCE_COLOR` forces it).
+ * Text in a colour, for `stream` (stdout by default).
+ *
+ * Plain when that stream is not a terminal, with `NO_COLOR` set, or with `TERM=dumb`, as Node's
+ * `styleText` decides (`FORCE_COLOR` forces it).
  */
 export function paint(colour: Colour, text: string, stream: NodeJS.WriteStream = process.stdout): string {
   return styleText(colour, text, { stream });

@@ -1,7 +1,8 @@
 /**
- * One line about an error, for a warning or a wrapped message: its name and the first line of
- * its message (cut to 200 characters), and the HTTP status an AWS SDK error carries. SDK errors
- * name the operation and resource, never credentials.
+ * One line about an error, for a warning or a wrapped message.
+ *
+ * Its name and the first line of its message (cut to 200 characters), and the HTTP status an AWS
+ * SDK error carries. SDK errors name the operation and resource, never credentials.
  */
 export function errorSummary(error: unknown): string {
   if (!(error instanceof Error)) return String(error).split('\n')[0] ?? '';

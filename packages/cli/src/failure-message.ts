@@ -9,8 +9,10 @@ function printed(value: unknown): string {
 }
 
 /**
- * What an error says: its message, or, when it has none (a bare `AggregateError` from a refused
- * connection, a library rejecting with `undefined`), its name or kind and what it wraps.
+ * What an error says.
+ *
+ * Its message, or, when it has none (a bare `AggregateError` from a refused connection, a library
+ * rejecting with `undefined`), its name or kind and what it wraps.
  */
 export function describeError(error: unknown): string {
   if (error instanceof Error && error.message.trim()) return error.message;

@@ -3,9 +3,11 @@ import type { LocalStackPorts } from '@totes/local';
 import { CliError, UsageError } from './cli-error';
 
 /**
- * The local stack's loopback ports when nothing else is asked for: the same on every start, so
- * a saved connection (`totes url`, a SQL client) keeps working. Chosen away from the ports other
- * local tools default to (PostgreSQL 5432, LocalStack 4566, Supabase 54321–54324).
+ * The local stack's loopback ports when nothing else is asked for.
+ *
+ * The same on every start, so a saved connection (`totes url`, a SQL client) keeps working. Chosen
+ * away from the ports other local tools default to (PostgreSQL 5432, LocalStack 4566, Supabase
+ * 54321–54324).
  */
 export const defaultLocalPorts = {
   postgres: 25432,
@@ -34,8 +36,9 @@ export interface ConfiguredPort {
 }
 
 /**
- * The ports the environment asks for (`0`: any free port), else the defaults. A value that is
- * not a port is a usage error.
+ * The ports the environment asks for (`0`: any free port), else the defaults.
+ *
+ * A value that is not a port is a usage error.
  */
 export function configuredLocalPorts(
   env: NodeJS.ProcessEnv = process.env,
@@ -64,10 +67,11 @@ export function isPortFree(port: number): Promise<boolean> {
 }
 
 /**
- * The ports a local stack starts on. A port set in the environment must be free (else the
- * command fails, naming the variable); a default port that is taken (another stack, another
- * program) gives way to any free port, with a warning told to `say`. Only `endpoints` are
- * checked; the others are 0 (any free port).
+ * The ports a local stack starts on.
+ *
+ * A port set in the environment must be free (else the command fails, naming the variable); a
+ * default port that is taken (another stack, another program) gives way to any free port, with a
+ * warning told to `say`. Only `endpoints` are checked; the others are 0 (any free port).
  */
 export async function resolveLocalPorts(
   say: (line: string) => void,

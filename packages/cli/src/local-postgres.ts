@@ -7,9 +7,10 @@ import { claimDataDir } from './stack/claim-data-dir';
 export const localDatabases = { totesys: 'totesys', warehouse: 'warehouse' } as const;
 
 /**
- * Runs `work` with the local stack's PostgreSQL (started from the data directory, created on
- * first use, kept afterwards), then stops it, also on failure. The data directory is held
- * meanwhile, for `command` (what a crash left is recovered and told to `say`).
+ * Runs `work` with the local stack's PostgreSQL, then stops it, also on failure.
+ *
+ * The server is started from the data directory, created on first use and kept afterwards. The data
+ * directory is held meanwhile, for `command` (what a crash left is recovered and told to `say`).
  */
 export async function withLocalPostgres<T>(
   dataDir: string,

@@ -13,9 +13,10 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The name closest to `given`, for a "did you mean" hint: the nearest by edit distance if it is
- * within a third of its length, else the only name that `given` begins (`fact_sales`), else
- * undefined (a guess further off misleads more than it helps).
+ * The name closest to `given`, for a "did you mean" hint.
+ *
+ * The nearest by edit distance if it is within a third of its length, else the only name that
+ * `given` begins (`fact_sales`), else undefined (a guess further off misleads more than it helps).
  */
 export function nearestName(given: string, names: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;

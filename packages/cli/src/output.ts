@@ -1,6 +1,8 @@
 /**
- * Where a command writes. People get readable text on stdout and progress on stderr; with
- * `--json`, stdout carries exactly one JSON document and progress stays on stderr.
+ * Where a command writes.
+ *
+ * People get readable text on stdout and progress on stderr; with `--json`, stdout carries exactly
+ * one JSON document and progress stays on stderr.
  */
 export interface Output {
   readonly json: boolean;
@@ -51,8 +53,10 @@ export function createOutput(json: boolean): Output {
 }
 
 /**
- * Formats rows as an aligned text table (numbers right-aligned). `style` may colour a body cell
- * once it is padded (row and column index, padded text), so colour never upsets the alignment.
+ * Formats rows as an aligned text table (numbers right-aligned).
+ *
+ * `style` may colour a body cell once it is padded (row and column index, padded text), so colour
+ * never upsets the alignment.
  */
 export function formatTable(
   headers: readonly string[],

@@ -1,8 +1,9 @@
 import { UsageError } from './cli-error';
 
 /**
- * Checks a PostgreSQL connection string given as `what` (`--totesys-url`, `TOTESYS_URL`). pg
- * reads only URLs (`postgresql://user:password@host:port/database`): a keyword/value string
+ * Checks a PostgreSQL connection string given as `what` (`--totesys-url`, `TOTESYS_URL`).
+ *
+ * pg reads only URLs (`postgresql://user:password@host:port/database`): a keyword/value string
  * (`host=… dbname=…`) or a bare word would be read as a host name (`getaddrinfo ENOTFOUND base`),
  * so both are refused here. The value is never repeated: it may hold a password.
  */

@@ -12,9 +12,10 @@ const tablesOf = {
 } as const satisfies Record<TableKind, readonly string[]>;
 
 /**
- * Checks a table name given on the command line (as `what`: `--table`, `<table>`): an unknown
- * one is a usage error that suggests the nearest name and lists every valid one, in the JSON
- * error too (`tables`).
+ * Checks a table name given on the command line (as `what`: `--table`, `<table>`).
+ *
+ * An unknown one is a usage error that suggests the nearest name and lists every valid one, in the
+ * JSON error too (`tables`).
  */
 export function checkTableName<T extends string = string>(value: string, kind: TableKind, what: string): T {
   const tables: readonly string[] = tablesOf[kind];

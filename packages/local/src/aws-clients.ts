@@ -19,8 +19,10 @@ export interface AwsClients {
 }
 
 /**
- * Creates S3, SQS and SNS clients for an emulator endpoint (S3 path-style, since the emulator
- * has no per-bucket host names). The emulator accepts any credentials.
+ * Creates S3, SQS and SNS clients for an emulator endpoint.
+ *
+ * S3 is path-style, since the emulator has no per-bucket host names. The emulator accepts any
+ * credentials.
  */
 export function awsClients(target: AwsTarget): AwsClients {
   const config = {

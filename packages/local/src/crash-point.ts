@@ -1,8 +1,10 @@
 /**
- * A place where the local stack can be made to crash on purpose, to prove that nothing is lost
- * when a process dies there. `TOTES_CRASH_AT=<point>[:<text>][#<n>]` kills the whole process
- * group with SIGKILL (as `kill -9` of the pipeline's process tree would) the `n`-th time (1 by
- * default) the point is reached with a detail containing `text`. Unset, it does nothing.
+ * A place where the local stack can be made to crash on purpose.
+ *
+ * It proves that nothing is lost when a process dies there. `TOTES_CRASH_AT=<point>[:<text>][#<n>]`
+ * kills the whole process group with SIGKILL (as `kill -9` of the pipeline's process tree would)
+ * the `n`-th time (1 by default) the point is reached with a detail containing `text`. Unset, it
+ * does nothing.
  */
 export type CrashPoint =
   /** The S3 proxy recorded a created object and has not published its event yet. */

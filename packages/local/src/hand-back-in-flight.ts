@@ -2,12 +2,13 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-
 import type { QueueInspector } from './emulator-queue-inspector';
 
 /**
- * Hands back, visible at once, every message the queues hold in flight. Called by whoever starts
- * the local stack, which owns its data directory: no function of another process can be working
- * on them, so each was held by a run that stopped (a crash, a kill) and would otherwise stay
- * invisible for its queue's visibility timeout, six times its function's timeout. A message a
- * handler had set to come back later (a retry's backoff) comes back now instead, which its
- * handler treats like any other delivery. Returns how many were handed back.
+ * Hands back, visible at once, every message the queues hold in flight.
+ *
+ * Called by whoever starts the local stack, which owns its data directory: no function of another
+ * process can be working on them, so each was held by a run that stopped (a crash, a kill) and
+ * would otherwise stay invisible for its queue's visibility timeout, six times its function's
+ * timeout. A message a handler had set to come back later (a retry's backoff) comes back now
+ * instead, which its handler treats like any other delivery. Returns how many were handed back.
  */
 export async function handBackInFlight(
   sqs: Pick<SQSClient, 'send'>,

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Whether a process runs with this pid. A zombie (dead, not yet reaped) does not count, nor does
- * this process itself: a pid recorded by an earlier process and reused for this one is stale.
+ * Whether a process runs with this pid.
+ *
+ * A zombie (dead, not yet reaped) does not count, nor does this process itself: a pid recorded by
+ * an earlier process and reused for this one is stale.
  */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;

@@ -91,11 +91,12 @@ async function readState(file: string): Promise<StackState | undefined> {
 }
 
 /**
- * Starts the pipeline's infrastructure on this machine: one embedded PostgreSQL with the
- * `totesys` and `warehouse` databases (unless URLs are given), the AWS emulator persisted in the
- * data directory, the S3 notification proxy in front of it, and every bucket, topic, queue, DLQ
- * and subscription of the topology. The functions, the scheduler and the traffic are started by
- * the caller on top of it, so this package never depends on the services.
+ * Starts the pipeline's infrastructure on this machine.
+ *
+ * One embedded PostgreSQL with the `totesys` and `warehouse` databases (unless URLs are given), the
+ * AWS emulator persisted in the data directory, the S3 notification proxy in front of it, and every
+ * bucket, topic, queue, DLQ and subscription of the topology. The functions, the scheduler and the
+ * traffic are started by the caller on top of it, so this package never depends on the services.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { region, environment } = localStackSettings;

@@ -8,10 +8,12 @@ export interface OwedNotification {
 }
 
 /**
- * The notifications the S3 proxy owes, kept in a file: an object's creation is recorded before
- * its writer hears that the write succeeded, and crossed off once its event is published. A
- * process that stops in between (a crash, Ctrl-C) leaves the record, and the next stack on the
- * data directory publishes it, so no object's event is lost for good.
+ * The notifications the S3 proxy owes, kept in a file.
+ *
+ * An object's creation is recorded before its writer hears that the write succeeded, and crossed
+ * off once its event is published. A process that stops in between (a crash, Ctrl-C) leaves the
+ * record, and the next stack on the data directory publishes it, so no object's event is lost for
+ * good.
  */
 export interface NotificationOutbox {
   /** Records an object whose notification is about to be published; returns its id. */

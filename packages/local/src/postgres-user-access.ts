@@ -9,10 +9,12 @@ export interface BlockedDirectory {
 }
 
 /**
- * The first directory above `dir` that the `postgres` system user (which the server runs as
- * when started by root) cannot enter: one without the execute bit for others, unless that user
- * owns it. PostgreSQL started there fails in initdb with `could not access directory … Permission
- * denied`, so this is found before. `undefined` when every ancestor can be passed.
+ * The first directory above `dir` that the `postgres` system user cannot enter.
+ *
+ * That user runs the server when root starts it; such a directory lacks the execute bit for others,
+ * unless that user owns it. PostgreSQL started there fails in initdb with
+ * `could not access directory … Permission denied`, so this is found before. `undefined` when every
+ * ancestor can be passed.
  */
 export async function blockedForPostgresUser(
   dir: string,

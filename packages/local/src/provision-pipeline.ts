@@ -47,9 +47,11 @@ async function createQueue(sqs: SQSClient, name: string, fifo: boolean, attribut
 }
 
 /**
- * Creates, through the real S3/SQS/SNS APIs, every bucket, topic, queue with its DLQ and redrive
- * policy, and filtered subscription of a deployment. Safe to run again: each call finds what
- * exists. (In AWS the CDK stacks create the same resources from the same declaration.)
+ * Creates every bucket, topic, queue, DLQ and filtered subscription of a deployment.
+ *
+ * Through the real S3/SQS/SNS APIs, each queue with its redrive policy. Safe to run again: each
+ * call finds what exists. (In AWS the CDK stacks create the same resources from the same
+ * declaration.)
  */
 export async function provisionPipeline(
   clients: { readonly s3: S3Client; readonly sqs: SQSClient; readonly sns: SNSClient },

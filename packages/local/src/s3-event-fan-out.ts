@@ -5,8 +5,9 @@ import { s3NotificationMessage } from '@totes/runtime';
 import type { CreatedObject } from './s3-notification-proxy';
 
 /**
- * Publishes the S3 event notification of a new object to the topic its bucket notifies, as
- * S3 does in AWS: the event JSON as the SNS message, subject "Amazon S3 Notification".
+ * Publishes the S3 event notification of a new object to the topic its bucket notifies, as S3 does in AWS.
+ *
+ * The event JSON as the SNS message, subject "Amazon S3 Notification".
  */
 export function s3EventFanOut(options: {
   readonly s3: S3Client;

@@ -22,8 +22,10 @@ export interface S3NotificationProxy {
 }
 
 /**
- * Which S3 request creates an object, from its method, path-style URL and headers; undefined for
- * anything else (reads, bucket operations, parts of a multipart upload, sub-resources).
+ * Which S3 request creates an object, from its method, path-style URL and headers.
+ *
+ * Undefined for anything else (reads, bucket operations, parts of a multipart upload,
+ * sub-resources).
  */
 export function createdObjectOf(
   method: string,
@@ -48,13 +50,14 @@ export function createdObjectOf(
 }
 
 /**
- * A pass-through HTTP proxy in front of the emulator's S3 API that calls `onCreated` after every
- * request that created an object succeeds. The emulator sends no S3 event notifications; with
- * this, writing an object starts the next stage locally exactly as it does in AWS, and the
- * services need no local-only code. With an `outbox`, each creation is recorded before the
- * writer hears of its success and crossed off once announced, so a crash in between loses no
- * event: {@link S3NotificationProxy.replay} announces it on the next start. An announcement that
- * fails stays owed and is tried again at the next replay.
+ * A pass-through proxy in front of the emulator's S3 API that reports each object created.
+ *
+ * It calls `onCreated` after every request that created an object succeeds. The emulator sends no
+ * S3 event notifications; with this, writing an object starts the next stage locally exactly as it
+ * does in AWS, and the services need no local-only code. With an `outbox`, each creation is
+ * recorded before the writer hears of its success and crossed off once announced, so a crash in
+ * between loses no event: {@link S3NotificationProxy.replay} announces it on the next start. An
+ * announcement that fails stays owed and is tried again at the next replay.
  */
 export async function startS3NotificationProxy(options: {
   readonly target: string;

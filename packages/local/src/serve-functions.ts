@@ -28,11 +28,12 @@ function contextOf(plain: InvocationContext): Context {
 }
 
 /**
- * The body of a process of a {@link startFunctionPool} pool: builds the handlers once, from the
- * pool's init data, then runs each invocation it is sent and replies with the handler's result.
- * It ends when the pool disconnects (the pool stopped, or its process died: `kill -9` of the
- * pipeline takes these processes with it). Interrupts are the pool's to handle: it lets the
- * invocation under way finish, then disconnects.
+ * The body of a process of a {@link startFunctionPool} pool.
+ *
+ * Builds the handlers once, from the pool's init data, then runs each invocation it is sent and
+ * replies with the handler's result. It ends when the pool disconnects (the pool stopped, or its
+ * process died: `kill -9` of the pipeline takes these processes with it). Interrupts are the pool's
+ * to handle: it lets the invocation under way finish, then disconnects.
  */
 export function serveFunctions(
   build: (setup: FunctionHostSetup) => Promise<ReadonlyMap<string, SqsFunctionHandler>>,

@@ -1,9 +1,11 @@
 import { type QueueResource, type RetryBackoff, type StageName, visibilityTimeoutFor } from '@totes/pipeline';
 
 /**
- * How the local stack differs from AWS, and only that: functions time out sooner, a failed
- * message is retried within seconds rather than minutes, and the schedules run every few
- * seconds. Visibility timeouts are derived from the timeouts exactly as in AWS.
+ * How the local stack differs from AWS, and only that.
+ *
+ * Functions time out sooner, a failed message is retried within seconds rather than minutes, and
+ * the schedules run every few seconds. Visibility timeouts are derived from the timeouts exactly as
+ * in AWS.
  */
 export const localStackSettings = {
   environment: 'local',
@@ -27,11 +29,12 @@ export function localVisibilityTimeout(queue: QueueResource): number {
 }
 
 /**
- * How many processes run the local stack's functions (see function-pool.ts), set by
- * `TOTES_FUNCTION_PROCESSES`: none by default, the handlers then run in the stack's own process.
- * Measured on a 2-core machine shared with other work, processes cost each cold sync their
- * start-up and their own JIT warm-up (4.6 CPU-s more at scale factor 10) and were slower end to
- * end (docs/decisions/0013); on a machine with idle cores they let every core work.
+ * How many processes run the local stack's functions, set by `TOTES_FUNCTION_PROCESSES`.
+ *
+ * See function-pool.ts. None by default: the handlers then run in the stack's own process. Measured
+ * on a 2-core machine shared with other work, processes cost each cold sync their start-up and
+ * their own JIT warm-up (4.6 CPU-s more at scale factor 10) and were slower end to end
+ * (docs/decisions/0013); on a machine with idle cores they let every core work.
  */
 export function functionProcessCount(env: NodeJS.ProcessEnv = process.env): number {
   const setting = env.TOTES_FUNCTION_PROCESSES;

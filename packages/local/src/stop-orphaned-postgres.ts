@@ -15,12 +15,13 @@ async function until(condition: () => boolean, ms: number): Promise<boolean> {
 }
 
 /**
- * Stops a PostgreSQL left running on a data directory by a process that died without stopping
- * it (a `kill -9`, a crash): the server named in its `postmaster.pid`, if alive, is asked for a
- * fast shutdown (SIGINT), then an immediate one (SIGQUIT), then killed. PostgreSQL refuses to
+ * Stops a PostgreSQL left running on a data directory by a process that died without stopping it.
+ *
+ * A `kill -9` or a crash leaves it: the server named in its `postmaster.pid`, if alive, is asked
+ * for a fast shutdown (SIGINT), then an immediate one (SIGQUIT), then killed. PostgreSQL refuses to
  * start a second server on the directory, so without this every later start would fail. Call it
- * only while holding the directory, when no live process of ours can own that server. Returns
- * the stopped server's pid, or `undefined` when none was running.
+ * only while holding the directory, when no live process of ours can own that server. Returns the
+ * stopped server's pid, or `undefined` when none was running.
  */
 export async function stopOrphanedPostgres(postgresDataDir: string): Promise<number | undefined> {
   let lines: string[];

@@ -2,8 +2,10 @@ const sourcePattern = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})
 const compactPattern = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})$/;
 
 /**
- * Turns a totesys timestamp (`2022-11-03 14:20:52.186`, no zone) into the form used inside S3
- * keys (`20221103T142052186`): no spaces or colons, and it sorts like the time it names.
+ * Turns a totesys timestamp into the form used inside S3 keys.
+ *
+ * `2022-11-03 14:20:52.186` (no zone) becomes `20221103T142052186`: no spaces or colons, and it
+ * sorts like the time it names.
  */
 export function toCompactTimestamp(timestamp: string): string {
   const parts = sourcePattern.exec(timestamp);

@@ -15,8 +15,9 @@ export const envPostgresUrl = () =>
   z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection string');
 
 /**
- * The refinement of a database's two ways in: exactly one of a connection string (local runs)
- * and a Secrets Manager secret (AWS) must be set.
+ * The refinement of a database's two ways in.
+ *
+ * Exactly one of a connection string (local runs) and a Secrets Manager secret (AWS) must be set.
  *
  * Neither value is ever put in the message.
  */
@@ -31,17 +32,19 @@ export function exactlyOneOf<K extends string>(
 }
 
 /**
- * The variables a function's environment schema reads, as a deployment sets them: every value a
- * string. Each is optional here because some are set after the function is made (a topic ARN)
- * or by Lambda itself (`AWS_REGION`); what a schema requires is checked when it parses.
+ * The variables a function's environment schema reads, as a deployment sets them: every value a string.
+ *
+ * Each is optional here because some are set after the function is made (a topic ARN) or by Lambda
+ * itself (`AWS_REGION`); what a schema requires is checked when it parses.
  */
 export type FunctionEnvironment<S extends z.ZodType> = {
   readonly [K in keyof z.input<S>]?: string | undefined;
 };
 
 /**
- * The environment of a function that parses it with `schema`, its variable names checked against
- * the schema by the type system: a misspelt or unknown variable does not compile.
+ * The environment of a function that parses it with `schema`, its variable names type-checked.
+ *
+ * A misspelt or unknown variable does not compile.
  */
 export function functionEnvironment<S extends z.ZodType>(
   _schema: S,

@@ -58,6 +58,7 @@ type Named<R> = R extends { readonly mode: 'full' | 'sweep' } ? Omit<R, 'run'> &
 /** A parsed extract request: a `full` or `sweep` request always has its run. */
 export type ExtractRequest = Named<z.output<typeof RequestShape>>;
 
+/** Parses an extract request; a `full` or `sweep` request without its run takes it from `requestedAt`. */
 export const ExtractRequest = RequestShape.transform((request, context): ExtractRequest => {
   if (request.mode === 'incremental') return request;
   if (request.run !== undefined) return { ...request, run: request.run };

@@ -49,8 +49,9 @@ export const initialState: ExtractState = Object.freeze({
 });
 
 /**
- * The prefix of the extraction state in the ingest bucket: under `_state/`, which no
- * subscription matches, so writing it starts nothing downstream.
+ * The prefix of the extraction state in the ingest bucket.
+ *
+ * Under `_state/`, which no subscription matches, so writing it starts nothing downstream.
  */
 export const extractionStatePrefix = '_state/extract/';
 

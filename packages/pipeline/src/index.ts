@@ -3,6 +3,7 @@ export * from './environment-variables';
 export * from './extract-request';
 export * from './extract-state';
 export * from './extractor-environment';
+export * from './extractor-settings';
 export * from './ingest-key';
 export * from './ingest-rows';
 export * from './ingest-zstd-params';

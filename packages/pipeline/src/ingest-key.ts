@@ -9,8 +9,10 @@ import {
 import { formatWatermark, parseWatermark, type Watermark } from './watermark';
 
 /**
- * What an object in the ingest bucket holds. Every key is a pure function of its content, so
- * extracting the same rows again yields the same key, and new data always gets a new key.
+ * What an object in the ingest bucket holds.
+ *
+ * Every key is a pure function of its content, so extracting the same rows again yields the same
+ * key, and new data always gets a new key.
  *
  * - `changes`: event-table rows after watermark `after` (exclusive; null at the start) up to and
  *   including `through`.
@@ -56,10 +58,12 @@ const idDigits = 10;
 const pad = (id: number) => String(id).padStart(idDigits, '0');
 
 /**
- * How an ingest object's JSON Lines are compressed: `zstd` (one zstd frame, `.jsonl.zst`), the
- * default since decision 0003, or `gzip` (`.jsonl.gz`), what the extractor wrote before it and
- * can still be set to write. Objects written before compression end in plain `.jsonl`. Every
- * ending is read, and the endings of one object's content name the same content.
+ * How an ingest object's JSON Lines are compressed.
+ *
+ * `zstd` (one zstd frame, `.jsonl.zst`), the default since decision 0003, or `gzip` (`.jsonl.gz`),
+ * what the extractor wrote before it and can still be set to write. Objects written before
+ * compression end in plain `.jsonl`. Every ending is read, and the endings of one object's content
+ * name the same content.
  */
 export type IngestCompression = 'zstd' | 'gzip';
 

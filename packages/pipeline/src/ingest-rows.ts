@@ -1,6 +1,8 @@
 /**
- * The S3 user-metadata name under which the extractor records how many rows an ingest object
- * holds, in decimal: what a progress view weighs the object by without reading it.
+ * The S3 user-metadata name of an ingest object's row count.
+ *
+ * The extractor records there how many rows the object holds, in decimal: what a progress view
+ * weighs the object by without reading it.
  */
 export const ingestRowsMetadataName = 'rows';
 

@@ -6,8 +6,9 @@ import type { ReferenceTableName } from './source-tables';
 export type SnapshotObject = Extract<IngestKey, { kind: 'snapshot' }> & { readonly key: string };
 
 /**
- * The latest snapshot of a reference table, from the keys listed under its snapshot prefix
- * ({@link snapshotPrefix}).
+ * The latest snapshot of a reference table, from the keys listed under its snapshot prefix.
+ *
+ * See {@link snapshotPrefix}.
  *
  * The greatest key wins (keys start with the time the snapshot was taken, so they sort by it);
  * a key that is not a snapshot of `table` is skipped, not fatal. Undefined when the table has no

@@ -1,9 +1,10 @@
 import { compactTimestampOf, isCompactTimestamp } from './compact-timestamp';
 
 /**
- * The S3 user-metadata name under which the extractor records when it read an ingest object's
- * rows from totesys: a compact timestamp in UTC (`20241104T091502345`), taken just before the
- * read's snapshot, like a snapshot key's `takenAt`.
+ * The S3 user-metadata name under which the extractor records when it read an object's rows.
+ *
+ * The value is a compact timestamp in UTC (`20241104T091502345`), taken just before the read's
+ * snapshot, like a snapshot key's `takenAt`.
  *
  * This, not `last_updated` (which silent edits leave unchanged), orders observations of a row:
  * the loader never lets an older observation overwrite a newer one. Objects written before the
@@ -17,8 +18,9 @@ export function observedAtOf(date: Date): string {
 }
 
 /**
- * The observation time an ingest object's user metadata records, or undefined when it records
- * none (or something that is not a compact timestamp).
+ * The observation time an ingest object's user metadata records.
+ *
+ * Undefined when it records none, or something that is not a compact timestamp.
  */
 export function observedAtIn(metadata: Readonly<Record<string, string>>): string | undefined {
   const value = metadata[observedAtMetadataName];

@@ -42,8 +42,9 @@ function keyPrefixFilter(prefixes: readonly string[]): SubscriptionResource['fil
 }
 
 /**
- * The key prefixes of ingest objects that a warehouse table is built from: every object of an
- * event table, only the snapshots of a reference table.
+ * The key prefixes of ingest objects that a warehouse table is built from.
+ *
+ * Every object of an event table, only the snapshots of a reference table.
  */
 export function inputPrefixes(target: TargetTableName): readonly string[] {
   return (warehouseTables[target].inputs as readonly SourceTableName[]).map((input) =>

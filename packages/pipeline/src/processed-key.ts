@@ -4,8 +4,9 @@ import type { SourceTableName } from './source-tables';
 import { isWarehouseTableName, type TargetTableName, warehouseTables } from './warehouse-tables';
 
 /**
- * What an object in the processed bucket holds, and so which input it was built from. The key
- * is derived from the input, so processing the same input again yields the same key; a
+ * What an object in the processed bucket holds, and so which input it was built from.
+ *
+ * The key is derived from the input, so processing the same input again yields the same key; a
  * deliberate reprocess raises `generation` and writes beside the old object instead of over it.
  *
  * - `rows`: the rows of one ingest object (facts and dim_transaction).

@@ -3,8 +3,9 @@ import { type QuarantinedRow, quarantineDetailLimit } from './quarantined-row';
 import { isSourceTableName, type SourceTableName } from './source-tables';
 
 /**
- * The key-value metadata every processed object carries in its Parquet footer: what the
- * transformer writes and the loader reads (for freshness and its checks).
+ * The key-value metadata every processed object carries in its Parquet footer.
+ *
+ * What the transformer writes and the loader reads (for freshness and its checks).
  */
 export const processedMetadataKeys = {
   /** JSON array of the ingest keys the object was built from. */
@@ -120,8 +121,9 @@ const fromFooter = z.object({
 });
 
 /**
- * Reads the {@link ProcessedMetadata} from a Parquet footer's key-value pairs; throws `RangeError`
- * saying which key is missing or malformed.
+ * Reads the {@link ProcessedMetadata} from a Parquet footer's key-value pairs.
+ *
+ * Throws `RangeError` saying which key is missing or malformed.
  */
 export function readProcessedMetadata(
   pairs: readonly { readonly key: string; readonly value?: string | undefined }[] | undefined,

@@ -3,10 +3,11 @@ import type { IngestKey } from './ingest-key';
 import type { SourceTableName } from './source-tables';
 
 /**
- * A source row that broke its contract (its zod row schema or a mapping rule) and was left out
- * of its processed object instead of failing the whole object. The transformer writes these into
- * the processed object's footer; the loader keeps them in `etl.quarantine` until a later
- * extraction of the same source row passes.
+ * A source row that broke its contract and was left out of its processed object.
+ *
+ * Its contract is its zod row schema or a mapping rule; leaving it out spares the whole object. The
+ * transformer writes these into the processed object's footer; the loader keeps them in
+ * `etl.quarantine` until a later extraction of the same source row passes.
  */
 export interface QuarantinedRow {
   readonly sourceTable: SourceTableName;
@@ -30,12 +31,13 @@ export const quarantineDetailLimit = 1000;
 export const quarantinedValueLength = 200;
 
 /**
- * When an ingest object's rows were observed in the source, as far as its key tells
- * (`YYYY-MM-DD HH:MM:SS.mmm`): a snapshot's time, a rescan's run, and for a change batch the
- * `last_updated` of its last row (it was read no earlier). Quarantine entries are ordered by it,
- * so a later observation of a source row releases or replaces an earlier one and never the
- * other way round: an update moves the watermark past the bad version, and a sweep after a
- * silent fix runs after the batch that took the bad version.
+ * When an ingest object's rows were observed in the source, as far as its key tells.
+ *
+ * As `YYYY-MM-DD HH:MM:SS.mmm`: a snapshot's time, a rescan's run, and for a change batch the
+ * `last_updated` of its last row (it was read no earlier). Quarantine entries are ordered by it, so
+ * a later observation of a source row releases or replaces an earlier one and never the other way
+ * round: an update moves the watermark past the bad version, and a sweep after a silent fix runs
+ * after the batch that took the bad version.
  */
 export function observedAt(key: IngestKey): string {
   switch (key.kind) {

@@ -12,8 +12,9 @@ export interface EventQueue {
 }
 
 /**
- * The ObjectCreated events S3 would have sent for `objects` of `bucket`, at `eventTime`, with
- * sequencers that grow in the order given (`configurationId` tells who sent them again).
+ * The ObjectCreated events S3 would have sent for `objects` of `bucket`, at `eventTime`.
+ *
+ * Their sequencers grow in the order given; `configurationId` tells who sent them again.
  */
 export function objectCreatedEvents(
   bucket: string,
@@ -39,10 +40,11 @@ export function objectCreatedEvents(
 }
 
 /**
- * Sends the ObjectCreated event of every unconsumed object (from `findUnconsumedObjects`) to the
- * queue of the stage that missed it (`<env>-transform-<table>` or `<env>-load-<table>`), as S3
- * would have. The stage does nothing for an object whose result it already has, so sending one
- * that was consumed meanwhile is harmless.
+ * Sends the ObjectCreated event of every unconsumed object to the stage that missed it.
+ *
+ * The objects come from `findUnconsumedObjects`; each event goes to `<env>-transform-<table>` or
+ * `<env>-load-<table>`, as S3 would have sent it. The stage does nothing for an object whose result
+ * it already has, so sending one that was consumed meanwhile is harmless.
  */
 export async function requeueUnconsumed(
   queues: EventQueue,

@@ -9,9 +9,11 @@ const environmentPattern = /^[a-z][a-z0-9-]{0,19}$/;
 export type StageTable<S extends StageName> = S extends 'extract' ? SourceTableName : TargetTableName;
 
 /**
- * The account and region a deployment lives in. Bucket names are global to all of AWS, so a
- * deployment in AWS adds both to them; in CDK they are the `Aws.ACCOUNT_ID` and `Aws.REGION`
- * tokens, so a template stays account-agnostic. A local stack has none.
+ * The account and region a deployment lives in.
+ *
+ * Bucket names are global to all of AWS, so a deployment in AWS adds both to them; in CDK they are
+ * the `Aws.ACCOUNT_ID` and `Aws.REGION` tokens, so a template stays account-agnostic. A local stack
+ * has none.
  */
 export interface AccountScope {
   readonly account: string;
@@ -34,16 +36,18 @@ export interface ResourceNames {
 }
 
 /**
- * The longest bucket name suffix a scope adds: `-<12-digit account>-<region>`, the longest
- * region name (`ap-southeast-1`) being 14 characters.
+ * The longest bucket name suffix a scope adds.
+ *
+ * `-<12-digit account>-<region>`, the longest region name (`ap-southeast-1`) being 14 characters.
  */
 export const scopedBucketSuffixLength = 1 + 12 + 1 + 14;
 
 /**
  * Builds the resource names of a deployment; throws when the environment name is unusable.
- * With a `scope`, the buckets, whose names are global to all of AWS, end in
- * `-<account>-<region>` (`prod-totes-ingest-123456789012-eu-west-2`); every other name is
- * unique within its account and region already.
+ *
+ * With a `scope`, the buckets, whose names are global to all of AWS, end in `-<account>-<region>`
+ * (`prod-totes-ingest-123456789012-eu-west-2`); every other name is unique within its account and
+ * region already.
  */
 export function resourceNames(environment: string, scope?: AccountScope): ResourceNames {
   if (!environmentPattern.test(environment)) {

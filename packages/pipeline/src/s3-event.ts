@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { PipelineError } from './pipeline-error';
 
 /**
- * One record of an S3 event notification, in the exact JSON shape S3 sends
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+ * One record of an S3 event notification, in the exact JSON shape S3 sends.
+ *
+ * See https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html.
  * Object keys arrive URL-encoded (a space as `+`).
  */
 export const S3EventRecord = z.object({
@@ -44,8 +45,9 @@ export const S3TestEvent = z
   .loose();
 
 /**
- * The SNS envelope an SQS subscriber receives (raw message delivery off): the S3 event is the
- * JSON string in `Message`.
+ * The SNS envelope an SQS subscriber receives (raw message delivery off).
+ *
+ * The S3 event is the JSON string in `Message`.
  */
 export const SnsEnvelope = z
   .object({
@@ -92,8 +94,9 @@ export class NotificationError extends PipelineError {
 }
 
 /**
- * Reads the objects created from an SQS message body that carries an S3 notification through
- * SNS (or directly, as re-queued by reprocessing). The S3 test event yields no objects.
+ * Reads the objects created from an SQS message body that carries an S3 notification.
+ *
+ * Through SNS, or directly, as re-queued by reprocessing. The S3 test event yields no objects.
  */
 export function objectsCreated(body: string): readonly ObjectCreated[] {
   let message: unknown;

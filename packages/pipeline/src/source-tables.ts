@@ -1,8 +1,10 @@
 import type { SourceTableName } from '@totes/schema';
 
 /**
- * How a source table is extracted. Reference tables are small and edited in place, so each
- * change yields a full snapshot; event tables grow, so they are extracted by watermark.
+ * How a source table is extracted.
+ *
+ * Reference tables are small and edited in place, so each change yields a full snapshot; event
+ * tables grow, so they are extracted by watermark.
  */
 export type SourceKind = 'reference' | 'event';
 
@@ -14,8 +16,10 @@ export interface SourceTableSpec {
 }
 
 /**
- * Every totesys table the pipeline reads, declared once. Columns come from the row schemas in
- * `@totes/schema`; `_prisma_migrations` is deliberately absent and is never read.
+ * Every totesys table the pipeline reads, declared once.
+ *
+ * Columns come from the row schemas in `@totes/schema`; `_prisma_migrations` is deliberately absent
+ * and is never read.
  */
 export const sourceTables = {
   address: { kind: 'reference', key: 'address_id' },

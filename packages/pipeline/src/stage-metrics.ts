@@ -1,6 +1,7 @@
 /**
- * The CloudWatch namespace of every metric the pipeline emits (embedded metric format, written
- * by `createMetrics` in `@totes/runtime`).
+ * The CloudWatch namespace of every metric the pipeline emits.
+ *
+ * In embedded metric format, written by `createMetrics` in `@totes/runtime`.
  */
 export const metricNamespace = 'TerrificTotes';
 
@@ -8,9 +9,10 @@ export const metricNamespace = 'TerrificTotes';
 export type MetricUnit = 'Count' | 'Seconds';
 
 /**
- * Every metric of every function, by the stage that emits it, with its unit; names are
- * snake_case. Services emit them through this declaration and infra's alarms watch them
- * through it, so a metric is spelled once.
+ * Every metric of every function, by the stage that emits it, with its unit; names are snake_case.
+ *
+ * Services emit them through this declaration and infra's alarms watch them through it, so a metric
+ * is spelled once.
  */
 export const stageMetrics = {
   extract: {
@@ -44,8 +46,10 @@ export type MetricDimensions = {
 };
 
 /**
- * The dimensions of the metrics of `stage`'s function for `table`; the reconciler has one
- * function for every table, dimensioned `service` `reconcile`, `table` `all`.
+ * The dimensions of the metrics of `stage`'s function for `table`.
+ *
+ * The reconciler has one function for every table, dimensioned `service` `reconcile`, `table`
+ * `all`.
  */
 export function metricDimensions(stage: MetricStage, table?: string): MetricDimensions {
   if (stage === 'reconcile') return { service: 'reconcile', table: 'all' };

@@ -20,9 +20,10 @@ export interface StageSettings {
 }
 
 /**
- * Exponential backoff of a failed message: `baseSeconds · 2^(receiveCount − 1)`, capped at
- * `maxSeconds`. A message that can never succeed is retried at once instead, so it reaches its
- * DLQ after `maxReceiveCount` real attempts within seconds, not after the visibility timeout.
+ * Exponential backoff of a failed message: `baseSeconds · 2^(receiveCount − 1)`, capped at `maxSeconds`.
+ *
+ * A message that can never succeed is retried at once instead, so it reaches its DLQ after
+ * `maxReceiveCount` real attempts within seconds, not after the visibility timeout.
  */
 export interface RetryBackoff {
   readonly baseSeconds: number;
@@ -37,12 +38,14 @@ export interface RetryBackoff {
 const boundedYoungGeneration = ['--max-semi-space-size=16'] as const;
 
 /**
- * The three stages. Visibility timeouts are derived (six times the function timeout, as AWS
- * advises for SQS event sources), so a message being processed is never received twice; a failed
- * message comes back after the stage's `retry` backoff, which its handler sets. Loads allow many
- * receives because a fact waits, with backoff, for dimension rows that are still on their way; it
- * must not be dead-lettered for that. Five receives elsewhere, as AWS advises for Lambda event
- * sources, so one crash of a worker does not use up a message's attempts.
+ * The settings of the three stages' queues and functions.
+ *
+ * Visibility timeouts are derived (six times the function timeout, as AWS advises for SQS event
+ * sources), so a message being processed is never received twice; a failed message comes back after
+ * the stage's `retry` backoff, which its handler sets. Loads allow many receives because a fact
+ * waits, with backoff, for dimension rows that are still on their way; it must not be dead-lettered
+ * for that. Five receives elsewhere, as AWS advises for Lambda event sources, so one crash of a
+ * worker does not use up a message's attempts.
  */
 export const stageSettings = {
   extract: {
@@ -87,8 +90,10 @@ export type StageName = keyof typeof stageSettings;
 export const stageNames = Object.keys(stageSettings) as readonly StageName[];
 
 /**
- * The visibility timeout of a queue whose function times out after `timeoutSeconds`: six times
- * as long, as AWS advises, so no message is received again while an invocation still runs.
+ * The visibility timeout of a queue whose function times out after `timeoutSeconds`.
+ *
+ * Six times as long, as AWS advises, so no message is received again while an invocation still
+ * runs.
  */
 export function visibilityTimeoutFor(timeoutSeconds: number): number {
   return timeoutSeconds * 6;
@@ -100,9 +105,10 @@ export function visibilityTimeoutSeconds(stage: StageName): number {
 }
 
 /**
- * How long an object may wait for its stage before reconciliation calls it unconsumed: the
- * stage's function timeout plus its batching window, the longest a notification that arrived can
- * take to become a result. Younger objects may still be on their way.
+ * How long an object may wait for its stage before reconciliation calls it unconsumed.
+ *
+ * The stage's function timeout plus its batching window, the longest a notification that arrived
+ * can take to become a result. Younger objects may still be on their way.
  */
 export function reconcileGraceSeconds(stage: StageName): number {
   return stageSettings[stage].timeoutSeconds + stageSettings[stage].batchWindowSeconds;

@@ -50,9 +50,10 @@ export interface ReconcileOptions {
 export const givenUpPrefix = '_state/given-up/';
 
 /**
- * Where, in the ingest bucket, an object whose dead letter an operator purged is marked as given
- * up at `stage`: reconciliation then leaves it alone instead of queueing it for another round
- * of failed attempts. A reprocess of its table still sends it.
+ * Where an object whose dead letter an operator purged is marked as given up at `stage`.
+ *
+ * The mark is in the ingest bucket; reconciliation then leaves the object alone instead of queueing
+ * it for another round of failed attempts. A reprocess of its table still sends it.
  */
 export function givenUpKey(stage: UnconsumedObject['stage'], key: string): string {
   return `${givenUpPrefix}${stage}/${key}`;
@@ -148,12 +149,13 @@ async function untransformed(
 }
 
 /**
- * Reconciliation: the stored objects each stage has not consumed. An ingest object without its
- * processed output is the transformer's; a processed object (at its highest generation) missing
- * from the load ledger is the loader's. Objects younger than `graceSeconds` are left out, so a
- * pipeline at work is not flagged. Without a `ledger` the load stage is not looked at.
- * The result feeds `requeueUnconsumed`, which sends each object's event to the queue of
- * the stage that missed it.
+ * Reconciliation: the stored objects each stage has not consumed.
+ *
+ * An ingest object without its processed output is the transformer's; a processed object (at its
+ * highest generation) missing from the load ledger is the loader's. Objects younger than
+ * `graceSeconds` are left out, so a pipeline at work is not flagged. Without a `ledger` the load
+ * stage is not looked at. The result feeds `requeueUnconsumed`, which sends each object's event to
+ * the queue of the stage that missed it.
  */
 export async function findUnconsumedObjects(
   ports: { readonly listing: ObjectListing; readonly ledger?: LedgerQuery },

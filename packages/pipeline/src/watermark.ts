@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { fromCompactTimestamp, toCompactTimestamp } from './compact-timestamp';
 
 /**
- * A position in an event table: rows are ordered by `last_updated`, then primary key, and the
- * watermark names the last row taken. Comparing positions this way (a keyset) pages through
- * rows that share a `last_updated` without skipping or repeating any.
+ * A position in an event table.
+ *
+ * Rows are ordered by `last_updated`, then primary key, and the watermark names the last row taken.
+ * Comparing positions this way (a keyset) pages through rows that share a `last_updated` without
+ * skipping or repeating any.
  */
 export const Watermark = z.object({
   lastUpdated: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/),

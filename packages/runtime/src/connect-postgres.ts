@@ -33,6 +33,7 @@ const types = {
 
 /**
  * Opens one connection with a statement timeout, numerics, timestamps and dates as exact text.
+ *
  * The connection string comes from configuration and is never logged.
  */
 export async function connectPostgres(
@@ -63,9 +64,11 @@ export function isRefusedLogin(error: unknown): boolean {
 }
 
 /**
- * Connects with a cached connection string. When the database refuses the login, the secret may
- * have been rotated since it was read: it is read again, and if it changed, the connection is
- * tried once more with it. Otherwise the refusal stands (and the next call reads the secret again).
+ * Connects with a cached connection string.
+ *
+ * When the database refuses the login, the secret may have been rotated since it was read: it is
+ * read again, and if it changed, the connection is tried once more with it. Otherwise the refusal
+ * stands (and the next call reads the secret again).
  */
 export async function connectWithCachedSecret(
   connectionString: CachedConnectionString,

@@ -8,8 +8,9 @@ import {
 } from '@totes/pipeline';
 
 /**
- * The metrics of one function (CloudWatch embedded metric format, one JSON line per flush): only
- * the names its stage declares in `stageMetrics`, each with its declared unit.
+ * The metrics of one function (CloudWatch embedded metric format, one JSON line per flush).
+ *
+ * Only the names its stage declares in `stageMetrics`, each with its declared unit.
  */
 export interface PipelineMetrics<S extends MetricStage = MetricStage> {
   /** Adds `value` to the metric `name` (its unit comes from the declaration). */
@@ -25,8 +26,9 @@ export function metricUnitOf<S extends MetricStage>(stage: S, name: StageMetricN
 }
 
 /**
- * Creates the metrics of `stage`'s function for `table` (none for the reconciler), dimensioned by
- * both on every flush.
+ * Creates the metrics of `stage`'s function for `table`, dimensioned by both on every flush.
+ *
+ * The reconciler has no table.
  *
  * A flush whose counts are all zero writes nothing: a run that found nothing to do (an idle
  * extraction every minute, a reconciliation that re-queued nothing) would otherwise keep each of

@@ -12,8 +12,10 @@ const DatabaseSecret = z.object({
 });
 
 /**
- * Turns a database secret (`{"host", "port", "username", "password", "dbname"}`) into a
- * connection string, encoding each part. Throws without echoing the secret when it is malformed.
+ * Turns a database secret into a connection string, encoding each part.
+ *
+ * The secret is `{"host", "port", "username", "password", "dbname"}`. Throws without echoing the
+ * secret when it is malformed.
  */
 export function connectionStringFromSecret(secret: string): string {
   let parsed: ReturnType<typeof DatabaseSecret.safeParse>;
@@ -32,8 +34,9 @@ export function connectionStringFromSecret(secret: string): string {
 }
 
 /**
- * Reads a database secret from Secrets Manager and returns it as a connection string. Errors
- * name the secret's ARN, never its value.
+ * Reads a database secret from Secrets Manager and returns it as a connection string.
+ *
+ * Errors name the secret's ARN, never its value.
  */
 export async function connectionStringFromSecretArn(
   secretArn: string,
@@ -49,9 +52,11 @@ export async function connectionStringFromSecretArn(
 }
 
 /**
- * A connection string resolved at most once while it works: the first call fetches it, later
- * calls reuse it; a failed fetch, or {@link CachedConnectionString.forget} (after the database
- * refused the password, say, because the secret was rotated), makes the next call fetch again.
+ * A connection string resolved at most once while it works.
+ *
+ * The first call fetches it, later calls reuse it; a failed fetch, or
+ * {@link CachedConnectionString.forget} (after the database refused the password, say, because the
+ * secret was rotated), makes the next call fetch again.
  */
 export interface CachedConnectionString {
   get(): Promise<string>;

@@ -2,8 +2,10 @@ import { ConfigError } from '@totes/pipeline';
 import type { z } from 'zod';
 
 /**
- * Parses environment variables into a typed configuration at cold start, failing with one
- * message that lists every variable that is missing or wrong, so a person can fix them at once.
+ * Parses environment variables into a typed configuration at cold start.
+ *
+ * It fails with one message that lists every variable that is missing or wrong, so a person can fix
+ * them at once.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);

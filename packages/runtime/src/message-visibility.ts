@@ -13,8 +13,10 @@ export interface MessageVisibility {
 }
 
 /**
- * {@link MessageVisibility} through SQS `ChangeMessageVisibility`. The queue URL is looked up
- * once per queue from the message's ARN (`arn:aws:sqs:<region>:<account>:<name>`).
+ * {@link MessageVisibility} through SQS `ChangeMessageVisibility`.
+ *
+ * The queue URL is looked up once per queue from the message's ARN
+ * (`arn:aws:sqs:<region>:<account>:<name>`).
  */
 export function sqsMessageVisibility(sqs: Pick<SQSClient, 'send'>): MessageVisibility {
   const urls = new Map<string, Promise<string>>();

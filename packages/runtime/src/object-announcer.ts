@@ -3,10 +3,11 @@ import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-s
 import { type S3Event, s3Event } from '@totes/pipeline';
 
 /**
- * Announces an object that is already stored as if it had just been written: a stage that finds
- * its output in place (a run that crashed between the write and its notification) tells the
- * next stage again, so a lost notification is healed at once rather than at the next
- * reconciliation. The next stage does nothing for an object whose result it already has.
+ * Announces an object that is already stored as if it had just been written.
+ *
+ * A stage that finds its output in place (a run that crashed between the write and its
+ * notification) tells the next stage again, so a lost notification is healed at once rather than at
+ * the next reconciliation. The next stage does nothing for an object whose result it already has.
  */
 export interface ObjectAnnouncer {
   announce(bucket: string, key: string): Promise<void>;
@@ -18,8 +19,10 @@ export function s3NotificationMessage(topicArn: string, event: S3Event): Publish
 }
 
 /**
- * {@link ObjectAnnouncer} that publishes the object's ObjectCreated event (its size and ETag read
- * with HeadObject) to `topicArn`, the topic its bucket notifies, exactly as S3 does.
+ * {@link ObjectAnnouncer} that publishes an object's ObjectCreated event, exactly as S3 does.
+ *
+ * The event, its size and ETag read with HeadObject, goes to `topicArn`, the topic the object's
+ * bucket notifies.
  */
 export function snsObjectAnnouncer(options: {
   readonly s3: Pick<S3Client, 'send'>;

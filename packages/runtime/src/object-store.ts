@@ -14,8 +14,9 @@ export interface ObjectRead {
 }
 
 /**
- * The narrow view of a bucket the services need. Writes are all-or-nothing: an object is
- * complete or absent, never partial.
+ * The narrow view of a bucket the services need.
+ *
+ * Writes are all-or-nothing: an object is complete or absent, never partial.
  */
 export interface ObjectStore {
   readonly bucket: string;

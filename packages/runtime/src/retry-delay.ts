@@ -36,9 +36,11 @@ export interface RetryPolicy {
 const sqsLimitSeconds = 12 * 60 * 60;
 
 /**
- * Seconds until a failed message should be received again: exponential backoff for waits and
- * outages (`base · 2^(receiveCount − 1)`, capped), none for bad input, and none on the last
- * receive, so a message that has used its attempts moves to the DLQ without a further wait.
+ * Seconds until a failed message should be received again.
+ *
+ * Exponential backoff for waits and outages (`base · 2^(receiveCount − 1)`, capped), none for bad
+ * input, and none on the last receive, so a message that has used its attempts moves to the DLQ
+ * without a further wait.
  */
 export function retryDelaySeconds(kind: FailureKind, receiveCount: number, policy: RetryPolicy): number {
   if (kind === 'bad-input' || receiveCount >= policy.maxReceiveCount) return 0;

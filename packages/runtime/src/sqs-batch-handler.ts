@@ -43,14 +43,16 @@ class NotProcessed extends Error {
 const receiveCountOf = (record: SQSRecord) => Number(record.attributes.ApproximateReceiveCount) || 1;
 
 /**
- * Wires a record processor as a Lambda handler: messages are processed one after another (one
- * database connection per invocation), and `@middy/sqs-partial-batch-failure` reports the failed
- * ones as `batchItemFailures`, so only they are retried and, after `maxReceiveCount`,
- * dead-lettered. With `retry`, each failed message is made visible again after its backoff:
- * at once for bad input (so it reaches its DLQ in seconds, after real attempts), exponentially
- * for waits and outages. Every failed attempt is logged as "message failed" with its error (a
- * warning while retries remain, an error when the message cannot succeed or has used its last
- * attempt), which is how `totes dlq` shows each dead letter's attempts.
+ * Wires a record processor as a Lambda handler.
+ *
+ * Messages are processed one after another (one database connection per invocation), and
+ * `@middy/sqs-partial-batch-failure` reports the failed ones as `batchItemFailures`, so only they
+ * are retried and, after `maxReceiveCount`, dead-lettered. With `retry`, each failed message is
+ * made visible again after its backoff: at once for bad input (so it reaches its DLQ in seconds,
+ * after real attempts), exponentially for waits and outages. Every failed attempt is logged as
+ * "message failed" with its error (a warning while retries remain, an error when the message cannot
+ * succeed or has used its last attempt), which is how `totes dlq` shows each dead letter's
+ * attempts.
  */
 export function sqsBatchHandler(process: RecordProcessor, options: SqsBatchHandlerOptions): SqsHandler {
   const { logger, retry } = options;

@@ -8,9 +8,10 @@ export class EventQueueError extends PipelineError {
 }
 
 /**
- * {@link EventQueue} over an SQS client: ten events to a `SendMessageBatch`, each the JSON S3
- * itself sends, to the URL `queueUrl` gives for a queue's name. Throws {@link EventQueueError}
- * when the queue refuses any of them.
+ * {@link EventQueue} over an SQS client.
+ *
+ * Ten events to a `SendMessageBatch`, each the JSON S3 itself sends, to the URL `queueUrl` gives
+ * for a queue's name. Throws {@link EventQueueError} when the queue refuses any of them.
  */
 export function sqsEventQueue(
   sqs: Pick<SQSClient, 'send'>,
@@ -41,8 +42,9 @@ export function sqsEventQueue(
 }
 
 /**
- * How many messages an SQS queue holds (visible, in flight and delayed), by its name, from
- * `GetQueueAttributes`: SQS's own approximate counts.
+ * How many messages an SQS queue holds (visible, in flight and delayed), by its name.
+ *
+ * From `GetQueueAttributes`: SQS's own approximate counts.
  */
 export function sqsQueueDepth(
   sqs: Pick<SQSClient, 'send'>,

@@ -21,6 +21,7 @@ describe('extractorEnvironment', () => {
       forcePathStyle: false,
       ingestCompression: 'zstd',
       chunkRows: 50_000,
+      queryRows: 1_000_000,
       timeBudgetMs: 240_000,
       statementTimeoutMs: 120_000,
       sweepBucketRows: 1_000,
@@ -59,10 +60,13 @@ describe('extractorEnvironment', () => {
         TABLE: '_prisma_migrations',
         CHUNK_ROWS: '0',
         INGEST_COMPRESSION: 'brotli',
+        SOURCE_TIME_ZONE: 'Europe/Leds',
       });
 
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/TABLE: not a source table[\s\S]*CHUNK_ROWS[\s\S]*INGEST_COMPRESSION/);
+    expect(load).toThrow(
+      /TABLE: not a source table[\s\S]*CHUNK_ROWS[\s\S]*SOURCE_TIME_ZONE: not an IANA time zone[\s\S]*INGEST_COMPRESSION/,
+    );
   });
 
   it('wants exactly one of a URL and a secret', () => {

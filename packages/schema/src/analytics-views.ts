@@ -16,9 +16,10 @@ interface AnalyticsValueTypes {
 export type AnalyticsColumnType = keyof AnalyticsValueTypes;
 
 /**
- * The views of the `analytics` schema (`sql/analytics.sql`) and their columns in order, with the
- * PostgreSQL type of each. Declared once: the kysely types below derive from it, and a test
- * compares it with the catalog of a database the SQL was applied to.
+ * The views of the `analytics` schema (`sql/analytics.sql`), with their columns and types.
+ *
+ * Columns are in order, each with its PostgreSQL type. Declared once: the kysely types below derive
+ * from it, and a test compares it with the catalog of a database the SQL was applied to.
  */
 export const analyticsViews = {
   sales_order: {
@@ -158,8 +159,9 @@ export const analyticsViews = {
 export type AnalyticsViewName = keyof typeof analyticsViews;
 
 /**
- * The kysely `Database` of the analytics views, keyed `analytics.<view>`: a query over a column
- * that a view no longer has fails the type check.
+ * The kysely `Database` of the analytics views, keyed `analytics.<view>`.
+ *
+ * A query over a column that a view no longer has fails the type check.
  */
 export type AnalyticsDatabase = {
   -readonly [V in AnalyticsViewName as `analytics.${V}`]: {

@@ -13,8 +13,9 @@ export interface ColumnSpec {
 }
 
 /**
- * The columns of a table schema in declared order, with their PostgreSQL type, nullability and
- * default. Throws {@link SchemaDeclarationError} for a column not made with a {@link column} builder.
+ * The columns of a table schema in declared order, with their PostgreSQL type, nullability and default.
+ *
+ * Throws {@link SchemaDeclarationError} for a column not made with a {@link column} builder.
  */
 export function columnSpecs(table: z.ZodObject): readonly ColumnSpec[] {
   return Object.entries(table.shape).map(([name, schema]) => {

@@ -5,9 +5,10 @@ import { SchemaDeclarationError } from './schema-declaration-error';
 declare const databaseDefault: unique symbol;
 
 /**
- * A column schema whose column the database fills in when an insert leaves it out. The mark exists
- * only in the type system, where the kysely tables read it as `Generated<>`; at run time the same
- * fact is `hasDefault` in {@link pgColumnRegistry}.
+ * A column schema whose column the database fills in when an insert leaves it out.
+ *
+ * The mark exists only in the type system, where the kysely tables read it as `Generated<>`; at run
+ * time the same fact is `hasDefault` in {@link pgColumnRegistry}.
  */
 export type Defaulted<S extends z.ZodType> = S & { readonly [databaseDefault]: true };
 
@@ -38,9 +39,11 @@ function withDefault<S extends z.ZodType>(schema: S): Defaulted<S> {
 }
 
 /**
- * Builders for table columns. Each returns the zod schema of the column's value in the pipeline's
- * JSON representation and records the column's exact PostgreSQL type, so that one declaration
- * describes both the rows and the DDL they must match. Make a column nullable with `.nullable()`.
+ * Builders for table columns.
+ *
+ * Each returns the zod schema of the column's value in the pipeline's JSON representation and
+ * records the column's exact PostgreSQL type, so that one declaration describes both the rows and
+ * the DDL they must match. Make a column nullable with `.nullable()`.
  */
 export const column = Object.freeze({
   /** `integer`: a 32-bit whole number. */

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Absolute paths of the DDL, kept as plain SQL a DBA can read and apply: `totesys` recreates the
- * Prisma-made source database (apply once, to an empty database); `warehouse` creates the star
- * schemas if absent (safe to apply on every start); `analytics` (re)creates the analyst views over
- * the star schemas (apply after `warehouse`, on every start).
+ * Absolute paths of the DDL, kept as plain SQL a DBA can read and apply.
+ *
+ * `totesys` recreates the Prisma-made source database (apply once, to an empty database);
+ * `warehouse` creates the star schemas if absent (safe to apply on every start); `analytics`
+ * (re)creates the analyst views over the star schemas (apply after `warehouse`, on every start).
  */
 export const ddlFile = Object.freeze({
   totesys: fileURLToPath(new URL('../sql/totesys.sql', import.meta.url)),

@@ -9,8 +9,9 @@ export interface PgColumnMeta {
 }
 
 /**
- * Where every column built with {@link column} keeps its {@link PgColumnMeta}. Refinements of a
- * registered schema (`.min()`, `.refine()`) inherit its entry; wrappers such as `.nullable()` do not,
- * which is why {@link columnSpecs} unwraps them.
+ * Where every column built with {@link column} keeps its {@link PgColumnMeta}.
+ *
+ * Refinements of a registered schema (`.min()`, `.refine()`) inherit its entry; wrappers such as
+ * `.nullable()` do not, which is why {@link columnSpecs} unwraps them.
  */
 export const pgColumnRegistry = z.registry<PgColumnMeta>();

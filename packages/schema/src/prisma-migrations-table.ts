@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { column } from './column';
 
 /**
- * Prisma's migration ledger, `_prisma_migrations`, which exists in totesys in Prisma's standard
- * shape. Declared so that the DDL can be checked against it; the pipeline never ingests it, which
- * is why it is not one of the {@link totesysTables}.
+ * Prisma's migration ledger, `_prisma_migrations`, which exists in totesys in Prisma's standard shape.
+ *
+ * Declared so that the DDL can be checked against it; the pipeline never ingests it, which is why
+ * it is not one of the {@link totesysTables}.
  */
 export const prismaMigrationsTable = z.object({
   id: column.varchar(36),

@@ -1,6 +1,7 @@
 /**
- * The enum types Prisma created in totesys, keyed by their PostgreSQL type name, with their labels
- * in declared order.
+ * The enum types Prisma created in totesys, keyed by their PostgreSQL type name.
+ *
+ * Their labels are in declared order.
  */
 export const totesysEnums = Object.freeze({
   PaymentTypeName: ['SALES_RECEIPT', 'SALES_REFUND', 'PURCHASE_PAYMENT', 'PURCHASE_REFUND'],

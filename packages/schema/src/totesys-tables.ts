@@ -4,7 +4,9 @@ import { totesysEnums } from './totesys-enums';
 
 /**
  * The row schemas of the eleven totesys tables the pipeline reads, columns in database order.
- * `_prisma_migrations` is deliberately absent: it is never ingested (see {@link prismaMigrationsTable}).
+ *
+ * `_prisma_migrations` is deliberately absent: it is never ingested (see
+ * {@link prismaMigrationsTable}).
  */
 export const totesysTables = Object.freeze({
   address: z.object({

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { column } from './column';
 
 /**
- * The row schemas of the eleven warehouse tables (the three star schemas in `public`), columns in
- * database order.
+ * The row schemas of the eleven warehouse tables, columns in database order.
+ *
+ * The three star schemas, in `public`.
  */
 export const warehouseRowSchemas = Object.freeze({
   fact_sales_order: z.object({

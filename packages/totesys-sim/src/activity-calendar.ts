@@ -8,8 +8,10 @@ export interface ActivityWindow {
 }
 
 /**
- * The weekdays of the simulated period with their opening hours (08:00 until just before 19:00),
- * the first day starting at the first order rather than at opening time.
+ * The weekdays of the simulated period with their opening hours.
+ *
+ * From 08:00 until just before 19:00; the first day starts at the first order rather than at
+ * opening time.
  */
 export function activityCalendar(): readonly ActivityWindow[] {
   const { firstOrderAt, lastDay, openHour, closeHour } = totesysProfile;

@@ -18,8 +18,10 @@ export interface RowEdit {
 }
 
 /**
- * Changes one column of one row by `rule`, in its own transaction, and sets `last_updated` to
- * `touch` when given (leaves it alone otherwise). Table and column come from the fixed rules.
+ * Changes one column of one row by `rule`, in its own transaction.
+ *
+ * It sets `last_updated` to `touch` when given, and leaves it alone otherwise. Table and column
+ * come from the fixed rules.
  */
 export async function applyEdit(
   client: pg.ClientBase,

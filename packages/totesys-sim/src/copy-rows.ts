@@ -14,9 +14,10 @@ export interface CopyRowsOptions {
 
 /**
  * Streams rows into a table with `COPY … FROM STDIN` (text format) and returns how many were sent.
- * Rows are read chunk by chunk as the stream asks for more, so memory stays flat; lines are
- * written in batches of about a megabyte, because one write per row makes the load several
- * times slower. `table` and `columns` must come from a fixed list, never from input.
+ *
+ * Rows are read chunk by chunk as the stream asks for more, so memory stays flat; lines are written
+ * in batches of about a megabyte, because one write per row makes the load several times slower.
+ * `table` and `columns` must come from a fixed list, never from input.
  */
 export async function copyRows(
   client: pg.ClientBase,

@@ -16,8 +16,9 @@ function encodeValue(value: unknown, column: string): string {
 }
 
 /**
- * Builds a function that turns a row into one line of PostgreSQL's COPY text format: the given
- * columns in order, tab-separated, `\N` for NULL, backslash escapes, newline-terminated.
+ * Builds a function that turns a row into one line of PostgreSQL's COPY text format.
+ *
+ * The given columns in order, tab-separated, `\N` for NULL, backslash escapes, newline-terminated.
  */
 export function copyTextEncoder(
   columns: readonly string[],

@@ -46,9 +46,10 @@ function sortedTimes(random: Random, count: number, startMs: number, endMs: numb
 type OrderRow = TotesysRow<'sales_order'> | TotesysRow<'purchase_order'>;
 
 /**
- * One growing table's rows, one weekday at a time and in creation (= id) order, so a caller can
- * stream them without holding the whole period. Designs made before the first order are not
- * included (see {@link initialDesignCount}).
+ * One growing table's rows, one weekday at a time and in creation (= id) order.
+ *
+ * So a caller can stream them without holding the whole period. Designs made before the first order
+ * are not included (see {@link initialDesignCount}).
  *
  * Each day has one random stream for when things happen and one per kind of row for what they
  * hold, so a table can be generated without drafting the others and still match them exactly:

@@ -13,8 +13,10 @@ export interface EditReferenceOptions {
 }
 
 /**
- * Edits a reference row openly, bumping `last_updated`: a staff member's e-mail address, an
- * address's phone number, a counterparty's delivery contact or a department's manager.
+ * Edits a reference row openly, bumping `last_updated`.
+ *
+ * A staff member's e-mail address, an address's phone number, a counterparty's delivery contact or
+ * a department's manager.
  */
 export async function editReference(
   client: pg.ClientBase,

@@ -33,9 +33,10 @@ function differentFrom<V>(current: V, draw: () => V): V {
 }
 
 /**
- * The silent edits totesys makes: a value changes and `last_updated` does not. Observed on
- * sales_order, purchase_order and design; the column chosen for each keeps the other tables
- * consistent (a payment's amount still matches its order).
+ * The silent edits totesys makes: a value changes and `last_updated` does not.
+ *
+ * Observed on sales_order, purchase_order and design; the column chosen for each keeps the other
+ * tables consistent (a payment's amount still matches its order).
  */
 export const silentEditRules = Object.freeze({
   sales_order: {

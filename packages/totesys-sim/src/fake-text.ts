@@ -15,8 +15,9 @@ function personName(random: Random): string {
 }
 
 /**
- * Made-up text values in the faker-like styles of the real totesys, each drawn from a
- * {@link Random} so that a seed reproduces them.
+ * Made-up text values in the faker-like styles of the real totesys.
+ *
+ * Each is drawn from a {@link Random}, so that a seed reproduces them.
  */
 export const fakeText = Object.freeze({
   /** `First Last`. */

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 
 /**
- * Runs `work` between BEGIN and COMMIT (ROLLBACK when it throws), or as it is when `own` is false
- * because the caller already holds a transaction it means to commit itself.
+ * Runs `work` between BEGIN and COMMIT (ROLLBACK when it throws), unless `own` is false.
+ *
+ * With `own` false it runs as it is: the caller already holds a transaction it means to commit
+ * itself.
  */
 export async function inTransaction<T>(
   client: pg.ClientBase,

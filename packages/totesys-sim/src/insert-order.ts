@@ -110,9 +110,11 @@ function purchaseOrderDefaults(at: string): PurchaseOrderValues {
 }
 
 /**
- * Inserts a sales order as totesys does: the order, its SALE transaction and its unpaid
- * SALES_RECEIPT payment (amount = units × price), in one transaction, all three created at the
- * same millisecond, ids from the sequences. Values not given take fixed defaults.
+ * Inserts a sales order as totesys does.
+ *
+ * The order, its SALE transaction and its unpaid SALES_RECEIPT payment (amount = units × price), in
+ * one transaction, all three created at the same millisecond, ids from the sequences. Values not
+ * given take fixed defaults.
  */
 export async function insertSalesOrder(
   client: pg.ClientBase,
@@ -138,9 +140,11 @@ export async function insertSalesOrder(
 }
 
 /**
- * Inserts a purchase order as totesys does: the order, its PURCHASE transaction and its unpaid
- * PURCHASE_PAYMENT payment (amount = quantity × unit price), in one transaction, all three created
- * at the same millisecond, ids from the sequences. Values not given take fixed defaults.
+ * Inserts a purchase order as totesys does.
+ *
+ * The order, its PURCHASE transaction and its unpaid PURCHASE_PAYMENT payment (amount = quantity ×
+ * unit price), in one transaction, all three created at the same millisecond, ids from the
+ * sequences. Values not given take fixed defaults.
  */
 export async function insertPurchaseOrder(
   client: pg.ClientBase,

@@ -3,8 +3,10 @@ import pg from 'pg';
 import { keyColumn } from './key-column';
 
 /**
- * Inserts one row with bound parameters and returns its key. Columns left out of `row` (the key,
- * usually) take their defaults; keys of `row` that are not columns of the table are ignored.
+ * Inserts one row with bound parameters and returns its key.
+ *
+ * Columns left out of `row` (the key, usually) take their defaults; keys of `row` that are not
+ * columns of the table are ignored.
  */
 export async function insertRow<T extends SourceTableName>(
   client: pg.ClientBase,

@@ -76,11 +76,12 @@ async function checkSeeded(client: pg.ClientBase): Promise<TableLimits> {
 }
 
 /**
- * Starts traffic like the real totesys's, compressed in time: sales and purchase orders (each with
- * its transaction and payment, in one transaction), new designs now and then, payments settled a
- * while after their order, open edits of reference rows and silent edits. Everything goes through
- * parameterised statements on one connection, stamped by `clock`. The database must be seeded;
- * payments left unpaid by the seed are settled first.
+ * Starts traffic like the real totesys's, compressed in time.
+ *
+ * Sales and purchase orders (each with its transaction and payment, in one transaction), new
+ * designs now and then, payments settled a while after their order, open edits of reference rows
+ * and silent edits. Everything goes through parameterised statements on one connection, stamped by
+ * `clock`. The database must be seeded; payments left unpaid by the seed are settled first.
  */
 export async function startLiveTraffic(
   connectionString: string,

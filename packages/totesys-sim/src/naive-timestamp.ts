@@ -21,7 +21,8 @@ function dayString(day: number): string {
 }
 
 /**
- * Formats milliseconds on the zoneless clock as totesys stores `timestamp(3)`:
+ * Formats milliseconds on the zoneless clock as totesys stores `timestamp(3)`.
+ *
  * `2022-11-03 14:20:52.186`, always three fraction digits.
  */
 export function formatNaiveTimestamp(ms: number): string {

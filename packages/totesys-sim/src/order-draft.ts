@@ -38,8 +38,10 @@ function agreedDate(random: Random, createdMs: number): string {
 }
 
 /**
- * Draws the values of new rows the way the real totesys fills them: prices and quantities in its
- * ranges, agreed dates a few days after the order, references to existing rows only.
+ * Draws the values of new rows the way the real totesys fills them.
+ *
+ * Prices and quantities in its ranges, agreed dates a few days after the order, references to
+ * existing rows only.
  */
 export const orderDraft = Object.freeze({
   /** A sales order made at `createdMs`: 1,000–100,000 units at 2.00–4.00. */

@@ -20,9 +20,11 @@ function hashPart(hash: number, part: RandomPathPart): number {
 }
 
 /**
- * A small seedable pseudo-random generator (sfc32, Chris Doty-Humphrey's "small fast counting"
- * generator: passes PractRand, 2^128 state, about 1 ns a draw). Everything the simulator generates
- * comes from one of these, so a seed reproduces its data byte for byte on any machine.
+ * A small seedable pseudo-random generator (sfc32).
+ *
+ * Chris Doty-Humphrey's "small fast counting" generator: passes PractRand, 2^128 state, about 1 ns
+ * a draw. Everything the simulator generates comes from one of these, so a seed reproduces its data
+ * byte for byte on any machine.
  */
 export class Random {
   #a: number;

@@ -7,8 +7,9 @@ const timestampOids = new Set([
 ]);
 
 /**
- * Type parsers for a query that leaves timestamps and dates as PostgreSQL prints them: `pg` would
- * read a zoneless timestamp as local time, which is not what totesys means.
+ * Type parsers for a query that leaves timestamps and dates as PostgreSQL prints them.
+ *
+ * `pg` would read a zoneless timestamp as local time, which is not what totesys means.
  */
 export const rawTextTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

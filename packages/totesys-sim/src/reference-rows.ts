@@ -30,9 +30,10 @@ function nullIndices(random: Random, n: number, share: number): ReadonlySet<numb
 }
 
 /**
- * The rows of the reference tables for a seed. Sizes are those of the real totesys (30 addresses,
- * 20 counterparties, 20 staff, GBP/USD/EUR, its 8 departments and 4 payment types); all were
- * created at the same moment, as in the real database.
+ * The rows of the reference tables for a seed.
+ *
+ * Sizes are those of the real totesys (30 addresses, 20 counterparties, 20 staff, GBP/USD/EUR, its
+ * 8 departments and 4 payment types); all were created at the same moment, as in the real database.
  */
 export function referenceRows(seed: number): ReferenceRows {
   const at = totesysProfile.referenceCreatedAt;

@@ -12,9 +12,10 @@ export interface SettleOptions {
 }
 
 /**
- * Settles unpaid payments as totesys does: `paid` becomes true, `payment_date` the settlement day
- * and `last_updated` the settlement time. Without a filter every unpaid payment is settled.
- * Returns the ids settled, ascending.
+ * Settles unpaid payments as totesys does.
+ *
+ * `paid` becomes true, `payment_date` the settlement day and `last_updated` the settlement time.
+ * Without a filter every unpaid payment is settled. Returns the ids settled, ascending.
  */
 export async function settlePayments(client: pg.ClientBase, options: SettleOptions = {}): Promise<number[]> {
   const at = options.at ?? naiveTimestampOf(new Date());

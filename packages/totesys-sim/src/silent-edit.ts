@@ -14,8 +14,10 @@ export interface SilentEditOptions {
 }
 
 /**
- * Edits a row the way totesys sometimes does: one value changes (sales_order's agreed delivery
- * date, purchase_order's delivery location, design's file location) and `last_updated` does not.
+ * Edits a row the way totesys sometimes does.
+ *
+ * One value changes (sales_order's agreed delivery date, purchase_order's delivery location,
+ * design's file location) and `last_updated` does not.
  */
 export async function silentEdit(
   client: pg.ClientBase,

@@ -61,9 +61,11 @@ function isSilentEditTable(table: SourceTableName): table is SilentEditTable {
 }
 
 /**
- * The synthetic totesys for a scale and seed: the late-2024 reference tables, and designs, orders,
- * transactions and payments from 2022-11-03 to the end of the period, with the real database's
- * habits (weekday office hours, settlement 13–144 h after an order, a few silent edits).
+ * The synthetic totesys for a scale and seed.
+ *
+ * The late-2024 reference tables, and designs, orders, transactions and payments from 2022-11-03 to
+ * the end of the period, with the real database's habits (weekday office hours, settlement 13–144 h
+ * after an order, a few silent edits).
  */
 export function totesysDataset(options: TotesysDatasetOptions): TotesysDataset {
   checkDatasetOptions(options);

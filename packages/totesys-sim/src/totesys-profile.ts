@@ -1,7 +1,9 @@
 /**
- * The shape of the real totesys, as observed in its snapshots from 2022-11 to 2024-11, from which
- * the simulator draws. Sizes are those of scale factor 1; growing tables scale, reference tables do
- * not. The period has a fixed end so that a seed always yields the same data.
+ * The shape of the real totesys, from which the simulator draws.
+ *
+ * As observed in its snapshots from 2022-11 to 2024-11. Sizes are those of scale factor 1; growing
+ * tables scale, reference tables do not. The period has a fixed end so that a seed always yields
+ * the same data.
  */
 export const totesysProfile = Object.freeze({
   /** When the reference rows (and the first designs) were created. */

@@ -1,6 +1,8 @@
 /**
- * Small built-in word lists from which names, addresses and designs are made. They imitate the
- * faker-style values of the real totesys; nothing here refers to real people or companies.
+ * Small built-in word lists from which names, addresses and designs are made.
+ *
+ * They imitate the faker-style values of the real totesys; nothing here refers to real people or
+ * companies.
  */
 export const wordLists = Object.freeze({
   firstNames: [

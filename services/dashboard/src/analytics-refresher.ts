@@ -18,10 +18,11 @@ export interface AnalyticsRefresher {
 }
 
 /**
- * Keeps the analytics views up to date for a dashboard, as the warehouse's owner: runs
- * `analytics.refresh()` at once, then whenever the load ledger records a new load (checked every
- * `intervalMs`, 10 s by default), and at least every `maxAgeMs` (an hour). One refresh at a time;
- * readers are never blocked (the views are refreshed concurrently).
+ * Keeps the analytics views up to date for a dashboard, as the warehouse's owner.
+ *
+ * Runs `analytics.refresh()` at once, then whenever the load ledger records a new load (checked
+ * every `intervalMs`, 10 s by default), and at least every `maxAgeMs` (an hour). One refresh at a
+ * time; readers are never blocked (the views are refreshed concurrently).
  */
 export function startAnalyticsRefresher(
   ownerUrl: string,

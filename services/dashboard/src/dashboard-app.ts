@@ -29,9 +29,10 @@ async function readPanel(deps: DashboardDeps, panel: Panel, filter: DashboardFil
 }
 
 /**
- * The dashboard as a Hono application: the business pages, the pipeline-health page, and the
- * JSON data request behind each chart. Pages are drawn on the server (charts as SVG), so they
- * need no script and read the same with one.
+ * The dashboard as a Hono application.
+ *
+ * The business pages, the pipeline-health page, and the JSON data request behind each chart. Pages
+ * are drawn on the server (charts as SVG), so they need no script and read the same with one.
  */
 export function createDashboardApp(deps: DashboardDeps): Hono {
   const app = new Hono();

@@ -2,9 +2,10 @@ import { envInteger, envPostgresUrl, exactlyOneOf } from '@totes/pipeline';
 import { z } from 'zod';
 
 /**
- * The dashboard function's environment, parsed at cold start (with `loadConfig` from
- * `@totes/runtime`): the warehouse as the read-only role, from exactly one of `WAREHOUSE_URL`
- * and `WAREHOUSE_SECRET_ARN` (the secret of the `totes_dashboard` role, never the loader's).
+ * The dashboard function's environment, parsed at cold start (with `loadConfig` from `@totes/runtime`).
+ *
+ * The warehouse as the read-only role, from exactly one of `WAREHOUSE_URL` and
+ * `WAREHOUSE_SECRET_ARN` (the secret of the `totes_dashboard` role, never the loader's).
  */
 export const dashboardConfig = z
   .object({

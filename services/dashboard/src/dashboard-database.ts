@@ -32,8 +32,10 @@ export interface DashboardDatabaseOptions {
 }
 
 /**
- * A kysely over a pool of read-only sessions on the warehouse (`default_transaction_read_only`,
- * on top of the read-only role the dashboard is given), numerics and dates as exact text.
+ * A kysely over a pool of read-only sessions on the warehouse.
+ *
+ * Sessions are `default_transaction_read_only`, on top of the read-only role the dashboard is
+ * given; numerics and dates come as exact text.
  */
 export function createDashboardDatabase(
   connectionString: string,

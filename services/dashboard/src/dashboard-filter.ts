@@ -14,9 +14,11 @@ const FilterQuery = z.object({
 });
 
 /**
- * What every business chart follows: a range of months (both ends included; either end open)
- * and one currency or all of them. Amounts of different currencies are never added together:
- * with no currency chosen, every amount is shown per currency.
+ * What every business chart follows.
+ *
+ * A range of months (both ends included; either end open) and one currency or all of them. Amounts
+ * of different currencies are never added together: with no currency chosen, every amount is shown
+ * per currency.
  */
 export interface DashboardFilter {
   readonly from: string | null;
@@ -28,8 +30,10 @@ export interface DashboardFilter {
 export const wholePeriod: DashboardFilter = Object.freeze({ from: null, to: null, currency: null });
 
 /**
- * Reads the filter from a request's query string. A value of the wrong form is left out (the
- * filter widens) rather than refused, so a hand-edited address still shows a page.
+ * Reads the filter from a request's query string.
+ *
+ * A value of the wrong form is left out (the filter widens) rather than refused, so a hand-edited
+ * address still shows a page.
  */
 export function parseDashboardFilter(query: Readonly<Record<string, string | undefined>>): DashboardFilter {
   const raw = Object.fromEntries(

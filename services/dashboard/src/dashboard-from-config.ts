@@ -5,9 +5,11 @@ import type { DashboardConfig } from './dashboard-config';
 import { createDashboardDatabase } from './dashboard-database';
 
 /**
- * The dashboard application of a function. Its warehouse connection is resolved at the first
- * request, not at cold start (the secret is read once; a failed read is tried again at the next
- * request), and its pool serves every invocation of a warm function.
+ * The dashboard application of a function.
+ *
+ * Its warehouse connection is resolved at the first request, not at cold start (the secret is read
+ * once; a failed read is tried again at the next request), and its pool serves every invocation of
+ * a warm function.
  */
 export function dashboardFromConfig(config: DashboardConfig): Hono {
   let inner: Promise<Hono> | undefined;

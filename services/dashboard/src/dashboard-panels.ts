@@ -16,8 +16,10 @@ export interface PanelColumn {
 }
 
 /**
- * How a panel's rows are drawn. Amounts are drawn per currency (one line, or one group of bars,
- * per currency), never added across currencies; counts of orders and units are.
+ * How a panel's rows are drawn.
+ *
+ * Amounts are drawn per currency (one line, or one group of bars, per currency), never added across
+ * currencies; counts of orders and units are.
  */
 export type PanelChart =
   | {

@@ -15,11 +15,13 @@ export interface DashboardReaderOptions {
 }
 
 /**
- * Prepares a warehouse for the dashboard, as its owner: (re)creates the `analytics` views, and
- * creates (or updates) the login role (by default {@link dashboardRole}) with `password`, allowed to connect and
- * to SELECT from `analytics`, `public` and the `etl` tables the health page reads, and read-only by
- * default besides. Safe to run on every start. The password travels as a query parameter (the
- * statement is built inside PostgreSQL with `format(%L)`), never spliced into SQL text here.
+ * Prepares a warehouse for the dashboard, as its owner.
+ *
+ * It (re)creates the `analytics` views, and creates (or updates) the login role (by default
+ * {@link dashboardRole}) with `password`, allowed to connect and to SELECT from `analytics`,
+ * `public` and the `etl` tables the health page reads, and read-only by default besides. Safe to
+ * run on every start. The password travels as a query parameter (the statement is built inside
+ * PostgreSQL with `format(%L)`), never spliced into SQL text here.
  */
 export async function prepareDashboardReader(
   client: pg.ClientBase,

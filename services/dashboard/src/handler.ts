@@ -4,7 +4,9 @@ import { dashboardConfig } from './dashboard-config';
 import { dashboardFromConfig } from './dashboard-from-config';
 
 /**
- * The Lambda entry point of the dashboard, behind an HTTP API whose every route requires a
- * signed-in user (see infra/src/dashboard-stack.ts); {@link dashboardConfig} is its environment.
+ * The Lambda entry point of the dashboard; {@link dashboardConfig} is its environment.
+ *
+ * It sits behind an HTTP API whose every route requires a signed-in user (see
+ * infra/src/dashboard-stack.ts).
  */
 export const handler = handle(dashboardFromConfig(loadConfig(dashboardConfig)));

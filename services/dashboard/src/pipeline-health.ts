@@ -8,9 +8,11 @@ import { type Kysely, sql } from 'kysely';
 import type { DashboardDatabase } from './dashboard-database';
 
 /**
- * One warehouse table's health: the same facts as a line of `totes status`, and the rows loaded
- * in the last hour. A fact that cannot be known where the dashboard runs (the source's rows
- * without access to totesys, the queues without access to them) is null.
+ * One warehouse table's health.
+ *
+ * The same facts as a line of `totes status`, and the rows loaded in the last hour. A fact that
+ * cannot be known where the dashboard runs (the source's rows without access to totesys, the queues
+ * without access to them) is null.
  */
 export interface TableHealth {
   readonly table: TargetTableName;
@@ -45,9 +47,11 @@ async function orUndefined<T>(work: Promise<T>): Promise<T | undefined> {
 }
 
 /**
- * Reads the pipeline's health from the warehouse (row counts, `etl.freshness`, `etl.quarantine`,
- * the load ledger's last hour) and, when given, from `status` (source rows, queues). Each part
- * that fails is left null, so the page answers with what it can know, even with no stack at all.
+ * Reads the pipeline's health from the warehouse and, when given, from `status`.
+ *
+ * From the warehouse: row counts, `etl.freshness`, `etl.quarantine`, the load ledger's last hour;
+ * from `status`: source rows and queues. Each part that fails is left null, so the page answers
+ * with what it can know, even with no stack at all.
  */
 export async function pipelineHealth(
   db: Kysely<DashboardDatabase> | undefined,

@@ -89,6 +89,7 @@ const escapeAttribute = (text: string): string =>
 
 /**
  * Draws a panel's rows as an SVG chart (or a legend and an SVG), as markup to put in the page.
+ *
  * The chart is an image described by its label; its table says the same in words.
  */
 export function renderChart(chart: PanelChart, rows: readonly PanelRow[], label: string): string {

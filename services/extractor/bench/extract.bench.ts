@@ -10,8 +10,9 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { awsClients, startEmbeddedAws, startEmbeddedPostgres } from '@totes/local';
-import { type ExtractState, initialState, stageSettings } from '@totes/pipeline';
-import type { ObjectStore } from '@totes/runtime';
+import { type ExtractState, extractorDefaults, initialState, stageSettings } from '@totes/pipeline';
+import { createAwsClients, type ObjectStore, s3ObjectStore } from '@totes/runtime';
+import { cachedConnectionString } from '@totes/runtime/database';
 import { columnsOf, totesysTables } from '@totes/schema';
 import { seedTotesys } from '@totes/totesys-sim';
 import pg from 'pg';
@@ -160,17 +161,15 @@ function memoryState(): StateStore {
 
 async function extract(url: string, bucket: string, discard: boolean) {
   let outcome: Record<string, unknown> = {};
+  // The S3 client a function makes, the endpoint from `AWS_ENDPOINT_URL` (set by the parent).
+  const { s3 } = createAwsClients({ forcePathStyle: true });
   const handler = createExtractHandler(
+    { ...extractorDefaults, table: 'sales_order', commitMarginMs: 1 },
     {
-      table: 'sales_order',
-      ingestBucket: bucket,
-      extractQueueUrl: 'unused: the run finishes within its budget',
-      totesysUrl: url,
-      forcePathStyle: true,
-      commitMarginMs: 1,
-    },
-    {
-      ...(discard ? { store: discardingStore(), state: memoryState() } : {}),
+      totesys: cachedConnectionString(async () => url),
+      ...(discard
+        ? { store: discardingStore(), state: memoryState() }
+        : { store: s3ObjectStore(s3, bucket) }),
       queue: { send: () => Promise.reject(new Error('the benchmark run should not need a continuation')) },
       logger: {
         info: (_: string, fields: Record<string, unknown>) => {

@@ -1,13 +1,13 @@
+import type { ExtractorSettings } from '@totes/pipeline';
 import type { ObjectStore } from '@totes/runtime';
 import type { TotesysSource } from './copy/totesys-source';
-import type { ExtractConfig } from './extract-config';
 import type { StopPosition } from './modes/continuation';
 import type { TimeBudget } from './modes/time-budget';
 import type { StateStore } from './store/state-store';
 
 /** What one extraction works with. */
 export interface ExtractContext {
-  readonly config: ExtractConfig;
+  readonly config: ExtractorSettings;
   readonly source: TotesysSource;
   readonly store: Pick<ObjectStore, 'head' | 'put' | 'list'>;
   readonly state: StateStore;

@@ -6,9 +6,11 @@ import { extractSnapshot } from './modes/extract-snapshot';
 import { extractSweep } from './modes/extract-sweep';
 
 /**
- * Carries out one extract request. A reference table is always extracted as a snapshot when its
- * content changed (a `sweep` is the same check; a `full` request forces one snapshot per run); an
- * event table by watermark (`incremental`), by key (`full`) or by bucket hashes (`sweep`).
+ * Carries out one extract request.
+ *
+ * A reference table is always extracted as a snapshot when its content changed (a `sweep` is the
+ * same check; a `full` request forces one snapshot per run); an event table by watermark
+ * (`incremental`), by key (`full`) or by bucket hashes (`sweep`).
  */
 export function extractTable(request: ExtractRequest, context: ExtractContext): Promise<ExtractOutcome> {
   const { table } = request;

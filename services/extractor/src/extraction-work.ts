@@ -1,3 +1,4 @@
+import type { ExtractorSettings } from '@totes/pipeline';
 import { PipelineError } from '@totes/pipeline';
 import type { ObjectAnnouncer, ObjectStore, PipelineLogger, StageWork } from '@totes/runtime';
 import { describeError } from '@totes/runtime';
@@ -5,7 +6,6 @@ import type { CachedConnectionString } from '@totes/runtime/database';
 import { connectWithCachedSecret } from '@totes/runtime/database';
 import type { RowFormat } from './copy/row-format';
 import { openTotesysSource } from './copy/totesys-source';
-import type { ExtractConfig } from './extract-config';
 import { ExtractError } from './extract-error';
 import { extractTable } from './extract-table';
 import { continuationOf, type ExtractQueue } from './modes/continuation';
@@ -15,7 +15,7 @@ import type { StateStore } from './store/state-store';
 
 /** What the extraction of one request works with, resolved once at cold start. */
 export interface ExtractionParts {
-  readonly config: ExtractConfig;
+  readonly config: ExtractorSettings;
   readonly service: string;
   readonly format: RowFormat;
   readonly connectionString: CachedConnectionString;
@@ -28,8 +28,10 @@ export interface ExtractionParts {
 }
 
 /**
- * The work of one extract request: extracts over its own connection, announces again what it
- * found already written, enqueues its continuation and reports one line.
+ * The work of one extract request.
+ *
+ * Extracts over its own connection, announces again what it found already written, enqueues its
+ * continuation and reports one line.
  *
  * A failure is logged with the request's mode and thrown as an {@link ExtractError} (retryable
  * unless the error says otherwise); nothing was written for the part that failed.
@@ -58,8 +60,7 @@ export function extractionWork(parts: ExtractionParts): StageWork<'extract'> {
         await client.end().catch(() => undefined);
       }
       // A crash between a write and its notification may have lost the event: announce again.
-      for (const key of announcer ? outcome.existing : [])
-        await announcer?.announce(config.ingestBucket, key);
+      for (const key of announcer ? outcome.existing : []) await announcer?.announce(store.bucket, key);
       const continuation = outcome.stop ? continuationOf(table, outcome.stop) : undefined;
       if (continuation) await queue.send(continuation);
       const durationMs = now().getTime() - started;

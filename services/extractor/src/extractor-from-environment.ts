@@ -1,17 +1,37 @@
-import type { ExtractorEnvironment } from '@totes/pipeline';
-import type { SqsHandler } from '@totes/runtime';
-import { connectionStringFromSecretArn } from '@totes/runtime/database';
+import { type ExtractorEnvironment, serviceName, stageSettings } from '@totes/pipeline';
+import {
+  createAwsClients,
+  createLogger,
+  createMetrics,
+  retryPolicyOf,
+  type SqsHandler,
+  s3ObjectStore,
+  snsObjectAnnouncer,
+  sqsMessageVisibility,
+} from '@totes/runtime';
+import { databaseConnectionString } from '@totes/runtime/database';
 import { createExtractHandler } from './create-extract-handler';
+import { sqsExtractQueue } from './sqs-extract-queue';
 
 /**
- * The extractor of `env.table` with its real parts; the totesys secret, when used, is fetched at
- * the first request (and again when totesys refuses the login). The Lambda entry calls it with
- * the parsed environment.
+ * The extractor of `env.table` with its real parts.
+ *
+ * S3, SQS and SNS clients come from the SDK's settings, with the JSON logger and CloudWatch (EMF)
+ * metrics; the totesys secret, when used, is fetched at the first request (and again when
+ * totesys refuses the login). The Lambda entry calls it with the parsed environment.
  */
 export function extractorFromEnvironment(env: ExtractorEnvironment): SqsHandler {
-  const { source, ...settings } = env;
-  return createExtractHandler({
-    ...settings,
-    totesysUrl: 'url' in source ? source.url : () => connectionStringFromSecretArn(source.secretArn),
+  const { ingestBucket, extractQueueUrl, ingestTopicArn, source, forcePathStyle, ...settings } = env;
+  const { s3, sqs, sns } = createAwsClients({ forcePathStyle });
+  return createExtractHandler(settings, {
+    totesys: databaseConnectionString(
+      'url' in source ? { url: source.url } : { secretArn: source.secretArn },
+    ),
+    store: s3ObjectStore(s3, ingestBucket),
+    queue: sqsExtractQueue(sqs, extractQueueUrl),
+    announcer: snsObjectAnnouncer({ s3, sns, topicArn: ingestTopicArn }),
+    logger: createLogger(serviceName('extract', settings.table)),
+    metrics: createMetrics('extract', settings.table),
+    retry: { policy: retryPolicyOf(stageSettings.extract), visibility: sqsMessageVisibility(sqs) },
   });
 }

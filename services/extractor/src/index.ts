@@ -1,6 +1,5 @@
 // The extractor's public face: what the Lambda entry, the local stack and the CLI may use.
 export { createExtractHandler, type ExtractDeps } from './create-extract-handler';
-export type { ConnectionStringSource, ExtractConfig, ExtractConfigInput } from './extract-config';
 export { ExtractError } from './extract-error';
 export { extractorFromEnvironment } from './extractor-from-environment';
 export type { Continuation, ExtractQueue } from './modes/continuation';

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ExtractError } from './extract-error';
 
 /**
- * Reads an extract request from a message body meant for the extractor of `table`. A body that
- * is not a request, or a request for another table, can never succeed: the error says so and
- * is not retryable.
+ * Reads an extract request from a message body meant for the extractor of `table`.
+ *
+ * A body that is not a request, or a request for another table, can never succeed: the error says
+ * so and is not retryable.
  */
 export function parseExtractRequest(body: string, table: SourceTableName): ExtractRequest {
   let message: unknown;

@@ -2,8 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { ingestCompressionOf, type SourceTableName } from '@totes/pipeline';
-import { type ObjectStore, type PipelineLogger, type PipelineMetrics, s3ObjectStore } from '@totes/runtime';
+import {
+  type ExtractorSettings,
+  extractorDefaults,
+  ingestCompressionOf,
+  type SourceTableName,
+  stageSettings,
+} from '@totes/pipeline';
+import {
+  type ObjectStore,
+  type PipelineLogger,
+  type PipelineMetrics,
+  retryPolicyOf,
+  s3ObjectStore,
+  sqsMessageVisibility,
+} from '@totes/runtime';
+import { cachedConnectionString } from '@totes/runtime/database';
 import { readDdl } from '@totes/schema';
 import {
   createTestDatabase,
@@ -17,7 +31,6 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { rowFormat, type ValueRendering } from '../src/copy/row-format';
 import { createExtractHandler, type ExtractDeps } from '../src/create-extract-handler';
-import type { ExtractConfigInput } from '../src/extract-config';
 import type { Continuation, ExtractQueue } from '../src/modes/continuation';
 
 /** One line a logger was given. */
@@ -223,18 +236,23 @@ export function useExtractorTestbed() {
     handler(
       totesys: Totesys,
       store: ObjectStore,
-      config: Partial<ExtractConfigInput> & { readonly table: SourceTableName },
-      deps: ExtractDeps = {},
+      settings: Partial<ExtractorSettings> & { readonly table: SourceTableName },
+      deps: Partial<ExtractDeps> = {},
     ) {
       const handler = createExtractHandler(
+        { ...extractorDefaults, commitMarginMs: 1, ...settings },
         {
-          ingestBucket: store.bucket,
-          extractQueueUrl: pipeline().queueUrl(pipeline().names.queue('extract', config.table)),
-          totesysUrl: totesys.url,
-          commitMarginMs: 1,
-          ...config,
+          totesys: cachedConnectionString(async () => totesys.url),
+          store,
+          queue: recordingQueue(),
+          logger: recordingLogger(),
+          metrics: quietMetrics,
+          retry: {
+            policy: retryPolicyOf(stageSettings.extract),
+            visibility: sqsMessageVisibility(pipeline().clients.sqs),
+          },
+          ...deps,
         },
-        { store, logger: recordingLogger(), metrics: quietMetrics, queue: recordingQueue(), ...deps },
       );
       const run = (...bodies: readonly (string | object)[]): Promise<SQSBatchResponse> => {
         const event: SQSEvent = {

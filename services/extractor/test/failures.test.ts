@@ -1,6 +1,7 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { extractMessage, parseIngestKey } from '@totes/pipeline';
 import type { ObjectStore } from '@totes/runtime';
+import { cachedConnectionString } from '@totes/runtime/database';
 import { describe, expect, it } from 'vitest';
 import { objectStateStore } from '../src/store/object-state-store';
 import {
@@ -108,10 +109,14 @@ describe('a request that cannot be carried out', () => {
     old.password = 'before-rotation';
     const secrets = [old.toString(), totesys.url];
     let reads = 0;
-    const extract = testbed.handler(totesys, store, {
-      table: 'currency',
-      totesysUrl: async () => secrets[Math.min(reads++, secrets.length - 1)] as string,
-    });
+    const extract = testbed.handler(
+      totesys,
+      store,
+      { table: 'currency' },
+      {
+        totesys: cachedConnectionString(async () => secrets[Math.min(reads++, secrets.length - 1)] as string),
+      },
+    );
 
     const response = await extract({ mode: 'incremental', table: 'currency' });
 

@@ -31,11 +31,13 @@ export interface LoadHandlerOptions {
 }
 
 /**
- * The Lambda handler of one warehouse table's loader: for each SQS message (an S3 notification
- * through SNS) it loads every object announced, in one transaction per object, over one
- * connection per invocation. A failed message alone is reported back (partial batch response)
- * and retried after a backoff set on the message itself: at once for bad input (so it reaches the
- * DLQ quickly), exponentially for a fact waiting for its dimensions or a warehouse outage.
+ * The Lambda handler of one warehouse table's loader.
+ *
+ * For each SQS message (an S3 notification through SNS) it loads every object announced, in one
+ * transaction per object, over one connection per invocation. A failed message alone is reported
+ * back (partial batch response) and retried after a backoff set on the message itself: at once for
+ * bad input (so it reaches the DLQ quickly), exponentially for a fact waiting for its dimensions or
+ * a warehouse outage.
  */
 export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
   const { table, store, logger, metrics, retry } = options;

@@ -6,9 +6,11 @@ import { WarehouseError } from './warehouse-error';
 const badContent = /^(22|23502|23514|21000)/;
 
 /**
- * The named error for a failure while loading an object: the pipeline's own errors as they are,
- * rows the warehouse refuses as a {@link MalformedObjectError} (retrying cannot help), anything
- * else from the warehouse as a retryable {@link WarehouseError}.
+ * The named error for a failure while loading an object.
+ *
+ * The pipeline's own errors as they are, rows the warehouse refuses as a
+ * {@link MalformedObjectError} (retrying cannot help), anything else from the warehouse as a
+ * retryable {@link WarehouseError}.
  */
 export function loadFailure(error: unknown, table: string, key: string): Error {
   if (error instanceof PipelineError) return error;

@@ -57,12 +57,13 @@ async function rollback(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Loads one processed object into the warehouse in one transaction: its rows are merged (facts
- * appended by version, copied straight into the table when their natural keys are all new and
- * through a staging table otherwise; dimensions staged and upserted under their version guard),
- * the table's freshness advanced, the rows it quarantined recorded and those it passes released
- * (`etl.quarantine`), and the object recorded in the load ledger. An object already in the
- * ledger is acknowledged without work; any failure rolls everything back.
+ * Loads one processed object into the warehouse in one transaction.
+ *
+ * Its rows are merged (facts appended by version, copied straight into the table when their natural
+ * keys are all new and through a staging table otherwise; dimensions staged and upserted under
+ * their version guard), the table's freshness advanced, the rows it quarantined recorded and those
+ * it passes released (`etl.quarantine`), and the object recorded in the load ledger. An object
+ * already in the ledger is acknowledged without work; any failure rolls everything back.
  */
 export async function loadObject(client: pg.ClientBase, request: LoadRequest): Promise<LoadOutcome> {
   const { table, key } = request;

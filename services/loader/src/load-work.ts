@@ -25,8 +25,10 @@ export type LoadWork = (
 ) => Promise<void>;
 
 /**
- * The work of one load message: each object it announces loaded in its own transaction and
- * reported with its row counts and freshness.
+ * The work of one load message.
+ *
+ * Each object it announces loaded in its own transaction and reported with its row counts and
+ * freshness.
  *
  * The warehouse is migrated once, on the first connection; an object from another bucket is
  * malformed (it can never load here).

@@ -11,9 +11,11 @@ import { connectWithCachedSecret, databaseConnectionString } from '@totes/runtim
 import { createLoadHandler } from './create-load-handler';
 
 /**
- * The loader of `config.TARGET_TABLE` with its real parts: S3 and SQS clients from the SDK's
- * settings, a PostgreSQL connection per invocation, the JSON logger and CloudWatch (EMF) metrics.
- * The Lambda entry calls it with the parsed environment; the local stack calls it once per table.
+ * The loader of `config.TARGET_TABLE` with its real parts.
+ *
+ * S3 and SQS clients from the SDK's settings, a PostgreSQL connection per invocation, the JSON
+ * logger and CloudWatch (EMF) metrics. The Lambda entry calls it with the parsed environment; the
+ * local stack calls it once per table.
  */
 export function loaderFromEnvironment(config: LoaderEnvironment): SqsHandler {
   const table = config.TARGET_TABLE;

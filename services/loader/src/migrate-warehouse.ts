@@ -18,10 +18,12 @@ export const etlTables = [
 ] as const;
 
 /**
- * Creates the star schema (`@totes/schema`'s `sql/warehouse.sql`) and the loader's `etl`
- * bookkeeping where absent, in one transaction, under an advisory lock so that several callers
- * (loaders starting together, the local stack, a deployment step) can run it at once. Safe to
- * run any number of times: it changes nothing that exists.
+ * Creates the star schema and the loader's `etl` bookkeeping where absent.
+ *
+ * The star schema is `@totes/schema`'s `sql/warehouse.sql`; it is created in one transaction, under
+ * an advisory lock, so that several callers (loaders starting together, the local stack, a
+ * deployment step) can run it at once. Safe to run any number of times: it changes nothing that
+ * exists.
  */
 export async function migrateWarehouse(client: pg.ClientBase): Promise<void> {
   const [warehouse, etl] = await Promise.all([readDdl('warehouse'), readFile(etlDdlFile, 'utf8')]);
@@ -38,16 +40,18 @@ export async function migrateWarehouse(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Columns added to `etl` tables after they were first created (`ADD COLUMN IF NOT EXISTS` in
- * `etl.sql`): a warehouse without one is migrated again.
+ * Columns added to `etl` tables after they were first created (`ADD COLUMN IF NOT EXISTS` in `etl.sql`).
+ *
+ * A warehouse without one is migrated again.
  */
 export const etlAddedColumns = [{ table: 'etl.dimension_row_version', column: 'observed_at' }] as const;
 
 /**
- * Runs {@link migrateWarehouse} only when a table of the star schema or of `etl` is missing, or
- * a column of {@link etlAddedColumns}.
- * Cheap enough for every cold start, and it never takes the locks DDL takes on a warehouse that
- * is complete, so it cannot wait behind a running load.
+ * Runs {@link migrateWarehouse} only when a table or an added column is missing.
+ *
+ * A table of the star schema or of `etl`, or a column of {@link etlAddedColumns}. Cheap enough for
+ * every cold start, and it never takes the locks DDL takes on a warehouse that is complete, so it
+ * cannot wait behind a running load.
  */
 export async function ensureWarehouse(client: pg.ClientBase): Promise<void> {
   const names = [

@@ -4,9 +4,10 @@ import { PipelineError } from '@totes/pipeline';
 export type MissingKeys = Readonly<Record<string, readonly string[]>>;
 
 /**
- * A fact object references dimension rows that are not loaded yet (a new staff member's first
- * sale). Retryable: the message waits with backoff until the dimension arrives, and only a wait
- * longer than the queue's receive limit sends it to the DLQ.
+ * A fact object references dimension rows that are not loaded yet (a new staff member's first sale).
+ *
+ * Retryable: the message waits with backoff until the dimension arrives, and only a wait longer
+ * than the queue's receive limit sends it to the DLQ.
  */
 export class MissingDimensionError extends PipelineError {
   override readonly name = 'MissingDimensionError';

@@ -1,8 +1,9 @@
 import { PipelineError } from '@totes/pipeline';
 
 /**
- * The warehouse could not be reached or failed a statement while an object was loading. The
- * object's transaction was rolled back, so nothing of it is visible; the message is retried
+ * The warehouse could not be reached or failed a statement while an object was loading.
+ *
+ * The object's transaction was rolled back, so nothing of it is visible; the message is retried
  * with backoff and, after the queue's receive limit, dead-lettered for a redrive.
  */
 export class WarehouseError extends PipelineError {

@@ -7,9 +7,11 @@ export interface WarehouseSession {
 }
 
 /**
- * A {@link WarehouseSession} over `connect`. A failed connection attempt is not repeated within
- * the invocation: the remaining messages fail at once and are retried later. `onLost` hears of a
- * connection that breaks while open (without a listener, `pg` would crash the process).
+ * A {@link WarehouseSession} over `connect`.
+ *
+ * A failed connection attempt is not repeated within the invocation: the remaining messages fail at
+ * once and are retried later. `onLost` hears of a connection that breaks while open (without a
+ * listener, `pg` would crash the process).
  */
 export function warehouseSession(
   connect: () => Promise<pg.Client>,

@@ -46,14 +46,15 @@ export interface ReconcileOutcome {
 }
 
 /**
- * The scheduled reconciler: every stored object that its next stage has not consumed for longer
- * than that stage may take (`reconcileGraceSeconds`: its function timeout and batching window)
- * has its ObjectCreated event sent again to the queue of that stage. Every run logs what it did
- * and emits `objects_requeued` (0 when nothing was missing), which an alarm watches: a lost
- * notification is healed, and said. A table whose stage queue holds messages is left for this
- * run (a fact may be waiting, with backoff, for its dimensions; the object may be among them),
- * and one whose DLQ holds messages is left to the operator (`totes dlq`): sending a failed
- * object again would only fail it again.
+ * The scheduled reconciler.
+ *
+ * Every stored object that its next stage has not consumed for longer than that stage may take
+ * (`reconcileGraceSeconds`: its function timeout and batching window) has its ObjectCreated event
+ * sent again to the queue of that stage. Every run logs what it did and emits `objects_requeued` (0
+ * when nothing was missing), which an alarm watches: a lost notification is healed, and said. A
+ * table whose stage queue holds messages is left for this run (a fact may be waiting, with backoff,
+ * for its dimensions; the object may be among them), and one whose DLQ holds messages is left to
+ * the operator (`totes dlq`): sending a failed object again would only fail it again.
  */
 export function createReconcileHandler(deps: ReconcileDeps): () => Promise<ReconcileOutcome> {
   const { names, logger, metrics } = deps;

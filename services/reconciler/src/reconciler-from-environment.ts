@@ -15,9 +15,11 @@ import {
 import { createReconcileHandler, type ReconcileOutcome } from './create-reconcile-handler';
 
 /**
- * The reconciler with its real parts: S3 and SQS clients from the SDK's settings, a warehouse
- * connection per run (the secret read at the first and again when a login is refused), the JSON
- * logger and CloudWatch (EMF) metrics. The Lambda entry calls it with the parsed environment.
+ * The reconciler with its real parts.
+ *
+ * S3 and SQS clients from the SDK's settings, a warehouse connection per run (the secret read at
+ * the first and again when a login is refused), the JSON logger and CloudWatch (EMF) metrics. The
+ * Lambda entry calls it with the parsed environment.
  */
 export function reconcilerFromEnvironment(config: ReconcilerEnvironment): () => Promise<ReconcileOutcome> {
   const { s3, sqs } = createAwsClients({ forcePathStyle: config.S3_FORCE_PATH_STYLE });

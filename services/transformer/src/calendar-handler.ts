@@ -8,9 +8,10 @@ import type { TransformStores } from './transform-stores';
 import { writeCalendar } from './write-calendar';
 
 /**
- * The event of the dim_date function: the days to cover, `YYYY-MM-DD`, defaulting to
- * 2020-01-01 … 2030-12-31. It is invoked once when the pipeline is provisioned, and again with
- * another range to extend the calendar.
+ * The event of the dim_date function: the days to cover, `YYYY-MM-DD`, defaulting to 2020-01-01 … 2030-12-31.
+ *
+ * It is invoked once when the pipeline is provisioned, and again with another range to extend the
+ * calendar.
  */
 export const CalendarRequest = z
   .object({

@@ -3,9 +3,10 @@ import { type SqsHandler, stageHandler } from '@totes/runtime';
 import { notificationProcessor, type TransformerDeps } from './notification-processor';
 
 /**
- * The Lambda handler of one warehouse table's transformer: SQS messages carrying S3
- * notifications of new ingest objects, with partial batch responses, so a bad object fails
- * its own message only.
+ * The Lambda handler of one warehouse table's transformer.
+ *
+ * SQS messages carrying S3 notifications of new ingest objects, with partial batch responses, so a
+ * bad object fails its own message only.
  */
 export function createTransformHandler(
   target: Exclude<TargetTableName, 'dim_date'>,

@@ -23,13 +23,15 @@ const decompressors: Readonly<Record<IngestCompression, () => Gunzip | ZstdDecom
 };
 
 /**
- * The JSON Lines bytes of an ingest object: its body, decompressed off the main thread when the
- * key says it is compressed (`.jsonl.zst`, `.jsonl.gz`), as it is otherwise (`.jsonl`). A body
- * that is not valid for its codec, or ends early, throws {@link MalformedObjectError} naming the
- * key; so does a zstd body with data after its first frame (the extractor writes one frame per
- * object, and Node's zstd stream would stop at the first one, dropping the rest; empty frames
- * after it are allowed, as Node's own zstd streams may write one); a failing
- * read of the body itself is passed on as it is (it may succeed when retried).
+ * The JSON Lines bytes of an ingest object.
+ *
+ * Its body, decompressed off the main thread when the key says it is compressed (`.jsonl.zst`,
+ * `.jsonl.gz`), as it is otherwise (`.jsonl`). A body that is not valid for its codec, or ends
+ * early, throws {@link MalformedObjectError} naming the key; so does a zstd body with data after
+ * its first frame (the extractor writes one frame per object, and Node's zstd stream would stop at
+ * the first one, dropping the rest; empty frames after it are allowed, as Node's own zstd streams
+ * may write one); a failing read of the body itself is passed on as it is (it may succeed when
+ * retried).
  */
 export async function* ingestBody(key: string, body: Readable): AsyncGenerator<Uint8Array, void, undefined> {
   const compression = ingestCompressionOf(key);

@@ -16,12 +16,13 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Reads a JSON Lines stream as batches of validated rows, one batch per chunk of the stream.
+ *
  * It does what `readJsonLines` of `@totes/runtime` does, a chunk at a time instead of a row at a
  * time: for a million fact rows, one `await` per row cost about a fifth of the transform's time.
  * Blank lines are skipped. A row that fails `schema` but has a whole-number primary key is
- * quarantined (line, first column at fault, its value, the reason) and the rest go on; a line
- * that is not a JSON object, or has no readable primary key, is not a source row at all and
- * throws {@link MalformedObjectError} naming the object, the 1-based line number and the reason.
+ * quarantined (line, first column at fault, its value, the reason) and the rest go on; a line that
+ * is not a JSON object, or has no readable primary key, is not a source row at all and throws
+ * {@link MalformedObjectError} naming the object, the 1-based line number and the reason.
  */
 export async function* jsonLinesBatches<S extends z.ZodType>(
   body: AsyncIterable<Uint8Array | string>,

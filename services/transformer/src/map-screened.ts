@@ -3,9 +3,11 @@ import { RowContractError } from './row-contract-error';
 import type { ScreenedBatch } from './screened-batch';
 
 /**
- * Maps a screened batch row by row: a row whose mapping breaks a rule ({@link RowContractError})
- * joins the batch's quarantined rows, naming its line, the column and value at fault and why; the
- * others are mapped, keeping their lines. Any other error is a defect and is thrown.
+ * Maps a screened batch row by row.
+ *
+ * A row whose mapping breaks a rule ({@link RowContractError}) joins the batch's quarantined rows,
+ * naming its line, the column and value at fault and why; the others are mapped, keeping their
+ * lines. Any other error is a defect and is thrown.
  */
 export function mapScreened<In, Out>(
   batch: ScreenedBatch<In>,

@@ -37,10 +37,12 @@ function describe(error: unknown) {
 }
 
 /**
- * Handles one SQS message: the S3 notification (through SNS) of one or more new ingest objects,
- * each transformed for `target`, with a log line per object (keys, rows in and out, duration), a
- * warning naming the first rows it quarantined, and the metric `rows_quarantined`.
- * Throws, failing this message alone, when any object cannot be transformed.
+ * Handles one SQS message.
+ *
+ * The S3 notification (through SNS) of one or more new ingest objects, each transformed for
+ * `target`, with a log line per object (keys, rows in and out, duration), a warning naming the
+ * first rows it quarantined, and the metric `rows_quarantined`. Throws, failing this message alone,
+ * when any object cannot be transformed.
  */
 export function notificationProcessor(
   target: TargetTableName,

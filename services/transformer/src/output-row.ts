@@ -8,8 +8,10 @@ type RecordIdOf<T extends TargetTableName> = (typeof topology)[T] extends {
   : never;
 
 /**
- * One row the transformer writes for a warehouse table: the table's columns without the facts'
- * SERIAL record id, which the warehouse assigns when it loads the row.
+ * One row the transformer writes for a warehouse table.
+ *
+ * The table's columns without the facts' SERIAL record id, which the warehouse assigns when it
+ * loads the row.
  */
 export type OutputRow<T extends TargetTableName> = Omit<WarehouseRow<T>, RecordIdOf<T>>;
 

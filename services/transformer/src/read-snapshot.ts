@@ -6,9 +6,10 @@ import type { ScreenedBatch } from './screened-batch';
 import type { TransformStores } from './transform-stores';
 
 /**
- * Every row of a snapshot object, validated, with its line, and the rows quarantined for breaking
- * their schema. Reference tables are small (tens to a few thousand rows), so the whole snapshot
- * is held; a malformed line throws `MalformedObjectError`.
+ * Every row of a snapshot object, validated, with its line, and the rows quarantined.
+ *
+ * Quarantined rows are those that break their schema. Reference tables are small (tens to a few
+ * thousand rows), so the whole snapshot is held; a malformed line throws `MalformedObjectError`.
  */
 export async function readSnapshot<T extends ReferenceTableName>(
   store: TransformStores['ingest'],

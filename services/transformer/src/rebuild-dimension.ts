@@ -51,15 +51,16 @@ function checkTrigger(target: RebuildTarget, inputs: readonly SourceTableName[],
 }
 
 /**
- * Rebuilds a whole dimension from the latest snapshot of each of its inputs (dim_staff from
- * staff and department, …), whichever input's snapshot triggered it. So an event that arrives
- * late or twice builds from the newest inputs again, lands on the same key (the key names the
- * input versions) and writes nothing when that object exists. Every output row is checked
- * against the warehouse schema before anything is written, and rows are ordered by natural key,
- * so the same snapshots always give the same bytes. A snapshot row that breaks its schema, and a
- * row of the first input whose mapping breaks a rule or gives a row the warehouse cannot take,
- * is quarantined: left out of the object (the loader only upserts, so the dimension keeps the
- * row it had) and described in its footer.
+ * Rebuilds a whole dimension from the latest snapshot of each of its inputs.
+ *
+ * dim_staff from staff and department, …, whichever input's snapshot triggered it. So an event that
+ * arrives late or twice builds from the newest inputs again, lands on the same key (the key names
+ * the input versions) and writes nothing when that object exists. Every output row is checked
+ * against the warehouse schema before anything is written, and rows are ordered by natural key, so
+ * the same snapshots always give the same bytes. A snapshot row that breaks its schema, and a row
+ * of the first input whose mapping breaks a rule or gives a row the warehouse cannot take, is
+ * quarantined: left out of the object (the loader only upserts, so the dimension keeps the row it
+ * had) and described in its footer.
  */
 export async function rebuildDimension(
   stores: TransformStores,

@@ -1,9 +1,10 @@
 import { PipelineError } from '@totes/pipeline';
 
 /**
- * A mapping rule that one source row breaks (a reference its snapshot does not hold, a value the
- * warehouse cannot take): the row is quarantined, the rest of its object proceeds. Says which
- * column holds what, and why it cannot be mapped.
+ * A mapping rule that one source row breaks: the row is quarantined, the rest proceeds.
+ *
+ * A reference its snapshot does not hold, or a value the warehouse cannot take. Says which column
+ * holds what, and why it cannot be mapped.
  */
 export class RowContractError extends PipelineError {
   override readonly name = 'RowContractError';

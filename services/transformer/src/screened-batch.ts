@@ -1,8 +1,10 @@
 import type { QuarantinedRow } from '@totes/pipeline';
 
 /**
- * Rows read and checked a chunk at a time: those that kept their contract, each with its 1-based
- * line in the object, and those quarantined instead.
+ * Rows read and checked a chunk at a time.
+ *
+ * Those that kept their contract, each with its 1-based line in the object, and those quarantined
+ * instead.
  */
 export interface ScreenedBatch<T> {
   readonly rows: T[];

@@ -7,9 +7,10 @@ export interface SplitTimestamp {
 }
 
 /**
- * Splits a naive totesys timestamp (`2022-11-03 14:20:52.186`) into `2022-11-03` and
- * `14:20:52.186`, with no zone conversion: the source has no zone and the warehouse keeps none.
- * The input is a validated `timestamp(3)` value, so the split is positional.
+ * Splits a naive totesys timestamp into its date and its time, with no zone conversion.
+ *
+ * `2022-11-03 14:20:52.186` becomes `2022-11-03` and `14:20:52.186`: the source has no zone and the
+ * warehouse keeps none. The input is a validated `timestamp(3)` value, so the split is positional.
  */
 export function splitTimestamp(timestamp: string): SplitTimestamp {
   return { date: timestamp.slice(0, 10), time: timestamp.slice(11) };

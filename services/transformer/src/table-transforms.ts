@@ -44,9 +44,10 @@ export type TableTransform<T extends TargetTableName> =
   | CalendarTransform;
 
 /**
- * The transform of every warehouse table, beside the lineage the topology declares: event-table
- * inputs map row by row, reference-table inputs rebuild the whole dimension, dim_date comes
- * from the calendar.
+ * The transform of every warehouse table, beside the lineage the topology declares.
+ *
+ * Event-table inputs map row by row, reference-table inputs rebuild the whole dimension, dim_date
+ * comes from the calendar.
  */
 export const tableTransforms = {
   fact_sales_order: { kind: 'rows', map: mapFactSalesOrder },

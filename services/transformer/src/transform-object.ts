@@ -15,8 +15,10 @@ export interface TransformRequest {
 }
 
 /**
- * Handles one new ingest object for one warehouse table: a change object is mapped row by row,
- * a snapshot rebuilds the dimension from the latest snapshots of its inputs.
+ * Handles one new ingest object for one warehouse table.
+ *
+ * A change object is mapped row by row, a snapshot rebuilds the dimension from the latest snapshots
+ * of its inputs.
  */
 export function transformObject(
   stores: TransformStores,

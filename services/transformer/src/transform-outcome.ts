@@ -1,7 +1,8 @@
 import type { QuarantinedRow, SourceTableName, TargetTableName } from '@totes/pipeline';
 
 /**
- * What handling one input object did:
+ * What handling one input object did.
+ *
  * - `written`: a new processed object, and the input rows it quarantined (left out);
  * - `exists`: the object this input maps to is already there (a repeated or late event), so
  *   nothing was written;

@@ -51,11 +51,12 @@ function sourceOf(target: RowsTarget, key: string): IngestKey {
 }
 
 /**
- * Maps one change (or rescan) object of an event table to one Parquet object, streaming: rows
- * are read, validated, mapped and written a row group at a time, so memory stays flat whatever
- * the object's size. The output key is derived from the input key, so the same input always
- * lands on the same key; when that object exists already nothing is written. The output's footer
- * carries the input's observation time (`totes.observed_at`) when the input records one. A malformed line
+ * Maps one change (or rescan) object of an event table to one Parquet object, streaming.
+ *
+ * Rows are read, validated, mapped and written a row group at a time, so memory stays flat whatever
+ * the object's size. The output key is derived from the input key, so the same input always lands
+ * on the same key; when that object exists already nothing is written. The output's footer carries
+ * the input's observation time (`totes.observed_at`) when the input records one. A malformed line
  * fails the whole object (`MalformedObjectError` naming the line) and nothing is written.
  */
 export async function transformRowsObject(

@@ -19,9 +19,10 @@ export type TransformerFunction = (
 ) => Promise<unknown>;
 
 /**
- * The transformer of `env.TARGET_TABLE` with its real parts: S3, SQS and SNS clients from the
- * SDK's settings, the JSON logger and CloudWatch (EMF) metrics. The Lambda entry calls it with
- * the parsed environment.
+ * The transformer of `env.TARGET_TABLE` with its real parts.
+ *
+ * S3, SQS and SNS clients from the SDK's settings, the JSON logger and CloudWatch (EMF) metrics.
+ * The Lambda entry calls it with the parsed environment.
  */
 export function transformerFromEnvironment(env: TransformerEnvironment): TransformerFunction {
   const target = env.TARGET_TABLE;

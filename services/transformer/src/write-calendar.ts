@@ -8,8 +8,9 @@ import type { TransformOutcome } from './transform-outcome';
 import type { TransformStores } from './transform-stores';
 
 /**
- * Writes dim_date for a range of days as one Parquet object keyed by the range, so asking again
- * writes nothing and a later range extends the calendar beside it.
+ * Writes dim_date for a range of days as one Parquet object keyed by the range.
+ *
+ * So asking again writes nothing, and a later range extends the calendar beside it.
  */
 export async function writeCalendar(
   stores: Pick<TransformStores, 'processed'>,

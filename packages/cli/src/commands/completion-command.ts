@@ -55,8 +55,9 @@ function optionValues(program: Command): Map<string, readonly string[]> {
 const quoteWords = (words: readonly string[]) => words.join(' ');
 
 /**
- * The completion script for bash, derived from the command tree (commands, subcommands,
- * options, and the tables and stages of the topology). zsh runs the same through bashcompinit.
+ * The completion script for bash, derived from the command tree.
+ *
+ * It offers the commands, subcommands, options, and the tables and stages of the topology.
  */
 export function completionScript(program: Command, shell: Shell): string {
   const name = program.name();

@@ -29,11 +29,12 @@ function portOption(value: string): number {
 }
 
 /**
- * Serves the dashboard on 127.0.0.1 against a warehouse this process may administer: the
- * analytics views are (re)created, kept up to date after loads (`startAnalyticsRefresher`), and
- * the dashboard reads through its read-only role, with a password made for this run. When the
- * URL's role may not create roles (a warehouse made by hand, reached as a reader), the dashboard
- * reads as that role instead, and `warn` says so.
+ * Serves the dashboard on 127.0.0.1 against a warehouse this process may administer.
+ *
+ * The analytics views are (re)created, kept up to date after loads (`startAnalyticsRefresher`), and
+ * the dashboard reads through its read-only role, with a password made for this run. When the URL's
+ * role may not create roles (a warehouse made by hand, reached as a reader), the dashboard reads as
+ * that role instead, and `warn` says so.
  */
 export async function serveLocalDashboard(
   warehouseUrl: string,

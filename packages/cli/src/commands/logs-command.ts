@@ -40,8 +40,10 @@ function levelOption(value: string): LogLevel {
 }
 
 /**
- * `totes logs`: the local pipeline's log, filtered, one line per entry for people (or the JSON
- * lines themselves with `--json`); with `--follow`, new lines as they are written, until Ctrl-C.
+ * `totes logs`: the local pipeline's log, filtered, one line per entry for people.
+ *
+ * With `--json`, the JSON lines themselves; with `--follow`, new lines as they are written, until
+ * Ctrl-C.
  */
 export function logsCommand(program: Command): void {
   program

@@ -15,9 +15,9 @@ const cut = (text: string | null, length: number) =>
   text === null ? '–' : text.length > length ? `${text.slice(0, length - 1)}…` : text;
 
 /**
- * `totes quarantine`: the source rows left out of the warehouse because they broke their
- * contract, with where they were read and why. They are released by themselves when a later
- * extraction of the same row passes.
+ * `totes quarantine`: the source rows left out of the warehouse because they broke their contract.
+ *
+ * Each with where it was read and why. They are released by themselves when a later extraction of the same row passes.
  */
 export function quarantineCommand(program: Command): void {
   stackOptions(

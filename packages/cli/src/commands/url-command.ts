@@ -33,9 +33,10 @@ function runPsql(url: string): Promise<number> {
 }
 
 /**
- * `totes url`: the full connection URL, password included, of a database of the running local
- * stack. Only the stack's own embedded databases: a database given by URL is the user's, and
- * its password is never printed.
+ * `totes url`: the full connection URL, password included, of a database of the running local stack.
+ *
+ * Only the stack's own embedded databases: a database given by URL is the user's, and its password
+ * is never printed.
  */
 export function urlCommand(program: Command): void {
   program

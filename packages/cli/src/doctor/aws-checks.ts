@@ -19,8 +19,10 @@ export interface TopicSubscription {
 }
 
 /**
- * What `totes doctor --aws` asks of a deployment: narrow reads, each `undefined` when the thing
- * does not exist. Implemented over the AWS SDK in `aws-deployment-probe.ts`, by plain objects in tests.
+ * What `totes doctor --aws` asks of a deployment.
+ *
+ * Narrow reads, each `undefined` when the thing does not exist. Implemented over the AWS SDK in
+ * `aws-deployment-probe.ts`, by plain objects in tests.
  */
 export interface DeploymentProbe {
   /** A CloudFormation stack's status (`CREATE_COMPLETE`, …). */

@@ -1,9 +1,10 @@
 import { resourceNames, type SourceTableName } from '@totes/pipeline';
 
 /**
- * The names `totes doctor --aws` looks for in a deployment, as the CDK app in `infra/` gives
- * them: its stacks (`<env>-totes-<part>`), its database secrets, its extract schedules and its
- * alerts topic. Kept in this one place so a change of names in the app is one change here.
+ * The names `totes doctor --aws` looks for in a deployment, as the CDK app in `infra/` gives them.
+ *
+ * Its stacks (`<env>-totes-<part>`), its database secrets, its extract schedules and its alerts
+ * topic. Kept in this one place so a change of names in the app is one change here.
  */
 export function deploymentNames(environment: string) {
   const names = resourceNames(environment);

@@ -214,8 +214,9 @@ export async function dataDirFacts(dataDir: string): Promise<DataDirFacts> {
 }
 
 /**
- * The checks of a local stack that read files and ports only: nothing is started or changed,
- * so they are safe beside a running `totes up`.
+ * The checks of a local stack that read files and ports only.
+ *
+ * Nothing is started or changed, so they are safe beside a running `totes up`.
  */
 export async function localChecks(facts: DataDirFacts): Promise<DoctorCheck[]> {
   const { dataDir, running } = facts;

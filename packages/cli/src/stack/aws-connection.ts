@@ -20,9 +20,10 @@ export interface AwsConnection extends QueueConnection {
 }
 
 /**
- * The account of an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`), as
- * SQS documents its form. The queues are looked up by name in the credentials' account anyway,
- * so their URLs tell the account the buckets are named with, with no further call.
+ * The account of an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`).
+ *
+ * SQS documents this form. The queues are looked up by name in the credentials' account anyway, so
+ * their URLs tell the account the buckets are named with, with no further call.
  */
 export function queueUrlAccount(url: string): string {
   const account = /(?:^|\/)(\d{12})\/[^/]+$/.exec(url)?.[1];
@@ -52,10 +53,12 @@ function setupError(error: unknown, environment: string): CliError | undefined {
 }
 
 /**
- * Connects to the queues of the deployment `environment` in AWS: SQS, S3 and CloudWatch Logs
- * clients from the SDK's default chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL and the rest,
- * as the SDK reads them), the queue names from the topology, their URLs from `GetQueueUrl`.
- * Fails with a message to act on when credentials or region are missing or a queue does not exist.
+ * Connects to the queues of the deployment `environment` in AWS.
+ *
+ * SQS, S3 and CloudWatch Logs clients from the SDK's default chain (AWS_PROFILE, AWS_REGION,
+ * AWS_ENDPOINT_URL and the rest, as the SDK reads them), the queue names from the topology, their
+ * URLs from `GetQueueUrl`. Fails with a message to act on when credentials or region are missing or
+ * a queue does not exist.
  */
 export async function connectAws(environment: string): Promise<AwsConnection> {
   // Queue names hold no account or region: look them up first, then name the buckets.

@@ -34,9 +34,10 @@ function withoutPassword(text: string, url: string): string {
 }
 
 /**
- * Connects to one database and runs a trivial query (with `tables`, checks that totesys holds
- * its tables; `embedded` says whether it is the local stack's own), failing with a message that
- * names the database and what to check, never its password.
+ * Connects to one database and runs a trivial query, failing with a message that names it.
+ *
+ * With `tables`, it checks that totesys holds its tables; `embedded` says whether it is the local
+ * stack's own. The message says what to check, never the password.
  */
 export async function checkDatabase(
   database: DatabaseRole,
@@ -84,10 +85,11 @@ export async function checkDatabase(
 }
 
 /**
- * Connects to both databases and runs a trivial query on each (and, where asked, checks that
- * totesys holds its tables) before anything of the pipeline starts, so a wrong URL or password
- * fails at once, naming the database, instead of burning the retries of queued work. Passwords
- * never appear in the message.
+ * Connects to both databases and runs a trivial query on each, before the pipeline starts.
+ *
+ * Where asked, it checks that totesys holds its tables. A wrong URL or password fails at once,
+ * naming the database, instead of burning the retries of queued work. Passwords never appear in the
+ * message.
  */
 export async function checkDatabases(databases: DatabasesToCheck): Promise<void> {
   await checkDatabase('totesys', databases.totesysUrl, databases.totesysTables, databases.embeddedTotesys);

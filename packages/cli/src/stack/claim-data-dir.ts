@@ -4,10 +4,11 @@ import { readRunningFile, removeRunningStack } from './running-file';
 import { lockStack, type StackLock } from './stack-lock';
 
 /**
- * Takes a data directory for one command (see {@link lockStack}) and clears what a crashed
- * command left in it: its lock, its `running.json`, its PostgreSQL still running. Holding the
- * lock proves no live command owns any of them. What was recovered is told in one line through
- * `say`, so the next command after a crash just works, and says why.
+ * Takes a data directory for one command and clears what a crashed command left in it.
+ *
+ * See {@link lockStack}. What a crash leaves: its lock, its `running.json`, its PostgreSQL still
+ * running. Holding the lock proves no live command owns any of them. What was recovered is told in
+ * one line through `say`, so the next command after a crash just works, and says why.
  */
 export async function claimDataDir(
   dataDir: string,

@@ -3,8 +3,9 @@ import type { QueueResource, ResourceNames } from '@totes/pipeline';
 import { type FailureLog, failureRecords, type LoggedMessage } from './failure-log';
 
 /**
- * The log group of a function, as the CDK app names it (`infra/src/stage-function.ts`): Lambda's
- * own convention, so the group is the one Lambda would have created.
+ * The log group of a function, as the CDK app names it (`infra/src/stage-function.ts`).
+ *
+ * Lambda's own convention, so the group is the one Lambda would have created.
  */
 export function logGroupOf(functionName: string): string {
   return `/aws/lambda/${functionName}`;
@@ -27,9 +28,11 @@ export function failurePattern(messageIds: readonly string[]): string {
 }
 
 /**
- * The failure log of a deployment in AWS: the "message failed" lines of each function's log
- * group, found with `FilterLogEvents` for the message ids asked about (a dozen ids a request),
- * from a day before the oldest was sent. A log group that does not exist holds no failures.
+ * The failure log of a deployment in AWS.
+ *
+ * The "message failed" lines of each function's log group, found with `FilterLogEvents` for the
+ * message ids asked about (a dozen ids a request), from a day before the oldest was sent. A log
+ * group that does not exist holds no failures.
  */
 export function cloudWatchFailureLog(logs: CloudWatchLogsClient, names: ResourceNames): FailureLog {
   return {

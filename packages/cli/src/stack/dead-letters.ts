@@ -38,10 +38,12 @@ export interface DeadLetter {
 }
 
 /**
- * A DLQ that holds messages: how many SQS counts in it (as `totes status` does) and how many of
- * them the listing could read. In AWS a FIFO DLQ shows at most ten messages of a message group
- * at a time (SQS holds back the rest of a group while any of it is received), so `listed` can
- * fall short of `messages`; locally every message is read from the emulator's own view.
+ * A DLQ that holds messages.
+ *
+ * How many SQS counts in it (as `totes status` does) and how many of them the listing could read.
+ * In AWS a FIFO DLQ shows at most ten messages of a message group at a time (SQS holds back the
+ * rest of a group while any of it is received), so `listed` can fall short of `messages`; locally
+ * every message is read from the emulator's own view.
  */
 export interface DeadLetterQueueCount {
   readonly queue: string;
@@ -245,11 +247,12 @@ async function readQueue(
 }
 
 /**
- * Looks at the messages in the DLQs without taking them (read from the emulator's own view
- * locally; in AWS received, then made visible again), with the failures the functions logged for
- * each, and per DLQ the counts SQS gives beside how many messages were listed. When the logs
- * cannot be read (no permission, no CloudWatch Logs), the messages are still listed, with their
- * attempts unknown, and `onWarning` is told once.
+ * Looks at the messages in the DLQs without taking them, with the failures logged for each.
+ *
+ * Locally they are read from the emulator's own view; in AWS received, then made visible again. Per
+ * DLQ, the counts SQS gives stand beside how many messages were listed. When the logs cannot be
+ * read (no permission, no CloudWatch Logs), the messages are still listed, with their attempts
+ * unknown, and `onWarning` is told once.
  */
 export async function deadLetters(
   connection: QueueConnection,
@@ -354,10 +357,12 @@ async function moveEach(
 }
 
 /**
- * Moves the messages of the selected DLQs back to their source queues. A whole queue is moved by
- * SQS itself where it can (`StartMessageMoveTask`, in AWS), followed until it is done; chosen
- * messages, and every message where message-move tasks are unavailable (the local emulator, or
- * no permission), are moved one at a time, and `onWarning` is told of the fallback once.
+ * Moves the messages of the selected DLQs back to their source queues.
+ *
+ * A whole queue is moved by SQS itself where it can (`StartMessageMoveTask`, in AWS), followed
+ * until it is done; chosen messages, and every message where message-move tasks are unavailable
+ * (the local emulator, or no permission), are moved one at a time, and `onWarning` is told of the
+ * fallback once.
  */
 export async function redrive(
   connection: QueueConnection,
@@ -402,9 +407,11 @@ export async function redrive(
 }
 
 /**
- * Deletes the messages of the selected DLQs for good: a whole queue with `PurgeQueue` (counted
- * just before), chosen messages one at a time. Where a queue cannot be purged (one purge a
- * minute in AWS, or no permission), its messages are deleted one at a time.
+ * Deletes the messages of the selected DLQs for good.
+ *
+ * A whole queue with `PurgeQueue` (counted just before), chosen messages one at a time. Where a
+ * queue cannot be purged (one purge a minute in AWS, or no permission), its messages are deleted
+ * one at a time.
  */
 export async function purge(
   connection: QueueConnection,

@@ -82,8 +82,9 @@ async function progressOf(s3: S3Client, bucket: string, table: SourceTableName):
 }
 
 /**
- * The extraction state of source tables (every one by default) in `bucket` (the ingest bucket),
- * read a few at a time.
+ * The extraction state of source tables in `bucket` (the ingest bucket), read a few at a time.
+ *
+ * Every source table by default.
  */
 export function extractionProgress(
   s3: S3Client,
@@ -94,10 +95,12 @@ export function extractionProgress(
 }
 
 /**
- * Forgets where a table's extraction stands (its state object in the ingest bucket), so its next
- * extraction starts from scratch: a first extraction of an event table, a new snapshot of a
- * reference table. The objects already written stay, and the stages skip what they already hold.
- * This module is the CLI's one reader and writer of the extractor's state.
+ * Forgets where a table's extraction stands, so its next extraction starts from scratch.
+ *
+ * It deletes the table's state object in the ingest bucket: an event table is extracted again from
+ * its first row, and a reference table gets a new snapshot. The objects already written stay, and
+ * the stages skip what they already hold. This module is the CLI's one reader and writer of the
+ * extractor's state.
  */
 export async function resetExtraction(s3: S3Client, bucket: string, table: SourceTableName): Promise<string> {
   const key = stateKey(table);

@@ -37,9 +37,11 @@ interface FailureLine {
 }
 
 /**
- * Reads one "message failed" log line: a JSON object, possibly after a prefix (Lambda's text
- * format puts a timestamp and request id before what the function wrote). Anything else,
- * including a line cut short by a crash, is not one.
+ * Reads one "message failed" log line.
+ *
+ * A JSON object, possibly after a prefix (Lambda's text format puts a timestamp and request id
+ * before what the function wrote). Anything else, including a line cut short by a crash, is not
+ * one.
  */
 export function failureLine(line: string): FailureLine | undefined {
   const start = line.indexOf('{');
@@ -83,9 +85,10 @@ async function readFailureLines(path: string): Promise<string[]> {
 }
 
 /**
- * The local stack's failure log: the JSON Lines file its functions write (read once per
- * command; a missing file holds no failures). Counting receives instead would be wrong: every
- * look at a DLQ is a receive too.
+ * The local stack's failure log.
+ *
+ * The JSON Lines file its functions write (read once per command; a missing file holds no
+ * failures). Counting receives instead would be wrong: every look at a DLQ is a receive too.
  */
 export function fileFailureLog(path: string): FailureLog {
   let records: Promise<Map<string, FailureRecord>> | undefined;

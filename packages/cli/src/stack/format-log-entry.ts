@@ -10,9 +10,10 @@ const shown = (value: unknown): string => {
 };
 
 /**
- * One log entry as one line for people, at most `width` characters: its time (local), level,
- * service and message, then its other fields as `name=value`, the error first (the detail
- * people look for); whatever does not fit is cut, and `--json` has it whole.
+ * One log entry as one line for people, at most `width` characters.
+ *
+ * Its time (local), level, service and message, then its other fields as `name=value`, the error
+ * first (the detail people look for); whatever does not fit is cut, and `--json` has it whole.
  */
 export function formatLogEntry(entry: LogEntry, width = 80): string {
   const { timestamp, level, service, message, error, ...fields } = entry;

@@ -30,9 +30,10 @@ export interface TableCount {
 }
 
 /**
- * Follows counts of rows done over successive samples: per table, the rate over the last
- * {@link windowSeconds} seconds and the time left at that rate. `now` is injectable so the
- * arithmetic can be tested exactly.
+ * Follows counts of rows done over successive samples.
+ *
+ * Per table, the rate over the last {@link windowSeconds} seconds and the time left at that rate.
+ * `now` is injectable so the arithmetic can be tested exactly.
  */
 export function progressTracker() {
   const history = new Map<TargetTableName, Sample[]>();
@@ -55,8 +56,10 @@ export function progressTracker() {
 }
 
 /**
- * Follows the load from successive status samples: per table, rows done of rows expected, the
- * rate and the time left ({@link progressTracker}). Tables with no source (dim_date) are left out.
+ * Follows the load from successive status samples.
+ *
+ * Per table, rows done of rows expected, the rate and the time left ({@link progressTracker}).
+ * Tables with no source (dim_date) are left out.
  */
 export function loadProgressTracker() {
   const tracker = progressTracker();

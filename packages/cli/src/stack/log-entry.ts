@@ -37,8 +37,10 @@ export function parseLogEntry(line: string): LogEntry | undefined {
 }
 
 /**
- * Whether an entry passes a filter. A function's service is `<stage>-<table>` (`load-dim_staff`);
- * an entry of another service (the scheduler, the reconciler) is of a table when it names it.
+ * Whether an entry passes a filter.
+ *
+ * A function's service is `<stage>-<table>` (`load-dim_staff`); an entry of another service (the
+ * scheduler, the reconciler) is of a table when it names it.
  */
 export function logEntryMatches(entry: LogEntry, filter: LogFilter): boolean {
   if (filter.level && (severity[entry.level as LogLevel] ?? severity.ERROR) < severity[filter.level])

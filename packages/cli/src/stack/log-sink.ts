@@ -20,8 +20,9 @@ export interface LogWriter {
 }
 
 /**
- * The loggers and metrics that write each entry (one JSON object) with `write`: to the log file
- * in the stack's process, or to it through the pool from a function's process.
+ * The loggers and metrics that write each entry (one JSON object) with `write`.
+ *
+ * To the log file in the stack's process, or to it through the pool from a function's process.
  */
 export function logWriter(
   write: (entry: Record<string, unknown>) => void,
@@ -80,8 +81,9 @@ export function pipelineLogPath(dataDir: string): string {
 export const logRotation = { maxBytes: 10 * 1024 * 1024, keep: 3 } as const;
 
 /**
- * The files of a rotated log that exist, oldest first: `pipeline.log.3` … `pipeline.log.1`,
- * then `pipeline.log` itself.
+ * The files of a rotated log that exist, oldest first.
+ *
+ * `pipeline.log.3` … `pipeline.log.1`, then `pipeline.log` itself.
  */
 export function logFilesOf(path: string, keep: number = logRotation.keep): readonly string[] {
   const rotated = Array.from({ length: keep }, (_, index) => `${path}.${keep - index}`);
@@ -91,10 +93,11 @@ export function logFilesOf(path: string, keep: number = logRotation.keep): reado
 const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 
 /**
- * A JSON Lines file for the functions' logs and metrics (one object per line, the same fields
- * as in CloudWatch), so the terminal stays readable while `tail -f` or `totes logs` shows
- * everything. Past `maxBytes` the file is renamed to `.1` (older ones shift up, the oldest is
- * overwritten) and a new one is started.
+ * A JSON Lines file for the functions' logs and metrics, one object per line.
+ *
+ * The fields are those of CloudWatch, and the terminal stays readable while `tail -f` or
+ * `totes logs` shows everything. Past `maxBytes` the file is renamed to `.1` (older ones shift up,
+ * the oldest is overwritten) and a new one is started.
  *
  * The rotation is written here rather than taken from `rotating-file-stream`: this sink is the
  * file's only writer, in one process, writing each line synchronously, so a rename between two

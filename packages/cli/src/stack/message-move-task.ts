@@ -35,9 +35,10 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
 }
 
 /**
- * Starts SQS moving every message of a DLQ back to a queue (`StartMessageMoveTask`), and returns
- * the DLQ's ARN, by which the task is followed. Throws when SQS will not (no such API, as in the
- * local emulator; no permission; a task already running).
+ * Starts SQS moving every message of a DLQ back to a queue (`StartMessageMoveTask`).
+ *
+ * Returns the DLQ's ARN, by which the task is followed. Throws when SQS will not (no such API, as
+ * in the local emulator; no permission; a task already running).
  */
 export async function startMessageMoveTask(sqs: SQSClient, move: QueueMove): Promise<string> {
   const sourceArn = await queueArn(sqs, move.from.url);
@@ -49,10 +50,12 @@ export async function startMessageMoveTask(sqs: SQSClient, move: QueueMove): Pro
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Follows the message-move task of a DLQ (its most recent, the one just started) until SQS
- * reports it done, or until the wait is over, when what is left is reported as still moving.
- * Fails with SQS's reason when the task fails; when it cannot be followed (no permission for
- * `ListMessageMoveTasks`), says so and counts the `expected` messages as still moving.
+ * Follows the message-move task of a DLQ until SQS reports it done, or the wait is over.
+ *
+ * The task followed is the most recent, the one just started; when the wait is over, what is left
+ * is reported as still moving. Fails with SQS's reason when the task fails; when it cannot be
+ * followed (no permission for `ListMessageMoveTasks`), says so and counts the `expected` messages
+ * as still moving.
  */
 export async function followMessageMoveTask(
   sqs: SQSClient,

@@ -2,9 +2,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
 import { createLoadHandler } from '@totes/loader';
 import { type AwsClients, type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
-import type { QueueResource, ResourceNames, SourceTableName, TargetTableName } from '@totes/pipeline';
+import {
+  extractorDefaults,
+  type QueueResource,
+  type ResourceNames,
+  type SourceTableName,
+  type TargetTableName,
+} from '@totes/pipeline';
 import { type RetryTiming, s3ObjectStore, snsObjectAnnouncer, sqsMessageVisibility } from '@totes/runtime';
-import { connectPostgres } from '@totes/runtime/database';
+import { cachedConnectionString, connectPostgres } from '@totes/runtime/database';
 import { calendarHandler, createTransformHandler } from '@totes/transformer';
 import type { LogWriter } from './log-sink';
 
@@ -29,9 +35,10 @@ export interface FunctionStack {
 }
 
 /**
- * Builds the real handlers of every extractor, transformer and loader, configured for the
- * local stack: the same factories the Lambda entry points call, given local endpoints and the
- * stack's log sink. Nothing in the services knows it runs locally.
+ * Builds the real handlers of every extractor, transformer and loader, configured for the local stack.
+ *
+ * The same factories the Lambda entry points call, given local endpoints and the stack's log sink.
+ * Nothing in the services knows it runs locally.
  */
 export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
   const s3 = new S3Client({
@@ -54,6 +61,7 @@ export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
   const ingestAnnouncer = announcerTo(stack.names.ingestTopic);
   const processedAnnouncer = announcerTo(stack.names.processedTopic);
   const visibility = sqsMessageVisibility(stack.clients.sqs);
+  const totesys = cachedConnectionString(async () => stack.totesysUrl);
   const retryOf = (queue: QueueResource): RetryTiming => ({
     policy: { ...localStackSettings.retry, maxReceiveCount: queue.maxReceiveCount },
     visibility,
@@ -66,15 +74,13 @@ export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
       case 'extract':
         return createExtractHandler(
           {
+            ...extractorDefaults,
             table: queue.table as SourceTableName,
-            ingestBucket: stack.names.ingestBucket,
-            extractQueueUrl: stack.queueUrl(queue.name),
-            totesysUrl: stack.totesysUrl,
-            forcePathStyle: true,
             timeBudgetMs: (localStackSettings.timeoutSeconds.extract - 15) * 1000,
             commitMarginMs: localStackSettings.commitMarginMs,
           },
           {
+            totesys,
             store: ingest,
             queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
             announcer: ingestAnnouncer,

@@ -8,9 +8,11 @@ export interface ProgressBars {
 }
 
 /**
- * Per-table progress bars on `stream` (stderr) with cli-progress: rows done of rows expected, the
- * rate and the time left, in at most 80 columns. Nothing is drawn when the stream is not a
- * terminal (cli-progress's own rule); callers print {@link progressLine} now and then instead.
+ * Per-table progress bars on `stream` (stderr) with cli-progress.
+ *
+ * Rows done of rows expected, the rate and the time left, in at most 80 columns. Nothing is drawn
+ * when the stream is not a terminal (cli-progress's own rule); callers print {@link progressLine}
+ * now and then instead.
  */
 export function progressBars(stream: NodeJS.WriteStream = process.stderr): ProgressBars {
   const bars = new cliProgress.MultiBar(

@@ -10,8 +10,10 @@ export interface QuarantineEntry extends QuarantinedRow {
 }
 
 /**
- * The entries of `etl.quarantine` in a warehouse, oldest first, those of one table only when
- * `table` names a warehouse or source table. None when the warehouse has no quarantine yet.
+ * The entries of `etl.quarantine` in a warehouse, oldest first.
+ *
+ * Only those of one table when `table` names a warehouse or source table. None when the warehouse
+ * has no quarantine yet.
  */
 export async function quarantineEntries(warehouseUrl: string, table?: string): Promise<QuarantineEntry[]> {
   const client = new pg.Client({ connectionString: warehouseUrl, connectionTimeoutMillis: 5000 });

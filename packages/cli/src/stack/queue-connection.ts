@@ -4,8 +4,9 @@ import type { PipelineResources } from '@totes/pipeline';
 import type { FailureLog } from './failure-log';
 
 /**
- * What the operations on a deployment's queues need, whether it is the local stack or an
- * environment in AWS: its queues, an SQS client, and where its functions log their failures.
+ * What the operations on a deployment's queues need, whether it is the local stack or an environment in AWS.
+ *
+ * Its queues, an SQS client, and where its functions log their failures.
  */
 export interface QueueConnection {
   readonly resources: PipelineResources;

@@ -5,9 +5,11 @@ import type { QueueConnection } from './queue-connection';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits until every queue of a pipeline another process runs (a `totes up`, a deployment in AWS)
- * has been empty, nothing waiting or in flight, three checks in a row a second apart. `only`
- * narrows the wait to some of its queues (those of the tables a command set to work).
+ * Waits until every queue of a pipeline another process runs has been empty for three checks.
+ *
+ * The process is a `totes up` or a deployment in AWS; empty means nothing waiting or in flight,
+ * three checks in a row a second apart. `only` narrows the wait to some of its queues (those of
+ * the tables a command set to work).
  */
 export async function queuesDrained(
   queues: QueueConnection,

@@ -60,10 +60,11 @@ async function rotatedSince(path: string, ino: number): Promise<readonly string[
 }
 
 /**
- * Passes on every line of the local log, oldest first: its rotated files, then the log itself;
- * with `follow`, then every line written to it afterwards. A followed log that is rotated is
- * read to its end under its new name before the new file is read from its start, so no line is
- * lost or read twice.
+ * Passes on every line of the local log, oldest first.
+ *
+ * Its rotated files, then the log itself; with `follow`, then every line written to it afterwards.
+ * A followed log that is rotated is read to its end under its new name before the new file is read
+ * from its start, so no line is lost or read twice.
  */
 export async function readLog(path: string, onLine: (line: string) => void, options: ReadLogOptions = {}) {
   const { follow = false, signal, intervalMs = 500 } = options;

@@ -15,7 +15,8 @@ import type { TableCount } from './load-progress';
 import type { StoredObject } from './requeue-objects';
 
 /**
- * What a reprocess sent down the pipeline, as its progress view follows it:
+ * What a reprocess sent down the pipeline, as its progress view follows it.
+ *
  * - `extract`: a `full` re-extraction of `sources` in run `run` (its objects appear as it goes);
  * - `transform`: the events of a warehouse table's stored ingest objects;
  * - `load`: the events of a warehouse table's stored processed objects.
@@ -68,7 +69,9 @@ export function reprocessTables(work: ReprocessWork): readonly TargetTableName[]
 }
 
 /**
- * Follows a reprocess through to the warehouse: for each table it fills, the rows of the objects
+ * Follows a reprocess through to the warehouse.
+ *
+ * For each table it fills, the rows of the objects
  * it sent (or, from extract, wrote) whose results the load ledger holds, of the rows expected
  * (the objects' rows; from extract, the rows of the source tables re-extracted). An object whose
  * result was already loaded counts as done at once, since the stage skips it.

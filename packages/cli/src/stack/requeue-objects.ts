@@ -27,9 +27,11 @@ async function listObjects(s3: S3Client, bucket: string, prefix: string): Promis
 }
 
 /**
- * The ingest objects a warehouse table is transformed from: every object of an event table, and
- * the latest snapshot of a reference table (a dimension is rebuilt from the latest snapshots of
- * its inputs whichever snapshot's event starts it, so one event is enough).
+ * The ingest objects a warehouse table is transformed from.
+ *
+ * Every object of an event table, and the latest snapshot of a reference table (a dimension is
+ * rebuilt from the latest snapshots of its inputs whichever snapshot's event starts it, so one
+ * event is enough).
  */
 export async function transformInputs(
   s3: S3Client,
@@ -50,8 +52,10 @@ export async function transformInputs(
 }
 
 /**
- * The processed objects of a warehouse table to load again: for each input (the key after
- * `<table>/g<generation>/`), the object of its highest generation, which supersedes the others.
+ * The processed objects of a warehouse table to load again.
+ *
+ * For each input (the key after `<table>/g<generation>/`), the object of its highest generation,
+ * which supersedes the others.
  */
 export async function loadInputs(
   s3: S3Client,
@@ -70,9 +74,10 @@ export async function loadInputs(
 }
 
 /**
- * Sends each object's ObjectCreated event, the JSON S3 itself sends, straight to a stage's queue,
- * ten to a batch; the stage treats it like any other event (and does nothing for an object whose
- * result it already has). Returns how many were sent.
+ * Sends each object's ObjectCreated event straight to a stage's queue, ten to a batch.
+ *
+ * The event is the JSON S3 itself sends; the stage treats it like any other (and does nothing for
+ * an object whose result it already has). Returns how many were sent.
  */
 export async function requeueObjects(
   sqs: SQSClient,

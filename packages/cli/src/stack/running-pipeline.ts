@@ -69,10 +69,12 @@ export interface RunningPipeline {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts the local stack and on it the pipeline: the data directory taken for this command
- * (what a crash left in it cleared), both databases checked before anything runs, the star
- * schema and the loader's bookkeeping created if absent, dim_date's calendar written once, one
- * runner per function, and (with `schedule`) the extract scheduler.
+ * Starts the local stack and on it the pipeline.
+ *
+ * The data directory taken for this command (what a crash left in it cleared), both databases
+ * checked before anything runs, the star schema and the loader's bookkeeping created if absent,
+ * dim_date's calendar written once, one runner per function, and (with `schedule`) the extract
+ * scheduler.
  */
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   // What a crash left behind is told to the caller at once, and logged once the log is open.

@@ -8,10 +8,12 @@ export interface RedrawTarget {
 }
 
 /**
- * Redraws a block of text in place on a terminal: each call moves the cursor up over the
- * block it wrote last, clears to the end of the screen, and writes the new one. Every line is
- * cut to the terminal's width, because a line that wraps takes two rows and the next redraw
- * would then leave a partial copy behind and push the header off the top.
+ * Redraws a block of text in place on a terminal.
+ *
+ * Each call moves the cursor up over the block it wrote last, clears to the end of the screen, and
+ * writes the new one. Every line is cut to the terminal's width, because a line that wraps takes
+ * two rows and the next redraw would then leave a partial copy behind and push the header off the
+ * top.
  *
  * Written here rather than taken from `log-update`: the whole is two escape sequences. Widths
  * are measured without colour codes; a line cut short loses its colours.

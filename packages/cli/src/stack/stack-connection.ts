@@ -55,10 +55,12 @@ async function requireStack(
 }
 
 /**
- * Connects to the stack of a data directory: to the running `totes up` if there is one, or by
- * starting its emulator (and databases) for the length of the command, which then holds the
- * data directory (`command` names it to others; what a crash left is recovered and told to `say`).
- * A data directory without a stack is refused, unless `create` is set.
+ * Connects to the stack of a data directory.
+ *
+ * To the running `totes up` if there is one, or by starting its emulator (and databases) for the
+ * length of the command, which then holds the data directory (`command` names it to others; what a
+ * crash left is recovered and told to `say`). A data directory without a stack is refused, unless
+ * `create` is set.
  */
 export async function connectStack(
   dataDir: string,

@@ -49,10 +49,11 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
 const sameHolder = (a: LockHolder, b: LockHolder) => a.pid === b.pid && a.since === b.since;
 
 /**
- * Takes the data directory for one command at a time: a lock file created whole and at once
- * (written aside, then hard-linked into place, which fails if it exists), naming its holder. A
- * lock whose holder is dead (a crash, a `kill -9`) is taken over at once; see
- * docs/decisions/0005-data-directory-lock.md.
+ * Takes the data directory for one command at a time.
+ *
+ * A lock file created whole and at once (written aside, then hard-linked into place, which fails if
+ * it exists), naming its holder. A lock whose holder is dead (a crash, a `kill -9`) is taken over
+ * at once; see docs/decisions/0005-data-directory-lock.md.
  */
 export async function lockStack(dataDir: string, command: string): Promise<StackLock> {
   await mkdir(dataDir, { recursive: true });

@@ -6,9 +6,11 @@ import type { TableStatus } from './stack-status';
 const count = (value: number | null) => (value === null ? '–' : value);
 
 /**
- * When something happened (the newest change loaded into a table was made in the source, an
- * extractor saved its state): how long ago while that is recent, and its day once it is older
- * than two days (reference data can go unchanged for years, and "1485 d" reads like a fault).
+ * When something happened, as how long ago while that is recent, else as its day.
+ *
+ * The moment is when the newest change loaded into a table was made in the source, or when an
+ * extractor saved its state. Past two days the day is shown: reference data can go unchanged for years, and
+ * "1485 d" reads like a fault.
  */
 export function howLongAgo(seconds: number | null, now: Date = new Date()): string {
   if (seconds === null) return '–';
@@ -64,11 +66,13 @@ const widest = (text: string) =>
 const alarming: ReadonlySet<ColumnName> = new Set(['deadLetters', 'quarantined']);
 
 /**
- * The per-table summary as an aligned text table (`quar.`: rows held in quarantine), at most
- * `width` characters wide (a terminal's `process.stdout.columns`; 80 by default, as when the
- * output is not a terminal): with the full headers when they fit, else with short ones, else
- * without the columns that matter least. A line that wraps would break the in-place redraw.
- * A DLQ or quarantine count above zero is red when stdout takes colour (see {@link paint}).
+ * The per-table summary as an aligned text table, at most `width` characters wide.
+ *
+ * `quar.` counts rows held in quarantine. `width` is a terminal's `process.stdout.columns`, 80 by
+ * default (as when the output is not a terminal); the table has the full headers when they fit,
+ * else short ones, else it leaves out the columns that matter least. A line that wraps would break
+ * the in-place redraw. A DLQ or quarantine count above zero is red when stdout takes colour (see
+ * {@link paint}).
  */
 export function statusTable(status: readonly TableStatus[], now: Date = new Date(), width = 80): string {
   const render = (names: readonly ColumnName[], short: boolean) =>

@@ -156,8 +156,9 @@ function textKey(line: string): NaturalKey {
 }
 
 /**
- * Compares one warehouse table with what the source makes of it, by SPEC.md's rules, in one
- * merge join over both sides streamed in natural-key order: a dimension row for row; a fact's
+ * Compares one warehouse table with what the source makes of it, by SPEC.md's rules.
+ *
+ * One merge join over both sides streamed in natural-key order: a dimension row for row; a fact's
  * latest version per source row equal to the source's current values, with no natural key
  * missing or extra and no version held twice. The warehouse's lines are compared as they
  * arrive, field by field (see {@link rowMatcher}); a fact's versions are kept only for a natural

@@ -23,8 +23,9 @@ export function escapeCopy(value: string): string {
 }
 
 /**
- * Streams the lines of `COPY (<query>) TO STDOUT` (text format) in batches, one batch per chunk
- * the server sends (about 64 KB): PostgreSQL's fastest way out (ARCHITECTURE §6), one query plan,
+ * Streams the lines of `COPY (<query>) TO STDOUT` (text format) in batches.
+ *
+ * One batch per chunk the server sends (about 64 KB): PostgreSQL's fastest way out (ARCHITECTURE §6), one query plan,
  * and memory bounded by a chunk. Each line is handed to `parse` as it is, without its newline.
  * A chunk is decoded up to its last newline (a byte no UTF-8 sequence holds), so that each batch
  * is one flat string split once; the bytes after it wait for the next chunk.

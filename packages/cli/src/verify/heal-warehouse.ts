@@ -51,13 +51,15 @@ export async function requeueMissedEvents(
 }
 
 /**
- * Loads a warehouse table again from its stored processed objects: forgets the table's objects in
- * the load ledger, then sends each object's event (at its latest generation) to the table's load
- * queue. The processed objects are immutable and hold every version the pipeline observed, so
- * this restores deleted fact rows with their history; the loader appends only the versions a
- * fact does not hold (facts are deduplicated by content) and upserts dimension rows whose values
- * differ, under the version guard, so nothing present is doubled and nothing newer overwritten.
- * Re-transforming would not help: the transformer finds its outputs written and stops there.
+ * Loads a warehouse table again from its stored processed objects.
+ *
+ * Forgets the table's objects in the load ledger, then sends each object's event (at its latest
+ * generation) to the table's load queue. The processed objects are immutable and hold every version
+ * the pipeline observed, so this restores deleted fact rows with their history; the loader appends
+ * only the versions a fact does not hold (facts are deduplicated by content) and upserts dimension
+ * rows whose values differ, under the version guard, so nothing present is doubled and nothing
+ * newer overwritten. Re-transforming would not help: the transformer finds its outputs written and
+ * stops there.
  */
 export async function reloadTable(target: HealTarget, table: TargetTableName): Promise<HealAction> {
   const objects = await loadInputs(target.s3, target.names.processedBucket, table);
@@ -80,9 +82,10 @@ export async function reloadTable(target: HealTarget, table: TargetTableName): P
 }
 
 /**
- * Asks for a full re-extraction of a table's inputs, for differences the stored objects cannot
- * explain (a source change no object holds): the extractor reads every row again, and transform
- * and load follow, keeping each row once.
+ * Asks for a full re-extraction of a table's inputs.
+ *
+ * For differences the stored objects cannot explain (a source change no object holds): the
+ * extractor reads every row again, and transform and load follow, keeping each row once.
  */
 export async function requestFullExtraction(target: HealTarget, table: TargetTableName): Promise<HealAction> {
   const sources = warehouseTables[table].inputs as readonly SourceTableName[];

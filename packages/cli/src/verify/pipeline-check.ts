@@ -24,8 +24,9 @@ export const pipelineDiffers = (check: PipelineCheck): boolean =>
   check.unconsumed.transform.length + check.unconsumed.load.length + check.deadLetters.length > 0;
 
 /**
- * Checks the pipeline's bookkeeping: every stored object consumed by its next stage (older than
- * `graceSeconds`), and every DLQ empty.
+ * Checks the pipeline's bookkeeping.
+ *
+ * Every stored object consumed by its next stage (older than `graceSeconds`), and every DLQ empty.
  */
 export async function checkPipeline(
   queues: QueueConnection,

@@ -31,8 +31,9 @@ async function connectBoth(urls: DatabaseUrls): Promise<{ totesys: pg.Client; wa
 }
 
 /**
- * Compares each warehouse table with the source (see {@link compareTable}), `concurrency` tables
- * at a time, each worker on two connections of its own that it keeps from table to table (a
+ * Compares each warehouse table with the source (see {@link compareTable}).
+ *
+ * `concurrency` tables at a time, each worker on two connections of its own that it keeps from table to table (a
  * connection costs a SCRAM handshake, about 5 ms of CPU in PBKDF2, for each of eleven tables);
  * a table that could not be compared leaves its connections in doubt, so the next gets new ones.
  * The largest tables (the facts, listed first in the topology) start first. Results come back in

@@ -37,8 +37,9 @@ const warehouse = compiler<WarehouseDatabase>();
 export const sourceColumns = (table: SourceTableName) => columnSpecs(totesysTables[table]);
 
 /**
- * Every row of a source table, every column, in primary-key order, as PostgreSQL prints them
- * (with DateStyle ISO, see {@link isoDateStyle}): the extractor reads the same output and pads
+ * Every row of a source table, every column, in primary-key order, as PostgreSQL prints them.
+ *
+ * With DateStyle ISO, see {@link isoDateStyle}): the extractor reads the same output and pads
  * timestamps to three fraction digits itself, as the parser of these rows does. `to_char` would
  * print them so, at several times the server's cost of the whole plain COPY.
  */
@@ -53,8 +54,9 @@ export function sourceRowsSql(table: SourceTableName, key: string): string {
 }
 
 /**
- * The columns verify reads of a warehouse table: the transformer's output columns (no record
- * id), the natural key first, so that each line starts with the key it is merged on.
+ * The columns verify reads of a warehouse table.
+ *
+ * The transformer's output columns (no record id), the natural key first, so that each line starts with the key it is merged on.
  */
 export function warehouseColumns(table: TargetTableName): readonly ColumnSpec[] {
   const naturalKey = topology[table].naturalKey as string;
@@ -66,8 +68,9 @@ export function warehouseColumns(table: TargetTableName): readonly ColumnSpec[] 
 }
 
 /**
- * Every row of a warehouse table in natural-key order, its {@link warehouseColumns} as
- * PostgreSQL prints them (with DateStyle ISO; the expected rows are matched against them as
+ * Every row of a warehouse table in natural-key order.
+ *
+ * Its {@link warehouseColumns} as PostgreSQL prints them (with DateStyle ISO; the expected rows are matched against them as
  * printed, see canonical-row.ts), so that each line is compared as it arrives; a fact's versions
  * of one source row in the order the warehouse takes the latest from (last_updated, then the
  * record id, which grows with every version loaded).

@@ -3,17 +3,22 @@ import type { RenderedChunk } from '../copy/json-lines-chunker';
 import type { ChunkBuilder, CompressedChunk } from './compressed-chunk';
 import type { GzipMembers } from './gzip-members';
 
-// Pieces compressed at once, on libuv's pool of four threads: enough to keep the second core
-// busy beside the rendering and PostgreSQL, while at most three uncompressed pieces (~2 MB) wait.
+/**
+ * Pieces compressed at once, on libuv's pool of four threads.
+ *
+ * Enough to keep the second core busy beside the rendering and PostgreSQL, while at most three
+ * uncompressed pieces (~2 MB) wait.
+ */
 export const piecesInFlight = 3;
 
 /**
- * Compresses a chunk piece by piece while it is being rendered. Each piece becomes one gzip
- * member, compressed on libuv's thread pool as soon as it is cut, several at a time, and is
- * released once compressed; the members, concatenated in order, are one gzip file (RFC 1952
- * allows any number of members, and gunzip, zcat, Node, Python and DuckDB read them as one
- * stream). So the uncompressed chunk is never held whole, and compression runs beside the
- * rendering, on whichever core is free, instead of after it on one thread.
+ * Compresses a chunk piece by piece while it is being rendered.
+ *
+ * Each piece becomes one gzip member, compressed on libuv's thread pool as soon as it is cut,
+ * several at a time, and is released once compressed; the members, concatenated in order, are one
+ * gzip file (RFC 1952 allows any number of members, and gunzip, zcat, Node, Python and DuckDB read
+ * them as one stream). So the uncompressed chunk is never held whole, and compression runs beside
+ * the rendering, on whichever core is free, instead of after it on one thread.
  */
 export class GzipChunk implements ChunkBuilder {
   private readonly members: Promise<Buffer>[] = [];

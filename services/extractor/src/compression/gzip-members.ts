@@ -62,8 +62,9 @@ class GzipLane {
 }
 
 /**
- * Compresses pieces into gzip members on libuv's thread pool, on `lanes` long-lived zlib streams
- * taken in turn, so up to `lanes` pieces compress at once.
+ * Compresses pieces into gzip members on libuv's thread pool, up to `lanes` pieces at once.
+ *
+ * It uses `lanes` long-lived zlib streams, taken in turn.
  */
 export class GzipMembers {
   private readonly lanes: GzipLane[];

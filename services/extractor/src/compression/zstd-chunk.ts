@@ -9,10 +9,11 @@ import type { ChunkBuilder, CompressedChunk } from './compressed-chunk';
 const piecesWaiting = 3;
 
 /**
- * One long-lived zstd stream that compresses a statement's chunks one after another, each into
- * one zstd frame: pieces are written to the stream as they are cut, compressed on libuv's thread
- * pool while the next ones are rendered, and the frame is ended (`ZSTD_e_end`) when the chunk is.
- * One frame per object, because Node's zstd stream reads only the first frame of a body.
+ * One long-lived zstd stream that compresses a statement's chunks, each into one zstd frame.
+ *
+ * Pieces are written to the stream as they are cut, compressed on libuv's thread pool while the
+ * next ones are rendered, and the frame is ended (`ZSTD_e_end`) when the chunk is. One frame per
+ * object, because Node's zstd stream reads only the first frame of a body.
  */
 export class ZstdFrames {
   private readonly engine = createZstdCompress({
@@ -69,9 +70,10 @@ export class ZstdFrames {
 }
 
 /**
- * A chunk compressed piece by piece into one zstd frame while it is being rendered, so the
- * uncompressed chunk is never held whole, and compression runs beside the rendering on whichever
- * core is free.
+ * A chunk compressed piece by piece into one zstd frame while it is being rendered.
+ *
+ * So the uncompressed chunk is never held whole, and compression runs beside the rendering on
+ * whichever core is free.
  */
 export class ZstdChunk implements ChunkBuilder {
   private readonly waiting: Promise<void>[] = [];

@@ -1,7 +1,9 @@
 /**
- * A few large buffers handed out again once returned, so that rendering chunk after chunk
- * reuses the same memory instead of leaving a chunk-sized buffer for the garbage collector each
- * time (unrecycled, dead chunk buffers held over 100 MB at any moment of a 1M-row run).
+ * A few large buffers handed out again once returned.
+ *
+ * Rendering chunk after chunk reuses the same memory instead of leaving a chunk-sized buffer for
+ * the garbage collector each time (unrecycled, dead chunk buffers held over 100 MB at any moment of
+ * a 1M-row run).
  */
 export class BufferPool {
   private readonly free: Buffer[] = [];

@@ -14,11 +14,12 @@ interface PgConnection {
 }
 
 /**
- * Runs `COPY … TO STDOUT` on a connection whose socket is a read-buffer socket
- * (`readBufferSocket` in @totes/runtime), and passes each read's whole CopyData messages to
- * `onMessages` in place, still framed (code, length, row), before the buffer is read into again.
- * Nothing is allocated per read or per row; only a message cut by the end of a read is copied.
- * CopyData messages carry one row each.
+ * Runs `COPY … TO STDOUT` and passes each read's CopyData messages on in place.
+ *
+ * The connection's socket is a read-buffer socket (`readBufferSocket` in @totes/runtime);
+ * `onMessages` gets each read's whole messages, still framed (code, length, row), before the buffer
+ * is read into again. Nothing is allocated per read or per row; only a message cut by the end of a
+ * read is copied. CopyData messages carry one row each.
  *
  * Everything else goes back to pg's own parser: at CopyDone the rest of the read (the command's
  * completion and ReadyForQuery), at an ErrorResponse the error itself, which pg then reports to

@@ -9,8 +9,9 @@ export interface RowPosition {
 }
 
 /**
- * A run of consecutive rows rendered as JSON Lines: a whole chunk (one object), or a piece of one
- * when the chunker cuts pieces smaller than chunks.
+ * A run of consecutive rows rendered as JSON Lines.
+ *
+ * A whole chunk (one object), or a piece of one when the chunker cuts pieces smaller than chunks.
  */
 export interface RenderedChunk {
   readonly body: Buffer;
@@ -60,9 +61,10 @@ const copyEscapes: Readonly<Record<string, string>> = {
 };
 
 /**
- * Undoes COPY's text-format escaping. COPY TO writes a backslash before a backslash, the
- * delimiter, and the control characters it names (`\n`, `\t`, `\r`, `\b`, `\f`, `\v`); it never
- * writes octal or hex escapes.
+ * Undoes COPY's text-format escaping.
+ *
+ * COPY TO writes a backslash before a backslash, the delimiter, and the control characters it names
+ * (`\n`, `\t`, `\r`, `\b`, `\f`, `\v`); it never writes octal or hex escapes.
  */
 export function unescapeCopyText(value: string): string {
   return value.replace(/\\(.)/gs, (_, char: string) => copyEscapes[char] ?? char);
@@ -87,10 +89,11 @@ const timestampPadding: readonly (Uint8Array | undefined)[] = Object.assign([], 
 });
 
 /**
- * Turns the output of `COPY (SELECT <columns>) TO STDOUT` (text format, DateStyle ISO) into JSON
- * Lines with the row schemas' representation, and cuts it into chunks of `chunkRows` rows, each
- * rendered as one piece, or as pieces of at most `pieceRows` rows that can be compressed (or
- * otherwise passed on) while the rest of the chunk is still being rendered.
+ * Turns COPY's text output into JSON Lines with the row schemas' representation, in chunks.
+ *
+ * The input is `COPY (SELECT <columns>) TO STDOUT` (text format, DateStyle ISO); each chunk of
+ * `chunkRows` rows is rendered as one piece, or as pieces of at most `pieceRows` rows that can be
+ * compressed (or otherwise passed on) while the rest of the chunk is still being rendered.
  *
  * It works on bytes: each value is copied from the COPY output into the JSON line, and only text
  * that needs escaping is decoded and re-encoded. Rendering in JavaScript this way runs about 1.5×

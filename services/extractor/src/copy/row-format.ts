@@ -3,8 +3,9 @@ import { columnSpecs, totesysTables } from '@totes/schema';
 import { z } from 'zod';
 
 /**
- * How one column's value, as PostgreSQL's COPY text format prints it, becomes the value the row
- * schemas in `@totes/schema` expect:
+ * How one column's value, as COPY's text format prints it, becomes what the row schemas expect.
+ *
+ * The row schemas are those of `@totes/schema`:
  *
  * - `number`: an integer, written as it is.
  * - `boolean`: `t`/`f` become `true`/`false`.
@@ -61,8 +62,10 @@ function renderingOf(table: string, name: string, pgType: string, schema: z.ZodT
 const formats = new Map<SourceTableName, RowFormat>();
 
 /**
- * The row format of a source table, derived from its row schema (columns, types) and the
- * topology (primary key), so the extracted JSON always has the schema's representation.
+ * The row format of a source table, derived from its row schema and the topology.
+ *
+ * Columns and types come from the schema, the primary key from the topology, so the extracted JSON
+ * always has the schema's representation.
  */
 export function rowFormat(table: SourceTableName): RowFormat {
   const known = formats.get(table);

@@ -1,9 +1,11 @@
 import { type RowFormat, watermarkColumn } from './row-format';
 
 /**
- * Values a COPY statement reads. COPY takes no bind parameters, so they are set with
- * `set_config(name, value, true)` (bound, transaction-local) and read back in the statement with
- * `current_setting`, never written into the SQL text.
+ * Values a COPY statement reads.
+ *
+ * COPY takes no bind parameters, so they are set with `set_config(name, value, true)` (bound,
+ * transaction-local) and read back in the statement with `current_setting`, never written into the
+ * SQL text.
  */
 export type CopySettings = Readonly<Partial<Record<CopySettingName, string>>>;
 
@@ -54,8 +56,10 @@ export const copySettingName = (name: CopySettingName) => `totes.${name}`;
 const copy = (query: string) => `COPY (${query}) TO STDOUT`;
 
 /**
- * Builds the statements for a table. The content hashes are md5 over each row's record text in
- * key order: any change to any extracted column changes them, whether `last_updated` moved or not.
+ * Builds the statements for a table.
+ *
+ * The content hashes are md5 over each row's record text in key order: any change to any extracted
+ * column changes them, whether `last_updated` moved or not.
  */
 export function sourceQueries(format: RowFormat): SourceQueries {
   const table = quoteIdentifier(format.table);
@@ -95,9 +99,11 @@ export function sourceQueries(format: RowFormat): SourceQueries {
 }
 
 /**
- * The probe behind the commit horizon ($1 time zone of totesys's naive timestamps, $2 commit
- * margin in ms, $3 lag for hidden sessions in ms). Times come back as naive timestamps in that
- * zone, truncated to the millisecond like `last_updated`.
+ * The probe behind the commit horizon.
+ *
+ * Its parameters: $1 the time zone of totesys's naive timestamps, $2 the commit margin in ms, $3
+ * the lag for hidden sessions in ms. Times come back as naive timestamps in that zone, truncated to
+ * the millisecond like `last_updated`.
  */
 export const commitHorizonProbe = `
 SELECT

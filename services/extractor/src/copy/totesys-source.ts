@@ -58,8 +58,10 @@ export interface TotesysSource {
 const pieceRows = 2_000;
 
 /**
- * Prepares a connection for extraction: read-only by default, and DateStyle ISO, on which the
- * COPY text of timestamps (and so the JSON) depends.
+ * Prepares a connection for extraction.
+ *
+ * Read-only by default, and DateStyle ISO, on which the COPY text of timestamps (and so the JSON)
+ * depends.
  */
 export async function openTotesysSource(
   client: pg.Client,

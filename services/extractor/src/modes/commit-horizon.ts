@@ -1,6 +1,8 @@
 /**
- * What the source reports about time and open transactions, as naive timestamps in totesys's
- * zone (`YYYY-MM-DD HH:MM:SS.mmm`), each already moved back by its margin.
+ * What the source reports about time and open transactions.
+ *
+ * As naive timestamps in totesys's zone (`YYYY-MM-DD HH:MM:SS.mmm`), each already moved back by its
+ * margin.
  */
 export interface HorizonProbe {
   /** Now, less the commit margin. */
@@ -17,8 +19,10 @@ export interface HorizonProbe {
 const earliest = (times: readonly string[]) => [...times].sort()[0] as string;
 
 /**
- * The commit horizon: the extractor takes only rows whose `last_updated` is before it, because a
- * row stamped earlier may still be uncommitted.
+ * The commit horizon.
+ *
+ * The extractor takes only rows whose `last_updated` is before it, because a row stamped earlier
+ * may still be uncommitted.
  *
  * A row is stamped by its application just before its transaction writes it, so a transaction
  * still open can only commit rows stamped after its own start (less the margin, which also covers

@@ -7,11 +7,12 @@ import { extractInitial, type InitialProgress } from './extract-initial';
 import { extractPages } from './extract-pages';
 
 /**
- * Incremental extraction of an event table: the rows after the saved watermark, in watermark
- * order (`last_updated`, then key) and only below the commit horizon, as change objects of at
- * most `chunkRows` rows. The watermark is saved after each object, so a crash redoes one chunk,
- * which lands on the same key. A table without a watermark is first extracted by key
- * ({@link extractInitial}), which ends by setting it.
+ * Incremental extraction of an event table.
+ *
+ * The rows after the saved watermark, in watermark order (`last_updated`, then key) and only below
+ * the commit horizon, as change objects of at most `chunkRows` rows. The watermark is saved after
+ * each object, so a crash redoes one chunk, which lands on the same key. A table without a
+ * watermark is first extracted by key ({@link extractInitial}), which ends by setting it.
  */
 export async function extractChanges(
   context: ExtractContext,

@@ -5,9 +5,10 @@ import { writeRescan } from '../store/write-rescan';
 import { extractPages } from './extract-pages';
 
 /**
- * A `full` re-extraction of an event table: every row by key, as `rescan` objects of the run
- * (reason `full`) of at most `chunkRows` rows. Progress is saved after each object and carried
- * by the continuation's `afterId`.
+ * A `full` re-extraction of an event table.
+ *
+ * Every row by key, as `rescan` objects of the run (reason `full`) of at most `chunkRows` rows.
+ * Progress is saved after each object and carried by the continuation's `afterId`.
  */
 export async function extractFull(
   context: ExtractContext,

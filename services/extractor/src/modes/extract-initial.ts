@@ -15,10 +15,12 @@ export interface InitialProgress {
 }
 
 /**
- * The first extraction of an event table: every row whose `last_updated` is below a commit
- * horizon, read by primary key, as `initial` objects of at most `chunkRows` rows. Reading by key
- * needs no sort, so the source streams rows from its first page on, and a backfill costs it one
- * pass over the key index however large the table (decision 0002).
+ * The first extraction of an event table.
+ *
+ * Every row whose `last_updated` is below a commit horizon, read by primary key, as `initial`
+ * objects of at most `chunkRows` rows. Reading by key needs no sort, so the source streams rows
+ * from its first page on, and a backfill costs it one pass over the key index however large the
+ * table (decision 0002).
  *
  * The horizon is saved just before the first object is written (a run that fails before it
  * leaves nothing behind), so a run that crashes and starts again reads below the same horizon

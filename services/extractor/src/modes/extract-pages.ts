@@ -11,11 +11,13 @@ export interface ExtractPage {
 }
 
 /**
- * Runs a paged extraction: each page is one read-committed transaction and one COPY of at most
- * `queryRows` rows (each statement costs a scan and a sort), its chunks written in order by
- * `write`, which saves the position the next page starts from. Each page's chunks are
- * written with the page's observation time, taken just before its COPY. Pages follow until `next` has
- * none, a page comes back short (the end of the table), or the time budget is spent.
+ * Runs a paged extraction.
+ *
+ * Each page is one read-committed transaction and one COPY of at most `queryRows` rows (each
+ * statement costs a scan and a sort), its chunks written in order by `write`, which saves the
+ * position the next page starts from. Each page's chunks are written with the page's observation
+ * time, taken just before its COPY. Pages follow until `next` has none, a page comes back short
+ * (the end of the table), or the time budget is spent.
  */
 export async function extractPages(
   context: ExtractContext,

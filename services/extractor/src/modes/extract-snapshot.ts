@@ -14,10 +14,11 @@ import { snapshotMetadata } from '../store/object-metadata';
 const wholeTable = Number.MAX_SAFE_INTEGER;
 
 /**
- * Extraction of a reference table: hashes its content and, when the hash differs from the latest
- * snapshot's (whether or not any `last_updated` moved), writes a full snapshot taken in the same
- * transaction, streamed into the upload. A `full` request (`force`) writes one whatever the hash,
- * once per run.
+ * Extraction of a reference table.
+ *
+ * Hashes its content and, when the hash differs from the latest snapshot's (whether or not any
+ * `last_updated` moved), writes a full snapshot taken in the same transaction, streamed into the
+ * upload. A `full` request (`force`) writes one whatever the hash, once per run.
  */
 export async function extractSnapshot(
   context: ExtractContext,

@@ -1,6 +1,8 @@
 /**
- * The content hash of each sweep bucket, indexed by bucket number (bucket `b` holds the keys
- * `b × size + 1` to `(b + 1) × size`); null where a bucket had no rows or was never hashed.
+ * The content hash of each sweep bucket, indexed by bucket number.
+ *
+ * Bucket `b` holds the keys `b × size + 1` to `(b + 1) × size`; null where a bucket had no rows or
+ * was never hashed.
  */
 export type BucketHashes = readonly (string | null)[];
 
@@ -16,9 +18,10 @@ export function bucketOf(id: number, bucketRows: number): number {
 }
 
 /**
- * The next batch of buckets to hash after `afterBucket` (-1 to start), up to the bucket of the
- * highest key; undefined when the sweep has passed it. A batch spans at most `chunkRows` keys, so
- * re-extracting all of it is at most one chunk.
+ * The next batch of buckets to hash after `afterBucket` (-1 to start), up to the bucket of the highest key.
+ *
+ * Undefined when the sweep has passed it. A batch spans at most `chunkRows` keys, so re-extracting
+ * all of it is at most one chunk.
  */
 export function nextBucketBatch(
   afterBucket: number,
@@ -35,8 +38,10 @@ export function nextBucketBatch(
 }
 
 /**
- * The buckets of a batch whose rows differ from the previous sweep: a different hash, or rows
- * where there were none. A bucket without rows now has nothing to re-extract.
+ * The buckets of a batch whose rows differ from the previous sweep.
+ *
+ * A different hash, or rows where there were none. A bucket without rows now has nothing to
+ * re-extract.
  */
 export function changedBuckets(
   previous: BucketHashes,

@@ -15,8 +15,10 @@ export type ObjectMetadata = Readonly<Record<string, string>>;
 const versions = new Map<SourceTableName, string>();
 
 /**
- * The version of a table's row schema: a short hash of its columns, their types and
- * nullability, so it changes exactly when the declared schema does.
+ * The version of a table's row schema.
+ *
+ * A short hash of its columns, their types and nullability, so it changes exactly when the declared
+ * schema does.
  */
 export function schemaVersion(table: SourceTableName): string {
   let version = versions.get(table);
@@ -29,8 +31,10 @@ export function schemaVersion(table: SourceTableName): string {
 }
 
 /**
- * Metadata of a change object: rows after `after` up to and including `through`, read at
- * `observedAt` (see `observedAtMetadataName`).
+ * Metadata of a change object.
+ *
+ * Rows after `after` up to and including `through`, read at `observedAt` (see
+ * `observedAtMetadataName`).
  */
 export function changesMetadata(
   table: SourceTableName,
@@ -68,8 +72,10 @@ export function rescanMetadata(
 }
 
 /**
- * Metadata of a snapshot: every row of a reference table, with the content hash it was taken at
- * and when (`takenAt`, as in its key).
+ * Metadata of a snapshot.
+ *
+ * Every row of a reference table, with the content hash it was taken at and when (`takenAt`, as in
+ * its key).
  */
 export function snapshotMetadata(
   table: SourceTableName,

@@ -4,18 +4,21 @@ import type { TimeBudget } from '../modes/time-budget';
 export type WriteOutcome = 'done' | 'out-of-time';
 
 /**
- * Chunks read ahead of the one being written. With one, reading stopped whenever a write (an
- * upload and a state save) took longer than reading the next chunk. With two, three alternating
- * `pnpm bench extract` runs of 1M rows each took 2.20–2.47 s against 2.39–2.52 s, and V8's
- * garbage-collection threads mostly used half as much CPU.
+ * Chunks read ahead of the one being written.
+ *
+ * With one, reading stopped whenever a write (an upload and a state save) took longer than reading
+ * the next chunk. With two, three alternating `pnpm bench extract` runs of 1M rows each took
+ * 2.20–2.47 s against 2.39–2.52 s, and V8's garbage-collection threads mostly used half as much
+ * CPU.
  */
 export const chunksReadAhead = 2;
 
 /**
- * Writes chunks one after another, in order, while the next ones are being read: each `write`
- * (an object, then the state that points past it) finishes before the next starts, so a crash
- * leaves the state at most one chunk behind. Up to `readAhead` chunks are read ahead of the one
- * being written. Once the budget is spent no new chunk is written (but the first always is, so
+ * Writes chunks one after another, in order, while the next ones are being read.
+ *
+ * Each `write` (an object, then the state that points past it) finishes before the next starts, so
+ * a crash leaves the state at most one chunk behind. Up to `readAhead` chunks are read ahead of the
+ * one being written. Once the budget is spent no new chunk is written (but the first always is, so
  * every invocation makes progress), and the chunks read ahead are dropped; leaving stops the
  * source.
  */

@@ -15,10 +15,11 @@ function unscaledOf(value: unknown): bigint {
 }
 
 /**
- * The {@link BinaryField} of a column, by the kind of its Parquet values: INT32 integers,
- * DECIMAL unscaled integers at `scale` (written as an exact `numeric`), DATE days since the
- * epoch, TIME(MILLIS) milliseconds of the day (written as microseconds), UTF-8 strings (as the
- * bytes or a string) and booleans. `null` and `undefined` are NULL.
+ * The {@link BinaryField} of a column, by the kind of its Parquet values.
+ *
+ * INT32 integers, DECIMAL unscaled integers at `scale` (written as an exact `numeric`), DATE days
+ * since the epoch, TIME(MILLIS) milliseconds of the day (written as microseconds), UTF-8 strings
+ * (as the bytes or a string) and booleans. `null` and `undefined` are NULL.
  */
 export function binaryField(kind: ValueKind, scale = 0): BinaryField {
   const field = ((): BinaryField => {

@@ -5,9 +5,11 @@ export const copyBinaryHeader = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0',
 export const copyBinaryTrailer = Buffer.from([0xff, 0xff]);
 
 /**
- * Writes rows in PostgreSQL's binary COPY format into buffers of about `chunkBytes`, handed out
- * with {@link CopyBinaryWriter.take}. Values go straight into bytes: no per-value strings, so the
- * garbage (and the process's memory) stays small however many rows pass through.
+ * Writes rows in PostgreSQL's binary COPY format into buffers of about `chunkBytes`.
+ *
+ * They are handed out with {@link CopyBinaryWriter.take}. Values go straight into bytes: no
+ * per-value strings, so the garbage (and the process's memory) stays small however many rows pass
+ * through.
  */
 export class CopyBinaryWriter {
   #buffer: Buffer;

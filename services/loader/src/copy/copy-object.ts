@@ -43,8 +43,9 @@ async function* copyBinary(
 }
 
 /**
- * Streams an object's rows, row group by row group, through one binary `COPY … FROM STDIN`
- * (`copy`, whose columns are the object's), noting them in `census` on the way.
+ * Streams an object's rows through one binary `COPY … FROM STDIN`, row group by row group.
+ *
+ * `copy`'s columns are the object's; the rows are noted in `census` on the way.
  */
 export async function copyObject(
   client: pg.ClientBase,

@@ -1,6 +1,7 @@
 /**
- * The exact decimal text of a Parquet DECIMAL from its unscaled integer, as stored: an INT32
- * (`number`), an INT64 (`bigint`) or a big-endian two's-complement byte array
+ * The exact decimal text of a Parquet DECIMAL from its unscaled integer, as stored.
+ *
+ * An INT32 (`number`), an INT64 (`bigint`) or a big-endian two's-complement byte array
  * (FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY). `1250n` at scale 2 is `"12.50"`. No value ever passes
  * through a float, which is why the loader reads DECIMAL columns raw instead of letting hyparquet
  * turn them into JavaScript numbers.

@@ -13,9 +13,10 @@ const positive = 0x0000;
 const negative = 0x4000;
 
 /**
- * The binary `numeric` of a decimal given as its unscaled integer and scale (`1250n`, 2 → 12.50),
- * computed from the decimal digits so that no value passes through a float. Leading and trailing
- * zero groups are dropped, as PostgreSQL stores them.
+ * The binary `numeric` of a decimal given as its unscaled integer and scale.
+ *
+ * `1250n`, 2 → 12.50, computed from the decimal digits so that no value passes through a float.
+ * Leading and trailing zero groups are dropped, as PostgreSQL stores them.
  */
 export function numericBinary(unscaled: bigint, scale: number): NumericBinary {
   const sign = unscaled < 0n ? negative : positive;

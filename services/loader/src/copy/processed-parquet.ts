@@ -13,9 +13,10 @@ import type { LoadColumn, TableLayout } from '../statements/table-layout';
 import { type BinaryField, binaryField } from './binary-field';
 
 /**
- * The decoded columns of one row group, in the layout's column order, as stored: integers, DECIMAL
- * unscaled integers, DATE days since the epoch, TIME milliseconds of the day, strings as UTF-8
- * bytes, booleans; `null` or `undefined` for NULL.
+ * The decoded columns of one row group, in the layout's column order, as stored.
+ *
+ * Integers, DECIMAL unscaled integers, DATE days since the epoch, TIME milliseconds of the day,
+ * strings as UTF-8 bytes, booleans; `null` or `undefined` for NULL.
  */
 export interface RowGroupColumns {
   readonly rows: number;
@@ -147,9 +148,11 @@ function malformed(key: string, error: unknown): MalformedObjectError {
 }
 
 /**
- * Opens a processed object: reads its footer, checks its columns (names, order and Parquet types)
- * against the table's layout and its key-value metadata, and gives its rows row group by row
- * group. Anything unreadable throws {@link MalformedObjectError} naming the object and the reason.
+ * Opens a processed object.
+ *
+ * Reads its footer, checks its columns (names, order and Parquet types) against the table's layout
+ * and its key-value metadata, and gives its rows row group by row group. Anything unreadable throws
+ * {@link MalformedObjectError} naming the object and the reason.
  */
 export async function openProcessedParquet(
   file: AsyncBuffer,

@@ -16,9 +16,10 @@ export interface SpooledObject {
 }
 
 /**
- * Downloads an object in one streamed GET to a temporary file and reads it from there, so memory
- * stays flat whatever the object's size (the disk holds it, not the heap). An object that no
- * longer exists can never load and fails as not retryable.
+ * Downloads an object in one streamed GET to a temporary file and reads it from there.
+ *
+ * So memory stays flat whatever the object's size (the disk holds it, not the heap). An object that
+ * no longer exists can never load and fails as not retryable.
  */
 export async function spoolObject(
   store: Pick<ObjectStore, 'get' | 'bucket'>,

@@ -12,18 +12,21 @@ export interface ReferenceCheck {
 }
 
 /**
- * Where a fact object's rows were copied: into the staging table, or straight into the fact
- * table, where they are the rows with a natural key in `naturalKeys` (it held none before).
+ * Where a fact object's rows were copied.
+ *
+ * Into the staging table, or straight into the fact table, where they are the rows with a natural
+ * key in `naturalKeys` (it held none before).
  */
 export type CopiedRows =
   | { readonly into: 'staging' }
   | { readonly into: 'fact'; readonly naturalKeys: KeyRange };
 
 /**
- * Checks the references of a copied fact object, set-based: first adds to dim_date the days it
- * lacks, then, per dimension, locks the referenced rows `FOR KEY SHARE` and lists the keys the
- * dimension lacks. The keys come from the census when it kept them (a few small queries), from
- * the copied rows otherwise.
+ * Checks the references of a copied fact object, set-based.
+ *
+ * First adds to dim_date the days it lacks, then, per dimension, locks the referenced rows
+ * `FOR KEY SHARE` and lists the keys the dimension lacks. The keys come from the census when it
+ * kept them (a few small queries), from the copied rows otherwise.
  */
 export async function checkReferences(
   client: pg.ClientBase,

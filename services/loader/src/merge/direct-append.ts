@@ -28,11 +28,12 @@ async function newKeys(
 }
 
 /**
- * The direct path of a fact object whose natural keys are all new (new orders, a first load):
- * when no fact row has a natural key in the object's range, none of its versions can be there
- * yet, so its rows are copied straight into the fact table (record ids from the SERIAL) instead
- * of into a staging table and then through the anti-join `INSERT … SELECT`, which costs as much
- * again: 1M fact_sales_order rows take 3–3.7 s instead of 1.3 s staging plus 3.2 s appending.
+ * The direct path of a fact object whose natural keys are all new (new orders, a first load).
+ *
+ * When no fact row has a natural key in the object's range, none of its versions can be there yet,
+ * so its rows are copied straight into the fact table (record ids from the SERIAL) instead of into
+ * a staging table and then through the anti-join `INSERT … SELECT`, which costs as much again: 1M
+ * fact_sales_order rows take 3–3.7 s instead of 1.3 s staging plus 3.2 s appending.
  */
 export const directAppend = {
   /**

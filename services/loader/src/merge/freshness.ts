@@ -1,8 +1,9 @@
 import type pg from 'pg';
 
 /**
- * Records that a table now holds source rows up to `maxLastUpdated` (never moving back) and
- * returns the table's newest loaded `last_updated`. Call inside the load's transaction.
+ * Records that a table now holds source rows up to `maxLastUpdated`, never moving back.
+ *
+ * Returns the table's newest loaded `last_updated`. Call inside the load's transaction.
  */
 export async function advanceFreshness(
   client: pg.ClientBase,
@@ -26,8 +27,10 @@ export async function advanceFreshness(
 }
 
 /**
- * How old the newest loaded source row is: `now` minus its `last_updated` (totesys timestamps
- * are naive; the pipeline reads them as UTC). Never negative.
+ * How old the newest loaded source row is.
+ *
+ * `now` minus its `last_updated` (totesys timestamps are naive; the pipeline reads them as UTC).
+ * Never negative.
  */
 export function freshnessSeconds(maxLastUpdated: string, now: Date): number {
   const loaded = Date.parse(`${maxLastUpdated.replace(' ', 'T')}Z`);

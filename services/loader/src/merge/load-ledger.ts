@@ -18,8 +18,10 @@ export interface LedgerEntry {
 }
 
 /**
- * The load ledger: which processed objects are in the warehouse. An entry is written in the same
- * transaction as the object's rows, so its presence means the whole object is loaded.
+ * The load ledger: which processed objects are in the warehouse.
+ *
+ * An entry is written in the same transaction as the object's rows, so its presence means the whole
+ * object is loaded.
  */
 export const loadLedger = {
   /** Whether an object has been loaded (or refused as superseded) before. */

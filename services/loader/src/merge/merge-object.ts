@@ -92,12 +92,13 @@ async function upsertDimension(
 }
 
 /**
- * Merges an object into its table by its {@link LoadPlan}, inside the caller's transaction and
- * table lock: facts are copied straight into the table when their natural keys are all new
- * (see {@link factAppendPath}), appended by version from the staging table otherwise (staged
- * already when `census` is given), and kept only once every reference is there; a rebuilt
- * dimension is upserted when it passes the version guard, and refused as superseded otherwise;
- * dimension rows and calendar days are upserted.
+ * Merges an object into its table by its {@link LoadPlan}, inside the caller's transaction and table lock.
+ *
+ * Facts are copied straight into the table when their natural keys are all new (see
+ * {@link factAppendPath}), appended by version from the staging table otherwise (staged already
+ * when `census` is given), and kept only once every reference is there; a rebuilt dimension is
+ * upserted when it passes the version guard, and refused as superseded otherwise; dimension rows
+ * and calendar days are upserted.
  */
 export async function mergeObject(
   client: pg.ClientBase,

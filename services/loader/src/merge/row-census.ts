@@ -31,11 +31,12 @@ const defaultLimits: CensusLimits = { keysPerDimension: 20_000, bitmapPages: 512
 const pageBits = 1 << 16;
 
 /**
- * Watches the rows of a fact object as they are encoded, keeping (within bounded memory) the
- * distinct keys each dimension is referenced by, whether any natural key occurs twice, and the
- * range of the natural keys. The loader then checks references with a few small queries instead
- * of scanning the copied rows, and appends without a DISTINCT pass (or straight into the fact
- * table) when every natural key is unique.
+ * Watches the rows of a fact object as they are encoded, within bounded memory.
+ *
+ * It keeps the distinct keys each dimension is referenced by, whether any natural key occurs twice,
+ * and the range of the natural keys. The loader then checks references with a few small queries
+ * instead of scanning the copied rows, and appends without a DISTINCT pass (or straight into the
+ * fact table) when every natural key is unique.
  */
 export class RowCensus {
   readonly #references: { readonly dimension: string; readonly indexes: readonly number[] }[];

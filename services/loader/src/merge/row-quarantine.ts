@@ -112,13 +112,14 @@ async function release(
 }
 
 /**
- * `etl.quarantine`, kept inside the load's transaction so that it moves with the rows and the
- * ledger entry: a replayed object is acknowledged by the ledger and changes nothing here.
- * `apply` releases the entries of source rows that the object now carries (or, for complete
- * snapshots, did not quarantine again) from older observations, then records the object's own
- * entries unless a later observation of their row is already known (an entry, a release, or a
- * later version in the table). A rebuilt dimension needs no such check: the version guard refuses
- * an object built from older snapshots before it gets here.
+ * `etl.quarantine`, kept inside the load's transaction so that it moves with the rows and the ledger entry.
+ *
+ * A replayed object is acknowledged by the ledger and changes nothing here. `apply` releases the
+ * entries of source rows that the object now carries (or, for complete snapshots, did not
+ * quarantine again) from older observations, then records the object's own entries unless a later
+ * observation of their row is already known (an entry, a release, or a later version in the table).
+ * A rebuilt dimension needs no such check: the version guard refuses an object built from older
+ * snapshots before it gets here.
  */
 export const rowQuarantine = {
   async apply(

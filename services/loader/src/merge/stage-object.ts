@@ -5,9 +5,10 @@ import type { TableStatements } from '../statements/table-statements';
 import { type CensusResult, RowCensus } from './row-census';
 
 /**
- * Streams an object's rows, row group by row group, into a new staging table with one binary
- * COPY, inside the caller's transaction. For a fact it also takes the {@link RowCensus} of the
- * rows on the way and returns it.
+ * Streams an object's rows into a new staging table with one binary COPY.
+ *
+ * Row group by row group, inside the caller's transaction. For a fact it also takes the
+ * {@link RowCensus} of the rows on the way and returns it.
  */
 export async function stageObject(
   client: pg.ClientBase,

@@ -2,10 +2,11 @@ import type { FileMetaData } from 'hyparquet';
 import type { KeyRange } from './key-range';
 
 /**
- * The range of an integer column's values over every row group, from the column statistics in
- * a Parquet footer (which hyparquet-writer, and so the transformer, writes by default);
- * undefined when the file has no rows or any row group lacks them. Reading it costs nothing, so
- * the loader can tell before reading a single row whether an object's natural keys are all new.
+ * The range of an integer column's values over every row group, from a Parquet footer's statistics.
+ *
+ * hyparquet-writer, and so the transformer, writes them by default; undefined when the file has no
+ * rows or any row group lacks them. Reading it costs nothing, so the loader can tell before reading
+ * a single row whether an object's natural keys are all new.
  */
 export function footerKeyRange(footer: FileMetaData, column: string): KeyRange | undefined {
   let range: KeyRange | undefined;

@@ -11,7 +11,8 @@ export interface Observation {
 export type QuarantineEntry = QuarantinedRow & Observation;
 
 /**
- * What loading an object does to the quarantine, beside recording its `entries`:
+ * What loading an object does to the quarantine, beside recording its `entries`.
+ *
  * - `rows-in-object`: a change batch; every source row among the object's rows passed, so its
  *   entries from older observations are released.
  * - `all-but-quarantined`: complete snapshots; every row of each input passed except those the
@@ -41,17 +42,19 @@ export interface QuarantinePlan {
 }
 
 /**
- * Whether observation `a` is older than `b`: read earlier, or read at the same time and
- * transformed by an older generation (so a deliberate reprocess after a code fix releases the
- * rows the old code refused).
+ * Whether observation `a` is older than `b`.
+ *
+ * Read earlier, or read at the same time and transformed by an older generation (so a deliberate
+ * reprocess after a code fix releases the rows the old code refused).
  */
 export function isOlderObservation(a: Observation, b: Observation): boolean {
   return a.observedAt < b.observedAt || (a.observedAt === b.observedAt && a.generation < b.generation);
 }
 
 /**
- * The quarantine entries a processed object brings and which older entries it releases, from
- * its load plan, its footer and its generation. An object written before quarantine (no
+ * The quarantine entries a processed object brings, and which older entries it releases.
+ *
+ * From its load plan, its footer and its generation. An object written before quarantine (no
  * `totes.observed`) and dim_date do neither. A rebuilt dimension whose footer names only some of
  * its quarantined rows releases nothing, since it cannot tell which rows passed.
  */

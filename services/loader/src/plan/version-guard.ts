@@ -1,6 +1,8 @@
 /**
- * What a dimension rebuilt from snapshots was built from: the snapshot version of each input
- * (`<takenAt>-<hash>`, as in the snapshot keys) and the generation of the processed object.
+ * What a dimension rebuilt from snapshots was built from.
+ *
+ * The snapshot version of each input (`<takenAt>-<hash>`, as in the snapshot keys) and the
+ * generation of the processed object.
  */
 export interface DimensionVersion {
   readonly versions: Readonly<Record<string, string>>;
@@ -13,12 +15,14 @@ export type GuardDecision = { readonly apply: true } | { readonly apply: false; 
 const takenAtOf = (version: string) => /^(\d{8}T\d{9})-/.exec(version)?.[1];
 
 /**
- * The version guard of a dimension rebuilt whole: an object built from an older snapshot of any
- * of its inputs than the one loaded is refused, whatever order the events arrived in. Snapshots
- * are compared per input by the time they were taken (a dimension with two inputs, such as
- * dim_staff = staff ⋈ department, is refused when either input is older, even if the other is
- * newer: an object built later from the latest snapshots will carry both). When every input is
- * the same snapshot, a higher generation (a deliberate reprocess) wins and a lower one is refused.
+ * The version guard of a dimension rebuilt whole.
+ *
+ * An object built from an older snapshot of any of its inputs than the one loaded is refused,
+ * whatever order the events arrived in. Snapshots are compared per input by the time they were
+ * taken (a dimension with two inputs, such as dim_staff = staff ⋈ department, is refused when
+ * either input is older, even if the other is newer: an object built later from the latest
+ * snapshots will carry both). When every input is the same snapshot, a higher generation (a
+ * deliberate reprocess) wins and a lower one is refused.
  */
 export function versionGuard(
   loaded: DimensionVersion | undefined,

@@ -24,10 +24,11 @@ const calendarExpressions: { readonly [C in keyof WarehouseRow<'dim_date'>]-?: s
 };
 
 /**
- * The statements that add to dim_date every day a fact object references and dim_date
- * lacks, computed by the same rules as the calendar objects, so a fact never waits for a day.
- * Days are inserted in order, so two loads adding the same days cannot deadlock. Undefined when
- * the fact references no day.
+ * The statements that add to dim_date every day a fact object references and dim_date lacks.
+ *
+ * Computed by the same rules as the calendar objects, so a fact never waits for a day. Days are
+ * inserted in order, so two loads adding the same days cannot deadlock. Undefined when the fact
+ * references no day.
  */
 export function extendCalendarStatements(layout: TableLayout): ReferenceSources | undefined {
   const reference = layout.references.find((candidate) => candidate.dimension === calendarTable);

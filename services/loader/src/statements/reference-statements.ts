@@ -45,9 +45,10 @@ export function referenceSources(layout: TableLayout, reference: DimensionRefere
 }
 
 /**
- * The reference check of one dimension: the referenced rows it holds are locked `FOR KEY SHARE`
- * (what a foreign key check does, row by row) so they cannot go away before the load commits,
- * and the keys it lacks are returned.
+ * The reference check of one dimension.
+ *
+ * The referenced rows it holds are locked `FOR KEY SHARE` (what a foreign key check does, row by
+ * row) so they cannot go away before the load commits, and the keys it lacks are returned.
  */
 export function referenceStatements(layout: TableLayout, reference: DimensionReference): ReferenceStatements {
   const dimension = qualifiedName('public', reference.dimension);

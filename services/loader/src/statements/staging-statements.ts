@@ -14,9 +14,10 @@ export interface StagingStatements {
 }
 
 /**
- * Staging statements for a table's processed objects: the staging table has the warehouse
- * columns with their exact types and NOT NULL constraints (a malformed value fails the COPY with
- * its line number), without the facts' record id.
+ * Staging statements for a table's processed objects.
+ *
+ * The staging table has the warehouse columns with their exact types and NOT NULL constraints (a
+ * malformed value fails the COPY with its line number), without the facts' record id.
  */
 export function stagingStatements(layout: TableLayout): StagingStatements {
   const definitions = layout.columns.map((column) => {

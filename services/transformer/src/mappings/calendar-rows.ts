@@ -15,7 +15,8 @@ function utcDay(date: string): number {
 }
 
 /**
- * The dim_date rows for every day from `from` to `to` (`YYYY-MM-DD`, both inclusive), in order:
+ * The dim_date rows for every day from `from` to `to` (`YYYY-MM-DD`, both inclusive), in order.
+ *
  * ISO `day_of_week` (Monday = 1 … Sunday = 7), English day and month names from `Intl`, and the
  * quarter 1–4. Dates are computed in UTC, so no zone or daylight saving shifts a day.
  */

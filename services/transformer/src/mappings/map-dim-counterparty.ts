@@ -3,11 +3,12 @@ import type { OutputRow } from '../output-row';
 import { RowContractError } from '../row-contract-error';
 
 /**
- * Every counterparty joined to its legal address, the address columns renamed with the prefix
- * `counterparty_legal_` (`phone` becomes `counterparty_legal_phone_number`). Built from complete
- * snapshots of both tables, so an address change reaches every counterparty at it. Throws
- * {@link RowContractError} for a counterparty whose address is not in the address snapshot (the
- * counterparty is quarantined).
+ * Every counterparty joined to its legal address, as dim_counterparty rows.
+ *
+ * The address columns are renamed with the prefix `counterparty_legal_` (`phone` becomes
+ * `counterparty_legal_phone_number`). Built from complete snapshots of both tables, so an address
+ * change reaches every counterparty at it. Throws {@link RowContractError} for a counterparty whose
+ * address is not in the address snapshot (the counterparty is quarantined).
  */
 export function mapDimCounterparty(
   counterparties: readonly TotesysRow<'counterparty'>[],

@@ -4,9 +4,10 @@ import { RowContractError } from '../row-contract-error';
 import { currencyName } from './currency-name';
 
 /**
- * Every currency as dim_currency rows, named in English from the runtime's CLDR data. A code
- * that is not three capital letters (ISO 4217) throws {@link RowContractError}: the currency is
- * quarantined rather than named after a typo.
+ * Every currency as dim_currency rows, named in English from the runtime's CLDR data.
+ *
+ * A code that is not three capital letters (ISO 4217) throws {@link RowContractError}: the currency
+ * is quarantined rather than named after a typo.
  */
 export function mapDimCurrency(currencies: readonly TotesysRow<'currency'>[]): OutputRow<'dim_currency'>[] {
   return currencies.map((row) => {

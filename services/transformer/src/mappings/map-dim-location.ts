@@ -2,8 +2,9 @@ import type { TotesysRow } from '@totes/schema';
 import type { OutputRow } from '../output-row';
 
 /**
- * Every address as dim_location rows (`location_id` = `address_id`), whether or not anything
- * refers to it; NULL lines and districts stay NULL.
+ * Every address as dim_location rows (`location_id` = `address_id`), whether or not anything refers to it.
+ *
+ * NULL lines and districts stay NULL.
  */
 export function mapDimLocation(addresses: readonly TotesysRow<'address'>[]): OutputRow<'dim_location'>[] {
   return addresses.map((row) => ({

@@ -3,10 +3,12 @@ import type { OutputRow } from '../output-row';
 import { RowContractError } from '../row-contract-error';
 
 /**
- * Every staff member joined to their department (`department_name`, `location`, kept as they
- * are, 'Leds' included). Built from complete snapshots of both tables, so a department change
- * reaches all its staff. Throws {@link RowContractError} for a department the snapshot does not
- * hold, or one without a location (dim_staff.location is NOT NULL): the staff row is quarantined.
+ * Every staff member joined to their department, as dim_staff rows.
+ *
+ * `department_name` and `location` are kept as they are, 'Leds' included. Built from complete
+ * snapshots of both tables, so a department change reaches all its staff. Throws
+ * {@link RowContractError} for a department the snapshot does not hold, or one without a location
+ * (dim_staff.location is NOT NULL): the staff row is quarantined.
  */
 export function mapDimStaff(
   staff: readonly TotesysRow<'staff'>[],

@@ -3,8 +3,10 @@ import type { OutputRow } from '../output-row';
 import { splitTimestamp } from '../split-timestamp';
 
 /**
- * One payment version as a fact_payment row: timestamps split into date and time, the two
- * account numbers dropped (the warehouse does not hold them).
+ * One payment version as a fact_payment row.
+ *
+ * Timestamps split into date and time, the two account numbers dropped (the warehouse does not hold
+ * them).
  */
 export function mapFactPayment(row: TotesysRow<'payment'>): OutputRow<'fact_payment'> {
   const created = splitTimestamp(row.created_at);

@@ -3,8 +3,10 @@ import type { OutputRow } from '../output-row';
 import { splitTimestamp } from '../split-timestamp';
 
 /**
- * One purchase_order version as a fact_purchase_order row: timestamps split into date and time;
- * `staff_id`, the item columns and the agreed dates keep their names.
+ * One purchase_order version as a fact_purchase_order row.
+ *
+ * Timestamps split into date and time; `staff_id`, the item columns and the agreed dates keep their
+ * names.
  */
 export function mapFactPurchaseOrder(row: TotesysRow<'purchase_order'>): OutputRow<'fact_purchase_order'> {
   const created = splitTimestamp(row.created_at);

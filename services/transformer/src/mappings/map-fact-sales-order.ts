@@ -3,9 +3,10 @@ import type { OutputRow } from '../output-row';
 import { splitTimestamp } from '../split-timestamp';
 
 /**
- * One sales_order version as a fact_sales_order row: timestamps split into date and time,
- * `staff_id` renamed `sales_staff_id`, everything else kept (the agreed dates are already
- * `YYYY-MM-DD` text, which is the warehouse's date form).
+ * One sales_order version as a fact_sales_order row.
+ *
+ * Timestamps split into date and time, `staff_id` renamed `sales_staff_id`, everything else kept
+ * (the agreed dates are already `YYYY-MM-DD` text, which is the warehouse's date form).
  */
 export function mapFactSalesOrder(row: TotesysRow<'sales_order'>): OutputRow<'fact_sales_order'> {
   const created = splitTimestamp(row.created_at);

@@ -1,9 +1,11 @@
 import { ByteWriter } from 'hyparquet-writer';
 
 /**
- * A Parquet byte sink that hands its bytes out after every row group instead of growing one
- * buffer for the whole file, so a file of any size streams out in row-group-sized chunks. The
- * writer calls `flush` after each row group and `finish` after the footer.
+ * A Parquet byte sink that hands its bytes out after every row group.
+ *
+ * Instead of growing one buffer for the whole file, so a file of any size streams out in
+ * row-group-sized chunks. The writer calls `flush` after each row group and `finish` after the
+ * footer.
  */
 export class ChunkWriter extends ByteWriter {
   #chunks: Uint8Array[] = [];

@@ -11,10 +11,12 @@ function digits(text: string, start: number, end: number): number {
 }
 
 /**
- * A `YYYY-MM-DD` calendar date as Parquet's DATE: whole days since 1970-01-01 in the proleptic
- * Gregorian calendar, with no zone to shift the day. Computed from the digits (Hinnant's
- * `days_from_civil`, https://howardhinnant.github.io/date_algorithms.html), because it runs
- * for every date of every fact row. Throws `RangeError` for anything but a real date.
+ * A `YYYY-MM-DD` calendar date as Parquet's DATE.
+ *
+ * Whole days since 1970-01-01 in the proleptic Gregorian calendar, with no zone to shift the day.
+ * Computed from the digits (Hinnant's `days_from_civil`,
+ * https://howardhinnant.github.io/date_algorithms.html), because it runs for every date of every
+ * fact row. Throws `RangeError` for anything but a real date.
  */
 export function daysSinceEpoch(date: string): number {
   const year = digits(date, 0, 4);

@@ -6,9 +6,10 @@ function digit(text: string, index: number): number {
 }
 
 /**
- * A time of day (`HH:MM:SS.mmm`, the warehouse's form, milliseconds always present) as
- * Parquet's TIME(MILLIS): milliseconds since midnight, kept exactly. Read from the digits
- * because it runs twice for every fact row. Throws `RangeError` for anything else.
+ * A time of day as Parquet's TIME(MILLIS): milliseconds since midnight, kept exactly.
+ *
+ * The time is `HH:MM:SS.mmm`, the warehouse's form, milliseconds always present. Read from the
+ * digits because it runs twice for every fact row. Throws `RangeError` for anything else.
  */
 export function millisOfDay(time: string): number {
   const hours = digit(time, 0) * 10 + digit(time, 1);

@@ -19,8 +19,9 @@ const createdBy = 'totes-transformer (hyparquet-writer)';
 type Row = Readonly<Record<string, unknown>>;
 
 /**
- * Writes batches of rows as one Parquet file, yielding its bytes a row group at a time: only
- * one row group of columns is ever held, so memory does not grow with the input. The bytes are
+ * Writes batches of rows as one Parquet file, yielding its bytes a row group at a time.
+ *
+ * Only one row group of columns is ever held, so memory does not grow with the input. The bytes are
  * a pure function of the rows, columns and metadata. A value a column cannot hold throws
  * `RangeError` naming the row (1-based) and the column, before the footer is written.
  */

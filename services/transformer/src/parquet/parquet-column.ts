@@ -8,9 +8,10 @@ import { unscaledDecimal } from './unscaled-decimal';
 export type ColumnValues = Int32Array | BigInt64Array | unknown[];
 
 /**
- * How one warehouse column is written to Parquet: its schema element and the conversion of a
- * value from the pipeline's JSON form (`"12.50"`, `"2022-11-03"`, `"14:20:52.186"`) to the
- * physical value, exact for every type.
+ * How one warehouse column is written to Parquet.
+ *
+ * Its schema element and the conversion of a value from the pipeline's JSON form (`"12.50"`,
+ * `"2022-11-03"`, `"14:20:52.186"`) to the physical value, exact for every type.
  */
 export interface ParquetColumn {
   readonly name: string;
@@ -108,9 +109,11 @@ const byPgType: Readonly<Record<string, Physical>> = {
 };
 
 /**
- * The Parquet column for a warehouse column: integer → INT32, numeric → DECIMAL(10,2) (INT64),
- * date → DATE, time → TIME(MILLIS), varchar/text → STRING, boolean → BOOLEAN; nullable columns
- * OPTIONAL, the others REQUIRED. Throws `RangeError` for a type it has no mapping for.
+ * The Parquet column for a warehouse column.
+ *
+ * Integer → INT32, numeric → DECIMAL(10,2) (INT64), date → DATE, time → TIME(MILLIS), varchar/text
+ * → STRING, boolean → BOOLEAN; nullable columns OPTIONAL, the others REQUIRED. Throws `RangeError`
+ * for a type it has no mapping for.
  */
 export function parquetColumn(spec: ColumnSpec): ParquetColumn {
   const physical = byPgType[spec.pgType];
