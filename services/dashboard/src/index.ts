@@ -1,3 +1,5 @@
+export { type AnalyticsRefreshConfig, analyticsRefreshConfig } from './analytics-refresh-config';
+export { type AnalyticsRefreshDeps, analyticsRefreshFromConfig } from './analytics-refresh-from-config';
 export {
   type AnalyticsRefresher,
   type AnalyticsRefresherOptions,
@@ -34,6 +36,7 @@ export {
   dashboardRole,
   prepareDashboardReader,
 } from './dashboard-reader';
+export { DashboardSecretError } from './dashboard-secret-error';
 export { type DashboardServer, type DashboardServerOptions, startDashboardServer } from './dashboard-server';
 export {
   type PipelineHealth,
@@ -41,3 +44,4 @@ export {
   pipelineHealth,
   type TableHealth,
 } from './pipeline-health';
+export { type AnalyticsRefreshOutcome, refreshAnalytics } from './refresh-analytics';

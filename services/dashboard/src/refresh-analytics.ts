@@ -1,0 +1,33 @@
+import type pg from 'pg';
+import { type DashboardReaderOptions, prepareDashboardReader } from './dashboard-reader';
+
+/** What one {@link refreshAnalytics} did, in milliseconds. */
+export interface AnalyticsRefreshOutcome {
+  /** Creating what was absent (views, role) and setting the role's password. */
+  readonly prepareMs: number;
+  /** `analytics.refresh()`: every view brought up to date. */
+  readonly refreshMs: number;
+}
+
+/**
+ * What a deployment runs on a schedule, as the warehouse's owner: makes sure the `analytics`
+ * views exist and the read-only role logs in with `password` ({@link prepareDashboardReader}:
+ * the password travels as a query parameter, never in SQL text), then brings every view up to
+ * date with `analytics.refresh()`, without blocking the dashboard's readers. Safe to run at any
+ * time, and twice at once (the preparation takes an advisory lock; two refreshes of a view wait
+ * for each other).
+ */
+export async function refreshAnalytics(
+  client: pg.ClientBase,
+  reader: DashboardReaderOptions,
+): Promise<AnalyticsRefreshOutcome> {
+  const started = performance.now();
+  await prepareDashboardReader(client, reader);
+  const prepared = performance.now();
+  await client.query('SELECT analytics.refresh()');
+  const refreshed = performance.now();
+  return {
+    prepareMs: Math.round(prepared - started),
+    refreshMs: Math.round(refreshed - prepared),
+  };
+}
