@@ -1,15 +1,29 @@
-import { type App, Aws, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  type App,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { type CfnStage, HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
 import { type DatabaseSecret, databaseSecret } from './database-secret';
 import type { DeploymentSettings } from './deployment-settings';
+import { scheduleDeadLetterQueue, scheduleDeadLetters } from './extractor-stack';
 import { stackName } from './pipeline-app';
 import { type FunctionSettings, StageFunction } from './stage-function';
+import { warehouseOwnerSecret } from './warehouse-owner-secret';
 
 /** Props of {@link DashboardStack}. */
 export interface DashboardStackProps extends StackProps {
@@ -23,6 +37,20 @@ export interface DashboardStackProps extends StackProps {
 export const dashboardSettings = {
   timeoutSeconds: 29,
   memoryMb: 1024,
+  nodeOptions: [],
+} as const satisfies FunctionSettings;
+
+/** The read-only role the dashboard reads as (`dashboardRole` of services/dashboard). */
+const dashboardRole = 'totes_dashboard';
+
+/**
+ * How the analytics refresh runs: creating the views took 38 s and a refresh 142 s at scale
+ * factor 100 here (docs/decisions/0010-dashboard-analytics-schema.md); the work is PostgreSQL's,
+ * the function only waits.
+ */
+export const analyticsRefreshSettings = {
+  timeoutSeconds: 900,
+  memoryMb: 256,
   nodeOptions: [],
 } as const satisfies FunctionSettings;
 
@@ -43,6 +71,8 @@ export class DashboardStack extends Stack {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly readerSecret: DatabaseSecret;
+  readonly refresh: StageFunction;
+  readonly refreshSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: DashboardStackProps) {
     super(scope, id, props);
@@ -51,7 +81,8 @@ export class DashboardStack extends Stack {
     this.readerSecret = databaseSecret(this, 'ReaderSecret', {
       name: `${environment}/totes/dashboard`,
       dbname: 'warehouse',
-      description: `The warehouse as the read-only role totes_dashboard, for the ${environment} dashboard`,
+      username: dashboardRole,
+      description: `The warehouse as the read-only role ${dashboardRole}, for the ${environment} dashboard`,
     });
     this.dashboard = new StageFunction(this, 'Dashboard', {
       stage: dashboardSettings,
@@ -63,6 +94,7 @@ export class DashboardStack extends Stack {
       network: databaseNetwork(this, settings.databaseVpc),
     });
     this.readerSecret.grantRead(this.dashboard.function);
+    ({ refresh: this.refresh, schedule: this.refreshSchedule } = this.analyticsRefresh(settings));
 
     this.userPool = new UserPool(this, 'Users', {
       userPoolName: `${environment}-totes-dashboard`,
@@ -133,6 +165,52 @@ export class DashboardStack extends Stack {
     });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
+  }
+
+  /**
+   * The scheduled analytics refresh: a function of its own, `<env>-analytics-refresh`, invoked by
+   * the schedule of the same name (`analyticsRefreshSchedule`, every 15 minutes by default; off
+   * until `schedules=on`, as the others). As the warehouse's owner (the loader's secret) it
+   * creates the analytics views where absent and the role `totes_dashboard` with the password of
+   * the dashboard's secret, then refreshes the views. Its role may read those two secrets and
+   * write its log group; the dashboard function never sees the owner's secret.
+   */
+  private analyticsRefresh(settings: DeploymentSettings): { refresh: StageFunction; schedule: Schedule } {
+    const { environment } = settings.names;
+    const ownerSecret = warehouseOwnerSecret(this, settings);
+    const refresh = new StageFunction(this, 'AnalyticsRefresh', {
+      stage: analyticsRefreshSettings,
+      service: 'analytics-refresh',
+      functionName: `${environment}-analytics-refresh`,
+      description: `Refreshes the warehouse's analytics views and sets the password of its read-only role ${dashboardRole}`,
+      environment: {
+        WAREHOUSE_SECRET_ARN: ownerSecret.secretArn,
+        DASHBOARD_SECRET_ARN: this.readerSecret.secretArn,
+      },
+      network: databaseNetwork(this, settings.databaseVpc),
+    });
+    ownerSecret.grantRead(refresh.function);
+    this.readerSecret.grantRead(refresh.function);
+    const schedule = new Schedule(this, 'AnalyticsRefreshSchedule', {
+      scheduleName: `${environment}-analytics-refresh`,
+      description: "Refreshes the dashboard's analytics views after the loads of the last minutes",
+      schedule: ScheduleExpression.expression(settings.analyticsRefreshSchedule),
+      timeWindow: TimeWindow.off(),
+      enabled: settings.schedules === 'on',
+      target: new LambdaInvoke(refresh.function, {
+        // A run that missed its time is worth nothing: the next one refreshes everything again.
+        maxEventAge: Duration.minutes(5),
+        retryAttempts: 0,
+        deadLetterQueue: scheduleDeadLetters(this, scheduleDeadLetterQueue(environment, 'analytics-refresh')),
+      }),
+    });
+    const functionId = this.getLogicalId(refresh.function.node.defaultChild as CfnFunction);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      reason:
+        "CDK's Lambda target lets the schedule's role invoke the function and its versions and aliases (`<arn>:*`); it is this one function, invoked by this schedule only.",
+    });
+    return { refresh, schedule };
   }
 }
 

@@ -24,6 +24,41 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+type TemplateResource = ReturnType<typeof resourcesOf> extends ReadonlyMap<string, infer R> ? R : never;
+
+/** The function whose name ends in `suffix`. */
+function functionNamed(suffix: string): TemplateResource {
+  const found = [...resourcesOf(template, 'AWS::Lambda::Function').values()].find((fn) =>
+    String(fn.Properties.FunctionName).endsWith(suffix),
+  );
+  if (!found) throw new Error(`no function named *${suffix}`);
+  return found;
+}
+
+/** The logical id of a function of the template. */
+function functionId(fn: TemplateResource): string {
+  const entry = [...resourcesOf(template, 'AWS::Lambda::Function').entries()].find(
+    ([, value]) => value === fn,
+  );
+  if (!entry) throw new Error('not a function of the template');
+  return entry[0];
+}
+
+/** Every policy statement of a function's role. */
+function statementsOf(fn: TemplateResource): { Action: string | string[]; Resource: unknown }[] {
+  const role = rendered(fn.Properties.Role);
+  return [...resourcesOf(template, 'AWS::IAM::Policy').values()]
+    .filter((policy) => (policy.Properties.Roles as unknown[]).map(rendered).includes(role))
+    .flatMap(
+      (policy) =>
+        (
+          policy.Properties.PolicyDocument as {
+            Statement: { Action: string | string[]; Resource: unknown }[];
+          }
+        ).Statement,
+    );
+}
+
 describe('the dashboard stack', () => {
   it('is named for the dashboard and depends on no other stack', () => {
     expect(stack.stackName).toMatch(/-totes-dashboard$/);
@@ -48,26 +83,20 @@ describe('the dashboard stack', () => {
     });
   });
 
-  it("gives the function the read-only role's secret, and nothing else to read", () => {
-    const functions = [...resourcesOf(template, 'AWS::Lambda::Function').values()];
+  it("gives the dashboard function the read-only role's secret, and nothing else to read", () => {
     const secrets = [...resourcesOf(template, 'AWS::SecretsManager::Secret').entries()];
-    const statements = [...resourcesOf(template, 'AWS::IAM::Policy').values()].flatMap(
-      (policy) =>
-        (
-          policy.Properties.PolicyDocument as {
-            Statement: { Action: string | string[]; Resource: unknown }[];
-          }
-        ).Statement,
-    );
-
     expect(secrets.map(([, secret]) => secret.Properties.Name)).toEqual([
       expect.stringMatching(/\/totes\/dashboard$/),
     ]);
-    const [secretId] = secrets[0] ?? [];
-    const dashboard = functions.find((fn) => String(fn.Properties.FunctionName).endsWith('-dashboard'));
-    if (!dashboard) throw new Error('no dashboard function');
+    // The secret starts as the read-only role: the refresh gives that role its password.
+    const [secretId, secret] = secrets[0] ?? [];
+    const generated = secret?.Properties.GenerateSecretString as { SecretStringTemplate: string };
+    expect(JSON.parse(generated.SecretStringTemplate)).toMatchObject({ username: 'totes_dashboard' });
+    const dashboard = functionNamed('-dashboard');
     const { Variables } = dashboard.Properties.Environment as { Variables: Record<string, unknown> };
+    expect(Object.keys(Variables).sort()).toEqual(['NODE_OPTIONS', 'WAREHOUSE_SECRET_ARN']);
     expect(rendered(Variables.WAREHOUSE_SECRET_ARN)).toBe(`<${secretId}>`);
+    const statements = statementsOf(dashboard);
     const actions = statements.flatMap((statement) => [statement.Action].flat());
     expect(new Set(actions)).toEqual(
       new Set([
@@ -81,6 +110,62 @@ describe('the dashboard stack', () => {
       [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
     );
     expect(secretReads.map((statement) => rendered(statement.Resource))).toEqual([`<${secretId}>`]);
+  });
+
+  it("refreshes the analytics views on a schedule, as the warehouse's owner, with the read-only secret's password for the role", () => {
+    const [secretId] = [...resourcesOf(template, 'AWS::SecretsManager::Secret').keys()];
+    const refresh = functionNamed('-analytics-refresh');
+    const { Variables } = refresh.Properties.Environment as { Variables: Record<string, unknown> };
+    expect(rendered(Variables.DASHBOARD_SECRET_ARN)).toBe(`<${secretId}>`);
+    // The loader's secret, by name: this stack depends on no other.
+    expect(rendered(Variables.WAREHOUSE_SECRET_ARN)).toMatch(/:secret:example\/totes\/warehouse$/);
+    expect(refresh.Properties.Handler).toBe('handler/index.handler');
+    expect(refresh.Properties.Timeout).toBe(900);
+    const secretReads = statementsOf(refresh)
+      .filter((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue'))
+      .flatMap((statement) => [statement.Resource].flat().map(rendered));
+    expect(secretReads).toHaveLength(2);
+    expect(secretReads).toEqual(
+      expect.arrayContaining([
+        `<${secretId}>`,
+        expect.stringMatching(/:secret:example\/totes\/warehouse-\?{6}$/),
+      ]),
+    );
+    for (const statement of statementsOf(refresh)) {
+      for (const action of [statement.Action].flat()) expect(action).toMatch(/^(logs|secretsmanager):/);
+    }
+
+    const schedules = [...resourcesOf(template, 'AWS::Scheduler::Schedule').values()];
+    expect(schedules).toHaveLength(1);
+    const [schedule] = schedules;
+    expect(schedule?.Properties).toMatchObject({
+      Name: 'example-analytics-refresh',
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'DISABLED',
+    });
+    const target = schedule?.Properties.Target as { Arn: unknown; DeadLetterConfig: { Arn: unknown } };
+    expect(rendered(target.Arn)).toBe(`<${functionId(refresh)}>`);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'example-analytics-refresh-schedules-dlq',
+    });
+  });
+
+  it('runs the refresh schedule once the schedules are on, at the rate of the context', () => {
+    const on = new App({
+      outdir,
+      context: {
+        ...cdkJson.context,
+        'aws:cdk:bundling-stacks': [],
+        schedules: 'on',
+        analyticsRefreshSchedule: 'rate(5 minutes)',
+      },
+    });
+    const onStack = addDashboardStack(on, pipelineApp(on).settings);
+    Template.fromStack(onStack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'example-analytics-refresh',
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+    });
   });
 
   it('throttles its stage, so a runaway client is capped', () => {
