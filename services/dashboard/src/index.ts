@@ -45,3 +45,13 @@ export {
   type TableHealth,
 } from './pipeline-health';
 export { type AnalyticsRefreshOutcome, refreshAnalytics } from './refresh-analytics';
+export {
+  type AuthorizerEvent,
+  type AuthorizerResult,
+  createSessionAuthorizer,
+  sessionToken,
+  type TokenVerifier,
+} from './session-authorizer';
+export { sessionCookie, signInCookie } from './session-cookie';
+export { createSignInApp, type SignInDeps } from './sign-in-app';
+export { type SignInConfig, signInConfig } from './sign-in-config';
