@@ -4,7 +4,8 @@ import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 
 /**
  * The Lambda bundles: one per service deployed as functions (a directory each under `services/`),
- * and the dashboard's scheduled analytics refresh, a second entry of `services/dashboard`.
+ * and the dashboard's other entries: its scheduled analytics refresh, and its sign-in and
+ * authorizer (one bundle, two exports).
  */
 export type ServiceName =
   | 'extractor'
@@ -12,7 +13,9 @@ export type ServiceName =
   | 'loader'
   | 'reconciler'
   | 'dashboard'
-  | 'analytics-refresh';
+  | 'analytics-refresh'
+  | 'dashboard-sign-in'
+  | 'dashboard-authorizer';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -30,6 +33,8 @@ const entries = {
     entry: 'services/dashboard/src/refresh-handler.ts',
     handler: 'handler/index.handler',
   },
+  'dashboard-sign-in': { entry: 'services/dashboard/src/sign-in-handler.ts', handler: 'index.handler' },
+  'dashboard-authorizer': { entry: 'services/dashboard/src/sign-in-handler.ts', handler: 'index.authorize' },
 } as const satisfies Record<ServiceName, { entry: string; handler: string }>;
 
 const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/warehouse.sql'] as const;

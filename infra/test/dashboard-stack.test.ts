@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDashboardStack, type DashboardStack, pipelineApp } from '../src/index';
 import { cdkJson, rendered, resourcesOf } from './synthesized-pipeline';
@@ -65,22 +65,86 @@ describe('the dashboard stack', () => {
     expect(stack.dependencies).toEqual([]);
   });
 
-  it('has no anonymous route: every route needs a JWT of its own user pool', () => {
+  it('refuses every request without a session: only the sign-in route is open, and it reaches no data', () => {
     const routes = [...resourcesOf(template, 'AWS::ApiGatewayV2::Route').values()];
-    const authorizers = [...resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer').values()];
+    const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
+    const authorizers = [...resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer').entries()];
+    const targetOf = (route: TemplateResource) => {
+      const integrationId = rendered(route.Properties.Target).replace(/^integrations\/<(.+)>$/, '$1');
+      return rendered(integrations.get(integrationId)?.Properties.IntegrationUri);
+    };
 
-    expect(routes.map((route) => route.Properties.RouteKey)).toEqual(['$default']);
-    for (const route of routes) expect(route.Properties.AuthorizationType).toBe('JWT');
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
+      '$default',
+      'GET /auth/{proxy+}',
+    ]);
+    const pages = routes.find((route) => route.Properties.RouteKey === '$default');
+    const signIn = routes.find((route) => route.Properties.RouteKey === 'GET /auth/{proxy+}');
+    if (!pages || !signIn) throw new Error('a route is missing');
+    // Every page and data request: the dashboard function, behind the session authorizer.
+    expect(targetOf(pages)).toBe(`<${functionId(functionNamed('-dashboard'))}>`);
+    expect(pages.Properties.AuthorizationType).toBe('CUSTOM');
     expect(authorizers).toHaveLength(1);
-    const [authorizer] = authorizers;
-    expect(authorizer?.Properties.AuthorizerType).toBe('JWT');
-    const jwt = authorizer?.Properties.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
-    expect(rendered(jwt.Issuer)).toMatch(/^https:\/\/cognito-idp\..*\/<Users[0-9A-F]+>$/);
-    expect(jwt.Audience.map(rendered)).toEqual([expect.stringMatching(/^<UsersDashboardClient[0-9A-F]+>$/)]);
+    const [authorizerId, authorizer] = authorizers[0] ?? [];
+    expect(rendered(pages.Properties.AuthorizerId)).toBe(`<${authorizerId}>`);
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      // No Cookie header: refused by API Gateway itself (401), before any function runs.
+      IdentitySource: ['$request.header.Cookie'],
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    expect(rendered(authorizer?.Properties.AuthorizerUri)).toContain(
+      `<${functionId(functionNamed('-dashboard-authorizer'))}>`,
+    );
+    expect(functionNamed('-dashboard-authorizer').Properties.Handler).toBe('index.authorize');
+    // The one open route: the sign-in function, which may read no secret and holds no warehouse.
+    expect(signIn.Properties.AuthorizationType).toBe('NONE');
+    const signInFunction = functionNamed('-dashboard-sign-in');
+    expect(targetOf(signIn)).toBe(`<${functionId(signInFunction)}>`);
+    for (const fn of [signInFunction, functionNamed('-dashboard-authorizer')]) {
+      for (const statement of statementsOf(fn)) {
+        for (const action of [statement.Action].flat()) expect(action).toMatch(/^logs:/);
+      }
+      const { Variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
+      expect(Object.keys(Variables).sort()).toEqual(
+        ['DASHBOARD_URL', 'NODE_OPTIONS', 'SIGN_IN_CLIENT_ID', 'SIGN_IN_URL', 'USER_POOL_ID'].sort(),
+      );
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+    }
+  });
+
+  it('signs a browser in with the managed login and the code flow of a client without a secret, back to this API', () => {
+    const [api] = [...resourcesOf(template, 'AWS::ApiGatewayV2::Api').keys()];
+    const [client] = [...resourcesOf(template, 'AWS::Cognito::UserPoolClient').values()];
+    if (!client) throw new Error('no user pool client');
+    expect(client.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email'],
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(client.Properties.GenerateSecret).not.toBe(true);
+    // The API's endpoint (its `ApiEndpoint` attribute).
+    const endpoint = `<${api}>`;
+    expect((client.Properties.CallbackURLs as unknown[]).map(rendered)).toEqual([
+      `${endpoint}/auth/callback`,
+    ]);
+    expect((client.Properties.LogoutURLs as unknown[]).map(rendered)).toEqual([
+      `${endpoint}/auth/signed-out`,
+    ]);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       MfaConfiguration: 'ON',
     });
+    const [domain] = [...resourcesOf(template, 'AWS::Cognito::UserPoolDomain').values()];
+    expect(rendered(domain?.Properties.Domain)).toBe('example-totes-<AWS::AccountId>');
+    const { Variables } = functionNamed('-dashboard-sign-in').Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(rendered(Variables.DASHBOARD_URL)).toBe(endpoint);
   });
 
   it("gives the dashboard function the read-only role's secret, and nothing else to read", () => {
@@ -174,10 +238,10 @@ describe('the dashboard stack', () => {
     });
   });
 
-  it('passes the cdk-nag AwsSolutions checks', () => {
-    const violations = new AwsSolutionsChecks()
-      .validateScope(stack)
-      .violations.map(
+  it('passes the cdk-nag AwsSolutions and Serverless checks', () => {
+    const violations = [new AwsSolutionsChecks(), new ServerlessChecks()]
+      .flatMap((pack) => pack.validateScope(stack).violations)
+      .map(
         (violation) =>
           `${violation.ruleName} ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
       );
