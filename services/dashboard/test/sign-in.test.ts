@@ -1,6 +1,12 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { describe, expect, it } from 'vitest';
-import { createSessionAuthorizer, createSignInApp, sessionCookie, signInCookie } from '../src/index';
+import {
+  createSessionAuthorizer,
+  createSignInApp,
+  sessionCookie,
+  signInConfig,
+  signInCookie,
+} from '../src/index';
 import { fakeCognito, idToken, signingKey, testPool } from './fake-cognito';
 
 const key = signingKey();
@@ -146,6 +152,18 @@ describe('signing in to the dashboard in a browser', () => {
     for (const path of ['/', '/api/panels/top-designs', '/auth/%2e%2e/api/health', '/health']) {
       expect((await app.request(`${testPool.dashboardUrl}${path}`)).status, path).toBe(404);
     }
+  });
+});
+
+describe('the sign-in configuration', () => {
+  it('takes https addresses only, without their trailing slash', () => {
+    const parsed = signInConfig.parse({ ...config, DASHBOARD_URL: `${testPool.dashboardUrl}/` });
+    expect(parsed.DASHBOARD_URL).toBe(testPool.dashboardUrl);
+
+    const plain = signInConfig.safeParse({ ...config, SIGN_IN_URL: 'http://login.example.test' });
+    const pool = signInConfig.safeParse({ ...config, USER_POOL_ID: 'not a pool' });
+    expect(plain.success).toBe(false);
+    expect(pool.success).toBe(false);
   });
 });
 
