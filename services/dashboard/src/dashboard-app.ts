@@ -13,6 +13,8 @@ export interface DashboardDeps {
   readonly db: Kysely<DashboardDatabase>;
   /** Source rows and queue depths, where the dashboard can see them (beside a local stack). */
   readonly status?: () => Promise<PipelineStatus>;
+  /** Where a signed-in user signs out, linked from every page (the deployed dashboard). */
+  readonly signOutPath?: string;
 }
 
 /** The message of a failed query, without anything a connection string could leak. */
@@ -39,6 +41,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono {
   // Every response says where its time went (`Server-Timing`: `db` for the queries, `render` for
   // the HTML and charts, `total`), for a browser's developer tools and the benchmark.
   app.use(timing({ totalDescription: 'total' }));
+  const pageOptions = deps.signOutPath ? { signOutPath: deps.signOutPath } : {};
 
   for (const page of businessPages) {
     app.get(page.path, async (c) => {
@@ -50,7 +53,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono {
       ]);
       endTime(c, 'db');
       startTime(c, 'render', 'HTML and charts');
-      const body = await businessPage(page, filter, currencies, results);
+      const body = await businessPage(page, filter, currencies, results, pageOptions);
       endTime(c, 'render');
       return c.html(body);
     });
@@ -61,7 +64,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono {
     const health = await pipelineHealth(deps.db, deps.status);
     endTime(c, 'db');
     startTime(c, 'render', 'HTML and charts');
-    const body = await healthPage(health);
+    const body = await healthPage(health, pageOptions);
     endTime(c, 'render');
     return c.html(body);
   });

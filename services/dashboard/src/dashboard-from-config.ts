@@ -18,7 +18,8 @@ export function dashboardFromConfig(config: DashboardConfig): Hono {
       maxConnections: 4,
       statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
     });
-    return createDashboardApp({ db });
+    // Deployed, it sits behind the sign-in (services/dashboard/src/sign-in-app.ts).
+    return createDashboardApp({ db, signOutPath: '/auth/sign-out' });
   };
   const app = new Hono();
   app.all('*', async (c) => {

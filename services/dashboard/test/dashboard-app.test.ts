@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startDashboardServer } from '../src/index';
+import { createDashboardApp, createDashboardDatabase, startDashboardServer } from '../src/index';
 import { useDashboard } from './use-dashboard';
 
 const dashboard = useDashboard();
@@ -131,6 +131,25 @@ describe('the dashboard service', () => {
       expect(overview).not.toContain('secret');
     } finally {
       await server.close();
+    }
+  });
+  it('links every page to the sign-out when deployed behind the sign-in, and not on this machine', async () => {
+    const db = createDashboardDatabase(dashboard().reader.url);
+    try {
+      const deployed = createDashboardApp({ db, signOutPath: '/auth/sign-out' });
+      const local = createDashboardApp({ db });
+
+      for (const path of ['/', '/sales', '/health']) {
+        const page = await (await deployed.request(path)).text();
+        expect(page, path).toContain('<a class="sign-out" href="/auth/sign-out">Sign out</a>');
+        expect(await (await local.request(path)).text(), path).not.toContain('Sign out');
+      }
+      // Where its time went, for a browser's developer tools.
+      expect((await deployed.request('/')).headers.get('server-timing')).toMatch(
+        /db;dur=[\d.]+.*render;dur=[\d.]+/,
+      );
+    } finally {
+      await db.destroy();
     }
   });
 });
