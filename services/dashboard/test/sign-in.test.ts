@@ -1,4 +1,5 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { handle } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
   createSessionAuthorizer,
@@ -152,6 +153,52 @@ describe('signing in to the dashboard in a browser', () => {
     for (const path of ['/', '/api/panels/top-designs', '/auth/%2e%2e/api/health', '/health']) {
       expect((await app.request(`${testPool.dashboardUrl}${path}`)).status, path).toBe(404);
     }
+  });
+});
+
+describe('the sign-in as Lambda runs it behind the HTTP API (payload format 2.0)', () => {
+  /** An HTTP API event for `GET path`, with the cookies API Gateway splits out of the header. */
+  const event = (path: string, query: string, cookies?: string[]) => ({
+    version: '2.0',
+    routeKey: 'GET /auth/{proxy+}',
+    rawPath: path,
+    rawQueryString: query,
+    ...(cookies ? { cookies } : {}),
+    headers: { host: new URL(testPool.dashboardUrl).host },
+    requestContext: {
+      domainName: new URL(testPool.dashboardUrl).host,
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+      requestId: 'request',
+      routeKey: 'GET /auth/{proxy+}',
+      stage: '$default',
+    },
+    isBase64Encoded: false,
+  });
+
+  it('reads its cookie from the event and returns the session cookie as the API expects it', async () => {
+    const cognito = fakeCognito(key);
+    const lambda = handle(createSignInApp(config, { fetch: cognito.fetch })) as unknown as (
+      event: unknown,
+    ) => Promise<{ statusCode: number; headers: Record<string, string>; cookies?: string[] }>;
+
+    const started = await lambda(event('/auth/sign-in', ''));
+    const location = started.headers.location ?? '';
+    const code = cognito.login(location);
+    const state = new URL(location).searchParams.get('state') ?? '';
+    const signInCookieLine = started.cookies?.find((line) => line.startsWith(`${signInCookie}=`)) ?? '';
+    const done = await lambda(
+      event('/auth/callback', `code=${code}&state=${encodeURIComponent(state)}`, [
+        'theme=dark',
+        `${signInCookie}=${cookieValue(signInCookieLine)}`,
+      ]),
+    );
+
+    expect(started.statusCode).toBe(302);
+    expect(done.statusCode).toBe(302);
+    const session = done.cookies?.find((line) => line.startsWith(`${sessionCookie}=`)) ?? '';
+    expect(await authorizer()({ cookies: [`${sessionCookie}=${cookieValue(session)}`] })).toEqual({
+      isAuthorized: true,
+    });
   });
 });
 
