@@ -45,7 +45,15 @@ export function analyticsRefreshFromConfig(
     });
     try {
       const outcome = await refreshAnalytics(client, { role, password: decodeURIComponent(reader.password) });
-      logger.info('analytics views refreshed', { role, ...outcome });
+      logger.info(
+        outcome.waiting
+          ? 'analytics views not refreshed: the warehouse has no star schema yet'
+          : 'analytics views refreshed',
+        {
+          role,
+          ...outcome,
+        },
+      );
       return outcome;
     } finally {
       await client.end().catch(() => undefined);

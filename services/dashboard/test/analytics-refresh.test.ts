@@ -8,6 +8,7 @@ import { analyticsRefreshFromConfig, DashboardSecretError } from '../src/index';
 
 const fixture = new URL('../../../packages/schema/test/fixtures/analytics-warehouse.sql', import.meta.url);
 const database = useTestDatabase('analytics_refresh');
+const empty = useTestDatabase('analytics_refresh_empty');
 // Roles belong to the whole cluster, which test files share: this file's reader is its own.
 const role = `dashboard_${randomBytes(4).toString('hex')}`;
 const password = `p'w"${randomBytes(12).toString('hex')}`;
@@ -23,10 +24,10 @@ function readerUrl(username: string, secret: string): string {
   return url.toString();
 }
 
-function refresher(username = role, secret = password) {
+function refresher(username = role, secret = password, warehouseUrl = database.url) {
   return analyticsRefreshFromConfig(
     {
-      WAREHOUSE_URL: database.url,
+      WAREHOUSE_URL: warehouseUrl,
       DASHBOARD_SECRET_ARN: secretArn,
       WAREHOUSE_STATEMENT_TIMEOUT_MS: 60_000,
     },
@@ -131,5 +132,21 @@ describe('the scheduled analytics refresh', () => {
     const check = new pg.Client({ connectionString: database.url });
     await check.connect();
     await check.end();
+  });
+  it('waits, without failing, on a warehouse whose star schema the loader has not created yet', async () => {
+    logged.length = 0;
+
+    const outcome = await refresher(role, password, empty.url)();
+
+    expect(outcome).toMatchObject({ waiting: 'no star schema yet' });
+    expect(logged.join('\n')).toContain('no star schema yet');
+    const check = new pg.Client({ connectionString: empty.url });
+    await check.connect();
+    try {
+      const { rows } = await check.query("SELECT to_regnamespace('analytics') IS NULL AS absent");
+      expect(rows[0]?.absent).toBe(true);
+    } finally {
+      await check.end();
+    }
   });
 });
