@@ -17,6 +17,8 @@ export interface DatabaseSecretProps {
   readonly name: string;
   /** The database name the placeholder value starts with. */
   readonly dbname: string;
+  /** The user name it starts with (a role the stacks create themselves); a placeholder otherwise. */
+  readonly username?: string;
   readonly description: string;
 }
 
@@ -40,7 +42,7 @@ export function databaseSecret(scope: Construct, id: string, props: DatabaseSecr
       secretStringTemplate: JSON.stringify({
         host: 'set-me.example.com',
         port: 5432,
-        username: 'set-me',
+        username: props.username ?? 'set-me',
         dbname: props.dbname,
       }),
       generateStringKey: 'password',

@@ -97,6 +97,8 @@ export const DeploymentContext = z
     sweepSchedule: z.union([scheduleExpression, z.literal('off')]).default('rate(1 hour)'),
     /** How often the reconciler re-queues what a stage left unconsumed (invariant 8). */
     reconcileSchedule: scheduleExpression.default('rate(15 minutes)'),
+    /** How often the dashboard's analytics views are refreshed (and its read-only role's password set). */
+    analyticsRefreshSchedule: scheduleExpression.default('rate(15 minutes)'),
     /** The freshness alarm's threshold: the loader's `freshness_seconds` above it for 15 minutes. */
     freshnessSlaSeconds: z.coerce.number().int().positive().default(900),
     /** The zone totesys's naive timestamps are written in (the extractor's `SOURCE_TIME_ZONE`). */

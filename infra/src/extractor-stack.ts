@@ -59,10 +59,13 @@ export function extractScheduleGroup(environment: string): string {
 }
 
 /**
- * The dead-letter queue of a stack's schedules (`extract` or `reconcile`): where EventBridge
+ * The dead-letter queue of a stack's schedules (`extract`, `reconcile`, `analytics-refresh`): where EventBridge
  * Scheduler puts an invocation it could not deliver after its retries.
  */
-export function scheduleDeadLetterQueue(environment: string, owner: 'extract' | 'reconcile'): string {
+export function scheduleDeadLetterQueue(
+  environment: string,
+  owner: 'extract' | 'reconcile' | 'analytics-refresh',
+): string {
   return `${environment}-${owner}-schedules-dlq`;
 }
 

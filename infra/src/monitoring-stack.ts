@@ -277,6 +277,23 @@ export class MonitoringStack extends Stack {
       }),
       threshold: 0,
     });
+    const refreshFunction = `${names.environment}-analytics-refresh`;
+    alarm('Errors-analytics-refresh', 'alone', {
+      alarmName: `${refreshFunction} fails`,
+      alarmDescription: `${refreshFunction} (the dashboard stack) ended in an error, or its schedule could not invoke it: the dashboard's analytics views are not being refreshed, or its read-only role's password not set. See its log group /aws/lambda/${refreshFunction} and ${scheduleDeadLetterQueue(names.environment, 'analytics-refresh')}.`,
+      metric: new MathExpression({
+        expression: 'errors + undelivered',
+        usingMetrics: {
+          errors: functionMetric(refreshFunction, 'Errors', 'Sum'),
+          undelivered: queueMetric(
+            scheduleDeadLetterQueue(names.environment, 'analytics-refresh'),
+            'ApproximateNumberOfMessagesVisible',
+          ),
+        },
+        period: fiveMinutes,
+      }),
+      threshold: 0,
+    });
     this.alarms = alarms;
     const { totesysSecretArn, warehouseSecretArn } = props.settings;
     this.operatorPolicies = operatorPolicies(this, names, {

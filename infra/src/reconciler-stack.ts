@@ -4,13 +4,13 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { databaseNetwork } from './database-network';
 import type { DeploymentSettings } from './deployment-settings';
 import { scheduleDeadLetterQueue, scheduleDeadLetters } from './extractor-stack';
-import { nagArnParts, queueArn } from './resource-arns';
+import { queueArn } from './resource-arns';
 import { type FunctionSettings, StageFunction } from './stage-function';
+import { warehouseOwnerSecret } from './warehouse-owner-secret';
 
 /** Props of {@link ReconcilerStack}. */
 export interface ReconcilerStackProps extends StackProps {
@@ -44,7 +44,7 @@ export class ReconcilerStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     const { names } = settings;
-    const warehouseSecret = this.warehouseSecret(settings);
+    const warehouseSecret = warehouseOwnerSecret(this, settings);
     const reconciler = new StageFunction(this, 'Reconcile', {
       stage: reconcilerSettings,
       service: 'reconciler',
@@ -100,24 +100,5 @@ export class ReconcilerStack extends Stack {
       reason:
         "CDK's Lambda target lets the schedule's role invoke the function and its versions and aliases (`<arn>:*`); it is this one function, invoked by this schedule only.",
     });
-  }
-
-  /**
-   * The warehouse secret: the one of the context, by its complete ARN, or the one the loader
-   * stack creates, by name (the stacks refer to each other by name, never by export). A name
-   * matches the secret's ARN only with the six characters Secrets Manager appends, so the grant
-   * ends in `-??????`, which AwsSolutions-IAM5 asks to justify: acknowledged for that resource.
-   */
-  private warehouseSecret(settings: DeploymentSettings): ISecret {
-    if (settings.warehouseSecretArn) {
-      return Secret.fromSecretCompleteArn(this, 'WarehouseSecret', settings.warehouseSecretArn);
-    }
-    const name = `${settings.names.environment}/totes/warehouse`;
-    const { partition, region, account } = nagArnParts(this);
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:${partition}:secretsmanager:${region}:${account}:secret:${name}-??????]`,
-      reason: `The loader stack creates the secret ${name}; Secrets Manager appends six random characters to its ARN, which this stack, referring to it by name, cannot know. The wildcard matches that suffix only.`,
-    });
-    return Secret.fromSecretNameV2(this, 'WarehouseSecret', name);
   }
 }

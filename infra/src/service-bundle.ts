@@ -2,8 +2,20 @@ import { fileURLToPath } from 'node:url';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
-/** The services deployed as Lambda functions, one directory each under `services/`. */
-export type ServiceName = 'extractor' | 'transformer' | 'loader' | 'reconciler' | 'dashboard';
+/**
+ * The Lambda bundles: one per service deployed as functions (a directory each under `services/`),
+ * and the dashboard's other entries: its scheduled analytics refresh, and its sign-in and
+ * authorizer (one bundle, two exports).
+ */
+export type ServiceName =
+  | 'extractor'
+  | 'transformer'
+  | 'loader'
+  | 'reconciler'
+  | 'dashboard'
+  | 'analytics-refresh'
+  | 'dashboard-sign-in'
+  | 'dashboard-authorizer';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,9 +28,17 @@ const entries = {
   loader: { entry: 'services/loader/src/handler.ts', handler: 'handler/index.handler' },
   reconciler: { entry: 'services/reconciler/src/handler.ts', handler: 'index.handler' },
   dashboard: { entry: 'services/dashboard/src/handler.ts', handler: 'index.handler' },
+  // Reads the analytics views' DDL (@totes/schema's ddl-file.ts) the same way as the loader.
+  'analytics-refresh': {
+    entry: 'services/dashboard/src/refresh-handler.ts',
+    handler: 'handler/index.handler',
+  },
+  'dashboard-sign-in': { entry: 'services/dashboard/src/sign-in-handler.ts', handler: 'index.handler' },
+  'dashboard-authorizer': { entry: 'services/dashboard/src/sign-in-handler.ts', handler: 'index.authorize' },
 } as const satisfies Record<ServiceName, { entry: string; handler: string }>;
 
 const loaderSqlFiles = ['services/loader/sql/etl.sql', 'packages/schema/sql/warehouse.sql'] as const;
+const analyticsSqlFiles = ['packages/schema/sql/analytics.sql'] as const;
 
 /**
  * The code settings every function of a service shares. Functions of one service differ only by
@@ -49,17 +69,19 @@ export function serviceBundle(service: ServiceName): NodejsFunctionProps {
       banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       tsconfig: `${repositoryRoot}tsconfig.json`,
       forceDockerBundling: false,
-      ...(service === 'loader' ? { commandHooks: loaderLayout } : {}),
+      ...(service === 'loader' ? { commandHooks: sqlBeside(loaderSqlFiles) } : {}),
+      ...(service === 'analytics-refresh' ? { commandHooks: sqlBeside(analyticsSqlFiles) } : {}),
     },
   };
 }
 
-const loaderLayout = {
+/** The bundle one directory down (`handler/index.mjs`), and `files` in `sql/` beside it. */
+const sqlBeside = (files: readonly string[]) => ({
   beforeBundling: () => [],
   beforeInstall: () => [],
   afterBundling: (inputDir: string, outputDir: string) => [
     `mkdir -p "${outputDir}/handler" "${outputDir}/sql"`,
     `mv "${outputDir}/index.mjs" "${outputDir}/handler/index.mjs"`,
-    ...loaderSqlFiles.map((file) => `cp "${inputDir}/${file}" "${outputDir}/sql/"`),
+    ...files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/sql/"`),
   ],
-};
+});

@@ -148,4 +148,61 @@ describe('cdk synth (the CLI, offline)', () => {
     // 2,501,899 bytes with pg and Secrets Manager in it; 2,314,008 without, when they were removed.
     expect(statSync(bundleOf('transformer')).size).toBeLessThan(2_400_000);
   });
+
+  it("bundles the dashboard's functions, each loads, and the analytics refresh has its DDL beside it", async () => {
+    const template = templates['example-totes-dashboard'];
+    const functions = Object.values(template?.Resources ?? {}).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    const byName = new Map(functions.map((fn) => [String(fn.Properties.FunctionName), fn]));
+    expect([...byName.keys()].sort()).toEqual(
+      [
+        'example-analytics-refresh',
+        'example-dashboard',
+        'example-dashboard-authorizer',
+        'example-dashboard-sign-in',
+      ].sort(),
+    );
+    // The sign-in's configuration checks the form of ids and URLs, which stand as placeholders in
+    // the template: it gets values of the deployed form instead.
+    const signInValues = {
+      USER_POOL_ID: 'eu-west-2_AbCdEf123',
+      SIGN_IN_CLIENT_ID: 'client',
+      SIGN_IN_URL: 'https://example-totes-123456789012.auth.eu-west-2.amazoncognito.com',
+      DASHBOARD_URL: 'https://abcdef1234.execute-api.eu-west-2.amazonaws.com',
+    };
+    for (const [name, fn] of byName) {
+      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+      const asset = join(out, 'cdk.out', `asset.${key.replace(/\.zip$/, '')}`);
+      const [handlerFile, handlerExport] = String(fn.Properties.Handler).split(/\.(?=[^.]+$)/);
+      const entry = join(asset, `${handlerFile}.mjs`);
+      if (name === 'example-analytics-refresh') {
+        expect(existsSync(join(dirname(entry), '..', 'sql', 'analytics.sql'))).toBe(true);
+      }
+      const { Variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
+      const { NODE_OPTIONS, ...variables } = Object.fromEntries(
+        Object.entries(Variables).map(([variable, value]) => [variable, rendered(value)]),
+      );
+      const loaded = await run(
+        process.execPath,
+        [
+          ...(NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(typeof m.${handlerExport});`,
+        ],
+        {
+          cwd: out,
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'eu-west-2',
+            ...variables,
+            ...(name.includes('sign-in') || name.includes('authorizer') ? signInValues : {}),
+          },
+          timeout: 60_000,
+        },
+      );
+      expect(loaded.stdout.trim(), name).toBe('function');
+    }
+  });
 });

@@ -1224,8 +1224,9 @@ describe('monitoring', () => {
         sourceTableNames.length +
         (warehouseTableNames.length - 1) +
         freshnessWatchedTables().length +
-        // heartbeat, dropped, schedules DLQ, throttles, re-queued, reconciler errors + its DLQ.
-        7,
+        // heartbeat, dropped, schedules DLQ, throttles, re-queued, reconciler errors + its DLQ,
+        // the analytics refresh's errors + its DLQ.
+        9,
     );
     expect(composites()).toHaveLength(3);
   });
@@ -1320,6 +1321,18 @@ describe('monitoring', () => {
     expect(actionsOf(errors)).toEqual([alertsTopic]);
     // Its errors, or its schedule's undelivered invocations.
     expect(JSON.stringify(errors?.Properties.Metrics)).toContain('prod-reconcile-schedules-dlq');
+  });
+
+  it("alarms when the dashboard's analytics refresh fails or its schedule cannot invoke it", () => {
+    const [errors, ...others] = alarms().filter((candidate) =>
+      JSON.stringify(candidate.Properties.Metrics ?? []).includes(`"${names.environment}-analytics-refresh"`),
+    );
+    expect(others).toEqual([]);
+    expect(actionsOf(errors)).toEqual([alertsTopic]);
+    expect(JSON.stringify(errors?.Properties.Metrics)).toContain('prod-analytics-refresh-schedules-dlq');
+    expect(String(errors?.Properties.AlarmDescription)).toContain(
+      `/aws/lambda/${names.environment}-analytics-refresh`,
+    );
   });
 
   it('watches objects_requeued under the namespace and dimensions the reconciler publishes it with', () => {

@@ -81,6 +81,22 @@ describe('a running local stack', () => {
     expect(JSON.parse(json.stdout)).toEqual({ database: 'warehouse', url });
   });
 
+  it('`totes up` prints the dashboard’s address with the others, and the dashboard answers there', async () => {
+    const line = upOutput().match(/^dashboard {3}(http:\/\/127\.0\.0\.1:\d+)$/m);
+    expect(line, upOutput()).not.toBeNull();
+    const url = line?.[1] ?? '';
+
+    const overview = await fetch(`${url}/`);
+    const health = await fetch(`${url}/api/health`);
+
+    expect(overview.status).toBe(200);
+    expect(await overview.text()).toMatch(/<title>Overview · Terrific Totes dashboard<\/title>/);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { warehouseReachable: boolean; tables: { table: string }[] };
+    expect(body.warehouseReachable).toBe(true);
+    expect(body.tables.map((row) => row.table)).toEqual([...warehouseTableNames]);
+  });
+
   it('`totes url totesys` refuses a totesys given by URL and never prints its password', async () => {
     const run = await runTotes(['url', 'totesys', '--data-dir', dataDir, '--json']);
     expect(run.code).toBe(1);

@@ -3,11 +3,13 @@
 // 4,600 purchase orders, 15,600 payments, some of each with a second version), serves the
 // dashboard on it through its read-only role, and times every data request (each panel's
 // `/api/panels/<id>`, for the whole period and for one currency and year, and `/api/health`)
-// and a full load of every page in headless Chromium (navigation to the load event). Reports
-// p50/p95 in milliseconds against the targets: p95 ≤ 200 ms (SF10) / 1 s (SF100) per request,
-// page load ≤ 2 s.
+// and a full load of every page in headless Chromium (navigation to the load event, 20 rounds
+// over every page in turn), with where a page's time went: the server (its queries and its
+// rendering, from `Server-Timing`) and the browser (last byte to the load event). Reports p50/p95
+// in milliseconds against the targets: p95 ≤ 200 ms (SF10) / 1 s (SF100) per request, page
+// load ≤ 2 s.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateWarehouse } from '@totes/loader';
 import { startEmbeddedPostgres } from '@totes/local';
@@ -24,7 +26,7 @@ import { launchBrowser } from '../test/launch-browser';
 
 const salesOrdersPerScale = 11_000;
 const requestRounds = 15;
-const pageRounds = 8;
+const pageRounds = 20;
 const fixture = new URL('../../../packages/schema/test/fixtures/analytics-warehouse.sql', import.meta.url);
 const say = (message: string) => process.stderr.write(`[dashboard bench] ${message}\n`);
 
@@ -37,6 +39,69 @@ const summary = (times: readonly number[]) => ({
   p50_ms: percentile(times, 50),
   p95_ms: percentile(times, 95),
 });
+
+/** One page load: its wall time, and where that time went, as the browser measured it. */
+interface PageSample {
+  /** Navigation to the load event, as the benchmark waits for it. */
+  readonly load: number;
+  /** Request sent → first byte: the server's work and the loopback. */
+  readonly server: number;
+  /** The server's own `Server-Timing`: its queries (`db`) and the HTML and charts (`render`). */
+  readonly db: number;
+  readonly render: number;
+  /** Last byte → load event: parsing, style, layout. */
+  readonly browser: number;
+  readonly kilobytes: number;
+  readonly elements: number;
+}
+
+type PageSummary = Readonly<Record<string, number>>;
+
+/** Runs in the page: the Navigation Timing entry of the load, broken down. */
+function navigationBreakdown(): Omit<PageSample, 'load'> {
+  type Timing = {
+    requestStart: number;
+    responseStart: number;
+    responseEnd: number;
+    loadEventEnd: number;
+    encodedBodySize: number;
+    serverTiming: readonly { name: string; duration: number }[];
+  };
+  const scope = globalThis as unknown as {
+    performance: { getEntriesByType(type: string): Timing[] };
+    document: { getElementsByTagName(name: string): { length: number } };
+  };
+  const entry = scope.performance.getEntriesByType('navigation')[0] as Timing;
+  // No function is declared in here: the benchmark runs under tsx, whose esbuild names functions
+  // with a helper the page does not have.
+  const server: Record<string, number> = {};
+  for (const timing of entry.serverTiming) server[timing.name] = timing.duration;
+  return {
+    server: entry.responseStart - entry.requestStart,
+    db: server.db ?? 0,
+    render: server.render ?? 0,
+    browser: entry.loadEventEnd - entry.responseEnd,
+    kilobytes: entry.encodedBodySize / 1024,
+    elements: scope.document.getElementsByTagName('*').length,
+  };
+}
+
+/** p50 and p95 of each part of a page's loads, and its size. */
+function pageSummary(samples: readonly PageSample[]): PageSummary {
+  const of = (key: keyof PageSample) => samples.map((sample) => sample[key]);
+  const load = summary(of('load'));
+  return {
+    ...load,
+    server_p50_ms: percentile(of('server'), 50),
+    server_p95_ms: percentile(of('server'), 95),
+    db_p50_ms: percentile(of('db'), 50),
+    render_p50_ms: percentile(of('render'), 50),
+    browser_p50_ms: percentile(of('browser'), 50),
+    browser_p95_ms: percentile(of('browser'), 95),
+    kilobytes: percentile(of('kilobytes'), 50),
+    elements: percentile(of('elements'), 50),
+  };
+}
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -115,22 +180,26 @@ async function measureScale(scale: number, dir: string): Promise<Record<string, 
       }
       say(`SF${scale}: data requests timed`);
       const browser = await launchBrowser();
-      const pages: Record<string, { p50_ms: number; p95_ms: number }> = {};
+      const pages: Record<string, PageSummary> = {};
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-        for (const path of [...businessPages.map((entry) => entry.path), '/health']) {
-          await page.goto(`${dashboard.url}${path}`);
-          const times: number[] = [];
-          for (let round = 0; round < pageRounds; round += 1) {
-            times.push(await timed(() => page.goto(`${dashboard.url}${path}`, { waitUntil: 'load' })));
+        const paths = [...businessPages.map((entry) => entry.path), '/health'];
+        for (const path of paths) await page.goto(`${dashboard.url}${path}`);
+        // Round-robin over the pages, so a burst of load on the shared machine falls on every
+        // page alike rather than on one page's consecutive loads.
+        const samples = new Map<string, PageSample[]>(paths.map((path) => [path, []]));
+        for (let round = 0; round < pageRounds; round += 1) {
+          for (const path of paths) {
+            const load = await timed(() => page.goto(`${dashboard.url}${path}`, { waitUntil: 'load' }));
+            samples.get(path)?.push({ load, ...(await page.evaluate(navigationBreakdown)) });
           }
-          pages[path] = summary(times);
         }
+        for (const [path, entries] of samples) pages[path] = pageSummary(entries);
       } finally {
         await browser.close();
       }
       const requestP95 = Math.max(...Object.values(requests).map((entry) => entry.p95_ms));
-      const pageP95 = Math.max(...Object.values(pages).map((entry) => entry.p95_ms));
+      const pageP95 = Math.max(...Object.values(pages).map((entry) => entry.p95_ms ?? Number.NaN));
       const target = scale <= 10 ? 200 : 1000;
       return {
         rows,
@@ -143,6 +212,8 @@ async function measureScale(scale: number, dir: string): Promise<Record<string, 
         request_target_ms: target,
         page_target_ms: 2000,
         within_targets: requestP95 <= target && pageP95 <= 2000,
+        // The machine is shared: its load average (1 minute) when the pages were timed.
+        load_average: Number((loadavg()[0] ?? 0).toFixed(1)),
       };
     } finally {
       await dashboard.close();

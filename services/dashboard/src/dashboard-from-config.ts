@@ -1,5 +1,5 @@
-import { connectionStringFromSecretArn } from '@totes/runtime/database';
-import { Hono } from 'hono';
+import { databaseConnectionString } from '@totes/runtime/database';
+import type { Hono } from 'hono';
 import { createDashboardApp } from './dashboard-app';
 import type { DashboardConfig } from './dashboard-config';
 import { createDashboardDatabase } from './dashboard-database';
@@ -7,28 +7,19 @@ import { createDashboardDatabase } from './dashboard-database';
 /**
  * The dashboard application of a function.
  *
- * Its warehouse connection is resolved at the first request, not at cold start (the secret is read
- * once; a failed read is tried again at the next request), and its pool serves every invocation of
- * a warm function.
+ * Its warehouse connection is resolved at the first query, not at cold start (the secret is read
+ * then, again after a failed read, and again when the database refuses its password), and its
+ * pool serves every invocation of a warm function. Deployed, it sits behind the sign-in
+ * (`createSignInApp`), whose sign-out every page links to.
  */
 export function dashboardFromConfig(config: DashboardConfig): Hono {
-  let inner: Promise<Hono> | undefined;
-  const build = async () => {
-    const url =
-      config.WAREHOUSE_URL ?? (await connectionStringFromSecretArn(config.WAREHOUSE_SECRET_ARN ?? ''));
-    const db = createDashboardDatabase(url, {
-      maxConnections: 4,
-      statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
-    });
-    return createDashboardApp({ db });
-  };
-  const app = new Hono();
-  app.all('*', async (c) => {
-    inner ??= build().catch((error: unknown) => {
-      inner = undefined;
-      throw error;
-    });
-    return (await inner).fetch(c.req.raw);
+  const connection = databaseConnectionString({
+    url: config.WAREHOUSE_URL,
+    secretArn: config.WAREHOUSE_SECRET_ARN,
   });
-  return app;
+  const db = createDashboardDatabase(connection, {
+    maxConnections: 4,
+    statementTimeoutMs: config.WAREHOUSE_STATEMENT_TIMEOUT_MS,
+  });
+  return createDashboardApp({ db, signOutPath: '/auth/sign-out' });
 }

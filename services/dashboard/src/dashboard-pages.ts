@@ -24,7 +24,8 @@ body { margin: 0; }
 header { background: #12394a; color: #fff; padding: 8px 24px; display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
 header .brand { font-weight: 700; margin: 0; }
 nav ul { list-style: none; display: flex; gap: 16px; margin: 0; padding: 0; flex-wrap: wrap; }
-nav a { color: #fff; text-decoration: none; padding: 4px 2px; }
+nav a, a.sign-out { color: #fff; text-decoration: none; padding: 4px 2px; }
+a.sign-out { margin-left: auto; text-decoration: underline; }
 nav a[aria-current="page"] { border-bottom: 3px solid #ffd166; font-weight: 600; }
 nav a:focus-visible, a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible { outline: 3px solid #ffd166; outline-offset: 2px; }
 main { padding: 16px 24px; max-width: 1400px; }
@@ -47,8 +48,20 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .error { color: #a30000; font-weight: 600; }
 `;
 
+/** What a page shows besides its content. */
+export interface PageOptions {
+  /** Where a signed-in user signs out (the deployed dashboard); no link when absent (locally). */
+  readonly signOutPath?: string;
+}
+
 /** The whole page around a body. */
-function layout(title: string, currentPath: string, body: Markup, refreshSeconds?: number): Markup {
+function layout(
+  title: string,
+  currentPath: string,
+  body: Markup,
+  options: PageOptions,
+  refreshSeconds?: number,
+): Markup {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -67,6 +80,7 @@ ${navigation.map(
     html`<li><a href="${page.path}"${page.path === currentPath ? raw(' aria-current="page"') : ''}>${page.title}</a></li>`,
 )}
 </ul></nav>
+${options.signOutPath ? html`<a class="sign-out" href="${options.signOutPath}">Sign out</a>` : ''}
 </header>
 <main id="main">
 <h1>${title}</h1>
@@ -166,6 +180,7 @@ export function businessPage(
   filter: DashboardFilter,
   currencies: readonly string[],
   results: readonly PanelResult[],
+  options: PageOptions = {},
 ): Markup {
   return layout(
     page.title,
@@ -175,6 +190,7 @@ export function businessPage(
 ${results.map(panelSection)}
 </div>
 <p class="note">The data behind each chart: <code>/api/panels/&lt;id&gt;${filterQueryString(filter)}</code> (JSON).</p>`,
+    options,
   );
 }
 
@@ -199,7 +215,7 @@ const healthColumns: readonly { key: keyof TableHealth; label: string; numeric?:
 ];
 
 /** The pipeline-health page: `totes status`'s table, and the last hour's throughput as a chart. */
-export function healthPage(health: PipelineHealth): Markup {
+export function healthPage(health: PipelineHealth, options: PageOptions = {}): Markup {
   const loaded = health.tables
     .filter((row) => (row.rowsLoadedLastHour ?? 0) > 0)
     .map((row) => ({ table: row.table, rows: row.rowsLoadedLastHour }));
@@ -243,6 +259,7 @@ ${health.tables.map(
     )}</figure>
 </section>
 </div>`,
+    options,
     10,
   );
 }

@@ -1,3 +1,5 @@
+export { type AnalyticsRefreshConfig, analyticsRefreshConfig } from './analytics-refresh-config';
+export { type AnalyticsRefreshDeps, analyticsRefreshFromConfig } from './analytics-refresh-from-config';
 export {
   type AnalyticsRefresher,
   type AnalyticsRefresherOptions,
@@ -34,6 +36,7 @@ export {
   dashboardRole,
   prepareDashboardReader,
 } from './dashboard-reader';
+export { DashboardSecretError } from './dashboard-secret-error';
 export { type DashboardServer, type DashboardServerOptions, startDashboardServer } from './dashboard-server';
 export {
   type PipelineHealth,
@@ -41,3 +44,14 @@ export {
   pipelineHealth,
   type TableHealth,
 } from './pipeline-health';
+export { type AnalyticsRefreshOutcome, refreshAnalytics } from './refresh-analytics';
+export {
+  type AuthorizerEvent,
+  type AuthorizerResult,
+  createSessionAuthorizer,
+  sessionToken,
+  type TokenVerifier,
+} from './session-authorizer';
+export { sessionCookie, signInCookie } from './session-cookie';
+export { createSignInApp, type SignInDeps } from './sign-in-app';
+export { type SignInConfig, signInConfig } from './sign-in-config';

@@ -6,6 +6,16 @@ import type { PanelChart, PanelRow } from './dashboard-panels';
 // so the page needs no script at all (one chart takes about 3 ms here).
 const { document } = parseHTML('<!doctype html><html><body></body></html>');
 
+/** What is used here of the element Plot returns (linkedom's DOM; the project has no DOM types). */
+interface ChartElement {
+  readonly tagName: string;
+  readonly parentElement: ChartElement | null;
+  readonly outerHTML: string;
+  querySelectorAll(selector: string): Iterable<ChartElement>;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+}
+
 const asNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
 /** A `YYYY-MM-DD` as the UTC midnight Plot puts on a time axis. */
@@ -84,9 +94,6 @@ function marksOf(chart: PanelChart, rows: readonly PanelRow[]): Plot.PlotOptions
   }
 }
 
-const escapeAttribute = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-
 /**
  * Draws a panel's rows as an SVG chart (or a legend and an SVG), as markup to put in the page.
  *
@@ -100,10 +107,21 @@ export function renderChart(chart: PanelChart, rows: readonly PanelRow[], label:
     height: 300,
     style: { fontSize: '12px', background: 'transparent' },
     ...marksOf(chart, rows),
-  } as Plot.PlotOptions);
+  } as Plot.PlotOptions) as unknown as ChartElement;
   // The chart is one image named by its label: Plot's labels on the groups inside it (aria-label
-  // without a role, which ARIA prohibits there) say nothing the table does not, so they go.
-  return (figure as unknown as { outerHTML: string }).outerHTML
-    .replace(/ aria-(label|description)="[^"]*"/g, '')
-    .replace(/<svg /g, `<svg role="img" aria-label="${escapeAttribute(label)}" `);
+  // without a role, which ARIA prohibits there) say nothing the table does not, so they go, and
+  // the legend's colour swatches are decoration beside their currency's name.
+  for (const element of [figure, ...figure.querySelectorAll('[aria-label], [aria-description]')]) {
+    element.removeAttribute('aria-label');
+    element.removeAttribute('aria-description');
+  }
+  for (const svg of figure.tagName.toLowerCase() === 'svg' ? [figure] : figure.querySelectorAll('svg')) {
+    if (svg.parentElement?.tagName.toLowerCase() === 'span') {
+      svg.setAttribute('aria-hidden', 'true');
+    } else {
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', label);
+    }
+  }
+  return figure.outerHTML;
 }

@@ -1,6 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { cachedConnectionString } from '@totes/runtime/database';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startDashboardServer } from '../src/index';
+import {
+  createDashboardApp,
+  createDashboardDatabase,
+  dashboardReaderUrl,
+  prepareDashboardReader,
+  startDashboardServer,
+} from '../src/index';
 import { useDashboard } from './use-dashboard';
 
 const dashboard = useDashboard();
@@ -131,6 +139,56 @@ describe('the dashboard service', () => {
       expect(overview).not.toContain('secret');
     } finally {
       await server.close();
+    }
+  });
+  it('links every page to the sign-out when deployed behind the sign-in, and not on this machine', async () => {
+    const db = createDashboardDatabase(dashboard().reader.url);
+    try {
+      const deployed = createDashboardApp({ db, signOutPath: '/auth/sign-out' });
+      const local = createDashboardApp({ db });
+
+      for (const path of ['/', '/sales', '/health']) {
+        const page = await (await deployed.request(path)).text();
+        expect(page, path).toContain('<a class="sign-out" href="/auth/sign-out">Sign out</a>');
+        expect(await (await local.request(path)).text(), path).not.toContain('Sign out');
+      }
+      // Where its time went, for a browser's developer tools.
+      expect((await deployed.request('/')).headers.get('server-timing')).toMatch(
+        /db;dur=[\d.]+.*render;dur=[\d.]+/,
+      );
+    } finally {
+      await db.destroy();
+    }
+  });
+  it('reads its secret again when the database refuses the password: a rotated password needs no restart', async () => {
+    const { reader, client } = dashboard();
+    const original = decodeURIComponent(new URL(reader.url).password);
+    const rotated = randomBytes(12).toString('hex');
+    let current = reader.url;
+    let reads = 0;
+    const secret = cachedConnectionString(async () => {
+      reads += 1;
+      return current;
+    });
+    const db = createDashboardDatabase(secret, { maxConnections: 1 });
+    const app = createDashboardApp({ db });
+    try {
+      expect((await app.request('/api/panels/top-designs')).status).toBe(200);
+      // The password is rotated and the secret holds the new one; open sessions end.
+      await prepareDashboardReader(client, { role: reader.role, password: rotated });
+      current = dashboardReaderUrl(reader.url, { role: reader.role, password: rotated });
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [
+        reader.role,
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const after = await app.request('/api/panels/top-designs');
+
+      expect(after.status, await after.clone().text()).toBe(200);
+      expect(reads).toBe(2);
+    } finally {
+      await db.destroy();
+      await prepareDashboardReader(client, { role: reader.role, password: original });
     }
   });
 });
