@@ -907,7 +907,12 @@ function cliActions(): string[] {
         const call = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         if (!call) continue;
         const action = call.replace(/Batch$/, '');
-        actions.add(`${prefixes[client] ?? client}:${action === 'ListObjectsV2' ? 'ListBucket' : action}`);
+        // IAM names two S3 calls otherwise: listing is `ListBucket`, and a HEAD needs `GetObject`.
+        const iamNames: Readonly<Record<string, string>> = {
+          ListObjectsV2: 'ListBucket',
+          HeadObject: 'GetObject',
+        };
+        actions.add(`${prefixes[client] ?? client}:${iamNames[action] ?? action}`);
       }
     }
   }

@@ -195,7 +195,7 @@ describe('totes sync against databases of your own', () => {
     const unknown = await runTotes(['reprocess', 'customers', '--data-dir', dataDir], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('"customers" is not a source or warehouse table');
-  });
+  }, 240_000);
 
   it('redoes a table from its stored objects: lost rows from the load stage, lost outputs from the transform stage', async () => {
     const env = { TOTESYS_URL: totesys.url, WAREHOUSE_URL: warehouse.url };
@@ -260,5 +260,5 @@ describe('totes sync against databases of your own', () => {
     const sourceTable = await reprocess('payment', '--from', 'load');
     expect(sourceTable.code).toBe(2);
     expect(sourceTable.stderr).toContain('is a source table');
-  });
+  }, 240_000);
 });

@@ -216,7 +216,7 @@ describe('a running local stack', () => {
     expect(reference.stdout).toMatch(/reprocessed in [\d.]+ s/);
     // The stack it followed is still running.
     expect(up.exitCode).toBeNull();
-  });
+  }, 240_000);
 
   it('`totes state reset` asks to confirm, and with --yes forgets where the extraction stood', async () => {
     const exited = new Promise((resolve) => up.once('exit', resolve));

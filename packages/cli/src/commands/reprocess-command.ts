@@ -25,7 +25,7 @@ import { errorSummary } from '../error-summary';
 import { createOutput, formatTable, type Output } from '../output';
 import { type AwsConnection, connectAws } from '../stack/aws-connection';
 import { deadLetters } from '../stack/dead-letters';
-import { progressLine, progressTracker } from '../stack/load-progress';
+import { progressLine, progressTracker, type TableCount } from '../stack/load-progress';
 import { progressBars } from '../stack/progress-bars';
 import type { QueueConnection } from '../stack/queue-connection';
 import { queuesDrained } from '../stack/queues-drained';
@@ -210,7 +210,7 @@ async function followWork(
   queued: Queued,
   connection: StackConnection,
   output: Output,
-  finished: (onTick: () => void) => Promise<void>,
+  finished: (onTick: () => void, allDone: () => boolean) => Promise<void>,
 ): Promise<void> {
   const names = resourceNames(localStackSettings.environment);
   const progress = reprocessProgress(queued.work, progressSource(connection, names));
@@ -219,10 +219,13 @@ async function followWork(
   const started = performance.now();
   let lastSample = 0;
   let sampling: Promise<void> | undefined;
+  let latest: readonly TableCount[] = [];
+  const allDone = () => latest.length > 0 && latest.every((count) => count.done >= count.expected);
   const sample = () =>
     progress
       .sample()
       .then((counts) => {
+        latest = counts;
         const now = tracker.sample(counts);
         if (bars) bars.update(now);
         else output.progress(progressLine(now, 'reprocessing'));
@@ -236,7 +239,7 @@ async function followWork(
     });
   };
   try {
-    await finished(onTick);
+    await finished(onTick, allDone);
     await sampling;
   } finally {
     bars?.stop();
@@ -318,7 +321,10 @@ async function reprocessLocally(table: string, stage: FromStage, options: Reproc
         return;
       }
       const only = queuesOf(queued.work, connection.resources);
-      await followWork(queued, connection, output, (onTick) => queuesDrained(connection, { onTick, only }));
+      // Done when every row is in, or when its queues are empty (what was dead-lettered never is).
+      await followWork(queued, connection, output, (onTick, until) =>
+        queuesDrained(connection, { onTick, only, until }),
+      );
     } finally {
       await connection.close();
     }

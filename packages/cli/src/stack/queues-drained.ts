@@ -9,7 +9,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *
  * The process is a `totes up` or a deployment in AWS; empty means nothing waiting or in flight,
  * three checks in a row a second apart. `only` narrows the wait to some of its queues (those of
- * the tables a command set to work).
+ * the tables a command set to work), and `until` ends it early, once the caller knows its work
+ * is done (on a running stack, scheduled requests may keep a queue from ever being empty).
  */
 export async function queuesDrained(
   queues: QueueConnection,
@@ -17,15 +18,17 @@ export async function queuesDrained(
     timeoutSeconds = 600,
     onTick,
     only = queues.resources.queues,
+    until = () => false,
   }: {
     readonly timeoutSeconds?: number;
     readonly onTick?: () => void;
     readonly only?: readonly QueueResource[];
+    readonly until?: () => boolean;
   } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let quiet = 0;
-  while (quiet < 3) {
+  while (quiet < 3 && !until()) {
     if (Date.now() > deadline)
       throw new Error(`the pipeline's queues did not empty within ${timeoutSeconds} s`);
     await sleep(1000);
