@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, changedBuckets, nextBucketBatch, withBatchHashes } from '../src/modes/sweep-plan';
+import {
+  bucketOf,
+  bucketsWithin,
+  changedBuckets,
+  nextBucketBatch,
+  withBatchHashes,
+} from '../src/modes/sweep-plan';
 
 describe('sweep buckets', () => {
   it('puts keys 1..size in bucket 0, the next size keys in bucket 1', () => {
@@ -41,5 +47,19 @@ describe('sweep buckets', () => {
     ]);
 
     expect(withBatchHashes(['a', 'b', 'c'], current, { first: 1, last: 3 })).toEqual(['a', 'B', null, 'd']);
+  });
+
+  it('takes as whole the buckets a range of keys covers, leaving out those split at its ends', () => {
+    expect(bucketsWithin(0, 5000, null, 1000)).toEqual({ first: 0, last: 4 });
+    expect(bucketsWithin(1500, 4700, null, 1000)).toEqual({ first: 2, last: 3 });
+    expect(bucketsWithin(2000, 3000, null, 1000)).toEqual({ first: 2, last: 2 });
+    expect(bucketsWithin(1500, 2700, null, 1000)).toBeUndefined();
+  });
+
+  it('takes up to the bucket of the highest key when a range runs to the end of the table', () => {
+    expect(bucketsWithin(1500, null, 4700, 1000)).toEqual({ first: 2, last: 4 });
+    expect(bucketsWithin(0, null, 1, 1000)).toEqual({ first: 0, last: 0 });
+    expect(bucketsWithin(4700, null, 4700, 1000)).toBeUndefined();
+    expect(bucketsWithin(0, null, null, 1000)).toBeUndefined();
   });
 });

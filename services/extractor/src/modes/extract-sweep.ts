@@ -9,8 +9,9 @@ import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } f
  * A `sweep` of an event table, which finds rows edited without a `last_updated` change: it
  * hashes buckets of `sweepBucketRows` keys, compares each with its hash at the previous sweep and
  * re-extracts the rows of the buckets that differ as one `rescan` object (reason `sweep`) per
- * batch of buckets. The first sweep of a table has nothing to compare with, so it re-extracts
- * every bucket once. Each batch is hashed and read in one snapshot, then its hashes are saved.
+ * batch of buckets. The first sweep compares with the hashes the first extraction took (see
+ * extract-initial.ts); buckets without a hash are re-extracted. Each batch is hashed and read
+ * in one snapshot, then its hashes are saved.
  */
 export async function extractSweep(
   context: ExtractContext,

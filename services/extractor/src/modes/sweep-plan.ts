@@ -65,3 +65,24 @@ export function withBatchHashes(
     next[bucket] = current.get(bucket) ?? null;
   return next;
 }
+
+/**
+ * The buckets every key of which lies in a range of keys read whole: above `afterId` and up to
+ * `throughId`, or up to the end of the table (the bucket of `maxId`) when `throughId` is null.
+ * A bucket split with the range's neighbours is left out; undefined when no bucket is whole.
+ */
+export function bucketsWithin(
+  afterId: number,
+  throughId: number | null,
+  maxId: number | null,
+  bucketRows: number,
+): BucketBatch | undefined {
+  const first = Math.ceil(afterId / bucketRows);
+  const last =
+    throughId !== null
+      ? Math.floor(throughId / bucketRows) - 1
+      : maxId !== null && maxId > 0
+        ? bucketOf(maxId, bucketRows)
+        : -1;
+  return last >= first ? { first, last } : undefined;
+}
