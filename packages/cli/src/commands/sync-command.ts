@@ -43,8 +43,10 @@ Examples:
       output.say(`totesys    ${redactUrl(pipeline.stack.totesysUrl)}`);
       output.say(`warehouse  ${redactUrl(pipeline.stack.warehouseUrl)}`);
       output.say(`logs       ${pipeline.log.path}`);
-      // Rows stamped within the commit margin may still be uncommitted: let it pass first.
-      await new Promise((resolve) => setTimeout(resolve, localStackSettings.commitMarginMs));
+      // Rows stamped within the commit margin before the command ran may still be uncommitted:
+      // let the margin pass, counted from the process's start, which start-up mostly covers.
+      const margin = localStackSettings.commitMarginMs - performance.now();
+      if (margin > 0) await new Promise((resolve) => setTimeout(resolve, margin));
       await pipeline.requestExtraction(['incremental', 'sweep']);
       // Per-table bars on a terminal, a line every few seconds otherwise (stderr either way).
       const tracker = loadProgressTracker();

@@ -76,6 +76,16 @@ export interface RunningPipeline {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The pipeline is at rest after this many checks in a row find nothing running, being announced
+ * or queued, `settleCheckMs` apart. Every hop between stages is covered by one of the three (a
+ * received message stays in flight until it is deleted; an object is being announced from before
+ * its writer knows it exists), so the checks only guard against a count read in passing. At 500
+ * ms apart, the end of each sync waited 1.5-2 s for them.
+ */
+const settleChecks = 3;
+const settleCheckMs = 100;
+
+/**
  * Starts the local stack and on it the pipeline: the data directory taken for this command
  * (what a crash left in it cleared), both databases checked before anything runs, the star
  * schema and the loader's bookkeeping created if absent, dim_date's calendar written once, one
@@ -291,22 +301,26 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     log,
     async requestExtraction(kinds) {
       const at = new Date();
-      for (const kind of kinds) {
-        for (const request of scheduledRequests(sourceTableNames, kind, at)) await send(request);
-      }
+      const requests = kinds.flatMap((kind) => scheduledRequests(sourceTableNames, kind, at));
+      // A table's requests in order (its FIFO queue runs them so), the tables side by side.
+      await Promise.all(
+        sourceTableNames.map(async (table) => {
+          for (const request of requests) if (request.table === table) await send(request);
+        }),
+      );
     },
     reconcile,
     async settled({ onTick, timeoutSeconds = 600 } = {}) {
       // A backfill runs as long as it has work: the limit is on time in which nothing ran.
       let deadline = Date.now() + timeoutSeconds * 1000;
       let quietChecks = 0;
-      while (quietChecks < 3) {
+      while (quietChecks < settleChecks) {
         if (Date.now() > deadline) {
           throw new Error(
             `the pipeline did not settle: nothing ran for ${timeoutSeconds} s with work still queued`,
           );
         }
-        await sleep(500);
+        await sleep(settleCheckMs);
         onTick?.();
         // The queues are asked only when nothing runs: 66 requests, each of which the busy
         // functions would wait behind.
