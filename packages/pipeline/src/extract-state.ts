@@ -25,6 +25,11 @@ export const ExtractState = z.object({
     .object({
       bucketRows: z.number().int().positive(),
       hashes: z.array(z.string().nullable()),
+      /**
+       * Which row versions each bucket held when its hash was taken (a hash of keys and `xmin`),
+       * by bucket as `hashes`: a bucket whose versions are unchanged is not hashed again.
+       */
+      versions: z.array(z.string().nullable()).optional(),
       run: compactTimestamp.nullable(),
       afterBucket: z.number().int().nonnegative(),
     })

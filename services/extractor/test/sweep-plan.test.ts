@@ -4,6 +4,7 @@ import {
   bucketsWithin,
   changedBuckets,
   nextBucketBatch,
+  unchangedBuckets,
   withBatchHashes,
 } from '../src/modes/sweep-plan';
 
@@ -61,5 +62,18 @@ describe('sweep buckets', () => {
     expect(bucketsWithin(0, null, 1, 1000)).toEqual({ first: 0, last: 0 });
     expect(bucketsWithin(4700, null, 4700, 1000)).toBeUndefined();
     expect(bucketsWithin(0, null, null, 1000)).toBeUndefined();
+  });
+
+  it('keeps the hash of a bucket whose row versions are those recorded with it', () => {
+    const previous = { hashes: ['a', 'b', 'c', null, 'e'], versions: ['1', '2', '3', '4', null] };
+    const versions = new Map([
+      [0, '1'],
+      [1, '2*'],
+      [3, '4'],
+      [4, '5'],
+    ]);
+
+    // 1 was written since, 2 has no rows now, 3 and 4 lack a hash or a version to go by.
+    expect(unchangedBuckets(previous, versions, { first: 0, last: 4 })).toEqual(new Map([[0, 'a']]));
   });
 });

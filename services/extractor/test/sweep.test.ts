@@ -2,7 +2,7 @@ import { parseIngestKey } from '@totes/pipeline';
 import { silentEdit } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
 import { objectStateStore } from '../src/store/object-state-store';
-import { keysOf, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+import { keysOf, recordingLogger, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
 
 describe('a sweep of an event table', () => {
   const testbed = useExtractorTestbed();
@@ -100,6 +100,37 @@ describe('a sweep of an event table', () => {
       if (end % 10 !== 0) split.push(`${end - (end % 10) + 1}`.padStart(10, '0'));
     const found = await keysOf(store, 'transaction/sweep/');
     expect(found.map((key) => key.split('/').at(-1)?.slice(0, 10))).toEqual(split);
+  });
+
+  it('hashes again the content of only the buckets whose rows were written since the last sweep', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const logger = recordingLogger();
+    const extract = testbed.handler(
+      totesys,
+      store,
+      { table: 'sales_order', sweepBucketRows: 10 },
+      { logger },
+    );
+    await extract({ mode: 'incremental', table: 'sales_order' });
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+    // Written again with the same values (a new row version, the same content), and silently edited.
+    await totesys.client.query('UPDATE sales_order SET units_sold = units_sold WHERE sales_order_id = 5');
+    await silentEdit(totesys.client, { table: 'sales_order', id: 57 });
+
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T100000000' });
+
+    const sweeps = logger.lines.filter(
+      (line) => line.message === 'extracted' && line.fields.mode === 'sweep',
+    );
+    const buckets = Math.ceil((await sourceRows(totesys.client, 'sales_order')).length / 10);
+    expect(sweeps.map((line) => [line.fields.bucketsHashed, line.fields.bucketsContentHashed])).toEqual([
+      [buckets, 0],
+      [buckets, 2],
+    ]);
+    expect(await keysOf(store, 'sales_order/sweep/')).toEqual([
+      'sales_order/sweep/20241104T100000000/0000000051-0000000060.jsonl.zst',
+    ]);
   });
 
   it('re-extracts every bucket the first time, having nothing to compare with', async () => {

@@ -3,8 +3,9 @@ import type { ExtractContext } from '../extract-context';
 import type { ObjectTally } from '../store/object-tally';
 import type { WriteOutcome } from '../store/write-in-order';
 import { writeRescan } from '../store/write-rescan';
+import { bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
 import { extractPages } from './extract-pages';
-import { bucketsWithin, withBatchHashes } from './sweep-plan';
+import { bucketsWithin } from './sweep-plan';
 
 /** Where the first extraction of a table got to. */
 export interface InitialProgress {
@@ -61,12 +62,13 @@ export async function extractInitial(
           const maxId = last ? await source.maxId() : null;
           const buckets = bucketsWithin(pageAfterId, last ? null : afterId, maxId, bucketRows);
           if (!buckets) return;
-          const current = await source.bucketHashes(bucketRows, buckets.first, buckets.last);
+          const before = bucketRecordOf(state, bucketRows);
+          const record = withBatchRead(before, buckets, await readBatch(source, bucketRows, buckets, before));
           const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
-          const hashes = withBatchHashes(previous?.hashes ?? [], current, buckets);
           const sweep = {
             bucketRows,
-            hashes: [...hashes],
+            hashes: [...record.hashes],
+            versions: [...record.versions],
             run: previous?.run ?? null,
             afterBucket: previous?.afterBucket ?? 0,
           };

@@ -2,12 +2,14 @@ import type { EventTableName } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
 import { ObjectTally } from '../store/object-tally';
 import { writeRescan } from '../store/write-rescan';
+import { bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
 import { observationTime } from './observation-clock';
-import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
+import { changedBuckets, nextBucketBatch } from './sweep-plan';
 
 /**
  * A `sweep` of an event table, which finds rows edited without a `last_updated` change: it
- * hashes buckets of `sweepBucketRows` keys, compares each with its hash at the previous sweep and
+ * hashes buckets of `sweepBucketRows` keys (only those whose row versions changed: see
+ * bucket-record.ts), compares each with its hash at the previous sweep and
  * re-extracts the rows of the buckets that differ as one `rescan` object (reason `sweep`) per
  * batch of buckets. The first sweep compares with the hashes the first extraction took (see
  * extract-initial.ts); buckets without a hash are re-extracted. Each batch is hashed and read
@@ -24,10 +26,11 @@ export async function extractSweep(
   let state = await context.state.read(table);
   // Hashes taken with another bucket size compare with nothing.
   const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
-  let hashes: BucketHashes = previous?.hashes ?? [];
+  let record = bucketRecordOf(state, bucketRows);
   let afterBucket = Math.max(request.afterBucket ?? -1, previous?.run === run ? previous.afterBucket : -1);
   const tally = new ObjectTally();
   let hashed = 0;
+  let contentHashed = 0;
   let changed = 0;
   let outOfTime = false;
   const maxId = await source.maxId();
@@ -40,8 +43,8 @@ export async function extractSweep(
     }
     const observedAt = observationTime(context.now);
     await source.transaction('repeatable read', async () => {
-      const current = await source.bucketHashes(bucketRows, batch.first, batch.last);
-      const buckets = changedBuckets(hashes, current, batch);
+      const read = await readBatch(source, bucketRows, batch, record);
+      const buckets = changedBuckets(record.hashes, read.hashes, batch);
       if (buckets.length > 0) {
         const settings = {
           after_id: String(batch.first * bucketRows),
@@ -53,10 +56,18 @@ export async function extractSweep(
           await writeRescan(context, tally, { table, reason: 'sweep', run }, chunk, observedAt);
         }
       }
-      hashes = withBatchHashes(hashes, current, batch);
-      state = { ...state, sweep: { bucketRows, hashes: [...hashes], run, afterBucket: batch.last } };
+      record = withBatchRead(record, batch, read);
+      const sweep = {
+        bucketRows,
+        hashes: [...record.hashes],
+        versions: [...record.versions],
+        run,
+        afterBucket: batch.last,
+      };
+      state = { ...state, sweep };
       await context.state.write(table, state);
       hashed += batch.last - batch.first + 1;
+      contentHashed += read.contentHashed;
       changed += buckets.length;
     });
     afterBucket = batch.last;
@@ -66,6 +77,13 @@ export async function extractSweep(
     written: tally.written,
     existing: tally.existing,
     ...(outOfTime ? { stop: { mode: 'sweep', run, afterBucket } } : {}),
-    details: { run, bucketRows, bucketsHashed: hashed, bucketsChanged: changed, afterBucket },
+    details: {
+      run,
+      bucketRows,
+      bucketsHashed: hashed,
+      bucketsContentHashed: contentHashed,
+      bucketsChanged: changed,
+      afterBucket,
+    },
   };
 }

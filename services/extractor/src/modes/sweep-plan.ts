@@ -35,6 +35,24 @@ export function nextBucketBatch(
 }
 
 /**
+ * The hashes of the buckets of a batch that still hold the row versions they held when their
+ * hash was taken (same key, same writing transaction for every row), so the same content: those
+ * need not be hashed again. A bucket without a previous hash or version is not among them.
+ */
+export function unchangedBuckets(
+  previous: { readonly hashes: BucketHashes; readonly versions: BucketHashes },
+  versions: ReadonlyMap<number, string>,
+  batch: BucketBatch,
+): ReadonlyMap<number, string> {
+  const unchanged = new Map<number, string>();
+  for (let bucket = batch.first; bucket <= batch.last; bucket += 1) {
+    const [hash, version] = [previous.hashes[bucket] ?? null, previous.versions[bucket] ?? null];
+    if (hash !== null && version !== null && versions.get(bucket) === version) unchanged.set(bucket, hash);
+  }
+  return unchanged;
+}
+
+/**
  * The buckets of a batch whose rows differ from the previous sweep: a different hash, or rows
  * where there were none. A bucket without rows now has nothing to re-extract.
  */
