@@ -76,10 +76,10 @@ Examples:
       } finally {
         bars?.stop();
       }
-      const status = await stackStatus(pipeline.stack);
-      const { letters: dead, queues: deadLetterQueues } = await deadLetters(
-        stackConnectionOf(pipeline.stack, pipeline.log.path),
-      );
+      const [status, { letters: dead, queues: deadLetterQueues }] = await Promise.all([
+        stackStatus(pipeline.stack),
+        deadLetters(stackConnectionOf(pipeline.stack, pipeline.log.path)),
+      ]);
       const counted = deadLetterQueues.reduce((sum, queue) => sum + queue.messages, 0);
       const seconds = (performance.now() - started) / 1000;
       output.say(statusTable(status));
