@@ -127,6 +127,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     });
   }
   const runners: FunctionRunner[] = [];
+  const extractRunners = new Map<string, FunctionRunner>();
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
   // The handlers run in processes of their own, so that every core works (decision 0013); they
@@ -170,34 +171,34 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
     for (const fn of functions.functions) {
       const settings = stageSettings[fn.queue.stage];
-      runners.push(
-        startFunctionRunner({
-          functionName: fn.name,
-          handler: pool ? pool.handlerFor(fn.name) : fn.handler,
-          ...(pool ? { acquire: pool.acquire } : {}),
-          sqs: stack.clients.sqs,
-          queueUrl: stack.queueUrl(fn.queue.name),
-          queueArn: stack.queueArn(fn.queue.name),
-          region: stack.region,
-          batchSize: settings.batchSize,
-          batchWindowSeconds: settings.batchWindowSeconds,
-          maxConcurrency: settings.maxConcurrency,
-          timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
-          onInvocation: (invocation) => {
-            if (invocation.error) {
-              log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
-            }
-            // Lambda's REPORT line: what the function was billed for.
-            log.logger(fn.name).debug('invocation', {
-              stage: fn.queue.stage,
-              table: fn.queue.table,
-              messages: invocation.messages,
-              failed: invocation.failed,
-              durationMs: invocation.milliseconds,
-            });
-          },
-        }),
-      );
+      const runner = startFunctionRunner({
+        functionName: fn.name,
+        handler: pool ? pool.handlerFor(fn.name) : fn.handler,
+        ...(pool ? { acquire: pool.acquire } : {}),
+        sqs: stack.clients.sqs,
+        queueUrl: stack.queueUrl(fn.queue.name),
+        queueArn: stack.queueArn(fn.queue.name),
+        region: stack.region,
+        batchSize: settings.batchSize,
+        batchWindowSeconds: settings.batchWindowSeconds,
+        maxConcurrency: settings.maxConcurrency,
+        timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
+        onInvocation: (invocation) => {
+          if (invocation.error) {
+            log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
+          }
+          // Lambda's REPORT line: what the function was billed for.
+          log.logger(fn.name).debug('invocation', {
+            stage: fn.queue.stage,
+            table: fn.queue.table,
+            messages: invocation.messages,
+            failed: invocation.failed,
+            durationMs: invocation.milliseconds,
+          });
+        },
+      });
+      runners.push(runner);
+      if (fn.queue.stage === 'extract') extractRunners.set(fn.queue.table, runner);
     }
     // dim_date is produced when the pipeline is provisioned: once, unless it exists.
     const calendar = await functions.processed.list('dim_date/')[Symbol.asyncIterator]().next();
@@ -281,6 +282,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       send,
       incrementalSeconds: localStackSettings.incrementalSeconds,
       sweepSeconds: localStackSettings.sweepSeconds,
+      busy: (table) => (extractRunners.get(table)?.busy ?? 0) > 0,
       onError: (error) =>
         log.logger('scheduler').error('could not send an extract request', { error: String(error) }),
     });
