@@ -2,7 +2,14 @@ import { parseIngestKey } from '@totes/pipeline';
 import { silentEdit } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
 import { objectStateStore } from '../src/store/object-state-store';
-import { keysOf, recordingLogger, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+import {
+  keysOf,
+  recordingLogger,
+  recordingQueue,
+  rowsOf,
+  sourceRows,
+  useExtractorTestbed,
+} from './extractor-testbed';
 
 describe('a sweep of an event table', () => {
   const testbed = useExtractorTestbed();
@@ -131,6 +138,32 @@ describe('a sweep of an event table', () => {
     expect(await keysOf(store, 'sales_order/sweep/')).toEqual([
       'sales_order/sweep/20241104T100000000/0000000051-0000000060.jsonl.zst',
     ]);
+  });
+
+  it('leaves a table to its first extraction while it is under way, then finds nothing new', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const queue = recordingQueue();
+    const extract = testbed.handler(
+      totesys,
+      store,
+      { table: 'payment', sweepBucketRows: 10, queryRows: 50, chunkRows: 50, timeBudgetMs: 1 },
+      { queue },
+    );
+    await extract({ mode: 'incremental', table: 'payment' });
+    expect(queue.sent).toHaveLength(1);
+
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T090000000' });
+    const deferred = await objectStateStore(store).read('payment');
+    for (let sent = 0; sent < queue.sent.length; sent += 1) await extract(queue.sent[sent]?.request ?? {});
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T100000000' });
+
+    expect(deferred.sweep?.run).toBeNull();
+    expect(deferred.watermark).toBeNull();
+    expect(await keysOf(store, 'payment/sweep/')).toEqual([]);
+    const { sweep, watermark } = await objectStateStore(store).read('payment');
+    expect(watermark).not.toBeNull();
+    expect(sweep).toMatchObject({ bucketRows: 10, run: '20241104T100000000' });
   });
 
   it('re-extracts every bucket the first time, having nothing to compare with', async () => {

@@ -13,7 +13,8 @@ import { changedBuckets, nextBucketBatch } from './sweep-plan';
  * re-extracts the rows of the buckets that differ as one `rescan` object (reason `sweep`) per
  * batch of buckets. The first sweep compares with the hashes the first extraction took (see
  * extract-initial.ts); buckets without a hash are re-extracted. Each batch is hashed and read
- * in one snapshot, then its hashes are saved.
+ * in one snapshot, then its hashes are saved. A table whose first extraction is under way is left
+ * to it (a backfill's continuations come after the sweep requested with it).
  */
 export async function extractSweep(
   context: ExtractContext,
@@ -24,6 +25,11 @@ export async function extractSweep(
   const { run } = request;
   const bucketRows = config.sweepBucketRows;
   let state = await context.state.read(table);
+  // While the first extraction is under way, what it has shipped has its hashes already, and what
+  // it has not is still to come from it: a sweep now would only read that ahead of it.
+  if (state.watermark === null && state.initial !== null) {
+    return { rows: 0, written: [], existing: [], details: { run, deferred: 'first extraction under way' } };
+  }
   // Hashes taken with another bucket size compare with nothing.
   const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
   let record = bucketRecordOf(state, bucketRows);
