@@ -3,6 +3,7 @@ import {
   bucketOf,
   bucketsWithin,
   changedBuckets,
+  firstStaleBucket,
   nextBucketBatch,
   unchangedBuckets,
   withBatchHashes,
@@ -75,5 +76,19 @@ describe('sweep buckets', () => {
 
     // 1 was written since, 2 has no rows now, 3 and 4 lack a hash or a version to go by.
     expect(unchangedBuckets(previous, versions, { first: 0, last: 4 })).toEqual(new Map([[0, 'a']]));
+  });
+
+  it('finds the first bucket with rows that was written since its hash was taken, or never hashed', () => {
+    const previous = { hashes: ['a', 'b', 'c'], versions: ['1', '2', '3'] };
+    const same = new Map([
+      [0, '1'],
+      [1, '2'],
+      [2, '3'],
+    ]);
+
+    expect(firstStaleBucket(previous, same, { first: 0, last: 2 })).toBeUndefined();
+    expect(firstStaleBucket(previous, new Map([...same, [1, '2*']]), { first: 0, last: 2 })).toBe(1);
+    expect(firstStaleBucket(previous, new Map([...same, [4, '5']]), { first: 0, last: 4 })).toBe(4);
+    expect(firstStaleBucket(previous, new Map([[2, '3']]), { first: 0, last: 2 })).toBeUndefined();
   });
 });

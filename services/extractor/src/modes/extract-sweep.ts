@@ -2,9 +2,9 @@ import type { EventTableName } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
 import { ObjectTally } from '../store/object-tally';
 import { writeRescan } from '../store/write-rescan';
-import { bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
+import { type BucketRecord, bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
 import { observationTime } from './observation-clock';
-import { changedBuckets, nextBucketBatch } from './sweep-plan';
+import { changedBuckets, firstStaleBucket, nextBucketBatch, unchangedBuckets } from './sweep-plan';
 
 /**
  * A `sweep` of an event table, which finds rows edited without a `last_updated` change: it
@@ -41,12 +41,33 @@ export async function extractSweep(
   let outOfTime = false;
   const maxId = await source.maxId();
   for (;;) {
-    const batch = nextBucketBatch(afterBucket, maxId, bucketRows, config.chunkRows);
-    if (!batch) break;
+    // First the row versions of up to `queryRows` keys, in one query: the buckets up to the first
+    // that was written since its hash was taken are done at once. At 50 buckets a transaction
+    // and a state write each, payment's 1,570 buckets at scale factor 100 took seconds.
+    const span = nextBucketBatch(afterBucket, maxId, bucketRows, config.queryRows);
+    if (!span) break;
     if (hashed > 0 && budget.spent()) {
       outOfTime = true;
       break;
     }
+    const skipped = await source.transaction('repeatable read', async () => {
+      const versions = await source.bucketVersions(bucketRows, span.first, span.last);
+      const stale = firstStaleBucket(record, versions, span);
+      const unchanged = { first: span.first, last: stale === undefined ? span.last : stale - 1 };
+      if (unchanged.last < unchanged.first) return 0;
+      const hashes = unchangedBuckets(record, versions, unchanged);
+      record = withBatchRead(record, unchanged, { hashes, versions, contentHashed: 0 });
+      return unchanged.last - unchanged.first + 1;
+    });
+    if (skipped > 0) {
+      afterBucket += skipped;
+      hashed += skipped;
+      state = { ...state, sweep: sweepState(record, bucketRows, run, afterBucket) };
+      await context.state.write(table, state);
+      continue;
+    }
+    const batch = nextBucketBatch(afterBucket, maxId, bucketRows, config.chunkRows);
+    if (!batch) break;
     const observedAt = observationTime(context.now);
     await source.transaction('repeatable read', async () => {
       const read = await readBatch(source, bucketRows, batch, record);
@@ -63,14 +84,7 @@ export async function extractSweep(
         }
       }
       record = withBatchRead(record, batch, read);
-      const sweep = {
-        bucketRows,
-        hashes: [...record.hashes],
-        versions: [...record.versions],
-        run,
-        afterBucket: batch.last,
-      };
-      state = { ...state, sweep };
+      state = { ...state, sweep: sweepState(record, bucketRows, run, batch.last) };
       await context.state.write(table, state);
       hashed += batch.last - batch.first + 1;
       contentHashed += read.contentHashed;
@@ -92,4 +106,9 @@ export async function extractSweep(
       afterBucket,
     },
   };
+}
+
+/** The sweep's part of the state: the record, and how far the run has got. */
+function sweepState(record: BucketRecord, bucketRows: number, run: string, afterBucket: number) {
+  return { bucketRows, hashes: [...record.hashes], versions: [...record.versions], run, afterBucket };
 }

@@ -53,6 +53,21 @@ export function unchangedBuckets(
 }
 
 /**
+ * The first bucket of a batch that has rows and is not among its {@link unchangedBuckets}: one
+ * written since its hash was taken, or never hashed. Undefined when there is none.
+ */
+export function firstStaleBucket(
+  previous: { readonly hashes: BucketHashes; readonly versions: BucketHashes },
+  versions: ReadonlyMap<number, string>,
+  batch: BucketBatch,
+): number | undefined {
+  const unchanged = unchangedBuckets(previous, versions, batch);
+  for (let bucket = batch.first; bucket <= batch.last; bucket += 1)
+    if (versions.has(bucket) && !unchanged.has(bucket)) return bucket;
+  return undefined;
+}
+
+/**
  * The buckets of a batch whose rows differ from the previous sweep: a different hash, or rows
  * where there were none. A bucket without rows now has nothing to re-extract.
  */
