@@ -51,7 +51,9 @@ Examples:
       // Per-table bars on a terminal, a line every few seconds otherwise (stderr either way).
       const tracker = loadProgressTracker();
       const bars = process.stderr.isTTY ? progressBars() : undefined;
-      let lastSample = 0;
+      // The first sample after two seconds: a sync with little to do ends before it, and each
+      // sample asks all 66 queues for their depths and counts every table's rows.
+      let lastSample = Date.now();
       let sampling = false;
       const onTick = () => {
         if (sampling || Date.now() - lastSample < 2000) return;
