@@ -1,20 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, UsageError } from './cli-error';
-import { completionCommand } from './commands/completion-command';
-import { dashboardCommand } from './commands/dashboard-command';
-import { dlqCommand } from './commands/dlq-command';
-import { doctorCommand } from './commands/doctor-command';
-import { logsCommand } from './commands/logs-command';
-import { quarantineCommand } from './commands/quarantine-command';
-import { reprocessCommand } from './commands/reprocess-command';
-import { seedCommand } from './commands/seed-command';
-import { stateCommand } from './commands/state-command';
-import { statusCommand } from './commands/status-command';
-import { syncCommand } from './commands/sync-command';
-import { upCommand } from './commands/up-command';
-import { urlCommand } from './commands/url-command';
-import { verifyCommand } from './commands/verify-command';
 import { failureMessage } from './failure-message';
 import { configuredLocalPorts } from './local-ports';
 import { watchLifeline } from './watch-lifeline';
@@ -55,20 +41,31 @@ Examples:
     configuredLocalPorts();
   });
 
-upCommand(program);
-syncCommand(program);
-statusCommand(program);
-dlqCommand(program);
-quarantineCommand(program);
-reprocessCommand(program);
-seedCommand(program);
-verifyCommand(program);
-logsCommand(program);
-urlCommand(program);
-doctorCommand(program);
-stateCommand(program);
-completionCommand(program);
-dashboardCommand(program);
+type Define = (program: Command) => void;
+/** Each command's module, in the order help lists them. */
+const commandModules: Readonly<Record<string, () => Promise<Define>>> = {
+  up: async () => (await import('./commands/up-command')).upCommand,
+  sync: async () => (await import('./commands/sync-command')).syncCommand,
+  status: async () => (await import('./commands/status-command')).statusCommand,
+  dlq: async () => (await import('./commands/dlq-command')).dlqCommand,
+  quarantine: async () => (await import('./commands/quarantine-command')).quarantineCommand,
+  reprocess: async () => (await import('./commands/reprocess-command')).reprocessCommand,
+  seed: async () => (await import('./commands/seed-command')).seedCommand,
+  verify: async () => (await import('./commands/verify-command')).verifyCommand,
+  logs: async () => (await import('./commands/logs-command')).logsCommand,
+  url: async () => (await import('./commands/url-command')).urlCommand,
+  doctor: async () => (await import('./commands/doctor-command')).doctorCommand,
+  state: async () => (await import('./commands/state-command')).stateCommand,
+  completion: async () => (await import('./commands/completion-command')).completionCommand,
+  dashboard: async () => (await import('./commands/dashboard-command')).dashboardCommand,
+};
+// A command named on the command line is the only one loaded: the others' modules (the
+// dashboard's, AWS's clients) cost every `totes sync` about a third of its start-up CPU. Help,
+// completion and a mistyped name need them all.
+const named = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+const wanted =
+  named && named !== 'completion' && named in commandModules ? [named] : Object.keys(commandModules);
+for (const define of await Promise.all(wanted.map((name) => commandModules[name]?.()))) define?.(program);
 
 /** The command that is running, to name it in a failure that names nothing. */
 const command = program.commands.find((c) => process.argv.slice(2).includes(c.name()))?.name() ?? 'totes';

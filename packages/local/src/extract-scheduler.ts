@@ -16,6 +16,12 @@ export interface ExtractSchedulerOptions {
   readonly sweepSeconds: number;
   readonly onError?: (error: unknown) => void;
   readonly now?: () => Date;
+  /**
+   * Whether a table's extraction is under way: such a table is not asked for its changes at an
+   * incremental tick, since the request would only wait behind it in the table's FIFO queue (on a
+   * busy machine they piled up there) and the next tick asks again.
+   */
+  readonly busy?: (table: SourceTableName) => boolean;
 }
 
 /** The requests of one tick, pure so it can be tested without timers. */
@@ -41,7 +47,11 @@ export function scheduledRequests(
 export function startExtractScheduler(options: ExtractSchedulerOptions): { stop(): void } {
   const now = options.now ?? (() => new Date());
   const tick = (kind: 'incremental' | 'sweep') => {
-    for (const request of scheduledRequests(options.tables, kind, now())) {
+    const tables =
+      kind === 'incremental' && options.busy
+        ? options.tables.filter((table) => !options.busy?.(table))
+        : options.tables;
+    for (const request of scheduledRequests(tables, kind, now())) {
       options.send(request).catch((error) => options.onError?.(error));
     }
   };

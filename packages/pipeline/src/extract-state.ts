@@ -16,12 +16,21 @@ export const ExtractState = z.object({
   watermark: Watermark.nullable().default(null),
   /** Reference tables: the latest snapshot written, and its content hash. */
   snapshot: z.object({ key: z.string(), hash: z.string() }).nullable().default(null),
-  /** Event tables: bucket hashes as of the last sweep, and how far the current sweep has got. */
+  /**
+   * Event tables: bucket hashes as of the last sweep (or, before the first sweep, as the first
+   * extraction read them), and how far the current sweep has got; `run` is null until a sweep
+   * has run.
+   */
   sweep: z
     .object({
       bucketRows: z.number().int().positive(),
       hashes: z.array(z.string().nullable()),
-      run: compactTimestamp,
+      /**
+       * Which row versions each bucket held when its hash was taken (a hash of keys and `xmin`),
+       * by bucket as `hashes`: a bucket whose versions are unchanged is not hashed again.
+       */
+      versions: z.array(z.string().nullable()).optional(),
+      run: compactTimestamp.nullable(),
       afterBucket: z.number().int().nonnegative(),
     })
     .nullable()

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, changedBuckets, nextBucketBatch, withBatchHashes } from '../src/modes/sweep-plan';
+import {
+  bucketOf,
+  bucketsWithin,
+  changedBuckets,
+  firstStaleBucket,
+  nextBucketBatch,
+  unchangedBuckets,
+  withBatchHashes,
+} from '../src/modes/sweep-plan';
 
 describe('sweep buckets', () => {
   it('puts keys 1..size in bucket 0, the next size keys in bucket 1', () => {
@@ -41,5 +49,46 @@ describe('sweep buckets', () => {
     ]);
 
     expect(withBatchHashes(['a', 'b', 'c'], current, { first: 1, last: 3 })).toEqual(['a', 'B', null, 'd']);
+  });
+
+  it('takes as whole the buckets a range of keys covers, leaving out those split at its ends', () => {
+    expect(bucketsWithin(0, 5000, null, 1000)).toEqual({ first: 0, last: 4 });
+    expect(bucketsWithin(1500, 4700, null, 1000)).toEqual({ first: 2, last: 3 });
+    expect(bucketsWithin(2000, 3000, null, 1000)).toEqual({ first: 2, last: 2 });
+    expect(bucketsWithin(1500, 2700, null, 1000)).toBeUndefined();
+  });
+
+  it('takes up to the bucket of the highest key when a range runs to the end of the table', () => {
+    expect(bucketsWithin(1500, null, 4700, 1000)).toEqual({ first: 2, last: 4 });
+    expect(bucketsWithin(0, null, 1, 1000)).toEqual({ first: 0, last: 0 });
+    expect(bucketsWithin(4700, null, 4700, 1000)).toBeUndefined();
+    expect(bucketsWithin(0, null, null, 1000)).toBeUndefined();
+  });
+
+  it('keeps the hash of a bucket whose row versions are those recorded with it', () => {
+    const previous = { hashes: ['a', 'b', 'c', null, 'e'], versions: ['1', '2', '3', '4', null] };
+    const versions = new Map([
+      [0, '1'],
+      [1, '2*'],
+      [3, '4'],
+      [4, '5'],
+    ]);
+
+    // 1 was written since, 2 has no rows now, 3 and 4 lack a hash or a version to go by.
+    expect(unchangedBuckets(previous, versions, { first: 0, last: 4 })).toEqual(new Map([[0, 'a']]));
+  });
+
+  it('finds the first bucket with rows that was written since its hash was taken, or never hashed', () => {
+    const previous = { hashes: ['a', 'b', 'c'], versions: ['1', '2', '3'] };
+    const same = new Map([
+      [0, '1'],
+      [1, '2'],
+      [2, '3'],
+    ]);
+
+    expect(firstStaleBucket(previous, same, { first: 0, last: 2 })).toBeUndefined();
+    expect(firstStaleBucket(previous, new Map([...same, [1, '2*']]), { first: 0, last: 2 })).toBe(1);
+    expect(firstStaleBucket(previous, new Map([...same, [4, '5']]), { first: 0, last: 4 })).toBe(4);
+    expect(firstStaleBucket(previous, new Map([[2, '3']]), { first: 0, last: 2 })).toBeUndefined();
   });
 });

@@ -2,7 +2,14 @@ import { parseIngestKey } from '@totes/pipeline';
 import { silentEdit } from '@totes/totesys-sim';
 import { describe, expect, it } from 'vitest';
 import { objectStateStore } from '../src/store/object-state-store';
-import { keysOf, rowsOf, sourceRows, useExtractorTestbed } from './extractor-testbed';
+import {
+  keysOf,
+  recordingLogger,
+  recordingQueue,
+  rowsOf,
+  sourceRows,
+  useExtractorTestbed,
+} from './extractor-testbed';
 
 describe('a sweep of an event table', () => {
   const testbed = useExtractorTestbed();
@@ -41,6 +48,122 @@ describe('a sweep of an event table', () => {
       'first-id': '31',
       'last-id': '40',
     });
+  });
+
+  it('finds nothing to re-extract at the first sweep after the first extraction', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, { table: 'payment', sweepBucketRows: 10 });
+    await extract({ mode: 'incremental', table: 'payment' });
+    const { sweep: recorded } = await objectStateStore(store).read('payment');
+    const rows = await sourceRows(totesys.client, 'payment');
+
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T090000000' });
+
+    expect(recorded).toMatchObject({ bucketRows: 10, run: null });
+    expect(recorded?.hashes).toHaveLength(Math.ceil(rows.length / 10));
+    expect(recorded?.hashes.every((hash) => typeof hash === 'string')).toBe(true);
+    expect(await keysOf(store, 'payment/sweep/')).toEqual([]);
+    const { sweep } = await objectStateStore(store).read('payment');
+    expect(sweep).toMatchObject({ run: '20241104T090000000', hashes: recorded?.hashes });
+  });
+
+  it('finds, at the first sweep, a row edited silently after the first extraction', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, { table: 'sales_order', sweepBucketRows: 10 });
+    await extract({ mode: 'incremental', table: 'sales_order' });
+
+    const edit = await silentEdit(totesys.client, { table: 'sales_order', id: 23 });
+    await extract({ mode: 'incremental', table: 'sales_order' });
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+
+    const found = await keysOf(store, 'sales_order/sweep/');
+    expect(found).toEqual(['sales_order/sweep/20241104T090000000/0000000021-0000000030.jsonl.zst']);
+    const rows = await rowsOf(store, found[0] ?? '');
+    expect(rows).toEqual((await sourceRows(totesys.client, 'sales_order')).slice(20, 30));
+    expect(rows.find((row) => row.sales_order_id === 23)?.agreed_delivery_date).toBe(edit.after);
+  });
+
+  it('re-extracts at the first sweep only the buckets split between two pages of the first extraction', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const extract = testbed.handler(totesys, store, {
+      table: 'transaction',
+      sweepBucketRows: 10,
+      queryRows: 45,
+      chunkRows: 15,
+    });
+    await extract({ mode: 'incremental', table: 'transaction' });
+    const rows = await sourceRows(totesys.client, 'transaction');
+    expect(rows.length).toBeGreaterThan(100);
+
+    await extract({ mode: 'sweep', table: 'transaction', run: '20241104T090000000' });
+
+    // Pages of 45 keys end at 45, 90, 135…: the buckets of keys 41–50, 81–90 (whole: 90 ends a
+    // bucket and a page), 131–140… straddle two pages when a page ends inside them.
+    const split = [];
+    for (let end = 45; end < rows.length; end += 45)
+      if (end % 10 !== 0) split.push(`${end - (end % 10) + 1}`.padStart(10, '0'));
+    const found = await keysOf(store, 'transaction/sweep/');
+    expect(found.map((key) => key.split('/').at(-1)?.slice(0, 10))).toEqual(split);
+  });
+
+  it('hashes again the content of only the buckets whose rows were written since the last sweep', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const logger = recordingLogger();
+    const extract = testbed.handler(
+      totesys,
+      store,
+      { table: 'sales_order', sweepBucketRows: 10 },
+      { logger },
+    );
+    await extract({ mode: 'incremental', table: 'sales_order' });
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+    // Written again with the same values (a new row version, the same content), and silently edited.
+    await totesys.client.query('UPDATE sales_order SET units_sold = units_sold WHERE sales_order_id = 5');
+    await silentEdit(totesys.client, { table: 'sales_order', id: 57 });
+
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T100000000' });
+
+    const sweeps = logger.lines.filter(
+      (line) => line.message === 'extracted' && line.fields.mode === 'sweep',
+    );
+    const buckets = Math.ceil((await sourceRows(totesys.client, 'sales_order')).length / 10);
+    expect(sweeps.map((line) => [line.fields.bucketsHashed, line.fields.bucketsContentHashed])).toEqual([
+      [buckets, 0],
+      [buckets, 2],
+    ]);
+    expect(await keysOf(store, 'sales_order/sweep/')).toEqual([
+      'sales_order/sweep/20241104T100000000/0000000051-0000000060.jsonl.zst',
+    ]);
+  });
+
+  it('leaves a table to its first extraction while it is under way, then finds nothing new', async () => {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const queue = recordingQueue();
+    const extract = testbed.handler(
+      totesys,
+      store,
+      { table: 'payment', sweepBucketRows: 10, queryRows: 50, chunkRows: 50, timeBudgetMs: 1 },
+      { queue },
+    );
+    await extract({ mode: 'incremental', table: 'payment' });
+    expect(queue.sent).toHaveLength(1);
+
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T090000000' });
+    const deferred = await objectStateStore(store).read('payment');
+    for (let sent = 0; sent < queue.sent.length; sent += 1) await extract(queue.sent[sent]?.request ?? {});
+    await extract({ mode: 'sweep', table: 'payment', run: '20241104T100000000' });
+
+    expect(deferred.sweep?.run).toBeNull();
+    expect(deferred.watermark).toBeNull();
+    expect(await keysOf(store, 'payment/sweep/')).toEqual([]);
+    const { sweep, watermark } = await objectStateStore(store).read('payment');
+    expect(watermark).not.toBeNull();
+    expect(sweep).toMatchObject({ bucketRows: 10, run: '20241104T100000000' });
   });
 
   it('re-extracts every bucket the first time, having nothing to compare with', async () => {

@@ -43,13 +43,17 @@ Examples:
       output.say(`totesys    ${redactUrl(pipeline.stack.totesysUrl)}`);
       output.say(`warehouse  ${redactUrl(pipeline.stack.warehouseUrl)}`);
       output.say(`logs       ${pipeline.log.path}`);
-      // Rows stamped within the commit margin may still be uncommitted: let it pass first.
-      await new Promise((resolve) => setTimeout(resolve, localStackSettings.commitMarginMs));
+      // Rows stamped within the commit margin before the command ran may still be uncommitted:
+      // let the margin pass, counted from the process's start, which start-up mostly covers.
+      const margin = localStackSettings.commitMarginMs - performance.now();
+      if (margin > 0) await new Promise((resolve) => setTimeout(resolve, margin));
       await pipeline.requestExtraction(['incremental', 'sweep']);
       // Per-table bars on a terminal, a line every few seconds otherwise (stderr either way).
       const tracker = loadProgressTracker();
       const bars = process.stderr.isTTY ? progressBars() : undefined;
-      let lastSample = 0;
+      // The first sample after two seconds: a sync with little to do ends before it, and each
+      // sample asks all 66 queues for their depths and counts every table's rows.
+      let lastSample = Date.now();
       let sampling = false;
       const onTick = () => {
         if (sampling || Date.now() - lastSample < 2000) return;
@@ -74,10 +78,10 @@ Examples:
       } finally {
         bars?.stop();
       }
-      const status = await stackStatus(pipeline.stack);
-      const { letters: dead, queues: deadLetterQueues } = await deadLetters(
-        stackConnectionOf(pipeline.stack, pipeline.log.path),
-      );
+      const [status, { letters: dead, queues: deadLetterQueues }] = await Promise.all([
+        stackStatus(pipeline.stack),
+        deadLetters(stackConnectionOf(pipeline.stack, pipeline.log.path)),
+      ]);
       const counted = deadLetterQueues.reduce((sum, queue) => sum + queue.messages, 0);
       const seconds = (performance.now() - started) / 1000;
       output.say(statusTable(status));

@@ -69,12 +69,21 @@ export interface RunningPipeline {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The pipeline is at rest after this many checks in a row find nothing running, being announced
+ * or queued, `settleCheckMs` apart. Every hop between stages is covered by one of the three (a
+ * received message stays in flight until it is deleted; an object is being announced from before
+ * its writer knows it exists), so the checks only guard against a count read in passing. At 500
+ * ms apart, the end of each sync waited 1.5-2 s for them.
+ */
+const settleChecks = 3;
+const settleCheckMs = 100;
+
+/**
  * Starts the local stack and on it the pipeline.
  *
- * The data directory taken for this command (what a crash left in it cleared), both databases
- * checked before anything runs, the star schema and the loader's bookkeeping created if absent,
- * dim_date's calendar written once, one runner per function, and (with `schedule`) the extract
- * scheduler.
+ * The data directory taken for this command (what a crash left in it cleared), both databases checked before anything runs, the star
+ * schema and the loader's bookkeeping created if absent, dim_date's calendar written once, one
+ * runner per function, and (with `schedule`) the extract scheduler.
  */
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   // What a crash left behind is told to the caller at once, and logged once the log is open.
@@ -112,6 +121,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     });
   }
   const runners: FunctionRunner[] = [];
+  const extractRunners = new Map<string, FunctionRunner>();
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
   // The handlers run in processes of their own, so that every core works (decision 0013); they
@@ -155,34 +165,34 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
     for (const fn of functions.functions) {
       const settings = stageSettings[fn.queue.stage];
-      runners.push(
-        startFunctionRunner({
-          functionName: fn.name,
-          handler: pool ? pool.handlerFor(fn.name) : fn.handler,
-          ...(pool ? { acquire: pool.acquire } : {}),
-          sqs: stack.clients.sqs,
-          queueUrl: stack.queueUrl(fn.queue.name),
-          queueArn: stack.queueArn(fn.queue.name),
-          region: stack.region,
-          batchSize: settings.batchSize,
-          batchWindowSeconds: settings.batchWindowSeconds,
-          maxConcurrency: settings.maxConcurrency,
-          timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
-          onInvocation: (invocation) => {
-            if (invocation.error) {
-              log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
-            }
-            // Lambda's REPORT line: what the function was billed for.
-            log.logger(fn.name).debug('invocation', {
-              stage: fn.queue.stage,
-              table: fn.queue.table,
-              messages: invocation.messages,
-              failed: invocation.failed,
-              durationMs: invocation.milliseconds,
-            });
-          },
-        }),
-      );
+      const runner = startFunctionRunner({
+        functionName: fn.name,
+        handler: pool ? pool.handlerFor(fn.name) : fn.handler,
+        ...(pool ? { acquire: pool.acquire } : {}),
+        sqs: stack.clients.sqs,
+        queueUrl: stack.queueUrl(fn.queue.name),
+        queueArn: stack.queueArn(fn.queue.name),
+        region: stack.region,
+        batchSize: settings.batchSize,
+        batchWindowSeconds: settings.batchWindowSeconds,
+        maxConcurrency: settings.maxConcurrency,
+        timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
+        onInvocation: (invocation) => {
+          if (invocation.error) {
+            log.logger(fn.name).error('invocation failed', { error: String(invocation.error) });
+          }
+          // Lambda's REPORT line: what the function was billed for.
+          log.logger(fn.name).debug('invocation', {
+            stage: fn.queue.stage,
+            table: fn.queue.table,
+            messages: invocation.messages,
+            failed: invocation.failed,
+            durationMs: invocation.milliseconds,
+          });
+        },
+      });
+      runners.push(runner);
+      if (fn.queue.stage === 'extract') extractRunners.set(fn.queue.table, runner);
     }
     // dim_date is produced when the pipeline is provisioned: once, unless it exists.
     const calendar = await functions.processed.list('dim_date/')[Symbol.asyncIterator]().next();
@@ -266,6 +276,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       send,
       incrementalSeconds: localStackSettings.incrementalSeconds,
       sweepSeconds: localStackSettings.sweepSeconds,
+      busy: (table) => (extractRunners.get(table)?.busy ?? 0) > 0,
       onError: (error) =>
         log.logger('scheduler').error('could not send an extract request', { error: String(error) }),
     });
@@ -286,22 +297,26 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     log,
     async requestExtraction(kinds) {
       const at = new Date();
-      for (const kind of kinds) {
-        for (const request of scheduledRequests(sourceTableNames, kind, at)) await send(request);
-      }
+      const requests = kinds.flatMap((kind) => scheduledRequests(sourceTableNames, kind, at));
+      // A table's requests in order (its FIFO queue runs them so), the tables side by side.
+      await Promise.all(
+        sourceTableNames.map(async (table) => {
+          for (const request of requests) if (request.table === table) await send(request);
+        }),
+      );
     },
     reconcile,
     async settled({ onTick, timeoutSeconds = 600 } = {}) {
       // A backfill runs as long as it has work: the limit is on time in which nothing ran.
       let deadline = Date.now() + timeoutSeconds * 1000;
       let quietChecks = 0;
-      while (quietChecks < 3) {
+      while (quietChecks < settleChecks) {
         if (Date.now() > deadline) {
           throw new Error(
             `the pipeline did not settle: nothing ran for ${timeoutSeconds} s with work still queued`,
           );
         }
-        await sleep(500);
+        await sleep(settleCheckMs);
         onTick?.();
         // The queues are asked only when nothing runs: 66 requests, each of which the busy
         // functions would wait behind.

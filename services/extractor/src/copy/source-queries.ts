@@ -36,8 +36,17 @@ export interface SourceQueries {
   readonly all: string;
   /** Query: `hash` and `rows` of the whole table. */
   readonly contentHash: string;
-  /** Query ($1 bucket rows, $2 first bucket, $3 last bucket): `bucket` and `hash` of each bucket that has rows. */
+  /**
+   * Query ($1 bucket rows, $2 first bucket, $3 last bucket, $4 the buckets to hash, or null for
+   * all): `bucket` and `hash` of each bucket that has rows.
+   */
   readonly bucketHashes: string;
+  /**
+   * Query ($1 bucket rows, $2 first bucket, $3 last bucket): `bucket` and `version` of each
+   * bucket that has rows, a hash of which row versions it holds (each row's key and `xmin`, the
+   * transaction that wrote it), not of their content.
+   */
+  readonly bucketVersions: string;
   /** Query: the highest key, `id`, or null for an empty table. */
   readonly maxId: string;
 }
@@ -92,6 +101,14 @@ export function sourceQueries(format: RowFormat): SourceQueries {
     contentHash: `SELECT md5(coalesce(string_agg(${rowText}, E'\\n' ORDER BY ${key}), '')) AS hash, count(*)::integer AS rows FROM ${table}`,
     bucketHashes:
       `SELECT ((${key} - 1) / $1::integer)::integer AS bucket, md5(string_agg(${rowText}, E'\\n' ORDER BY ${key})) AS hash` +
+      ` FROM ${table} WHERE ${key} > $2::integer * $1::integer AND ${key} <= ($3::integer + 1) * $1::integer` +
+      ` AND ($4::integer[] IS NULL OR ((${key} - 1) / $1::integer) = ANY ($4::integer[]))` +
+      ' GROUP BY 1 ORDER BY 1',
+    // Every UPDATE writes a new row version stamped with its transaction's id, which freezing
+    // keeps: a bucket whose versions are those of the last sweep holds the same content. Reading
+    // xmin skips rendering every column as text: 3-5 times faster on payment (157k rows).
+    bucketVersions:
+      `SELECT ((${key} - 1) / $1::integer)::integer AS bucket, md5(string_agg(${key}::text || ':' || xmin::text, ',' ORDER BY ${key})) AS version` +
       ` FROM ${table} WHERE ${key} > $2::integer * $1::integer AND ${key} <= ($3::integer + 1) * $1::integer` +
       ' GROUP BY 1 ORDER BY 1',
     maxId: `SELECT max(${key}) AS id FROM ${table}`,

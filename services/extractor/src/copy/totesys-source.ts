@@ -47,8 +47,15 @@ export interface TotesysSource {
   ): AsyncGenerator<CompressedChunk, void, undefined>;
   /** The content hash and row count of the whole table. */
   contentHash(): Promise<{ readonly hash: string; readonly rows: number }>;
-  /** The content hash of each bucket from `first` to `last` that has rows. */
-  bucketHashes(bucketRows: number, first: number, last: number): Promise<Map<number, string>>;
+  /** The content hash of each bucket from `first` to `last` that has rows (of `only`, if given). */
+  bucketHashes(
+    bucketRows: number,
+    first: number,
+    last: number,
+    only?: readonly number[],
+  ): Promise<Map<number, string>>;
+  /** Which row versions each bucket from `first` to `last` that has rows holds, as a hash. */
+  bucketVersions(bucketRows: number, first: number, last: number): Promise<Map<number, string>>;
   /** The highest primary key, or null for an empty table. */
   maxId(): Promise<number | null>;
   close(): Promise<void>;
@@ -158,13 +165,22 @@ export async function openTotesysSource(
       if (!row) throw new Error('the content hash query returned no row');
       return row;
     },
-    async bucketHashes(bucketRows, first, last) {
+    async bucketHashes(bucketRows, first, last, only) {
       const { rows } = await client.query<{ bucket: number; hash: string }>(queries.bucketHashes, [
         bucketRows,
         first,
         last,
+        only ? [...only] : null,
       ]);
       return new Map(rows.map((row) => [row.bucket, row.hash]));
+    },
+    async bucketVersions(bucketRows, first, last) {
+      const { rows } = await client.query<{ bucket: number; version: string }>(queries.bucketVersions, [
+        bucketRows,
+        first,
+        last,
+      ]);
+      return new Map(rows.map((row) => [row.bucket, row.version]));
     },
     async maxId() {
       const { rows } = await client.query<{ id: number | null }>(queries.maxId);

@@ -3,7 +3,9 @@ import type { ExtractContext } from '../extract-context';
 import type { ObjectTally } from '../store/object-tally';
 import type { WriteOutcome } from '../store/write-in-order';
 import { writeRescan } from '../store/write-rescan';
+import { bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
 import { extractPages } from './extract-pages';
+import { bucketsWithin } from './sweep-plan';
 
 /** Where the first extraction of a table got to. */
 export interface InitialProgress {
@@ -21,6 +23,11 @@ export interface InitialProgress {
  * objects of at most `chunkRows` rows. Reading by key needs no sort, so the source streams rows
  * from its first page on, and a backfill costs it one pass over the key index however large the
  * table (decision 0002).
+ *
+ * Each page is read in one snapshot, in which the sweep's hashes of the buckets the page read
+ * whole are then taken and saved: every row of those buckets was either written by this page or
+ * is stamped at or after the horizon (incremental extraction takes it), so the first sweep
+ * re-extracts only buckets that changed since, or that were split between two pages.
  *
  * The horizon is saved just before the first object is written (a run that fails before it
  * leaves nothing behind), so a run that crashes and starts again reads below the same horizon
@@ -42,12 +49,36 @@ export async function extractInitial(
   };
   const run = toCompactTimestamp(horizon);
   let afterId = afterIdBefore;
+  const bucketRows = config.sweepBucketRows;
   const outcome = await extractPages(
     context,
-    async () => ({
-      copy: source.queries.initial,
-      settings: { after_id: String(afterId), before_ts: horizon },
-    }),
+    async () => {
+      const pageAfterId = afterId;
+      return {
+        copy: source.queries.initial,
+        settings: { after_id: String(afterId), before_ts: horizon },
+        isolation: 'repeatable read',
+        // The sweep's hashes of the buckets this page read whole, in the page's snapshot: the
+        // first sweep then re-extracts only what changed since (decision 0019).
+        finish: async (_rows, last) => {
+          const maxId = last ? await source.maxId() : null;
+          const buckets = bucketsWithin(pageAfterId, last ? null : afterId, maxId, bucketRows);
+          if (!buckets) return;
+          const before = bucketRecordOf(state, bucketRows);
+          const record = withBatchRead(before, buckets, await readBatch(source, bucketRows, buckets, before));
+          const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
+          const sweep = {
+            bucketRows,
+            hashes: [...record.hashes],
+            versions: [...record.versions],
+            run: previous?.run ?? null,
+            afterBucket: previous?.afterBucket ?? 0,
+          };
+          state = { ...state, sweep };
+          await context.state.write(table, state);
+        },
+      };
+    },
     async (chunk, observedAt) => {
       if (!state.initial) {
         state = { ...state, initial: { horizon, afterId } };

@@ -2,16 +2,20 @@ import type { EventTableName } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
 import { ObjectTally } from '../store/object-tally';
 import { writeRescan } from '../store/write-rescan';
+import { type BucketRecord, bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
 import { observationTime } from './observation-clock';
-import { type BucketHashes, changedBuckets, nextBucketBatch, withBatchHashes } from './sweep-plan';
+import { changedBuckets, firstStaleBucket, nextBucketBatch, unchangedBuckets } from './sweep-plan';
 
 /**
  * A `sweep` of an event table, which finds rows edited without a `last_updated` change.
  *
- * It hashes buckets of `sweepBucketRows` keys, compares each with its hash at the previous sweep
- * and re-extracts the rows of the buckets that differ as one `rescan` object (reason `sweep`) per
- * batch of buckets. The first sweep of a table has nothing to compare with, so it re-extracts every
- * bucket once. Each batch is hashed and read in one snapshot, then its hashes are saved.
+ * It hashes buckets of `sweepBucketRows` keys (only those whose row versions changed: see
+ * bucket-record.ts), compares each with its hash at the previous sweep and
+ * re-extracts the rows of the buckets that differ as one `rescan` object (reason `sweep`) per
+ * batch of buckets. The first sweep compares with the hashes the first extraction took (see
+ * extract-initial.ts); buckets without a hash are re-extracted. Each batch is hashed and read
+ * in one snapshot, then its hashes are saved. A table whose first extraction is under way is left
+ * to it (a backfill's continuations come after the sweep requested with it).
  */
 export async function extractSweep(
   context: ExtractContext,
@@ -22,26 +26,53 @@ export async function extractSweep(
   const { run } = request;
   const bucketRows = config.sweepBucketRows;
   let state = await context.state.read(table);
+  // While the first extraction is under way, what it has shipped has its hashes already, and what
+  // it has not is still to come from it: a sweep now would only read that ahead of it.
+  if (state.watermark === null && state.initial !== null) {
+    return { rows: 0, written: [], existing: [], details: { run, deferred: 'first extraction under way' } };
+  }
   // Hashes taken with another bucket size compare with nothing.
   const previous = state.sweep?.bucketRows === bucketRows ? state.sweep : null;
-  let hashes: BucketHashes = previous?.hashes ?? [];
+  let record = bucketRecordOf(state, bucketRows);
   let afterBucket = Math.max(request.afterBucket ?? -1, previous?.run === run ? previous.afterBucket : -1);
   const tally = new ObjectTally();
   let hashed = 0;
+  let contentHashed = 0;
   let changed = 0;
   let outOfTime = false;
   const maxId = await source.maxId();
   for (;;) {
-    const batch = nextBucketBatch(afterBucket, maxId, bucketRows, config.chunkRows);
-    if (!batch) break;
+    // First the row versions of up to `queryRows` keys, in one query: the buckets up to the first
+    // that was written since its hash was taken are done at once. At 50 buckets a transaction
+    // and a state write each, payment's 1,570 buckets at scale factor 100 took seconds.
+    const span = nextBucketBatch(afterBucket, maxId, bucketRows, config.queryRows);
+    if (!span) break;
     if (hashed > 0 && budget.spent()) {
       outOfTime = true;
       break;
     }
+    const skipped = await source.transaction('repeatable read', async () => {
+      const versions = await source.bucketVersions(bucketRows, span.first, span.last);
+      const stale = firstStaleBucket(record, versions, span);
+      const unchanged = { first: span.first, last: stale === undefined ? span.last : stale - 1 };
+      if (unchanged.last < unchanged.first) return 0;
+      const hashes = unchangedBuckets(record, versions, unchanged);
+      record = withBatchRead(record, unchanged, { hashes, versions, contentHashed: 0 });
+      return unchanged.last - unchanged.first + 1;
+    });
+    if (skipped > 0) {
+      afterBucket += skipped;
+      hashed += skipped;
+      state = { ...state, sweep: sweepState(record, bucketRows, run, afterBucket) };
+      await context.state.write(table, state);
+      continue;
+    }
+    const batch = nextBucketBatch(afterBucket, maxId, bucketRows, config.chunkRows);
+    if (!batch) break;
     const observedAt = observationTime(context.now);
     await source.transaction('repeatable read', async () => {
-      const current = await source.bucketHashes(bucketRows, batch.first, batch.last);
-      const buckets = changedBuckets(hashes, current, batch);
+      const read = await readBatch(source, bucketRows, batch, record);
+      const buckets = changedBuckets(record.hashes, read.hashes, batch);
       if (buckets.length > 0) {
         const settings = {
           after_id: String(batch.first * bucketRows),
@@ -53,10 +84,11 @@ export async function extractSweep(
           await writeRescan(context, tally, { table, reason: 'sweep', run }, chunk, observedAt);
         }
       }
-      hashes = withBatchHashes(hashes, current, batch);
-      state = { ...state, sweep: { bucketRows, hashes: [...hashes], run, afterBucket: batch.last } };
+      record = withBatchRead(record, batch, read);
+      state = { ...state, sweep: sweepState(record, bucketRows, run, batch.last) };
       await context.state.write(table, state);
       hashed += batch.last - batch.first + 1;
+      contentHashed += read.contentHashed;
       changed += buckets.length;
     });
     afterBucket = batch.last;
@@ -66,6 +98,18 @@ export async function extractSweep(
     written: tally.written,
     existing: tally.existing,
     ...(outOfTime ? { stop: { mode: 'sweep', run, afterBucket } } : {}),
-    details: { run, bucketRows, bucketsHashed: hashed, bucketsChanged: changed, afterBucket },
+    details: {
+      run,
+      bucketRows,
+      bucketsHashed: hashed,
+      bucketsContentHashed: contentHashed,
+      bucketsChanged: changed,
+      afterBucket,
+    },
   };
+}
+
+/** The sweep's part of the state: the record, and how far the run has got. */
+function sweepState(record: BucketRecord, bucketRows: number, run: string, afterBucket: number) {
+  return { bucketRows, hashes: [...record.hashes], versions: [...record.versions], run, afterBucket };
 }

@@ -38,10 +38,44 @@ export function nextBucketBatch(
 }
 
 /**
+ * The hashes of the buckets of a batch whose rows have not been written since they were hashed.
+ *
+ * Those buckets still hold the row versions they held when their hash was taken (same key, same writing transaction for every row), so the same content: those
+ * need not be hashed again. A bucket without a previous hash or version is not among them.
+ */
+export function unchangedBuckets(
+  previous: { readonly hashes: BucketHashes; readonly versions: BucketHashes },
+  versions: ReadonlyMap<number, string>,
+  batch: BucketBatch,
+): ReadonlyMap<number, string> {
+  const unchanged = new Map<number, string>();
+  for (let bucket = batch.first; bucket <= batch.last; bucket += 1) {
+    const [hash, version] = [previous.hashes[bucket] ?? null, previous.versions[bucket] ?? null];
+    if (hash !== null && version !== null && versions.get(bucket) === version) unchanged.set(bucket, hash);
+  }
+  return unchanged;
+}
+
+/**
+ * The first bucket of a batch that has rows and is not among its {@link unchangedBuckets}.
+ *
+ * One written since its hash was taken, or never hashed. Undefined when there is none.
+ */
+export function firstStaleBucket(
+  previous: { readonly hashes: BucketHashes; readonly versions: BucketHashes },
+  versions: ReadonlyMap<number, string>,
+  batch: BucketBatch,
+): number | undefined {
+  const unchanged = unchangedBuckets(previous, versions, batch);
+  for (let bucket = batch.first; bucket <= batch.last; bucket += 1)
+    if (versions.has(bucket) && !unchanged.has(bucket)) return bucket;
+  return undefined;
+}
+
+/**
  * The buckets of a batch whose rows differ from the previous sweep.
  *
- * A different hash, or rows where there were none. A bucket without rows now has nothing to
- * re-extract.
+ * A different hash, or rows where there were none. A bucket without rows now has nothing to re-extract.
  */
 export function changedBuckets(
   previous: BucketHashes,
@@ -69,4 +103,27 @@ export function withBatchHashes(
   for (let bucket = batch.first; bucket <= batch.last; bucket += 1)
     next[bucket] = current.get(bucket) ?? null;
   return next;
+}
+
+/**
+ * The buckets every key of which lies in a range of keys read whole.
+ *
+ * The range is above `afterId` and up to
+ * `throughId`, or up to the end of the table (the bucket of `maxId`) when `throughId` is null.
+ * A bucket split with the range's neighbours is left out; undefined when no bucket is whole.
+ */
+export function bucketsWithin(
+  afterId: number,
+  throughId: number | null,
+  maxId: number | null,
+  bucketRows: number,
+): BucketBatch | undefined {
+  const first = Math.ceil(afterId / bucketRows);
+  const last =
+    throughId !== null
+      ? Math.floor(throughId / bucketRows) - 1
+      : maxId !== null && maxId > 0
+        ? bucketOf(maxId, bucketRows)
+        : -1;
+  return last >= first ? { first, last } : undefined;
 }
