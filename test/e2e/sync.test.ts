@@ -251,6 +251,15 @@ describe('totes sync against databases of your own', () => {
     expect(await tableCounts()).toEqual(before);
     await expectWarehouseToMatchSource();
 
+    // Loading what is already loaded: every object counts as done at once, and nothing doubles.
+    const reloaded = await reprocess('fact_payment', '--from', 'load');
+    expect(reloaded.code, reloaded.stderr).toBe(0);
+    const [payments] = JSON.parse(reloaded.stdout).progress;
+    expect(payments.table).toBe('fact_payment');
+    expect(payments.expected).toBeGreaterThanOrEqual(before.fact_payment ?? 0);
+    expect(payments.done).toBe(payments.expected);
+    expect(await tableCounts()).toEqual(before);
+
     const generated = await reprocess('dim_date', '--from', 'transform');
     expect(generated.code).toBe(2);
     expect(generated.stderr).toContain('use --from load');

@@ -1,14 +1,18 @@
 import { HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import {
+  type IngestKey,
   ingestCompressionOf,
+  ingestCompressions,
+  ingestKey,
   ingestObjectSuffixes,
   ingestRowsOf,
   isReferenceTable,
   parseIngestKey,
-  processedMetadataKeys,
+  parseProcessedKey,
   type SourceTableName,
   type TargetTableName,
   targetsOf,
+  warehouseTables,
 } from '@totes/pipeline';
 import pg from 'pg';
 import type { TableCount } from './load-progress';
@@ -62,6 +66,16 @@ function ingestLoaded(key: string, ledger: LedgerKeys): boolean {
   return false;
 }
 
+/** The snapshot key of a rebuilt dimension's input, from the version (`takenAt-hash`) its key names. */
+function snapshotOf(
+  input: SourceTableName,
+  versions: Readonly<Partial<Record<SourceTableName, string>>>,
+): IngestKey | undefined {
+  const match = /^(\d{8}T\d{9})-([0-9a-f]+)$/.exec(versions[input] ?? '');
+  if (!match?.[1] || !match[2] || !isReferenceTable(input)) return undefined;
+  return { kind: 'snapshot', table: input, takenAt: match[1], hash: match[2] };
+}
+
 /** The tables a reprocess fills: what its sources feed, or the one it redoes. */
 export function reprocessTables(work: ReprocessWork): readonly TargetTableName[] {
   if (work.from !== 'extract') return [work.table];
@@ -81,16 +95,48 @@ export function reprocessProgress(work: ReprocessWork, source: ReprocessProgress
   const rowsByKey = new Map<string, number>();
   let expectedFromSource: Map<SourceTableName, number> | undefined;
 
-  /** The rows an object holds, as its metadata says (read once: objects never change). */
-  async function rowsOf(stage: 'ingest' | 'processed', key: string): Promise<number> {
+  /** The rows an ingest object holds, as its metadata says (read once: objects never change). */
+  async function ingestRows(key: string): Promise<number> {
     const known = rowsByKey.get(key);
     if (known !== undefined) return known;
-    const bucket = stage === 'ingest' ? source.ingestBucket : source.processedBucket;
-    const { Metadata } = await source.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    const processed = Number(Metadata?.[processedMetadataKeys.rows]);
-    const rows = (stage === 'ingest' ? ingestRowsOf(Metadata) : processed) || 0;
+    const { Metadata } = await source.s3.send(
+      new HeadObjectCommand({ Bucket: source.ingestBucket, Key: key }),
+    );
+    const rows = ingestRowsOf(Metadata) ?? 0;
     rowsByKey.set(key, rows);
     return rows;
+  }
+
+  /** The first of `keys` the ingest bucket holds (an object is written with one compression or the other). */
+  async function ingestRowsOfAny(keys: readonly string[]): Promise<number> {
+    for (const [index, key] of keys.entries()) {
+      try {
+        return await ingestRows(key);
+      } catch (error) {
+        if (index === keys.length - 1 || (error as { name?: string }).name !== 'NotFound') throw error;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The rows a processed object carries, read from what it was built from (its own count is in
+   * its Parquet footer, not in S3's metadata): the ingest object of a rows object, the snapshot
+   * of a rebuilt dimension's first input, the days of a calendar.
+   */
+  async function processedRows(key: string): Promise<number> {
+    const parsed = parseProcessedKey(key);
+    if (parsed.kind === 'calendar') {
+      const day = (compact: string) =>
+        Date.UTC(+compact.slice(0, 4), +compact.slice(4, 6) - 1, +compact.slice(6, 8));
+      return Math.round((day(parsed.to) - day(parsed.from)) / 86_400_000) + 1;
+    }
+    const input =
+      parsed.kind === 'rows'
+        ? parsed.source
+        : snapshotOf(warehouseTables[parsed.target].inputs[0] as SourceTableName, parsed.versions);
+    if (!input) return 0;
+    return ingestRowsOfAny(ingestCompressions.map((compression) => ingestKey(input, compression)));
   }
 
   /** The objects of an extract run written so far: a full run's rescans, or snapshots taken since it began. */
@@ -161,13 +207,13 @@ export function reprocessProgress(work: ReprocessWork, source: ReprocessProgress
       for (const input of sources.filter((name) => targetsOf(name).includes(table))) {
         expected += expectedFromSource.get(input) ?? 0;
         for (const key of await runObjects(input, run)) {
-          if (ingestLoaded(key, loaded)) done += await rowsOf('ingest', key);
+          if (ingestLoaded(key, loaded)) done += await ingestRows(key);
         }
       }
       return { done, expected };
     }
     for (const object of work.objects) {
-      const rows = await rowsOf(work.from === 'load' ? 'processed' : 'ingest', object.key);
+      const rows = work.from === 'load' ? await processedRows(object.key) : await ingestRows(object.key);
       expected += rows;
       const isLoaded = work.from === 'load' ? loaded.keys.has(object.key) : ingestLoaded(object.key, loaded);
       if (isLoaded) done += rows;
