@@ -8,7 +8,7 @@ import { processedKeyValues, processedSchema } from './processed-object';
 const key = 'dim_location/g1/address/snapshots/20241104T091502345-0123456789abcdef.parquet';
 
 /** Values the writer takes for a column of a given physical type, one row. */
-function valueOf(element: SchemaElement): unknown {
+function sampleValue(element: SchemaElement): unknown {
   switch (element.type) {
     case 'BOOLEAN':
       return true;
@@ -37,7 +37,7 @@ function objectWith(
   );
   const columnData: ColumnSource[] = schema.slice(1).map((element) => ({
     name: element.name,
-    data: [valueOf(element)],
+    data: [sampleValue(element)],
   }));
   return parquetWriteBuffer({ columnData, schema, kvMetadata: processedKeyValues(1, {}) });
 }
