@@ -14,9 +14,9 @@ import { insertSalesOrder, seedTotesys, settlePayments } from '@totes/totesys-si
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTotes } from '../../packages/cli/test/run-totes';
+import { expectWarehouseToMatchSource as expectWarehouseMatches } from './expect-warehouse';
 import { withStackS3 as stackS3 } from './stack-s3';
-import { duplicateVersions, warehouseExpectations } from './warehouse-expectations';
-import { query, rowSet } from './warehouse-queries';
+import { query } from './warehouse-queries';
 
 describe('totes sync against databases of your own', () => {
   const totesys = useTestDatabase('e2e_sync_src');
@@ -28,17 +28,7 @@ describe('totes sync against databases of your own', () => {
       WAREHOUSE_URL: warehouse.url,
     });
 
-  async function expectWarehouseToMatchSource() {
-    for (const table of warehouseTableNames) {
-      const expected = warehouseExpectations[table];
-      expect(await rowSet(warehouse.url, expected.warehouse), table).toEqual(
-        await rowSet(totesys.url, expected.source),
-      );
-    }
-    for (const [fact, sql] of Object.entries(duplicateVersions)) {
-      expect((await query<{ n: number }>(warehouse.url, sql))[0]?.n, `identical versions in ${fact}`).toBe(0);
-    }
-  }
+  const expectWarehouseToMatchSource = () => expectWarehouseMatches(totesys.url, warehouse.url);
 
   async function tableCounts(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
