@@ -62,6 +62,14 @@ describe('a running local stack', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('`totes up` prints its own lines in 80 columns, through a pipe', () => {
+    const lines = upOutput().split('\n');
+    expect(lines.some((line) => line.startsWith('S3          http://127.0.0.1:'))).toBe(true);
+    // A database URL or a data directory is as long as the user made it; every other line fits.
+    const own = lines.filter((line) => !/^(totesys|warehouse|logs) /.test(line));
+    expect(own.filter((line) => line.length > 80)).toEqual([]);
+  });
+
   it('`totes url` prints the warehouse URL with its password, on the configured port, and it connects', async () => {
     const run = await runTotes(['url', '--data-dir', dataDir]);
     expect(run.code, run.stderr).toBe(0);

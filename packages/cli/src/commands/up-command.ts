@@ -113,7 +113,8 @@ Examples:
       );
       output.say(`warehouse   ${redactUrl(stack.warehouseUrl)}`);
       if (!urls.warehouseUrl) output.say('connect     psql "$(totes url)"   (totes url: with the password)');
-      output.say(`AWS         ${stack.awsEndpoint} (S3 with notifications: ${stack.s3Endpoint})`);
+      output.say(`AWS         ${stack.awsEndpoint}`);
+      output.say(`S3          ${stack.s3Endpoint} (with notifications)`);
       output.say(`buckets     ${stack.names.ingestBucket}, ${stack.names.processedBucket}`);
       dashboard = await serveLocalDashboard(stack.warehouseUrl, {
         status: () => stackStatus(stack),
@@ -125,7 +126,7 @@ Examples:
       output.say(`logs        ${pipeline.log.path}`);
       if (dashboard) output.say(`dashboard   ${dashboard.url}`);
       output.say(`traffic     ${traffic ? `${options.ordersPerMinute} orders a minute` : 'none'}`);
-      output.say('Ctrl-C stops everything; the next `totes up` resumes from the same data directory.\n');
+      output.say('Ctrl-C stops everything; the next `totes up` resumes from here.\n');
 
       const tty = process.stdout.isTTY === true && !output.json;
       const redraw = screenRedraw(process.stdout);
