@@ -1,7 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, loading, loadProgressTracker, progressLine } from '../src/stack/load-progress';
+import {
+  formatDuration,
+  loading,
+  loadProgressTracker,
+  progressLine,
+  progressTracker,
+} from '../src/stack/load-progress';
 import { progressBars } from '../src/stack/progress-bars';
 import { formatRunSummary, runSummary } from '../src/stack/run-summary';
 import type { TableStatus } from '../src/stack/stack-status';
@@ -56,6 +62,25 @@ describe('the progress of a load', () => {
     expect(loading(second)).toBe(true);
     expect(progressLine(second)).toBe('loading: 7,000 of 14,000 rows (50%), 3,000 rows/s, about 7 s left');
     expect(loading(tracker.sample(status(10_000, 4_000), 4_000))).toBe(false);
+  });
+
+  it('follows any work by rows, under its own label: nothing to do is done at once, with no rate yet', () => {
+    const tracker = progressTracker();
+    const first = tracker.sample(
+      [
+        { table: 'dim_design', done: 0, expected: 0 },
+        { table: 'fact_payment', done: 100, expected: 1_000 },
+      ],
+      0,
+    );
+    expect(first).toEqual([
+      { table: 'dim_design', done: 0, expected: 0, rowsPerSecond: null, etaSeconds: 0 },
+      { table: 'fact_payment', done: 100, expected: 1_000, rowsPerSecond: null, etaSeconds: null },
+    ]);
+    expect(progressLine(first, 'reprocessing')).toBe('reprocessing: 100 of 1,000 rows (10%)');
+    expect(progressLine(first.slice(0, 1), 'reprocessing')).toBe('reprocessing: 0 of 0 rows (100%)');
+    const later = tracker.sample([{ table: 'fact_payment', done: 400, expected: 1_000 }], 3_000);
+    expect(later[0]).toMatchObject({ rowsPerSecond: 100, etaSeconds: 6 });
   });
 
   it('measures the rate over the last fifteen seconds only', () => {

@@ -55,6 +55,31 @@ describe('findUnconsumedObjects', () => {
   const young = ingestKey(batch(3));
   const output = processedKey({ kind: 'rows', target: 'fact_sales_order', generation: 1, source: batch(1) });
 
+  it('looks at the highest generation of each input whatever the listing order, and passes over stray keys', async () => {
+    const generation = (n: number) =>
+      processedKey({ kind: 'rows', target: 'fact_sales_order', generation: n, source: batch(1) });
+    const listing = listingOf({
+      ingest: [
+        object(consumed, 60),
+        // Not objects the pipeline writes: the extractor's state, a stray upload.
+        object('sales_order/notes.txt', 60),
+        object('sales_order/changes/not-a-watermark.jsonl.zst', 60),
+      ],
+      processed: [
+        object(generation(2), 50),
+        object(generation(1), 50),
+        object('fact_sales_order/readme.txt', 50),
+      ],
+    });
+    const found = await findUnconsumedObjects({ listing, ledger: ledgerOf([generation(1)]) }, options);
+
+    // Generation 1 is loaded, but generation 2 supersedes it and is not.
+    expect(found.transform).toEqual([]);
+    expect(found.load.map((o) => o.key)).toEqual([generation(2)]);
+    // Without a ledger the load stage is not looked at.
+    expect(await findUnconsumedObjects({ listing }, options)).toEqual({ transform: [], load: [] });
+  });
+
   it('leaves alone an object an operator gave up on, at the stage where it was given up', async () => {
     const processedMissed = processedKey({
       kind: 'rows',
