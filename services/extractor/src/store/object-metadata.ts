@@ -30,6 +30,15 @@ export function schemaVersion(table: SourceTableName): string {
   return version;
 }
 
+/** What every ingest object records: when its rows were read, how many, and its table's schema version. */
+function commonMetadata(table: SourceTableName, rows: number, observedAt: string): ObjectMetadata {
+  return {
+    [observedAtMetadataName]: observedAt,
+    [ingestRowsMetadataName]: String(rows),
+    'schema-version': schemaVersion(table),
+  };
+}
+
 /**
  * Metadata of a change object.
  *
@@ -44,9 +53,7 @@ export function changesMetadata(
   observedAt: string,
 ): ObjectMetadata {
   return {
-    [observedAtMetadataName]: observedAt,
-    [ingestRowsMetadataName]: String(rows),
-    'schema-version': schemaVersion(table),
+    ...commonMetadata(table, rows, observedAt),
     'watermark-after': after ? formatWatermark(after) : 'start',
     'watermark-through': formatWatermark(through),
   };
@@ -62,9 +69,7 @@ export function rescanMetadata(
   observedAt: string,
 ): ObjectMetadata {
   return {
-    [observedAtMetadataName]: observedAt,
-    [ingestRowsMetadataName]: String(rows),
-    'schema-version': schemaVersion(table),
+    ...commonMetadata(table, rows, observedAt),
     reason,
     'first-id': String(firstId),
     'last-id': String(lastId),
@@ -84,9 +89,7 @@ export function snapshotMetadata(
   takenAt: string,
 ): ObjectMetadata {
   return {
-    [observedAtMetadataName]: takenAt,
-    [ingestRowsMetadataName]: String(rows),
-    'schema-version': schemaVersion(table),
+    ...commonMetadata(table, rows, takenAt),
     'content-hash': hash,
   };
 }
