@@ -3,6 +3,7 @@ import type { SourceTableName } from './source-tables';
 import { Watermark } from './watermark';
 
 const compactTimestamp = z.string().regex(/^\d{8}T\d{9}$/);
+const transactionId = z.string().regex(/^\d{1,20}$/);
 
 /**
  * What the extractor of one table remembers between runs.
@@ -30,6 +31,14 @@ export const ExtractState = z.object({
        * by bucket as `hashes`: a bucket whose versions are unchanged is not hashed again.
        */
       versions: z.array(z.string().nullable()).optional(),
+      /**
+       * A transaction (an `xid8`, in decimal) before which every row version is in the record:
+       * a bucket holding no version written by it or later is as recorded, and the next sweep
+       * hashes only the others. Set when a sweep (or the first extraction) has read every bucket.
+       */
+      writtenBefore: transactionId.nullable().default(null),
+      /** The same for the sweep under way, which becomes `writtenBefore` when it ends. */
+      runWrittenBefore: transactionId.nullable().default(null),
       run: compactTimestamp.nullable(),
       afterBucket: z.number().int().nonnegative(),
     })

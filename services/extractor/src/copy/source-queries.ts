@@ -47,6 +47,11 @@ export interface SourceQueries {
    * transaction that wrote it), not of their content.
    */
   readonly bucketVersions: string;
+  /**
+   * Query ($1 bucket rows, $2 a transaction id as `xid8`): `bucket` of each bucket that holds a
+   * row version written by that transaction or a later one.
+   */
+  readonly bucketsWrittenSince: string;
   /** Query: the highest key, `id`, or null for an empty table. */
   readonly maxId: string;
 }
@@ -111,6 +116,13 @@ export function sourceQueries(format: RowFormat): SourceQueries {
       `SELECT ((${key} - 1) / $1::integer)::integer AS bucket, md5(string_agg(${key}::text || ':' || xmin::text, ',' ORDER BY ${key})) AS version` +
       ` FROM ${table} WHERE ${key} > $2::integer * $1::integer AND ${key} <= ($3::integer + 1) * $1::integer` +
       ' GROUP BY 1 ORDER BY 1',
+    // `age` counts transactions back from now in xid's 32-bit space, so it compares a row's
+    // `xmin` with the given transaction across wraparound. A frozen version of a row written
+    // 2^31 transactions ago may alias a recent one: it is only hashed for nothing. Reading `xmin`
+    // alone, 4 times faster than bucketVersions (171 against 680 ms on 1.57M rows).
+    bucketsWrittenSince:
+      `SELECT DISTINCT ((${key} - 1) / $1::integer)::integer AS bucket FROM ${table}` +
+      ` WHERE age(xmin) <= age((($2::text::bigint) % 4294967296)::text::xid) ORDER BY 1`,
     maxId: `SELECT max(${key}) AS id FROM ${table}`,
   };
 }

@@ -56,10 +56,33 @@ export interface TotesysSource {
   ): Promise<Map<number, string>>;
   /** Which row versions each bucket from `first` to `last` that has rows holds, as a hash. */
   bucketVersions(bucketRows: number, first: number, last: number): Promise<Map<number, string>>;
+  /**
+   * The oldest transaction running now, as an `xid8` in decimal.
+   *
+   * Every transaction before it has ended, so what it wrote is in every snapshot taken from now on.
+   */
+  oldestRunningTransaction(): Promise<string>;
+  /**
+   * The buckets holding a row version written by transaction `since` (an `xid8`) or a later one.
+   *
+   * Undefined when `since` is over a billion transactions back, too near xid wraparound to
+   * compare, or ahead of the server's transactions (a totesys restored or replaced since).
+   */
+  bucketsWrittenSince(bucketRows: number, since: string): Promise<readonly number[] | undefined>;
   /** The highest primary key, or null for an empty table. */
   maxId(): Promise<number | null>;
   close(): Promise<void>;
 }
+
+const oldestRunning = 'pg_snapshot_xmin(pg_current_snapshot())';
+const oldestRunningTransaction = `SELECT ${oldestRunning}::text AS xid`;
+
+/**
+ * How many transactions back a row version can still be told apart by its `xmin`.
+ *
+ * Half of the 2^31 that `age` can count, so a transaction a sweep ago is never near the limit.
+ */
+const xidComparableSpan = 1_000_000_000;
 
 // Rows per piece handed to the compressor: about 600 KB of JSON.
 const pieceRows = 2_000;
@@ -181,6 +204,26 @@ export async function openTotesysSource(
         last,
       ]);
       return new Map(rows.map((row) => [row.bucket, row.version]));
+    },
+    async oldestRunningTransaction() {
+      const { rows } = await client.query<{ xid: string }>(oldestRunningTransaction);
+      const row = rows[0];
+      if (!row) throw new Error('the snapshot query returned no row');
+      return row.xid;
+    },
+    async bucketsWrittenSince(bucketRows, since) {
+      const { rows: elapsed } = await client.query<{ transactions: string }>(
+        `SELECT (${oldestRunning}::text::numeric - $1::numeric)::text AS transactions`,
+        [since],
+      );
+      // Ahead of now, it is another server's (a restored or replaced totesys): nothing to compare.
+      const transactions = Number(elapsed[0]?.transactions ?? Number.NaN);
+      if (!(transactions >= 0 && transactions <= xidComparableSpan)) return undefined;
+      const { rows } = await client.query<{ bucket: number }>(queries.bucketsWrittenSince, [
+        bucketRows,
+        since,
+      ]);
+      return rows.map((row) => row.bucket);
     },
     async maxId() {
       const { rows } = await client.query<{ id: number | null }>(queries.maxId);

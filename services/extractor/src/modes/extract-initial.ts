@@ -71,6 +71,10 @@ export async function extractInitial(
             bucketRows,
             hashes: [...record.hashes],
             versions: [...record.versions],
+            writtenBefore: previous?.writtenBefore ?? null,
+            // The first page's snapshot is the earliest: every version before its oldest running
+            // transaction is in the hashes of every page, and becomes `writtenBefore` at the end.
+            runWrittenBefore: previous?.runWrittenBefore ?? (await source.oldestRunningTransaction()),
             run: previous?.run ?? null,
             afterBucket: previous?.afterBucket ?? 0,
           };
@@ -90,7 +94,12 @@ export async function extractInitial(
     },
   );
   if (outcome === 'done') {
-    state = { ...state, watermark: { lastUpdated: horizon, id: 0 }, initial: null };
+    const sweep = state.sweep && {
+      ...state.sweep,
+      writtenBefore: state.sweep.runWrittenBefore,
+      runWrittenBefore: null,
+    };
+    state = { ...state, watermark: { lastUpdated: horizon, id: 0 }, initial: null, sweep };
     await context.state.write(table, state);
   }
   return { outcome, state, horizon, afterIdBefore, afterId };

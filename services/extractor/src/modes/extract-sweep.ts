@@ -1,10 +1,10 @@
-import type { EventTableName } from '@totes/pipeline';
+import type { EventTableName, ExtractState } from '@totes/pipeline';
 import type { ExtractContext, ExtractOutcome } from '../extract-context';
 import { ObjectTally } from '../store/object-tally';
 import { writeRescan } from '../store/write-rescan';
 import { type BucketRecord, bucketRecordOf, readBatch, withBatchRead } from './bucket-record';
 import { observationTime } from './observation-clock';
-import { changedBuckets, firstStaleBucket, nextBucketBatch, unchangedBuckets } from './sweep-plan';
+import { bucketOf, changedBuckets, firstStaleBucket, nextBucketBatch, unchangedBuckets } from './sweep-plan';
 
 /**
  * A `sweep` of an event table, which finds rows edited without a `last_updated` change.
@@ -41,29 +41,48 @@ export async function extractSweep(
   let changed = 0;
   let outOfTime = false;
   const maxId = await source.maxId();
+  const { written, runWrittenBefore } = await writtenSinceRecord(context, previous, run, bucketRows, maxId);
+  const candidates = written ? [...written].sort((a, b) => a - b) : undefined;
   for (;;) {
+    // With the record's transaction known, only the buckets written since need reading: the
+    // others are skipped up to the next one that was (see bucketsWrittenSince).
+    if (candidates) {
+      const next = candidates.find((bucket) => bucket > afterBucket);
+      if (next === undefined) {
+        hashed += Math.max(0, lastBucketOf(maxId, bucketRows) - afterBucket);
+        afterBucket = Math.max(afterBucket, lastBucketOf(maxId, bucketRows));
+        break;
+      }
+      hashed += next - 1 - afterBucket;
+      afterBucket = next - 1;
+    }
     // First the row versions of up to `queryRows` keys, in one query: the buckets up to the first
     // that was written since its hash was taken are done at once. At 50 buckets a transaction
     // and a state write each, payment's 1,570 buckets at scale factor 100 took seconds.
-    const span = nextBucketBatch(afterBucket, maxId, bucketRows, config.queryRows);
-    if (!span) break;
+    const span = candidates ? undefined : nextBucketBatch(afterBucket, maxId, bucketRows, config.queryRows);
+    if (!candidates && !span) break;
     if (hashed > 0 && budget.spent()) {
       outOfTime = true;
       break;
     }
-    const skipped = await source.transaction('repeatable read', async () => {
-      const versions = await source.bucketVersions(bucketRows, span.first, span.last);
-      const stale = firstStaleBucket(record, versions, span);
-      const unchanged = { first: span.first, last: stale === undefined ? span.last : stale - 1 };
-      if (unchanged.last < unchanged.first) return 0;
-      const hashes = unchangedBuckets(record, versions, unchanged);
-      record = withBatchRead(record, unchanged, { hashes, versions, contentHashed: 0 });
-      return unchanged.last - unchanged.first + 1;
-    });
+    const skipped = !span
+      ? 0
+      : await source.transaction('repeatable read', async () => {
+          const versions = await source.bucketVersions(bucketRows, span.first, span.last);
+          const stale = firstStaleBucket(record, versions, span);
+          const unchanged = { first: span.first, last: stale === undefined ? span.last : stale - 1 };
+          if (unchanged.last < unchanged.first) return 0;
+          const hashes = unchangedBuckets(record, versions, unchanged);
+          record = withBatchRead(record, unchanged, { hashes, versions, contentHashed: 0 });
+          return unchanged.last - unchanged.first + 1;
+        });
     if (skipped > 0) {
       afterBucket += skipped;
       hashed += skipped;
-      state = { ...state, sweep: sweepState(record, bucketRows, run, afterBucket) };
+      state = {
+        ...state,
+        sweep: sweepState(record, bucketRows, run, afterBucket, previous, runWrittenBefore),
+      };
       await context.state.write(table, state);
       continue;
     }
@@ -85,13 +104,28 @@ export async function extractSweep(
         }
       }
       record = withBatchRead(record, batch, read);
-      state = { ...state, sweep: sweepState(record, bucketRows, run, batch.last) };
+      state = {
+        ...state,
+        sweep: sweepState(record, bucketRows, run, batch.last, previous, runWrittenBefore),
+      };
       await context.state.write(table, state);
       hashed += batch.last - batch.first + 1;
       contentHashed += read.contentHashed;
       changed += buckets.length;
     });
     afterBucket = batch.last;
+  }
+  if (!outOfTime) {
+    // Every bucket has been read since `runWrittenBefore`: the record now holds every version
+    // before it. A run asked for again once ended leaves the record as it was.
+    state = {
+      ...state,
+      sweep: {
+        ...sweepState(record, bucketRows, run, afterBucket, previous, null),
+        writtenBefore: runWrittenBefore ?? previous?.writtenBefore ?? null,
+      },
+    };
+    await context.state.write(table, state);
   }
   return {
     rows: tally.rows,
@@ -104,12 +138,65 @@ export async function extractSweep(
       bucketsHashed: hashed,
       bucketsContentHashed: contentHashed,
       bucketsChanged: changed,
+      bucketsWritten: written?.size ?? null,
       afterBucket,
     },
   };
 }
 
 /** The sweep's part of the state: the record, and how far the run has got. */
-function sweepState(record: BucketRecord, bucketRows: number, run: string, afterBucket: number) {
-  return { bucketRows, hashes: [...record.hashes], versions: [...record.versions], run, afterBucket };
+function sweepState(
+  record: BucketRecord,
+  bucketRows: number,
+  run: string,
+  afterBucket: number,
+  previous: ExtractState['sweep'],
+  runWrittenBefore: string | null,
+): NonNullable<ExtractState['sweep']> {
+  return {
+    bucketRows,
+    hashes: [...record.hashes],
+    versions: [...record.versions],
+    writtenBefore: previous?.writtenBefore ?? null,
+    runWrittenBefore,
+    run,
+    afterBucket,
+  };
+}
+
+/** The bucket of the highest key, or -1 for an empty table. */
+const lastBucketOf = (maxId: number | null, bucketRows: number) =>
+  maxId === null || maxId < 1 ? -1 : bucketOf(maxId, bucketRows);
+
+/**
+ * Which buckets a sweep must read, and the transaction its record will be complete before.
+ *
+ * The run's transaction is taken before it reads any bucket (and kept by its continuations), so
+ * every version written before it is in the snapshots the run reads. The buckets are those
+ * holding a version written since the record's own transaction, and those the record has no hash
+ * for; undefined (read every bucket) when the record has no transaction or it is too far back.
+ */
+async function writtenSinceRecord(
+  context: ExtractContext,
+  previous: ExtractState['sweep'],
+  run: string,
+  bucketRows: number,
+  maxId: number | null,
+): Promise<{ readonly written: ReadonlySet<number> | undefined; readonly runWrittenBefore: string | null }> {
+  const { source } = context;
+  const since = previous?.writtenBefore ?? null;
+  return source.transaction('repeatable read', async () => {
+    // A run that goes on keeps its own (none when it has ended, or began before runs kept one).
+    const runWrittenBefore =
+      previous?.run === run ? previous.runWrittenBefore : await source.oldestRunningTransaction();
+    if (since === null) return { written: undefined, runWrittenBefore };
+    const buckets = await source.bucketsWrittenSince(bucketRows, since);
+    if (!buckets) return { written: undefined, runWrittenBefore };
+    const unhashed = (previous?.hashes ?? []).flatMap((hash, bucket) => (hash === null ? [bucket] : []));
+    const beyond = Array.from(
+      { length: Math.max(0, lastBucketOf(maxId, bucketRows) + 1 - (previous?.hashes.length ?? 0)) },
+      (_, index) => (previous?.hashes.length ?? 0) + index,
+    );
+    return { written: new Set([...buckets, ...unhashed, ...beyond]), runWrittenBefore };
+  });
 }
