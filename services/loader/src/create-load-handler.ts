@@ -28,6 +28,8 @@ export interface LoadHandlerOptions {
   readonly now?: () => Date;
   /** Where objects are spooled while they load (the OS temporary directory by default). */
   readonly spoolDirectory?: string;
+  /** How a small fact object waits for its dimensions in the invocation (a timer by default). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface LoadHandlerOptions {
 export function createLoadHandler(options: LoadHandlerOptions): SqsHandler {
   const { table, store, logger, metrics, retry } = options;
   const now = options.now ?? (() => new Date());
-  const work = loadWork({ table, store, now, spoolDirectory: options.spoolDirectory });
+  const work = loadWork({ table, store, now, spoolDirectory: options.spoolDirectory, sleep: options.sleep });
 
   return async (event, context) => {
     // One warehouse connection per invocation, opened at the first load and closed at the end.

@@ -16,6 +16,8 @@ export class MissingDimensionError extends PipelineError {
     table: string,
     readonly key: string,
     readonly missing: MissingKeys,
+    /** The rows of the object, when known: a small one is worth waiting for in the same invocation. */
+    readonly rows?: number,
   ) {
     const list = Object.entries(missing)
       .map(([dimension, keys]) => `${dimension} ${keys.join(', ')}`)

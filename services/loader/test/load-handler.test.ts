@@ -65,7 +65,11 @@ function announceRows<T extends TargetTableName>(
 
 function loader(
   table: TargetTableName,
-  options: { readonly retry?: Partial<RetryPolicy>; readonly connect?: () => Promise<pg.Client> } = {},
+  options: {
+    readonly retry?: Partial<RetryPolicy>;
+    readonly connect?: () => Promise<pg.Client>;
+    readonly sleep?: (ms: number) => Promise<void>;
+  } = {},
 ) {
   const observers = recordingObservers();
   const { clients, names, aws } = pipeline();
@@ -81,6 +85,7 @@ function loader(
         })),
     visibility: sqsMessageVisibility(clients.sqs),
     retry: { baseSeconds: 1, maxSeconds: 1, maxReceiveCount, ...options.retry },
+    ...(options.sleep ? { sleep: options.sleep } : {}),
     ...observers,
   });
   const queue = queueDriver(
@@ -135,7 +140,8 @@ describe('the loader handler on its queue', () => {
   it('holds a fact back with a backoff until its dimensions arrive, then loads it without a DLQ', async () => {
     for (const table of dimensions) await announceRows(table, fixtureRows(table));
     await announceRows('fact_sales_order', fixtureRows('fact_sales_order'));
-    const fact = loader('fact_sales_order');
+    const waits: number[] = [];
+    const fact = loader('fact_sales_order', { sleep: async (ms) => void waits.push(ms) });
 
     const first = await fact.queue.poll();
     const during = await fact.queue.poll();
@@ -143,12 +149,36 @@ describe('the loader handler on its queue', () => {
     await fact.queue.drain();
 
     expect(first).toEqual({ received: 1, failed: 1 });
+    // It waited in the invocation first, three times, then with its message's backoff.
+    expect(waits).toEqual([150, 300, 600]);
     expect(during).toEqual({ received: 0, failed: 0 });
     const waiting = fact.lines.find((line) => line.level === 'warn');
     expect(waiting?.message).toBe('message failed');
     expect(waiting?.details).toMatchObject([{ kind: 'waiting', receiveCount: 1, retryInSeconds: 1 }]);
     expect(await warehouse().rows('fact_sales_order')).toEqual(fixtureRows('fact_sales_order'));
     expect(await deadLetters('fact_sales_order')).toEqual([]);
+  });
+
+  it('waits in the invocation for the dimension rows of a small fact object that arrive meanwhile', async () => {
+    for (const table of dimensions) await announceRows(table, fixtureRows(table));
+    await announceRows('fact_sales_order', fixtureRows('fact_sales_order'));
+    const waits: number[] = [];
+    const fact = loader('fact_sales_order', {
+      // The dimensions load while the fact waits its second time.
+      sleep: async (ms) => {
+        waits.push(ms);
+        if (waits.length === 2) await drainAll(dimensions.map((table) => loader(table).queue));
+      },
+    });
+
+    const first = await fact.queue.poll();
+
+    expect(first).toEqual({ received: 1, failed: 0 });
+    expect(waits).toEqual([150, 300]);
+    expect(fact.lines.find((line) => line.message === 'object loaded')?.details).toMatchObject([
+      { waitedForDimensionsMs: 450, inserted: fixtureRows('fact_sales_order').length },
+    ]);
+    expect(await warehouse().rows('fact_sales_order')).toEqual(fixtureRows('fact_sales_order'));
   });
 
   it('sends a corrupt object to the DLQ with its reason, while the rest of its batch loads', async () => {

@@ -41,7 +41,8 @@ async function appendFacts(
     census,
     direct ? { into: 'fact', naturalKeys: direct.naturalKeys } : { into: 'staging' },
   );
-  if (Object.keys(missing).length > 0) throw new MissingDimensionError(layout.table, parquet.key, missing);
+  if (Object.keys(missing).length > 0)
+    throw new MissingDimensionError(layout.table, parquet.key, missing, parquet.rows);
   if (direct) {
     return { outcome: 'loaded', inserted: direct.rows, updated: 0, skipped: 0, daysAdded, append: 'direct' };
   }
