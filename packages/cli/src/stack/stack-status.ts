@@ -36,19 +36,36 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** Row counts of tables that exist; identifiers come from the topology only. */
+/**
+ * Row counts of tables that exist; identifiers come from the topology only.
+ *
+ * Three at a time, each on a connection of its own: at scale factor 100 the 11 counts of one
+ * database took 1.5 s one after the other.
+ */
 async function rowCounts(url: string, tables: readonly string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  await withClient(url, async (client) => {
-    for (const table of tables) {
-      const exists = await client.query('SELECT to_regclass($1) AS found', [`public.${table}`]);
-      if (!exists.rows[0]?.found) continue;
-      const { rows } = await client.query(
-        `SELECT count(*)::int AS n FROM public.${pg.escapeIdentifier(table)}`,
-      );
-      counts.set(table, rows[0]?.n ?? 0);
-    }
-  });
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 3 });
+  pool.on('error', () => undefined);
+  try {
+    const { rows: existing } = await pool.query<{ name: string }>(
+      "SELECT name FROM unnest($1::text[]) AS t(name) WHERE to_regclass('public.' || quote_ident(name)) IS NOT NULL",
+      [[...tables]],
+    );
+    await Promise.allSettled(
+      existing.map(async ({ name }) => {
+        const table = tables.find((candidate) => candidate === name);
+        if (!table) return;
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM public.${pg.escapeIdentifier(table)}`,
+        );
+        counts.set(table, rows[0]?.n ?? 0);
+      }),
+    );
+  } catch {
+    // What could be counted is shown; a database that cannot be reached shows none.
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
   return counts;
 }
 
