@@ -21,7 +21,15 @@ import {
   sourceTableNames,
   stageSettings,
 } from '@totes/pipeline';
-import { describeError, logLevelOf, redactUrl, s3ObjectListing, sqsEventQueue } from '@totes/runtime';
+import { reportDeadLetters } from '@totes/reconciler';
+import {
+  describeError,
+  logLevelOf,
+  redactUrl,
+  s3ObjectListing,
+  sqsEventQueue,
+  sqsQueueDepth,
+} from '@totes/runtime';
 import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
 import { resolveLocalPorts } from '../local-ports';
 import { checkDatabases } from './check-databases';
@@ -175,7 +183,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         region: stack.region,
         batchSize: settings.batchSize,
         batchWindowSeconds: settings.batchWindowSeconds,
-        maxConcurrency: settings.maxConcurrency,
+        maxConcurrency: settings.localConcurrency,
         timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
         onInvocation: (invocation) => {
           if (invocation.error) {
@@ -217,6 +225,18 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     );
   };
   const reconcile = async (graceSeconds: number): Promise<number> => {
+    // As the reconciler in AWS: the DLQs that hold messages, logged by table and counted by stage.
+    const metrics = log.metrics('reconcile');
+    try {
+      await reportDeadLetters({
+        queues: stack.resources.queues,
+        depth: sqsQueueDepth(stack.clients.sqs, stack.queueUrl),
+        logger: log.logger('reconcile'),
+        metrics,
+      });
+    } finally {
+      metrics.flush();
+    }
     const warehouse = await connectPostgres(stack.warehouseUrl, {
       statementTimeoutMs: 60_000,
       applicationName: 'totes-reconcile',
