@@ -65,25 +65,25 @@ export function scheduleIntervalMinutes(expression: string): number {
   return Number(rate[1]) * perUnit[rate[2] as keyof typeof perUnit];
 }
 
-/** The stage of the pipeline an alarm belongs to, said in the one e-mail (`gathered`). */
+/** What an alarm of the pipeline's composite watches, so its description says what it gathers. */
 type AlarmOwner = MetricStage | 'schedules';
 
 /**
- * Alarms into the alerts topic, built to send one e-mail per stage in trouble rather than one
- * per table: each stage's per-table alarms (a message in a DLQ, the extractor's failures, an
- * extract request waiting past the SLA, rows quarantined, a watched table's freshness) have no
- * action of their own and are gathered into one composite alarm per stage (`<env> <stage>
- * fails`), which e-mails when any of them is in alarm and again when all are OK. So one
- * database outage, which fails every table of a stage, sends one e-mail.
+ * Alarms into the alerts topic, built to send one e-mail per outage rather than one per table or
+ * stage: the stages' alarms (each stage's dead letters, which the reconciler counts; an extract
+ * request waiting past twice the SLA, one per table; the schedules' heartbeat, drops and dead
+ * letters; quarantined rows and stale facts, each on one stage-wide metric) have no action of
+ * their own and are gathered into one composite alarm (`<env> pipeline fails`), which e-mails
+ * when any of them is in alarm and again when all are OK.
  *
- * Beside them: the heartbeat (the extraction schedules made no attempt for 15 minutes; missing
- * data is breaching, so a pipeline that stopped raises it), the schedules' dropped invocations
- * and dead letters, Lambda throttling in the region, and the reconciler's errors and re-queued
- * objects. Every metric but the extractor's failures, the transformer's quarantined rows, the
- * loader's freshness and the reconciler's re-queues is one AWS publishes at no charge
- * (docs/cost.md counts them). A dashboard shows the same, and the managed policies an operator
- * needs to act on them with `totes … --aws`. Everything is named from the topology, so this
- * stack needs none of the others to be deployed first.
+ * Beside it, e-mailing on their own: the heartbeat while the schedules are off, Lambda throttling
+ * in the region, and the reconciler's errors and re-queued objects, the analytics refresh's
+ * errors. The metrics the pipeline publishes itself (dead letters, quarantined rows, freshness,
+ * re-queues) are written only when they have something to say, so an idle deployment pays for
+ * none of them; the others AWS publishes at no charge (docs/cost.md counts the alarm metrics,
+ * docs/decisions/0020 why these). A dashboard shows the same, and the managed policies an
+ * operator needs to act on them with `totes … --aws`. Everything is named from the topology, so
+ * this stack needs none of the others to be deployed first.
  */
 export class MonitoringStack extends Stack {
   /** Every metric alarm, with or without an action of its own. */
@@ -155,8 +155,8 @@ export class MonitoringStack extends Stack {
     // Extraction: a request waiting longer than twice the SLA means its extractor is not taking
     // them (its event source off, its concurrency gone). A failing extraction needs no alarm of
     // its own: its request is retried with backoff (10 + 20 + 40 + 80 s) and then dead-lettered,
-    // so the DLQ alarm above fires within minutes, sooner than 15 minutes of `extract_failures`
-    // would (docs/decisions/0018).
+    // so the extract stage's dead-letter alarm above fires at the reconciler's next run
+    // (docs/decisions/0018, 0020).
     const waitLimitSeconds = 2 * freshnessSlaSeconds;
     for (const queue of resources.queues.filter((queue) => queue.stage === 'extract')) {
       alarm(`OldestRequest-${queue.table}`, 'extract', {
