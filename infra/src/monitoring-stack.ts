@@ -5,7 +5,9 @@ import {
   type MetricStage,
   metricOf,
   pipelineResources,
+  type SourceTableName,
   type StageMetricName,
+  sourceTableNames,
   stageNames,
   stageSettings,
   stageWideMetricOf,
@@ -158,10 +160,11 @@ export class MonitoringStack extends Stack {
     // so the extract stage's dead-letter alarm above fires at the reconciler's next run
     // (docs/decisions/0018, 0020).
     const waitLimitSeconds = 2 * freshnessSlaSeconds;
+    // One extract queue for every table: its oldest request is the oldest of any table.
     for (const queue of resources.queues.filter((queue) => queue.stage === 'extract')) {
-      alarm(`OldestRequest-${queue.table}`, 'extract', {
+      alarm('OldestRequest-extract', 'extract', {
         alarmName: `${queue.name} holds a request older than ${waitLimitSeconds} s`,
-        alarmDescription: `The oldest extract request for ${queue.table} has waited over ${waitLimitSeconds} s: ${names.functionName('extract', queue.table as never)} is not taking its messages (its event source disabled, throttled, or failing before it starts). See its log group and \`totes status --aws ${names.environment}\`.`,
+        alarmDescription: `An extract request has waited over ${waitLimitSeconds} s in ${queue.name}: ${names.functionName('extract', sourceTableNames[0] as SourceTableName)} is not taking its messages (its event source disabled, throttled, or failing before it starts). See its log group (each line names its table) and \`totes status --aws ${names.environment}\`.`,
         metric: queueMetric(queue.name, 'ApproximateAgeOfOldestMessage'),
         threshold: waitLimitSeconds,
       });
@@ -242,7 +245,7 @@ export class MonitoringStack extends Stack {
       compositeAlarmName: `${names.environment} pipeline fails`,
       alarmDescription: [
         `One or more alarms of the ${names.environment} pipeline are in alarm; the console's alarm list shows which, each saying what to do.`,
-        'It gathers: the dead letters of each stage (extract, transform, load), an extract request waiting past twice the SLA (one alarm per table)',
+        'It gathers: the dead letters of each stage (extract, transform, load), an extract request waiting past twice the SLA',
         gathered.has('schedules')
           ? "the extraction schedules' heartbeat, dropped and undelivered invocations"
           : "the extraction schedules' dropped and undelivered invocations",
@@ -364,7 +367,7 @@ export class MonitoringStack extends Stack {
               .filter((queue) => queue.stage === stage)
               .map((queue) =>
                 queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible').with({
-                  label: String(queue.table),
+                  label: queue.table ?? queue.stage,
                 }),
               ),
             width: 8,

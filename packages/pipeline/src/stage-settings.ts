@@ -1,3 +1,5 @@
+import { sourceTableNames } from './source-tables';
+
 /** One processing stage: a queue per table feeding one function per table. */
 export interface StageSettings {
   /** FIFO queues keep one extraction per table running at a time (`MessageGroupId` = table). */
@@ -65,7 +67,9 @@ export const stageSettings = {
     maxReceiveCount: 5,
     batchSize: 1,
     batchWindowSeconds: 0,
-    localConcurrency: 2,
+    // One poller a source table: the extract queue's message groups hand out one batch of a
+    // table at a time, so more would wait (the emulator locks a group while a batch is in flight).
+    localConcurrency: sourceTableNames.length,
     // A FIFO queue with one message group per table hands out one batch of a table at a time.
     eventSourceMaxConcurrency: undefined,
     memoryMb: 512,

@@ -33,7 +33,8 @@ export async function reportDeadLetters(deps: DeadLetterReportDeps): Promise<Rea
   for (const queue of deps.queues) {
     const count = depths.get(queue.deadLetterQueue) ?? 0;
     if (count === 0) continue;
-    held[queue.stage] = { ...held[queue.stage], [queue.table]: count };
+    // The extract DLQ holds every table's requests: named by its stage.
+    held[queue.stage] = { ...held[queue.stage], [queue.table ?? queue.stage]: count };
   }
   for (const [stage, tables] of Object.entries(held) as [StageName, Record<string, number>][]) {
     deps.metrics.addForStage(

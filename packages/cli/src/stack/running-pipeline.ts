@@ -7,6 +7,7 @@ import {
   functionProcessCount,
   type LocalStack,
   localStackSettings,
+  type SqsFunctionHandler,
   scheduledRequests,
   startExtractScheduler,
   startFunctionPool,
@@ -34,7 +35,7 @@ import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
 import { resolveLocalPorts } from '../local-ports';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
-import { deadLetters } from './dead-letters';
+import { deadLetters, requestTableOf } from './dead-letters';
 import type { FunctionProcessInit } from './function-process';
 import { fileLogSink, type LogSink, pipelineLogPath } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
@@ -129,7 +130,19 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     });
   }
   const runners: FunctionRunner[] = [];
-  const extractRunners = new Map<string, FunctionRunner>();
+  // The extractions running, by table: the one extract function serves every table.
+  const extracting = new Map<string, number>();
+  const trackExtractions =
+    (handler: SqsFunctionHandler): SqsFunctionHandler =>
+    async (event, context) => {
+      const tables = event.Records.map((record) => requestTableOf(record.body) ?? '');
+      for (const table of tables) extracting.set(table, (extracting.get(table) ?? 0) + 1);
+      try {
+        return await handler(event, context);
+      } finally {
+        for (const table of tables) extracting.set(table, (extracting.get(table) ?? 1) - 1);
+      }
+    };
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
   // The handlers run in processes of their own, so that every core works (decision 0013); they
@@ -173,9 +186,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
     for (const fn of functions.functions) {
       const settings = stageSettings[fn.queue.stage];
+      const handler = pool ? pool.handlerFor(fn.name) : fn.handler;
       const runner = startFunctionRunner({
         functionName: fn.name,
-        handler: pool ? pool.handlerFor(fn.name) : fn.handler,
+        handler: fn.queue.stage === 'extract' ? trackExtractions(handler) : handler,
         ...(pool ? { acquire: pool.acquire } : {}),
         sqs: stack.clients.sqs,
         queueUrl: stack.queueUrl(fn.queue.name),
@@ -200,7 +214,6 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         },
       });
       runners.push(runner);
-      if (fn.queue.stage === 'extract') extractRunners.set(fn.queue.table, runner);
     }
     // dim_date is produced when the pipeline is provisioned: once, unless it exists.
     const calendar = await functions.processed.list('dim_date/')[Symbol.asyncIterator]().next();
@@ -296,7 +309,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       send,
       incrementalSeconds: localStackSettings.incrementalSeconds,
       sweepSeconds: localStackSettings.sweepSeconds,
-      busy: (table) => (extractRunners.get(table)?.busy ?? 0) > 0,
+      busy: (table) => (extracting.get(table) ?? 0) > 0,
       onError: (error) =>
         log.logger('scheduler').error('could not send an extract request', { error: String(error) }),
     });
