@@ -334,13 +334,15 @@ describe.each(stageNames)('the %s queues', (stage) => {
 
   it("exist with a dead-letter queue after the stage's maxReceiveCount", () => {
     const template = stageTemplate(stage);
-    expect(queues().map((queue) => queue.table)).toEqual(
+    // Extraction is one FIFO queue for every table (its message group the table).
+    expect(queues().map((queue) => queue.tables)).toEqual(
       stage === 'extract'
-        ? sourceTableNames
-        : warehouseTableNames.filter(
-            (target) => stage === 'load' || warehouseTables[target].inputs.length > 0,
-          ),
+        ? [sourceTableNames]
+        : warehouseTableNames
+            .filter((target) => stage === 'load' || warehouseTables[target].inputs.length > 0)
+            .map((target) => [target]),
     );
+    if (stage === 'extract') expect(queues().map((queue) => queue.name)).toEqual(['prod-extract.fifo']);
     for (const queue of queues()) {
       template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: queue.name,
@@ -402,10 +404,11 @@ describe.each([
   ['transform', warehouseTableNames],
   ['load', warehouseTableNames],
 ] as const)('the %s functions', (stage, tables) => {
-  it("are one per table, on Node.js 24 with the stage's timeout, memory and Node options", () => {
+  it("are one per table (one for every table's extraction), on Node.js 24 with the stage's timeout, memory and Node options", () => {
     const template = stageTemplate(stage);
     const settings = stageSettings[stage];
-    template.resourceCountIs('AWS::Lambda::Function', tables.length + (stage === 'transform' ? 1 : 0));
+    const functions = { extract: 1, transform: tables.length + 1, load: tables.length }[stage];
+    template.resourceCountIs('AWS::Lambda::Function', functions);
     for (const table of tables) {
       const [, resource] = functionOf(template, names.functionName(stage, table as never));
       expect(resource.Properties).toMatchObject({
@@ -428,10 +431,12 @@ describe.each([
       const statements = statementsOf(template, resource);
       const objects = statements.flatMap((s) => s.resources.filter((r) => /:s3:::[^/]+\//.test(r)));
       const expected = {
-        extract: () => [
-          `${names.ingestBucket}/${table}/*`,
-          `${names.ingestBucket}/${stateKey(table as SourceTableName)}`,
-        ],
+        // The one extractor: every source table's objects and state, nothing else.
+        extract: () =>
+          sourceTableNames.flatMap((source) => [
+            `${names.ingestBucket}/${source}/*`,
+            `${names.ingestBucket}/${stateKey(source)}`,
+          ]),
         transform: () => [
           ...inputPrefixes(table as TargetTableName).map((prefix) => `${names.ingestBucket}/${prefix}*`),
           `${names.processedBucket}/${table}/*`,
@@ -442,7 +447,9 @@ describe.each([
 
       const queueIds = new Set([...resourcesOf(template, 'AWS::SQS::Queue').keys()].map((id) => `<${id}>`));
       const queueArns = statements.flatMap((s) => s.resources.filter((r) => queueIds.has(r)));
-      const ownQueue = resources.queues.find((q) => q.stage === stage && q.table === table);
+      const ownQueue = resources.queues.find(
+        (q) => q.stage === stage && (q.tables as readonly string[]).includes(table),
+      );
       expect(new Set(queueArns)).toEqual(new Set(ownQueue ? [`<${queueId(template, ownQueue.name)}>`] : []));
 
       const secrets = statements.filter((s) => s.actions.includes('secretsmanager:GetSecretValue'));
@@ -537,7 +544,7 @@ describe('the functions that connect to a database', () => {
         const [, resource] = functionOf(template, names.functionName(stage, table as never));
         expect(resource.Properties.VpcConfig).toEqual(databaseVpcConfig);
       }
-      template.resourceCountIs('AWS::Lambda::Function', tables.length);
+      template.resourceCountIs('AWS::Lambda::Function', stage === 'extract' ? 1 : tables.length);
     },
   );
 
@@ -585,17 +592,17 @@ describe('the functions that connect to a database', () => {
 });
 
 describe('the extractor', () => {
-  it.each(sourceTableNames)('reads %s with the environment the extractor expects', (table) => {
+  it('reads every table with one function, whose environment names no table (each request does)', () => {
     const template = pipeline.templates.extractor;
-    const [, resource] = functionOf(template, names.functionName('extract', table));
+    const [, resource] = functionOf(template, 'prod-extract');
     const environment = resolvedEnvironment(resource);
+    expect(environment.TABLE).toBeUndefined();
     const parsed = extractorEnvironment.parse(environment);
     expect(parsed).toMatchObject({
-      table,
       ingestBucket: names.ingestBucket,
       source: { secretArn: `<${onlyId(template, 'AWS::SecretsManager::Secret')}>` },
     });
-    expect(environment.EXTRACT_QUEUE_URL).toBe(`<${queueId(template, names.queue('extract', table))}>`);
+    expect(environment.EXTRACT_QUEUE_URL).toBe(`<${queueId(template, 'prod-extract.fifo')}>`);
     expect(parsed.timeBudgetMs).toBeLessThan(stageSettings.extract.timeoutSeconds * 1000);
   });
 
@@ -1277,16 +1284,16 @@ describe('monitoring', () => {
       0,
     );
     expect(metricCount).toBe(
-      // dead letters of each stage; extract requests' age; quarantine; freshness.
+      // dead letters of each stage; the extract queue's oldest request; quarantine; freshness.
       stageNames.length +
-        sourceTableNames.length +
+        1 +
         1 +
         1 +
         // heartbeat, dropped, schedules DLQ, throttles, re-queued, reconciler errors + its DLQ,
         // the analytics refresh's errors + its DLQ.
         9,
     );
-    expect(metricCount).toBe(25);
+    expect(metricCount).toBe(15);
     expect(composites()).toHaveLength(1);
   });
 
@@ -1471,10 +1478,13 @@ describe('monitoring', () => {
       .flatMap((queue) => [queue.name, queue.deadLetterQueue])
       .map((name) => `arn:aws:sqs:<AWS::Region>:<AWS::AccountId>:${name}`)
       .sort();
+    // One extract function for every table; one function a table after it.
     const functionNames = [
-      ...stageNames.flatMap((stage) =>
-        (stage === 'extract' ? sourceTableNames : warehouseTableNames).map((table) =>
-          names.functionName(stage, table as never),
+      ...new Set(
+        stageNames.flatMap((stage) =>
+          (stage === 'extract' ? sourceTableNames : warehouseTableNames).map((table) =>
+            names.functionName(stage, table as never),
+          ),
         ),
       ),
     ];
