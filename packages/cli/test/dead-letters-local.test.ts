@@ -36,7 +36,8 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
     const sent: string[] = [];
     for (const run of runs) sent.push(await deadLetter('sales_order', run));
     const other = await deadLetter('payment', '20240201T000000004');
-    // One of them in flight, as a look at the queue or a redrive in progress would leave it.
+    // One of each message group in flight, as a look at the queue or a redrive in progress would
+    // leave them: the extract DLQ holds every table's requests.
     const dlq = pipeline().names.deadLetterQueue('extract', 'sales_order');
     const received = await pipeline().clients.sqs.send(
       new ReceiveMessageCommand({
@@ -45,21 +46,24 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
         VisibilityTimeout: 30,
       }),
     );
-    expect(received.Messages).toHaveLength(1);
+    expect(received.Messages).toHaveLength(2);
 
     const { letters, queues } = await deadLetters(
       connection(),
       selectQueues(connection(), { stage: 'extract' }),
     );
 
-    expect(letters.filter((letter) => letter.queue === dlq).map((letter) => letter.messageId)).toEqual(sent);
+    // Each letter names the table its request does.
+    expect(
+      letters.filter((letter) => letter.table === 'sales_order').map((letter) => letter.messageId),
+    ).toEqual(sent);
     expect(letters.map((letter) => letter.messageId)).toContain(other);
     expect(letters).toHaveLength(5);
     expect(letters.find((letter) => letter.messageId === sent[2])?.subject).toContain(
       '"run":"20240201T000000002"',
     );
     expect(queues).toContainEqual(
-      expect.objectContaining({ queue: dlq, messages: 4, visible: 3, inFlight: 1, listed: 4 }),
+      expect.objectContaining({ queue: dlq, messages: 5, visible: 3, inFlight: 2, listed: 5 }),
     );
     // Looking took nothing: the counts are as they were.
     const { Attributes } = await pipeline().clients.sqs.send(
@@ -70,7 +74,7 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
     );
     expect(Attributes).toMatchObject({
       ApproximateNumberOfMessages: '3',
-      ApproximateNumberOfMessagesNotVisible: '1',
+      ApproximateNumberOfMessagesNotVisible: '2',
     });
   });
 });

@@ -214,9 +214,12 @@ export function requestTableOf(body: string): string | undefined {
   }
 }
 
-/** Whether a selection chooses among the messages of a queue, not the whole of it. */
-const choosesMessages = (options: DeadLetterOptions) =>
-  options.messageIds !== undefined || options.table !== undefined;
+/**
+ * Whether a selection chooses among the messages of `queue`, not the whole of it: by id, or by
+ * table in a queue that carries several tables (the extract DLQ).
+ */
+const choosesMessages = (options: DeadLetterOptions, queue: QueueResource) =>
+  options.messageIds !== undefined || (options.table !== undefined && queue.tables.length > 1);
 
 function selector(messageIds: readonly string[] | undefined, table?: string): Selection {
   const missing = new Set(messageIds);
@@ -397,11 +400,11 @@ export async function redrive(
   const selected = selector(options.messageIds, options.table);
   const warn = warnings(options.onWarning);
   const polling = options.moveTaskPolling ?? { intervalMs: 1000, timeoutMs: 120_000 };
-  let moveTasks = connection.moveTasks && !choosesMessages(options);
+  let moveTasks = connection.moveTasks;
   let moved = 0;
   let moving = 0;
   for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
-    if (moveTasks) {
+    if (moveTasks && !choosesMessages(options, dlq.queue)) {
       const move = {
         from: { name: dlq.queue.deadLetterQueue, url: dlq.url },
         to: { name: dlq.queue.name, url: connection.queueUrl(dlq.queue.name) },
@@ -447,7 +450,7 @@ export async function purge(
   const warn = warnings(options.onWarning);
   let deleted = 0;
   for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
-    if (!choosesMessages(options)) {
+    if (!choosesMessages(options, dlq.queue)) {
       try {
         await connection.sqs.send(new PurgeQueueCommand({ QueueUrl: dlq.url }));
         deleted += totalOf(dlq.counts);
