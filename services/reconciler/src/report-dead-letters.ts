@@ -33,8 +33,8 @@ export async function reportDeadLetters(deps: DeadLetterReportDeps): Promise<Rea
   for (const queue of deps.queues) {
     const count = depths.get(queue.deadLetterQueue) ?? 0;
     if (count === 0) continue;
-    // The extract DLQ holds every table's requests: named by its stage.
-    held[queue.stage] = { ...held[queue.stage], [queue.table ?? queue.stage]: count };
+    // The extract DLQ holds every table's requests (SQS counts no message group apart): named itself.
+    held[queue.stage] = { ...held[queue.stage], [queue.table ?? queue.deadLetterQueue]: count };
   }
   for (const [stage, tables] of Object.entries(held) as [StageName, Record<string, number>][]) {
     deps.metrics.addForStage(
