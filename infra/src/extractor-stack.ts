@@ -5,6 +5,7 @@ import {
   isReferenceTable,
   pipelineResources,
   type SourceTableName,
+  sourceTableNames,
   stageSettings,
   stateKey,
 } from '@totes/pipeline';
@@ -96,13 +97,15 @@ export function scheduleDeadLetters(scope: Construct, queueName: string): Queue 
 }
 
 /**
- * The extractor: per source table, a FIFO queue (one extraction per table at a time,
- * `MessageGroupId` = table) with its DLQ, the function it feeds, and the schedules that send it
- * incremental and sweep requests. The functions read totesys through one Secrets Manager secret,
- * from the VPC of the context when one is given (`vpcId`, …).
+ * The extractor: one FIFO queue for every source table's extract requests (`<env>-extract.fifo`,
+ * `MessageGroupId` = table, so one extraction per table at a time and the tables side by side)
+ * with its DLQ, the one function it feeds, which reads the table from each request, and the
+ * schedules that send each table its incremental and sweep requests. The function reads totesys
+ * through one Secrets Manager secret, from the VPC of the context when one is given (`vpcId`, …).
  */
 export class ExtractorStack extends Stack {
-  readonly functions: ReadonlyMap<SourceTableName, StageFunction>;
+  /** The extractor function, one for every table. */
+  readonly extractor: StageFunction;
   readonly totesysSecret: DatabaseSecret;
 
   constructor(scope: Construct, id: string, props: ExtractorStackProps) {
@@ -120,30 +123,29 @@ export class ExtractorStack extends Stack {
       scheduleGroupName: extractScheduleGroup(names.environment),
     });
     const scheduleDlq = scheduleDeadLetters(this, scheduleDeadLetterQueue(names.environment, 'extract'));
-    const functions = new Map<SourceTableName, StageFunction>();
-    for (const resource of pipelineResources(names).queues.filter((queue) => queue.stage === 'extract')) {
-      const table = resource.table as SourceTableName;
-      const queue = new StageQueue(this, `Queue-${table}`, resource);
-      const extractor = new StageFunction(this, `Extract-${table}`, {
-        stage: 'extract',
-        service: 'extractor',
-        functionName: names.functionName('extract', table),
-        description: `Extracts totesys.${table} into s3://${names.ingestBucket}/${table}/`,
-        queue,
-        environment: functionEnvironment(extractorEnvironment, {
-          TABLE: table,
-          INGEST_BUCKET: names.ingestBucket,
-          EXTRACT_QUEUE_URL: queue.queue.queueUrl,
-          TOTESYS_SECRET_ARN: this.totesysSecret.secretArn,
-          // Leaves a minute of the function's timeout to save state and send the continuation.
-          TIME_BUDGET_SECONDS: String(stageSettings.extract.timeoutSeconds - 60),
-          SOURCE_TIME_ZONE: settings.sourceTimeZone,
-          INGEST_COMPRESSION: settings.ingestCompression,
-        }),
-        // A long extraction continues itself through its own queue, one invocation after another.
-        recursiveLoop: RecursiveLoop.ALLOW,
-        network,
-      });
+    const [resource] = pipelineResources(names).queues.filter((queue) => queue.stage === 'extract');
+    if (!resource) throw new Error('the topology declares no extract queue');
+    const queue = new StageQueue(this, 'Queue', resource);
+    const extractor = new StageFunction(this, 'Extract', {
+      stage: 'extract',
+      service: 'extractor',
+      functionName: names.functionName('extract', sourceTableNames[0] as SourceTableName),
+      description: `Extracts every totesys table its requests name into s3://${names.ingestBucket}/<table>/`,
+      queue,
+      environment: functionEnvironment(extractorEnvironment, {
+        INGEST_BUCKET: names.ingestBucket,
+        EXTRACT_QUEUE_URL: queue.queue.queueUrl,
+        TOTESYS_SECRET_ARN: this.totesysSecret.secretArn,
+        // Leaves a minute of the function's timeout to save state and send the continuation.
+        TIME_BUDGET_SECONDS: String(stageSettings.extract.timeoutSeconds - 60),
+        SOURCE_TIME_ZONE: settings.sourceTimeZone,
+        INGEST_COMPRESSION: settings.ingestCompression,
+      }),
+      // A long extraction continues itself through its own queue, one invocation after another.
+      recursiveLoop: RecursiveLoop.ALLOW,
+      network,
+    });
+    for (const table of sourceTableNames) {
       extractor.allowObjects(names.ingestBucket, `${table}/*`, [
         's3:GetObject',
         's3:PutObject',
@@ -151,15 +153,17 @@ export class ExtractorStack extends Stack {
       ]);
       // Its state object, as the extractor names it (`stateKey`; the tests hold the two together).
       extractor.allowObjects(names.ingestBucket, stateKey(table), ['s3:GetObject', 's3:PutObject']);
-      extractor.allowListing(names.ingestBucket);
-      extractor.function.addEnvironment(
-        environmentVariable(extractorEnvironment, 'INGEST_TOPIC_ARN'),
-        extractor.allowPublishing(names.ingestTopic, topicKeyAlias(names.environment)),
-      );
-      queue.queue.grantSendMessages(extractor.function);
-      this.totesysSecret.grantRead(extractor.function);
-      functions.set(table, extractor);
+    }
+    extractor.allowListing(names.ingestBucket);
+    extractor.function.addEnvironment(
+      environmentVariable(extractorEnvironment, 'INGEST_TOPIC_ARN'),
+      extractor.allowPublishing(names.ingestTopic, topicKeyAlias(names.environment)),
+    );
+    queue.queue.grantSendMessages(extractor.function);
+    this.totesysSecret.grantRead(extractor.function);
+    this.extractor = extractor;
 
+    for (const table of sourceTableNames) {
       for (const mode of scheduledModes(table, settings.sweepSchedule !== 'off')) {
         const expression = mode === 'incremental' ? settings.incrementalSchedule : settings.sweepSchedule;
         const schedule = new Schedule(this, `Schedule-${table}-${mode}`, {
@@ -172,6 +176,7 @@ export class ExtractorStack extends Stack {
           timeWindow: TimeWindow.off(),
           target: new SqsSendMessage(queue.queue, {
             input: ScheduleTargetInput.fromObject(scheduledRequest(table, mode)),
+            // The table's message group: its requests one at a time, in order.
             messageGroupId: table,
             // A request older than the next one is worth nothing.
             maxEventAge: Duration.minutes(5),
@@ -183,6 +188,5 @@ export class ExtractorStack extends Stack {
         schedule.node.addDependency(group);
       }
     }
-    this.functions = functions;
   }
 }

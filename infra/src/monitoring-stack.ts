@@ -1,14 +1,17 @@
 import {
+  deadLettersMetricOf,
+  freshnessWatchedTables,
+  type MetricReference,
   type MetricStage,
   metricOf,
   pipelineResources,
+  type SourceTableName,
   type StageMetricName,
-  type StageName,
-  sourceTables,
+  sourceTableNames,
   stageNames,
+  stageSettings,
+  stageWideMetricOf,
   type TargetTableName,
-  warehouseTableNames,
-  warehouseTables,
 } from '@totes/pipeline';
 import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
@@ -41,51 +44,54 @@ export interface MonitoringStackProps extends StackProps {
   readonly pipelineStacks: readonly string[];
 }
 
-/**
- * The warehouse tables whose freshness is watched: those built from event tables only, which
- * change all day. A dimension built from reference data is as old as its last edit, which may be
- * years ago, and is not late for it.
- */
-export function freshnessWatchedTables(): readonly TargetTableName[] {
-  return warehouseTableNames.filter((target) => {
-    const inputs = warehouseTables[target].inputs;
-    return inputs.length > 0 && inputs.every((input) => sourceTables[input].kind === 'event');
-  });
-}
-
 const fiveMinutes = Duration.minutes(5);
 
 /** A metric the pipeline declares, as a CloudWatch `Metric` identifies it. */
 function declaredMetric<S extends MetricStage>(stage: S, name: StageMetricName<S>, table?: string) {
-  const { namespace, metricName, dimensions } = metricOf(stage, name, table);
+  return metricProps(metricOf(stage, name, table));
+}
+
+/** The props of a CloudWatch `Metric` for a declared metric reference. */
+function metricProps({ namespace, metricName, dimensions }: MetricReference) {
   return { namespace, metricName, dimensionsMap: { ...dimensions } };
 }
 
-/** The stages whose alarms are gathered into one composite alarm each, which alone e-mails. */
-export type AlarmedStage = StageName;
+/**
+ * The minutes between two runs of a `rate(…)` schedule; an hour for a `cron(…)` one, whose
+ * runs are at least that far apart in any use this deployment makes of it.
+ */
+export function scheduleIntervalMinutes(expression: string): number {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!rate) return 60;
+  const perUnit = { minute: 1, hour: 60, day: 1440 } as const;
+  return Number(rate[1]) * perUnit[rate[2] as keyof typeof perUnit];
+}
+
+/** What an alarm of the pipeline's composite watches, so its description says what it gathers. */
+type AlarmOwner = MetricStage | 'schedules';
 
 /**
- * Alarms into the alerts topic, built to send one e-mail per stage in trouble rather than one
- * per table: each stage's per-table alarms (a message in a DLQ, the extractor's failures, an
- * extract request waiting past the SLA, rows quarantined, a watched table's freshness) have no
- * action of their own and are gathered into one composite alarm per stage (`<env> <stage>
- * fails`), which e-mails when any of them is in alarm and again when all are OK. So one
- * database outage, which fails every table of a stage, sends one e-mail.
+ * Alarms into the alerts topic, built to send one e-mail per outage rather than one per table or
+ * stage: the stages' alarms (each stage's dead letters, which the reconciler counts; an extract
+ * request waiting past twice the SLA, one per table; the schedules' heartbeat, drops and dead
+ * letters; quarantined rows and stale facts, each on one stage-wide metric) have no action of
+ * their own and are gathered into one composite alarm (`<env> pipeline fails`), which e-mails
+ * when any of them is in alarm and again when all are OK.
  *
- * Beside them: the heartbeat (the extraction schedules made no attempt for 15 minutes; missing
- * data is breaching, so a pipeline that stopped raises it), the schedules' dropped invocations
- * and dead letters, Lambda throttling in the region, and the reconciler's errors and re-queued
- * objects. Every metric but the extractor's failures, the transformer's quarantined rows, the
- * loader's freshness and the reconciler's re-queues is one AWS publishes at no charge
- * (docs/cost.md counts them). A dashboard shows the same, and the managed policies an operator
- * needs to act on them with `totes … --aws`. Everything is named from the topology, so this
- * stack needs none of the others to be deployed first.
+ * Beside it, e-mailing on their own: the heartbeat while the schedules are off, Lambda throttling
+ * in the region, and the reconciler's errors and re-queued objects, the analytics refresh's
+ * errors. The metrics the pipeline publishes itself (dead letters, quarantined rows, freshness,
+ * re-queues) are written only when they have something to say, so an idle deployment pays for
+ * none of them; the others AWS publishes at no charge (docs/cost.md counts the alarm metrics,
+ * docs/decisions/0020 why these). A dashboard shows the same, and the managed policies an
+ * operator needs to act on them with `totes … --aws`. Everything is named from the topology, so
+ * this stack needs none of the others to be deployed first.
  */
 export class MonitoringStack extends Stack {
   /** Every metric alarm, with or without an action of its own. */
   readonly alarms: readonly Alarm[];
-  /** One composite alarm per stage, the only alarms of a stage that e-mail. */
-  readonly stageAlarms: ReadonlyMap<AlarmedStage, CompositeAlarm>;
+  /** The one composite alarm over every alarm of the stages, the only one of them that e-mails. */
+  readonly pipelineAlarm: CompositeAlarm;
   /** The alarm that fires when the extraction schedules stop. */
   readonly heartbeat: Alarm;
   readonly operatorPolicies: OperatorPolicies;
@@ -97,11 +103,11 @@ export class MonitoringStack extends Stack {
     const resources = pipelineResources(names);
     const alert = new SnsAction(Topic.fromTopicArn(this, 'Alerts', topicArn(this, names.alertsTopic)));
     const alarms: Alarm[] = [];
-    const children = new Map<AlarmedStage, Alarm[]>(stageNames.map((stage) => [stage, []]));
-    /** An alarm: a stage's child (no action; its composite e-mails), or one that e-mails itself. */
+    const children: { readonly owner: AlarmOwner; readonly alarm: Alarm }[] = [];
+    /** An alarm: a child of the pipeline's (no action; the composite e-mails), or one that e-mails itself. */
     const alarm = (
       id: string,
-      owner: AlarmedStage | 'alone',
+      owner: AlarmOwner | 'alone',
       props: Omit<AlarmProps, 'evaluationPeriods'> & { evaluationPeriods?: number },
     ) => {
       const created = new Alarm(this, id, {
@@ -114,7 +120,7 @@ export class MonitoringStack extends Stack {
         created.addAlarmAction(alert);
         created.addOkAction(alert);
       } else {
-        children.get(owner)?.push(created);
+        children.push({ owner, alarm: created });
       }
       alarms.push(created);
       return created;
@@ -128,25 +134,37 @@ export class MonitoringStack extends Stack {
         statistic: 'Maximum',
         period: fiveMinutes,
       });
-    for (const queue of resources.queues) {
-      alarm(`DeadLetters-${queue.stage}-${queue.table}`, queue.stage, {
-        alarmName: `${queue.deadLetterQueue} holds messages`,
-        alarmDescription: `Messages of ${queue.name} were received ${queue.maxReceiveCount} times without success and wait in ${queue.deadLetterQueue}. \`totes dlq --aws ${names.environment} --stage ${queue.stage} --table ${queue.table}\` lists them with their last error (or the SQS console and the function's log); fix the cause, then move them back with \`totes dlq redrive --aws ${names.environment} --stage ${queue.stage} --table ${queue.table}\` (or the SQS console's "Start DLQ redrive").`,
-        metric: queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible'),
+    // One alarm per stage on the reconciler's `dead_letters`: it reads every DLQ's depth each run
+    // and publishes the stage's total only when some hold messages (docs/decisions/0020). Its
+    // period is the reconciler's interval, and two of them are looked at, so a run a little late
+    // does not make it OK and then ALARM again (two e-mails) while the messages still wait.
+    const reconcileMinutes = scheduleIntervalMinutes(props.settings.reconcileSchedule);
+    for (const stage of stageNames) {
+      alarm(`DeadLetters-${stage}`, stage, {
+        alarmName: `${names.environment} ${stage} dead letters`,
+        alarmDescription: `Messages of ${stage} queues were received ${stageSettings[stage].maxReceiveCount} times without success and wait in their DLQs (the reconciler counts them every ${reconcileMinutes} min; its log group /aws/lambda/${names.environment}-reconcile names the tables). \`totes dlq --aws ${names.environment} --stage ${stage}\` lists them with their last error; fix the cause, then move them back with \`totes dlq redrive --aws ${names.environment} --stage ${stage}\` (--table to choose one table).`,
+        metric: new Metric({
+          ...metricProps(deadLettersMetricOf(stage)),
+          statistic: 'Maximum',
+          period: Duration.minutes(reconcileMinutes),
+        }),
         threshold: 0,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 1,
       });
     }
 
     // Extraction: a request waiting longer than twice the SLA means its extractor is not taking
     // them (its event source off, its concurrency gone). A failing extraction needs no alarm of
     // its own: its request is retried with backoff (10 + 20 + 40 + 80 s) and then dead-lettered,
-    // so the DLQ alarm above fires within minutes, sooner than 15 minutes of `extract_failures`
-    // would (docs/decisions/0018).
+    // so the extract stage's dead-letter alarm above fires at the reconciler's next run
+    // (docs/decisions/0018, 0020).
     const waitLimitSeconds = 2 * freshnessSlaSeconds;
+    // One extract queue for every table: its oldest request is the oldest of any table.
     for (const queue of resources.queues.filter((queue) => queue.stage === 'extract')) {
-      alarm(`OldestRequest-${queue.table}`, 'extract', {
+      alarm('OldestRequest-extract', 'extract', {
         alarmName: `${queue.name} holds a request older than ${waitLimitSeconds} s`,
-        alarmDescription: `The oldest extract request for ${queue.table} has waited over ${waitLimitSeconds} s: ${names.functionName('extract', queue.table as never)} is not taking its messages (its event source disabled, throttled, or failing before it starts). See its log group and \`totes status --aws ${names.environment}\`.`,
+        alarmDescription: `An extract request has waited over ${waitLimitSeconds} s in ${queue.name}: ${names.functionName('extract', sourceTableNames[0] as SourceTableName)} is not taking its messages (its event source disabled, throttled, or failing before it starts). See its log group (each line names its table) and \`totes status --aws ${names.environment}\`.`,
         metric: queueMetric(queue.name, 'ApproximateAgeOfOldestMessage'),
         threshold: waitLimitSeconds,
       });
@@ -161,7 +179,7 @@ export class MonitoringStack extends Stack {
         statistic: 'Sum',
         period: fiveMinutes,
       });
-    this.heartbeat = alarm('Heartbeat', schedulesOn ? 'extract' : 'alone', {
+    this.heartbeat = alarm('Heartbeat', schedulesOn ? 'schedules' : 'alone', {
       alarmName: `${names.environment} extraction schedules stopped`,
       alarmDescription: `The schedules of ${scheduleGroup} made no attempt for 15 minutes: nothing is extracted. Are they enabled (\`-c schedules=on\`, docs: infra/README.md), and the group there?`,
       metric: schedulerMetric('InvocationAttemptCount'),
@@ -172,13 +190,13 @@ export class MonitoringStack extends Stack {
       treatMissingData: TreatMissingData.BREACHING,
       actionsEnabled: schedulesOn,
     });
-    alarm('SchedulesDropped', 'extract', {
+    alarm('SchedulesDropped', 'schedules', {
       alarmName: `${names.environment} extraction schedules dropped requests`,
       alarmDescription: `EventBridge Scheduler dropped invocations of ${scheduleGroup} (their target failed past the retries and the dead-letter queue could not take them): extract requests were lost; the next ones take the same rows.`,
       metric: schedulerMetric('InvocationDroppedCount'),
       threshold: 0,
     });
-    alarm('ScheduleDeadLetters-extract', 'extract', {
+    alarm('ScheduleDeadLetters-extract', 'schedules', {
       alarmName: `${scheduleDeadLetterQueue(names.environment, 'extract')} holds messages`,
       alarmDescription: `EventBridge Scheduler could not send extract requests to their queues (a queue deleted, its policy or key changed); the undelivered invocations wait in ${scheduleDeadLetterQueue(names.environment, 'extract')}, with the error in their attributes.`,
       metric: queueMetric(
@@ -194,41 +212,50 @@ export class MonitoringStack extends Stack {
         statistic: 'Maximum',
         period: fiveMinutes,
       });
-    for (const table of freshnessWatchedTables()) {
-      alarm(`Freshness-${table}`, 'load', {
-        alarmName: `${names.environment} ${table} is stale`,
-        alarmDescription: `The newest ${table} rows loaded were over ${freshnessSlaSeconds} s old for 15 minutes: look for a backlog in the table's queues and for failures in its functions.`,
-        metric: freshnessMetric(table),
-        threshold: freshnessSlaSeconds,
-        evaluationPeriods: 3,
-      });
-    }
-    for (const table of warehouseTableNames.filter((name) => name !== 'dim_date')) {
-      alarm(`Quarantine-${table}`, 'transform', {
-        alarmName: `${names.environment} ${table} quarantines rows`,
-        alarmDescription: `The ${table} transformer left source rows out because they broke their contract (a NULL where a value is required, a malformed date or code). The rest of their objects loaded. \`totes quarantine --table ${table}\` lists them with object, line, column, value and reason. Fix the rows in totesys: the next extraction releases them, with no redrive. A transformer fix instead needs \`totes reprocess ${table} --from transform\` with a new generation.`,
-        metric: new Metric({
-          ...declaredMetric('transform', 'rows_quarantined', table),
-          statistic: 'Sum',
-          period: fiveMinutes,
-        }),
-        threshold: 0,
-      });
-    }
+    // Freshness and quarantine: one alarm each, on the stage-wide metric the loaders of the
+    // watched tables and every transformer publish beside their own (`stageWideMetrics`), so two
+    // alarm metrics instead of one a table; the table is in each function's log and metrics.
+    const watched = freshnessWatchedTables();
+    alarm('Freshness', 'load', {
+      alarmName: `${names.environment} warehouse is stale`,
+      alarmDescription: `The newest rows loaded into ${watched.join(', ')} were over ${freshnessSlaSeconds} s old for 15 minutes: look for a backlog in their queues (\`totes status --aws ${names.environment}\`) and failures in their functions. The dashboard's freshness graph shows which table.`,
+      metric: new Metric({
+        ...metricProps(stageWideMetricOf('load', 'freshness_seconds')),
+        statistic: 'Maximum',
+        period: fiveMinutes,
+      }),
+      threshold: freshnessSlaSeconds,
+      evaluationPeriods: 3,
+    });
+    alarm('Quarantine', 'transform', {
+      alarmName: `${names.environment} transformers quarantine rows`,
+      alarmDescription: `A transformer left source rows out because they broke their contract (a NULL where a value is required, a malformed date or code). The rest of their objects loaded. \`totes quarantine\` lists them with table, object, line, column, value and reason (--table to choose one). Fix the rows in totesys: the next extraction releases them, with no redrive. A transformer fix instead needs \`totes reprocess <table> --from transform\` with a new generation.`,
+      metric: new Metric({
+        ...metricProps(stageWideMetricOf('transform', 'rows_quarantined')),
+        statistic: 'Sum',
+        period: fiveMinutes,
+      }),
+      threshold: 0,
+    });
 
-    const stageAlarms = new Map<AlarmedStage, CompositeAlarm>();
-    for (const stage of stageNames) {
-      const gathered = children.get(stage) ?? [];
-      const composite = new CompositeAlarm(this, `Stage-${stage}`, {
-        compositeAlarmName: `${names.environment} ${stage} fails`,
-        alarmDescription: `One or more ${stage} alarms of ${names.environment} are in alarm (each names its table and what to do; the console's alarm list shows which). One e-mail for the stage, however many tables it concerns.`,
-        alarmRule: AlarmRule.anyOf(...gathered),
-      });
-      composite.addAlarmAction(alert);
-      composite.addOkAction(alert);
-      stageAlarms.set(stage, composite);
-    }
-    this.stageAlarms = stageAlarms;
+    // One composite alarm for the whole pipeline: one outage, however many stages and tables it
+    // touches, is one e-mail, and one more when all is well again.
+    const gathered = new Set(children.map((child) => child.owner));
+    const pipelineAlarm = new CompositeAlarm(this, 'Pipeline', {
+      compositeAlarmName: `${names.environment} pipeline fails`,
+      alarmDescription: [
+        `One or more alarms of the ${names.environment} pipeline are in alarm; the console's alarm list shows which, each saying what to do.`,
+        'It gathers: the dead letters of each stage (extract, transform, load), an extract request waiting past twice the SLA',
+        gathered.has('schedules')
+          ? "the extraction schedules' heartbeat, dropped and undelivered invocations"
+          : "the extraction schedules' dropped and undelivered invocations",
+        'rows quarantined by any transformer, and a fact table staler than the SLA.',
+      ].join('; '),
+      alarmRule: AlarmRule.anyOf(...children.map((child) => child.alarm)),
+    });
+    pipelineAlarm.addAlarmAction(alert);
+    pipelineAlarm.addOkAction(alert);
+    this.pipelineAlarm = pipelineAlarm;
 
     alarm('Throttles', 'alone', {
       alarmName: `${names.environment} Lambda throttles (region ${Aws.REGION})`,
@@ -315,7 +342,7 @@ export class MonitoringStack extends Stack {
     dashboard.addWidgets(
       new AlarmStatusWidget({
         title: 'Alarms',
-        alarms: [...stageAlarms.values(), ...alarms.filter((a) => !isChild(a))],
+        alarms: [pipelineAlarm, ...alarms.filter((a) => !isChild(a))],
         width: 24,
         height: 6,
       }),
@@ -326,7 +353,7 @@ export class MonitoringStack extends Stack {
       }),
     );
     function isChild(candidate: IAlarm): boolean {
-      return [...children.values()].some((gathered) => gathered.includes(candidate as Alarm));
+      return children.some((child) => child.alarm === candidate);
     }
     // CloudWatch's free tier holds three dashboards of up to 50 metrics: this one keeps to 36
     // (freshness, and the dead letters of every queue); queue depths and errors are in `totes
@@ -340,7 +367,7 @@ export class MonitoringStack extends Stack {
               .filter((queue) => queue.stage === stage)
               .map((queue) =>
                 queueMetric(queue.deadLetterQueue, 'ApproximateNumberOfMessagesVisible').with({
-                  label: String(queue.table),
+                  label: queue.table ?? queue.stage,
                 }),
               ),
             width: 8,

@@ -31,9 +31,10 @@ export const reconcilerSettings = {
  * The reconciler (invariant 8: no event is lost for good): a function, invoked by an EventBridge
  * Scheduler schedule (`reconcileSchedule`, every 15 minutes by default), that lists both buckets,
  * reads the warehouse's load ledger and sends the ObjectCreated event of every object a stage
- * left unconsumed to that stage's queue. Its role may list the two buckets (key names only, no
- * object), send to the transform and load queues, read their depth and their DLQs', and read the
- * warehouse secret; nothing else.
+ * left unconsumed to that stage's queue; it also counts the messages of every DLQ for the stages'
+ * dead-letter alarms (docs/decisions/0020). Its role may list the two buckets (key names only, no
+ * object), send to the transform and load queues and read their depth, read the depth of every
+ * DLQ, and read the warehouse secret; nothing else.
  * It reaches the warehouse from the VPC of the context when one is given, as the loaders do.
  */
 export class ReconcilerStack extends Stack {
@@ -61,19 +62,21 @@ export class ReconcilerStack extends Stack {
     });
     reconciler.allowListing(names.ingestBucket);
     reconciler.allowListing(names.processedBucket);
-    const queues = pipelineResources(names).queues.filter((queue) => queue.stage !== 'extract');
-    // Sends to those queues, and reads their depth and their DLQs', to leave a table whose
-    // messages are on their way or dead-lettered.
+    const allQueues = pipelineResources(names).queues;
+    const queues = allQueues.filter((queue) => queue.stage !== 'extract');
+    // Sends to those queues, and reads their depth, to leave a table whose messages are on their way.
     reconciler.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
         resources: queues.map((queue) => queueArn(this, queue.name)),
       }),
     );
+    // Reads the depth of every DLQ, the extract stage's too: it counts their messages for the
+    // stages' dead-letter alarms, and leaves a table whose messages are dead-lettered alone.
     reconciler.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['sqs:GetQueueAttributes'],
-        resources: queues.map((queue) => queueArn(this, queue.deadLetterQueue)),
+        resources: allQueues.map((queue) => queueArn(this, queue.deadLetterQueue)),
       }),
     );
     warehouseSecret.grantRead(reconciler.function);

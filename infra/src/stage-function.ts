@@ -106,12 +106,13 @@ export class StageFunction extends Construct {
       },
     );
     if (props.queue && typeof props.stage === 'string') {
-      const { batchSize, batchWindowSeconds, maxConcurrency } = stageSettings[props.stage];
+      const { batchSize, batchWindowSeconds, eventSourceMaxConcurrency } = stageSettings[props.stage];
       this.function.addEventSource(
         new SqsEventSource(props.queue.queue, {
           batchSize,
           ...(batchWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(batchWindowSeconds) } : {}),
-          maxConcurrency,
+          // Without a maximum, Lambda may keep two pollers of an idle queue instead of five.
+          ...(eventSourceMaxConcurrency === undefined ? {} : { maxConcurrency: eventSourceMaxConcurrency }),
           reportBatchItemFailures: true,
         }),
       );

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import {
+  deadLettersMetricOf,
   ExtractRequest,
   extractorEnvironment,
+  freshnessWatchedTables,
   givenUpPrefix,
   type IngestKey,
   ingestKey,
@@ -20,6 +22,7 @@ import {
   sourceTableNames,
   stageNames,
   stageSettings,
+  stageWideMetricOf,
   stateKey,
   type TargetTableName,
   targetsOf,
@@ -36,9 +39,9 @@ import { deploymentNames } from '../../packages/cli/src/doctor/deployment-names'
 import {
   deploymentSettings,
   ExtractorStack,
-  freshnessWatchedTables,
   noncurrentIngestVersionDays,
   StorageStack,
+  scheduleIntervalMinutes,
 } from '../src/index';
 import {
   cdkJson,
@@ -331,13 +334,15 @@ describe.each(stageNames)('the %s queues', (stage) => {
 
   it("exist with a dead-letter queue after the stage's maxReceiveCount", () => {
     const template = stageTemplate(stage);
-    expect(queues().map((queue) => queue.table)).toEqual(
+    // Extraction is one FIFO queue for every table (its message group the table).
+    expect(queues().map((queue) => queue.tables)).toEqual(
       stage === 'extract'
-        ? sourceTableNames
-        : warehouseTableNames.filter(
-            (target) => stage === 'load' || warehouseTables[target].inputs.length > 0,
-          ),
+        ? [sourceTableNames]
+        : warehouseTableNames
+            .filter((target) => stage === 'load' || warehouseTables[target].inputs.length > 0)
+            .map((target) => [target]),
     );
+    if (stage === 'extract') expect(queues().map((queue) => queue.name)).toEqual(['prod-extract.fifo']);
     for (const queue of queues()) {
       template.hasResourceProperties('AWS::SQS::Queue', {
         QueueName: queue.name,
@@ -379,9 +384,14 @@ describe.each(stageNames)('the %s queues', (stage) => {
       expect(mappings[0]?.Properties).toMatchObject({
         EventSourceArn: { 'Fn::GetAtt': [queueId(template, queue.name), 'Arn'] },
         BatchSize: settings.batchSize,
-        ScalingConfig: { MaximumConcurrency: settings.maxConcurrency },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
+      // A maximum only where it protects the warehouse's connections: without one, Lambda may
+      // keep two pollers of an idle queue instead of five.
+      expect(mappings[0]?.Properties.ScalingConfig).toEqual(
+        stage === 'load' ? { MaximumConcurrency: 2 } : undefined,
+      );
+      expect(settings.eventSourceMaxConcurrency).toBe(stage === 'load' ? 2 : undefined);
       expect(mappings[0]?.Properties.MaximumBatchingWindowInSeconds).toBe(
         settings.batchWindowSeconds > 0 ? settings.batchWindowSeconds : undefined,
       );
@@ -394,10 +404,11 @@ describe.each([
   ['transform', warehouseTableNames],
   ['load', warehouseTableNames],
 ] as const)('the %s functions', (stage, tables) => {
-  it("are one per table, on Node.js 24 with the stage's timeout, memory and Node options", () => {
+  it("are one per table (one for every table's extraction), on Node.js 24 with the stage's timeout, memory and Node options", () => {
     const template = stageTemplate(stage);
     const settings = stageSettings[stage];
-    template.resourceCountIs('AWS::Lambda::Function', tables.length + (stage === 'transform' ? 1 : 0));
+    const functions = { extract: 1, transform: tables.length + 1, load: tables.length }[stage];
+    template.resourceCountIs('AWS::Lambda::Function', functions);
     for (const table of tables) {
       const [, resource] = functionOf(template, names.functionName(stage, table as never));
       expect(resource.Properties).toMatchObject({
@@ -420,10 +431,12 @@ describe.each([
       const statements = statementsOf(template, resource);
       const objects = statements.flatMap((s) => s.resources.filter((r) => /:s3:::[^/]+\//.test(r)));
       const expected = {
-        extract: () => [
-          `${names.ingestBucket}/${table}/*`,
-          `${names.ingestBucket}/${stateKey(table as SourceTableName)}`,
-        ],
+        // The one extractor: every source table's objects and state, nothing else.
+        extract: () =>
+          sourceTableNames.flatMap((source) => [
+            `${names.ingestBucket}/${source}/*`,
+            `${names.ingestBucket}/${stateKey(source)}`,
+          ]),
         transform: () => [
           ...inputPrefixes(table as TargetTableName).map((prefix) => `${names.ingestBucket}/${prefix}*`),
           `${names.processedBucket}/${table}/*`,
@@ -434,7 +447,9 @@ describe.each([
 
       const queueIds = new Set([...resourcesOf(template, 'AWS::SQS::Queue').keys()].map((id) => `<${id}>`));
       const queueArns = statements.flatMap((s) => s.resources.filter((r) => queueIds.has(r)));
-      const ownQueue = resources.queues.find((q) => q.stage === stage && q.table === table);
+      const ownQueue = resources.queues.find(
+        (q) => q.stage === stage && (q.tables as readonly string[]).includes(table),
+      );
       expect(new Set(queueArns)).toEqual(new Set(ownQueue ? [`<${queueId(template, ownQueue.name)}>`] : []));
 
       const secrets = statements.filter((s) => s.actions.includes('secretsmanager:GetSecretValue'));
@@ -529,7 +544,7 @@ describe('the functions that connect to a database', () => {
         const [, resource] = functionOf(template, names.functionName(stage, table as never));
         expect(resource.Properties.VpcConfig).toEqual(databaseVpcConfig);
       }
-      template.resourceCountIs('AWS::Lambda::Function', tables.length);
+      template.resourceCountIs('AWS::Lambda::Function', stage === 'extract' ? 1 : tables.length);
     },
   );
 
@@ -577,17 +592,17 @@ describe('the functions that connect to a database', () => {
 });
 
 describe('the extractor', () => {
-  it.each(sourceTableNames)('reads %s with the environment the extractor expects', (table) => {
+  it('reads every table with one function, whose environment names no table (each request does)', () => {
     const template = pipeline.templates.extractor;
-    const [, resource] = functionOf(template, names.functionName('extract', table));
+    const [, resource] = functionOf(template, 'prod-extract');
     const environment = resolvedEnvironment(resource);
+    expect(environment.TABLE).toBeUndefined();
     const parsed = extractorEnvironment.parse(environment);
     expect(parsed).toMatchObject({
-      table,
       ingestBucket: names.ingestBucket,
       source: { secretArn: `<${onlyId(template, 'AWS::SecretsManager::Secret')}>` },
     });
-    expect(environment.EXTRACT_QUEUE_URL).toBe(`<${queueId(template, names.queue('extract', table))}>`);
+    expect(environment.EXTRACT_QUEUE_URL).toBe(`<${queueId(template, 'prod-extract.fifo')}>`);
     expect(parsed.timeBudgetMs).toBeLessThan(stageSettings.extract.timeoutSeconds * 1000);
   });
 
@@ -1012,7 +1027,7 @@ describe('the reconciler', () => {
     }
   });
 
-  it("may list both buckets, send to the transform and load queues, read their depth and their DLQs', and read the warehouse secret, nothing else", () => {
+  it("may list both buckets, send to the transform and load queues, read their depth and every DLQ's, and read the warehouse secret, nothing else", () => {
     const statements = statementsOf(template(), reconciler()[1]);
     const granted = (action: string) =>
       statements.filter((s) => s.actions.includes(action)).flatMap((s) => s.resources);
@@ -1032,8 +1047,7 @@ describe('the reconciler', () => {
     expect([...actions].filter((action) => action.startsWith('s3:'))).toEqual(['s3:ListBucket']);
     expect(granted('sqs:GetQueueAttributes').sort()).toEqual(
       resources.queues
-        .filter((queue) => queue.stage !== 'extract')
-        .flatMap((queue) => [queue.name, queue.deadLetterQueue])
+        .flatMap((queue) => (queue.stage === 'extract' ? [] : [queue.name]).concat(queue.deadLetterQueue))
         .map((name) => `arn:aws:sqs:<AWS::Region>:<AWS::AccountId>:${name}`)
         .sort(),
     );
@@ -1062,12 +1076,16 @@ describe('the reconciler', () => {
 
 describe('monitoring', () => {
   const alarms = () => [...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm').values()];
+  /** The alarms on `metricName` with exactly these dimensions, in whatever order. */
   const alarmOn = (metricName: string, dimension: Record<string, string>) =>
     alarms().filter(
       (alarm) =>
         alarm.Properties.MetricName === metricName &&
-        JSON.stringify(alarm.Properties.Dimensions) ===
-          JSON.stringify(Object.entries(dimension).map(([Name, Value]) => ({ Name, Value }))),
+        JSON.stringify(
+          ((alarm.Properties.Dimensions ?? []) as { Name: string; Value: string }[])
+            .map(({ Name, Value }) => [Name, Value])
+            .sort(),
+        ) === JSON.stringify(Object.entries(dimension).sort()),
     );
   const actionsOf = (alarm: Resource | undefined) =>
     ((alarm?.Properties.AlarmActions ?? []) as unknown[]).map(rendered);
@@ -1076,10 +1094,10 @@ describe('monitoring', () => {
   const composites = () => [
     ...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::CompositeAlarm').values(),
   ];
-  /** The composite alarm of a stage, and the logical ids of the alarms its rule names. */
-  const stageComposite = (stage: string) => {
+  /** The pipeline's composite alarm, and the logical ids of the alarms its rule names. */
+  const pipelineComposite = () => {
     const composite = composites().find(
-      (alarm) => alarm.Properties.AlarmName === `${names.environment} ${stage} fails`,
+      (alarm) => alarm.Properties.AlarmName === `${names.environment} pipeline fails`,
     );
     const rule = JSON.stringify(composite?.Properties.AlarmRule);
     const members = [...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm').keys()].filter(
@@ -1091,45 +1109,82 @@ describe('monitoring', () => {
     [...resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm')].find(
       ([, candidate]) => candidate === alarm,
     )?.[0];
+  /** The alarm that reads a declared metric, with its namespace. */
+  const alarmsOnDeclared = (reference: { namespace: string; metricName: string; dimensions: object }) =>
+    alarmOn(reference.metricName, reference.dimensions as Record<string, string>).filter(
+      (alarm) => alarm.Properties.Namespace === reference.namespace,
+    );
 
-  it('e-mails once per stage: one composite alarm each, over every alarm of its tables, which e-mail nothing themselves', () => {
-    expect(composites()).toHaveLength(stageNames.length);
-    const gathered = new Set<string>();
+  it('e-mails once for the whole pipeline: one composite alarm over every alarm of its stages, which e-mail nothing themselves', () => {
+    expect(composites()).toHaveLength(1);
+    const { composite, members } = pipelineComposite();
+    expect(actionsOf(composite)).toEqual([alertsTopic]);
+    expect(((composite?.Properties.OKActions ?? []) as unknown[]).map(rendered)).toEqual([alertsTopic]);
+    expect(JSON.stringify(composite?.Properties.AlarmRule)).toContain('ALARM(');
+    // Its description says what it gathers.
+    const description = String(composite?.Properties.AlarmDescription);
+    for (const part of [
+      'dead letters of each stage',
+      'extract request',
+      'quarantined',
+      'staler than the SLA',
+    ]) {
+      expect(description).toContain(part);
+    }
+    expect(description.length).toBeLessThanOrEqual(1024);
+    // The dead letters of every stage are in it.
     for (const stage of stageNames) {
-      const { composite, members } = stageComposite(stage);
-      expect(actionsOf(composite)).toEqual([alertsTopic]);
-      expect(((composite?.Properties.OKActions ?? []) as unknown[]).map(rendered)).toEqual([alertsTopic]);
-      expect(
-        String(composite?.Properties.AlarmRule ? JSON.stringify(composite.Properties.AlarmRule) : ''),
-      ).toContain('ALARM(');
-      for (const member of members) gathered.add(member);
-      // Every DLQ of the stage is in it.
-      for (const queue of resources.queues.filter((q) => q.stage === stage)) {
-        const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', { QueueName: queue.deadLetterQueue });
-        expect(members).toContain(idOf(alarm));
-      }
+      const [alarm] = alarmsOnDeclared(deadLettersMetricOf(stage));
+      expect(members).toContain(idOf(alarm));
     }
     // A member alarm has no action of its own: one outage, one e-mail.
     for (const [id, alarm] of resourcesOf(pipeline.templates.monitoring, 'AWS::CloudWatch::Alarm')) {
-      if (gathered.has(id)) expect(alarm.Properties.AlarmActions).toBeUndefined();
+      if (members.includes(id)) expect(alarm.Properties.AlarmActions).toBeUndefined();
       else expect(actionsOf(alarm)).toEqual([alertsTopic]);
     }
   });
 
-  it('alarms as soon as any dead-letter queue holds a message, saying how to read and move them back', () => {
+  it("alarms once per stage when any of its DLQs holds a message, on the reconciler's count, saying how to list and move them back", () => {
+    // No alarm reads a queue's own depth any more: the reconciler counts the DLQs.
     for (const queue of resources.queues) {
-      const [alarm, ...others] = alarmOn('ApproximateNumberOfMessagesVisible', {
-        QueueName: queue.deadLetterQueue,
-      });
+      expect(alarmOn('ApproximateNumberOfMessagesVisible', { QueueName: queue.deadLetterQueue })).toEqual([]);
+    }
+    for (const stage of stageNames) {
+      const [alarm, ...others] = alarmsOnDeclared(deadLettersMetricOf(stage));
       expect(others).toEqual([]);
-      expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-      // The e-mail says how to read and move them back; CloudWatch takes 1,024 characters at most.
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Statistic: 'Maximum',
+        // Published only when some DLQ holds messages: no data is a quiet stage.
+        TreatMissingData: 'notBreaching',
+        // The reconciler's interval, two of them: a late run does not make it flap.
+        Period: 15 * 60,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 1,
+      });
       const description = String(alarm?.Properties.AlarmDescription);
-      const selection = `--aws ${names.environment} --stage ${queue.stage} --table ${queue.table}`;
-      expect(description).toContain(`totes dlq ${selection}`);
-      expect(description).toContain(`totes dlq redrive ${selection}`);
+      expect(description).toContain(`totes dlq --aws ${names.environment} --stage ${stage}`);
+      expect(description).toContain(`totes dlq redrive --aws ${names.environment} --stage ${stage}`);
       expect(description.length).toBeLessThanOrEqual(1024);
     }
+    const hourly = synthesizePipeline({ reconcileSchedule: 'rate(1 hour)' });
+    try {
+      const periods = [...resourcesOf(hourly.templates.monitoring, 'AWS::CloudWatch::Alarm').values()]
+        .filter((alarm) => alarm.Properties.MetricName === 'dead_letters')
+        .map((alarm) => alarm.Properties.Period);
+      expect(periods).toEqual([3600, 3600, 3600]);
+    } finally {
+      hourly.remove();
+    }
+  });
+
+  it('reads the interval of a rate schedule in minutes, and an hour for a cron one', () => {
+    expect(scheduleIntervalMinutes('rate(15 minutes)')).toBe(15);
+    expect(scheduleIntervalMinutes('rate(1 minute)')).toBe(1);
+    expect(scheduleIntervalMinutes('rate(2 hours)')).toBe(120);
+    expect(scheduleIntervalMinutes('rate(1 day)')).toBe(1440);
+    expect(scheduleIntervalMinutes('cron(0 * * * ? *)')).toBe(60);
   });
 
   it('raises the heartbeat when the extraction schedules make no attempt, missing data counting as breaching', () => {
@@ -1151,18 +1206,20 @@ describe('monitoring', () => {
       const [id, enabled] =
         alarmsOn.find(([, alarm]) => alarm.Properties.MetricName === 'InvocationAttemptCount') ?? [];
       expect(enabled?.Properties).toMatchObject({ TreatMissingData: 'breaching', ActionsEnabled: true });
-      // With the schedules on, it belongs to the extract stage's e-mail.
+      // With the schedules on, it belongs to the pipeline's e-mail, which says so.
       const composite = [
         ...resourcesOf(on.templates.monitoring, 'AWS::CloudWatch::CompositeAlarm').values(),
-      ].find((alarm) => alarm.Properties.AlarmName === 'prod extract fails');
+      ].find((alarm) => alarm.Properties.AlarmName === 'prod pipeline fails');
       expect(JSON.stringify(composite?.Properties.AlarmRule)).toContain(`"${id}"`);
+      expect(String(composite?.Properties.AlarmDescription)).toContain('heartbeat');
     } finally {
       on.remove();
     }
   });
 
   it("alarms on the extract requests' age and the schedules' dropped and undelivered invocations; a failing extraction through its DLQ", () => {
-    const { members } = stageComposite('extract');
+    const { members } = pipelineComposite();
+    const [deadLetters] = alarmsOnDeclared(deadLettersMetricOf('extract'));
     for (const table of sourceTableNames) {
       const [age] = alarmOn('ApproximateAgeOfOldestMessage', { QueueName: names.queue('extract', table) });
       expect(age?.Properties).toMatchObject({
@@ -1170,10 +1227,7 @@ describe('monitoring', () => {
         Statistic: 'Maximum',
       });
       // A request that keeps failing is dead-lettered after its retries (150 s of backoff), and
-      // its DLQ's alarm says so sooner than 15 minutes of the extractor's failure metric would.
-      const [deadLetters] = alarmOn('ApproximateNumberOfMessagesVisible', {
-        QueueName: names.deadLetterQueue('extract', table),
-      });
+      // the extract stage's dead-letter alarm says so at the reconciler's next run.
       const declared = metricOf('extract', 'extract_failures', table);
       expect(alarmOn(declared.metricName, declared.dimensions)).toEqual([]);
       expect(members).toEqual(expect.arrayContaining([idOf(age), idOf(deadLetters)]));
@@ -1193,24 +1247,30 @@ describe('monitoring', () => {
     expect(actionsOf(throttles)).toEqual([alertsTopic]);
   });
 
-  it('alarms when a table fed by event tables is staler than the SLA', () => {
+  it('alarms when a table fed by event tables is staler than the SLA, on one stage-wide metric', () => {
     expect(freshnessWatchedTables()).toEqual([
       'fact_sales_order',
       'fact_purchase_order',
       'fact_payment',
       'dim_transaction',
     ]);
-    const { members } = stageComposite('load');
+    const { members } = pipelineComposite();
+    const [alarm, ...others] = alarmsOnDeclared(stageWideMetricOf('load', 'freshness_seconds'));
+    expect(others).toEqual([]);
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'TerrificTotes',
+      Dimensions: [{ Name: 'service', Value: 'load' }],
+      Threshold: cdkJson.context.freshnessSlaSeconds,
+      Statistic: 'Maximum',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(members).toContain(idOf(alarm));
+    const description = String(alarm?.Properties.AlarmDescription);
     for (const table of freshnessWatchedTables()) {
+      expect(description).toContain(table);
+      // No alarm a table any more.
       const freshness = metricOf('load', 'freshness_seconds', table);
-      const [alarm] = alarmOn(freshness.metricName, freshness.dimensions);
-      expect(alarm?.Properties).toMatchObject({
-        Namespace: 'TerrificTotes',
-        Threshold: cdkJson.context.freshnessSlaSeconds,
-        Statistic: 'Maximum',
-        TreatMissingData: 'notBreaching',
-      });
-      expect(members).toContain(idOf(alarm));
+      expect(alarmOn(freshness.metricName, freshness.dimensions)).toEqual([]);
     }
   });
 
@@ -1224,85 +1284,115 @@ describe('monitoring', () => {
       0,
     );
     expect(metricCount).toBe(
-      // DLQs; extract requests' age; quarantine; freshness.
-      resources.queues.length +
-        sourceTableNames.length +
-        (warehouseTableNames.length - 1) +
-        freshnessWatchedTables().length +
+      // dead letters of each stage; the extract queue's oldest request; quarantine; freshness.
+      stageNames.length +
+        1 +
+        1 +
+        1 +
         // heartbeat, dropped, schedules DLQ, throttles, re-queued, reconciler errors + its DLQ,
         // the analytics refresh's errors + its DLQ.
         9,
     );
-    expect(composites()).toHaveLength(3);
+    expect(metricCount).toBe(15);
+    expect(composites()).toHaveLength(1);
   });
 
-  it('alarms as soon as a transformer quarantines a row, saying how to list them and that a source fix releases them', () => {
-    for (const table of warehouseTableNames.filter((name) => name !== 'dim_date')) {
+  it('alarms as soon as any transformer quarantines a row, on one stage-wide metric, saying how to list them and that a source fix releases them', () => {
+    const [alarm, ...others] = alarmsOnDeclared(stageWideMetricOf('transform', 'rows_quarantined'));
+    expect(others).toEqual([]);
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'TerrificTotes',
+      MetricName: 'rows_quarantined',
+      Dimensions: [{ Name: 'service', Value: 'transform' }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Statistic: 'Sum',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(pipelineComposite().members).toContain(idOf(alarm));
+    const description = String(alarm?.Properties.AlarmDescription);
+    expect(description).toContain('totes quarantine');
+    expect(description).toContain('no redrive');
+    expect(description.length).toBeLessThanOrEqual(1024);
+    for (const table of warehouseTableNames) {
       const quarantined = metricOf('transform', 'rows_quarantined', table);
-      const [alarm, ...others] = alarmOn(quarantined.metricName, quarantined.dimensions);
-      expect(others).toEqual([]);
-      expect(alarm?.Properties).toMatchObject({
-        Namespace: 'TerrificTotes',
-        MetricName: 'rows_quarantined',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        Statistic: 'Sum',
-        TreatMissingData: 'notBreaching',
-      });
-      expect(stageComposite('transform').members).toContain(idOf(alarm));
-      const description = String(alarm?.Properties.AlarmDescription);
-      expect(description).toContain(`totes quarantine --table ${table}`);
-      expect(description).toContain('no redrive');
-      expect(description.length).toBeLessThanOrEqual(1024);
+      expect(alarmOn(quarantined.metricName, quarantined.dimensions)).toEqual([]);
     }
-    const calendar = metricOf('transform', 'rows_quarantined', 'dim_date');
-    expect(alarmOn(calendar.metricName, calendar.dimensions)).toEqual([]);
   });
 
-  it('watches quarantined rows under the namespace and dimensions the transformer publishes them with', () => {
+  /** The EMF documents written while `act` runs. */
+  const emfOf = (act: () => void) => {
     const written: string[] = [];
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       written.push(String(chunk));
       return true;
     });
     try {
+      act();
+    } finally {
+      write.mockRestore();
+    }
+    return written
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('CloudWatchMetrics'))
+      .map(
+        (line) =>
+          JSON.parse(line) as Record<string, unknown> & {
+            _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: unknown[] }[] };
+          },
+      );
+  };
+  /** The dimensions a document gives its metrics, with their values. */
+  const dimensionsOf = (document: ReturnType<typeof emfOf>[number]) => {
+    const [directive] = document._aws.CloudWatchMetrics;
+    return Object.fromEntries((directive?.Dimensions[0] ?? []).map((name) => [name, document[name]]));
+  };
+
+  it('watches quarantined rows under the namespace and dimensions the transformers publish them with, for the whole stage', () => {
+    const documents = emfOf(() => {
       const metrics = createMetrics('transform', 'fact_sales_order');
+      metrics.add('rows_in', 5);
       metrics.add('rows_quarantined', 1);
       metrics.flush();
-    } finally {
-      write.mockRestore();
-    }
-    const emf = JSON.parse(written.find((line) => line.includes('CloudWatchMetrics')) ?? '{}');
-    const [directive] = emf._aws.CloudWatchMetrics;
-    const quarantined = metricOf('transform', 'rows_quarantined', 'fact_sales_order');
-    expect(directive.Namespace).toBe(quarantined.namespace);
-    expect(directive.Metrics).toEqual([{ Name: 'rows_quarantined', Unit: 'Count' }]);
-    expect({ service: emf.service, table: emf.table }).toEqual(quarantined.dimensions);
+    });
+    const wide = stageWideMetricOf('transform', 'rows_quarantined');
+    const [perTable, stageWide, ...others] = documents;
+    expect(others).toEqual([]);
+    expect(perTable && dimensionsOf(perTable)).toEqual(
+      metricOf('transform', 'rows_quarantined', 'fact_sales_order').dimensions,
+    );
+    // The stage-wide line holds the alarmed metric alone: no other metric is billed twice.
+    expect(stageWide?._aws.CloudWatchMetrics[0]?.Namespace).toBe(wide.namespace);
+    expect(stageWide?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'rows_quarantined', Unit: 'Count' },
+    ]);
+    expect(stageWide && dimensionsOf(stageWide)).toEqual(wide.dimensions);
+    expect(stageWide?.rows_quarantined).toBe(1);
   });
 
-  it('watches freshness under the namespace and dimensions the loader publishes it with', () => {
-    const written: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      const metrics = createMetrics('load', 'fact_payment');
-      // As the loader does: its counts, then the freshness of what it loaded.
-      metrics.add('rows_inserted', 2);
-      metrics.add('freshness_seconds', 3);
-      metrics.flush();
-    } finally {
-      write.mockRestore();
-    }
-    const emf = JSON.parse(written.find((line) => line.includes('CloudWatchMetrics')) ?? '{}');
-    const [directive] = emf._aws.CloudWatchMetrics;
-    const freshness = metricOf('load', 'freshness_seconds', 'fact_payment');
-    expect(directive.Namespace).toBe(freshness.namespace);
-    expect(directive.Metrics).toContainEqual({ Name: 'freshness_seconds', Unit: 'Seconds' });
-    const dimensions = freshness.dimensions;
-    expect(directive.Dimensions).toEqual([Object.keys(dimensions)]);
-    expect({ service: emf.service, table: emf.table }).toEqual(dimensions);
+  it('watches freshness under the namespace and dimensions the loaders of the watched tables publish it with, for the whole stage', () => {
+    const load = (table: TargetTableName) =>
+      emfOf(() => {
+        const metrics = createMetrics('load', table);
+        // As the loader does: its counts, then the freshness of what it loaded.
+        metrics.add('rows_inserted', 2);
+        metrics.add('freshness_seconds', 3);
+        metrics.flush();
+      });
+    const wide = stageWideMetricOf('load', 'freshness_seconds');
+    const [perTable, stageWide, ...others] = load('fact_payment');
+    expect(others).toEqual([]);
+    expect(perTable && dimensionsOf(perTable)).toEqual(
+      metricOf('load', 'freshness_seconds', 'fact_payment').dimensions,
+    );
+    expect(stageWide?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'freshness_seconds', Unit: 'Seconds' },
+    ]);
+    expect(stageWide && dimensionsOf(stageWide)).toEqual(wide.dimensions);
+    expect(stageWide?.freshness_seconds).toBe(3);
+    // A dimension's freshness is as old as its last edit: it stays out of the stage-wide metric.
+    expect(load('dim_staff')).toHaveLength(1);
   });
 
   it('alarms as soon as the reconciler re-queues an object, and when it fails', () => {
@@ -1388,10 +1478,13 @@ describe('monitoring', () => {
       .flatMap((queue) => [queue.name, queue.deadLetterQueue])
       .map((name) => `arn:aws:sqs:<AWS::Region>:<AWS::AccountId>:${name}`)
       .sort();
+    // One extract function for every table; one function a table after it.
     const functionNames = [
-      ...stageNames.flatMap((stage) =>
-        (stage === 'extract' ? sourceTableNames : warehouseTableNames).map((table) =>
-          names.functionName(stage, table as never),
+      ...new Set(
+        stageNames.flatMap((stage) =>
+          (stage === 'extract' ? sourceTableNames : warehouseTableNames).map((table) =>
+            names.functionName(stage, table as never),
+          ),
         ),
       ),
     ];

@@ -60,7 +60,9 @@ export function deployedFunctions(assembly: string, environment: string): readon
       const properties = resource.Properties;
       const functionName = String(properties.FunctionName);
       const prefix = `${environment}-${stage}-`;
-      if (resource.Type !== 'AWS::Lambda::Function' || !functionName.startsWith(prefix)) continue;
+      // The one extractor is named after its stage alone; a function a table after it.
+      const ofStage = functionName === `${environment}-${stage}` || functionName.startsWith(prefix);
+      if (resource.Type !== 'AWS::Lambda::Function' || !ofStage) continue;
       const { S3Key } = properties.Code as { S3Key: string };
       const [file, exportName = 'handler'] = String(properties.Handler).split(/\.(?=[^.]+$)/);
       const mapping = mappings.find(
@@ -69,7 +71,7 @@ export function deployedFunctions(assembly: string, environment: string): readon
       functions.push({
         functionName,
         stage,
-        table: functionName.slice(prefix.length),
+        table: functionName.startsWith(prefix) ? functionName.slice(prefix.length) : '',
         entry: join(assembly, `asset.${S3Key.replace(/\.zip$/, '')}`, `${file}.mjs`),
         exportName,
         timeoutSeconds: Number(properties.Timeout),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -29,6 +29,15 @@ describe('totes sync against databases of your own', () => {
     });
 
   const expectWarehouseToMatchSource = () => expectWarehouseMatches(totesys.url, warehouse.url);
+  /** The reconciler's entries in the stack's log: its dead-letter counts and what it said of them. */
+  const reconcilerEntries = async () =>
+    (await readFile(join(dataDir, 'logs', 'pipeline.log'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter(
+        (entry) => entry.service === 'reconcile' && ('dead_letters' in entry || 'deadLetters' in entry),
+      );
 
   async function tableCounts(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
@@ -59,6 +68,8 @@ describe('totes sync against databases of your own', () => {
     expect(
       result.tables.find((t: { table: string }) => t.table === 'fact_sales_order').warehouseRows,
     ).toBeGreaterThan(400);
+    // The reconciliation at the end found every DLQ empty: no metric, no word of them.
+    expect(await reconcilerEntries()).toEqual([]);
     await expectWarehouseToMatchSource();
   });
 
@@ -124,6 +135,11 @@ describe('totes sync against databases of your own', () => {
       order.orderId,
     ]);
     expect(loaded).toHaveLength(1);
+    // The reconciliation at the end, as in AWS: the stage's count, and the table named in the log.
+    expect(await reconcilerEntries()).toEqual([
+      expect.objectContaining({ level: 'WARN', deadLetters: { transform: { fact_sales_order: 1 } } }),
+      expect.objectContaining({ level: 'METRIC', stage: 'transform', dead_letters: 1 }),
+    ]);
   });
 
   it('lists the dead letter with its attempts and error, redrives it, and purges it', async () => {

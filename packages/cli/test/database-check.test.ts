@@ -21,7 +21,7 @@ describe('totes sync checks both databases before anything runs', () => {
   const totesys = useTestDatabase('cli_check_src');
   const warehouse = useTestDatabase('cli_check_wh');
   let dataDir: string;
-  const queue = 'local-extract-sales_order.fifo';
+  const queue = 'local-extract.fifo';
 
   /** Queues one extract request in the data directory's emulator, as an earlier run would leave it. */
   async function queueExtractRequest(): Promise<void> {

@@ -1,9 +1,9 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { emulatorQueueInspector } from '@totes/local';
-import { extractMessage } from '@totes/pipeline';
+import { extractMessage, type SourceTableName } from '@totes/pipeline';
 import { useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
-import { deadLetters, selectQueues } from '../src/stack/dead-letters';
+import { deadLetters, redrive, selectQueues } from '../src/stack/dead-letters';
 import type { QueueConnection } from '../src/stack/queue-connection';
 
 describe('listing the dead letters of a local stack, on the emulator', () => {
@@ -20,7 +20,7 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
     close: async () => {},
   });
 
-  async function deadLetter(table: 'sales_order' | 'payment', run: string): Promise<string> {
+  async function deadLetter(table: SourceTableName, run: string): Promise<string> {
     const { MessageId } = await pipeline().clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: pipeline().queueUrl(pipeline().names.deadLetterQueue('extract', table)),
@@ -36,7 +36,8 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
     const sent: string[] = [];
     for (const run of runs) sent.push(await deadLetter('sales_order', run));
     const other = await deadLetter('payment', '20240201T000000004');
-    // One of them in flight, as a look at the queue or a redrive in progress would leave it.
+    // One of each message group in flight, as a look at the queue or a redrive in progress would
+    // leave them: the extract DLQ holds every table's requests.
     const dlq = pipeline().names.deadLetterQueue('extract', 'sales_order');
     const received = await pipeline().clients.sqs.send(
       new ReceiveMessageCommand({
@@ -45,21 +46,24 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
         VisibilityTimeout: 30,
       }),
     );
-    expect(received.Messages).toHaveLength(1);
+    expect(received.Messages).toHaveLength(2);
 
     const { letters, queues } = await deadLetters(
       connection(),
       selectQueues(connection(), { stage: 'extract' }),
     );
 
-    expect(letters.filter((letter) => letter.queue === dlq).map((letter) => letter.messageId)).toEqual(sent);
+    // Each letter names the table its request does.
+    expect(
+      letters.filter((letter) => letter.table === 'sales_order').map((letter) => letter.messageId),
+    ).toEqual(sent);
     expect(letters.map((letter) => letter.messageId)).toContain(other);
     expect(letters).toHaveLength(5);
     expect(letters.find((letter) => letter.messageId === sent[2])?.subject).toContain(
       '"run":"20240201T000000002"',
     );
     expect(queues).toContainEqual(
-      expect.objectContaining({ queue: dlq, messages: 4, visible: 3, inFlight: 1, listed: 4 }),
+      expect.objectContaining({ queue: dlq, messages: 5, visible: 3, inFlight: 2, listed: 5 }),
     );
     // Looking took nothing: the counts are as they were.
     const { Attributes } = await pipeline().clients.sqs.send(
@@ -70,7 +74,34 @@ describe('listing the dead letters of a local stack, on the emulator', () => {
     );
     expect(Attributes).toMatchObject({
       ApproximateNumberOfMessages: '3',
-      ApproximateNumberOfMessagesNotVisible: '1',
+      ApproximateNumberOfMessagesNotVisible: '2',
     });
+  });
+
+  it("chooses one table's requests in the extract DLQ by the table they name, and moves back only those", async () => {
+    const kept = await deadLetter('staff', '20240301T000000000');
+    const chosen = await deadLetter('design', '20240301T000000001');
+    const queues = selectQueues(connection(), { stage: 'extract', table: 'design' });
+    expect(queues.map((queue) => queue.name)).toEqual([pipeline().names.queue('extract', 'design')]);
+
+    const { letters } = await deadLetters(connection(), queues, { table: 'design' });
+    expect(letters.map((letter) => letter.messageId)).toContain(chosen);
+    expect(letters.map((letter) => letter.messageId)).not.toContain(kept);
+    expect(new Set(letters.map((letter) => letter.table))).toEqual(new Set(['design']));
+
+    const moved = await redrive(connection(), queues, { table: 'design' });
+    expect(moved.moved).toBe(letters.length);
+    const { Messages = [] } = await pipeline().clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pipeline().queueUrl(pipeline().names.queue('extract', 'design')),
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['MessageGroupId'],
+      }),
+    );
+    // (The earlier test's tables have a message in flight, which holds their message groups.)
+    // Back in the extract queue, in the table's message group; the other table's left alone.
+    expect(Messages.map((message) => message.Attributes?.MessageGroupId)).toEqual(['design']);
+    const left = await deadLetters(connection(), queues, { table: 'staff' });
+    expect(left.letters.map((letter) => letter.messageId)).toContain(kept);
   });
 });

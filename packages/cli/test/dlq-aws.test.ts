@@ -337,7 +337,8 @@ describe('totes dlq --aws, against the emulator posing as AWS', () => {
       {
         queue: dlq,
         stage: 'extract',
-        table: 'sales_order',
+        // The extract DLQ holds every table's requests.
+        table: 'all',
         messages: 3,
         visible: 3,
         inFlight: 0,

@@ -126,4 +126,19 @@ describe('the local log sink’s metrics', () => {
       }),
     ]);
   });
+
+  it('writes a count by stage in a METRIC line of its own, with the stage, and none for a zero', async () => {
+    const path = await logPath();
+    const sink = fileLogSink(path);
+    const metrics = sink.metrics('reconcile');
+    metrics.addForStage('dead_letters', 'extract', 1);
+    metrics.addForStage('dead_letters', 'extract', 2);
+    metrics.addForStage('dead_letters', 'load', 0);
+    metrics.flush();
+    metrics.flush();
+    await sink.close();
+    expect(await entriesOf(path)).toEqual([
+      expect.objectContaining({ level: 'METRIC', service: 'reconcile', stage: 'extract', dead_letters: 3 }),
+    ]);
+  });
 });

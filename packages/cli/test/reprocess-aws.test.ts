@@ -57,7 +57,7 @@ describe('totes reprocess --aws, against the emulator posing as AWS', () => {
     }
   });
 
-  it("asks for a full re-extraction of a warehouse table's inputs in the deployment's extract queues", async () => {
+  it("asks for a full re-extraction of a warehouse table's inputs in the deployment's extract queue", async () => {
     const run = await totes(['fact_sales_order', '--json']);
 
     expect(run.code).toBe(0);

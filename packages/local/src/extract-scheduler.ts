@@ -8,7 +8,7 @@ import {
 /** Options of {@link startExtractScheduler}. */
 export interface ExtractSchedulerOptions {
   readonly tables: readonly SourceTableName[];
-  /** Sends one request to its table's extract queue. */
+  /** Sends one request to the extract queue, in its table's message group. */
   readonly send: (request: ExtractRequest) => Promise<void>;
   /** Seconds between incremental requests (every table). */
   readonly incrementalSeconds: number;
@@ -18,7 +18,7 @@ export interface ExtractSchedulerOptions {
   readonly now?: () => Date;
   /**
    * Whether a table's extraction is under way: such a table is not asked for its changes at an
-   * incremental tick, since the request would only wait behind it in the table's FIFO queue (on a
+   * incremental tick, since the request would only wait behind it in the table's message group of the extract queue (on a
    * busy machine they piled up there) and the next tick asks again.
    */
   readonly busy?: (table: SourceTableName) => boolean;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { envBoolean, envInteger, exactlyOneOf } from './environment-variables';
-import { type ExtractorSettings, extractorDefaults, isTimeZone } from './extractor-settings';
+import { extractorDefaults, isTimeZone, type SharedExtractorSettings } from './extractor-settings';
 import { ingestCompressions } from './ingest-key';
-import { isSourceTableName, type SourceTableName } from './source-tables';
 
 /** Where an extractor finds totesys: a connection string (local runs) or a secret (AWS). */
 export type TotesysConnection = { readonly url: string } | { readonly secretArn: string };
@@ -11,7 +10,7 @@ export type TotesysConnection = { readonly url: string } | { readonly secretArn:
 export interface ExtractorResources {
   /** The bucket that receives the JSON Lines objects (and the extractor's state, under `_state/`). */
   readonly ingestBucket: string;
-  /** The table's FIFO queue, where a run that ran out of time enqueues its continuation. */
+  /** The extract FIFO queue, where a run that ran out of time enqueues its continuation (group = its table). */
   readonly extractQueueUrl: string;
   /** The ingest-events topic, where an object found already written is announced again. */
   readonly ingestTopicArn: string;
@@ -24,7 +23,7 @@ export interface ExtractorResources {
 const seconds = (milliseconds: number) => milliseconds / 1000;
 
 /**
- * The environment of an extractor function, one per source table.
+ * The environment of the extractor function, one for every source table (each request names its own).
  *
  * The totesys connection comes from exactly one of `TOTESYS_URL` (local runs) and
  * `TOTESYS_SECRET_ARN` (AWS: a Secrets Manager secret with host, port, username, password and
@@ -33,10 +32,6 @@ const seconds = (milliseconds: number) => milliseconds / 1000;
  */
 export const extractorEnvironment = z
   .object({
-    TABLE: z
-      .string()
-      .refine(isSourceTableName, { message: 'not a source table of the topology' })
-      .transform((name) => name as SourceTableName),
     INGEST_BUCKET: z.string().min(3),
     EXTRACT_QUEUE_URL: z.string().min(1),
     /** The ingest-events topic, where an object found already written is announced again. */
@@ -58,8 +53,7 @@ export const extractorEnvironment = z
     INGEST_COMPRESSION: z.enum(ingestCompressions).default(extractorDefaults.ingestCompression),
   })
   .refine(...exactlyOneOf('TOTESYS_URL', 'TOTESYS_SECRET_ARN'))
-  .transform((env): ExtractorSettings & ExtractorResources => ({
-    table: env.TABLE,
+  .transform((env): SharedExtractorSettings & ExtractorResources => ({
     ingestBucket: env.INGEST_BUCKET,
     extractQueueUrl: env.EXTRACT_QUEUE_URL,
     ingestTopicArn: env.INGEST_TOPIC_ARN,

@@ -2,13 +2,13 @@ import type { IngestCompression } from './ingest-key';
 import type { SourceTableName } from './source-tables';
 
 /**
- * The settings of one table's extractor, as its factory takes them.
+ * The settings of the extraction of one table, as its factory takes them.
  *
  * Parsed once, at cold start, from the function's environment (`extractorEnvironment`); the
  * local stack and tests start from {@link extractorDefaults}. Durations are in milliseconds.
  */
 export interface ExtractorSettings {
-  /** The source table this function extracts. */
+  /** The source table extracted: the table of the request being served. */
   readonly table: SourceTableName;
   /**
    * How ingest objects are compressed: zstd (`.jsonl.zst`), or gzip (`.jsonl.gz`), which every
@@ -44,6 +44,9 @@ export interface ExtractorSettings {
 }
 
 /** Every extractor setting but the table, as a function whose environment leaves it unset has it. */
+export type SharedExtractorSettings = Omit<ExtractorSettings, 'table'>;
+
+/** The defaults of {@link SharedExtractorSettings}. */
 export const extractorDefaults = {
   ingestCompression: 'zstd',
   chunkRows: 50_000,

@@ -7,7 +7,10 @@ import { type TargetTableName, warehouseTableNames, warehouseTables } from './wa
 /** A queue that feeds one function, with its dead-letter queue. */
 export interface QueueResource {
   readonly stage: StageName;
-  readonly table: SourceTableName | TargetTableName;
+  /** The one table of a transform or load queue; none for the extract queue, which carries every source table. */
+  readonly table: SourceTableName | TargetTableName | undefined;
+  /** The tables whose messages it carries (each its own message group in the extract queue). */
+  readonly tables: readonly (SourceTableName | TargetTableName)[];
   readonly name: string;
   readonly deadLetterQueue: string;
   readonly fifo: boolean;
@@ -56,7 +59,8 @@ export function inputPrefixes(target: TargetTableName): readonly string[] {
 export function pipelineResources(names: ResourceNames): PipelineResources {
   const queue = <S extends StageName>(stage: S, table: SourceTableName | TargetTableName): QueueResource => ({
     stage,
-    table,
+    table: stage === 'extract' ? undefined : table,
+    tables: stage === 'extract' ? sourceTableNames : [table],
     // The casts are safe: the stage decides which kind of table it is given below.
     name: names.queue(stage, table as never),
     deadLetterQueue: names.deadLetterQueue(stage, table as never),
@@ -69,7 +73,8 @@ export function pipelineResources(names: ResourceNames): PipelineResources {
     buckets: [names.ingestBucket, names.processedBucket],
     topics: [names.ingestTopic, names.processedTopic, names.alertsTopic],
     queues: [
-      ...sourceTableNames.map((table) => queue('extract', table)),
+      // One FIFO queue for every table's extract requests, the table their message group.
+      queue('extract', sourceTableNames[0] as SourceTableName),
       ...transformed.map((target) => queue('transform', target)),
       ...warehouseTableNames.map((target) => queue('load', target)),
     ],

@@ -30,8 +30,14 @@ export interface ResourceNames {
   readonly ingestTopic: string;
   readonly processedTopic: string;
   readonly alertsTopic: string;
+  /**
+   * The queue of `stage` for `table`: one queue a table for transformation and loading; for
+   * extraction the one FIFO queue of the deployment, whose message group is the table.
+   */
   queue<S extends StageName>(stage: S, table: StageTable<S>): string;
+  /** The DLQ of that queue. */
   deadLetterQueue<S extends StageName>(stage: S, table: StageTable<S>): string;
+  /** The function that queue feeds: one for every table's extraction. */
   functionName<S extends StageName>(stage: S, table: StageTable<S>): string;
 }
 
@@ -55,6 +61,8 @@ export function resourceNames(environment: string, scope?: AccountScope): Resour
       `environment "${environment}" must be 1–20 characters: a lowercase letter, then lowercase letters, digits or hyphens`,
     );
   }
+  // Extraction is one FIFO queue and one function for every table (docs/decisions/0020).
+  const perTable = (stage: StageName, table: string) => (stage === 'extract' ? stage : `${stage}-${table}`);
   const fifo = (stage: StageName) => (stage === 'extract' ? '.fifo' : '');
   const bucketSuffix = scope ? `-${scope.account}-${scope.region}` : '';
   return {
@@ -65,8 +73,8 @@ export function resourceNames(environment: string, scope?: AccountScope): Resour
     ingestTopic: `${environment}-totes-ingest-events`,
     processedTopic: `${environment}-totes-processed-events`,
     alertsTopic: `${environment}-totes-alerts`,
-    queue: (stage, table) => `${environment}-${stage}-${table}${fifo(stage)}`,
-    deadLetterQueue: (stage, table) => `${environment}-${stage}-${table}-dlq${fifo(stage)}`,
-    functionName: (stage, table) => `${environment}-${stage}-${table}`,
+    queue: (stage, table) => `${environment}-${perTable(stage, table)}${fifo(stage)}`,
+    deadLetterQueue: (stage, table) => `${environment}-${perTable(stage, table)}-dlq${fifo(stage)}`,
+    functionName: (stage, table) => `${environment}-${perTable(stage, table)}`,
   };
 }

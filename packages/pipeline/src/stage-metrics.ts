@@ -1,3 +1,7 @@
+import { sourceTables } from './source-tables';
+import type { StageName } from './stage-settings';
+import { type TargetTableName, warehouseTableNames, warehouseTables } from './warehouse-tables';
+
 /**
  * The CloudWatch namespace of every metric the pipeline emits.
  *
@@ -28,7 +32,7 @@ export const stageMetrics = {
     rows_skipped: 'Count',
     freshness_seconds: 'Seconds',
   },
-  reconcile: { objects_requeued: 'Count' },
+  reconcile: { objects_requeued: 'Count', dead_letters: 'Count' },
 } as const satisfies Record<string, Record<string, MetricUnit>>;
 
 /** A stage that emits metrics: the three per-table stages and the reconciler. */
@@ -67,7 +71,7 @@ export interface MetricReference {
   readonly namespace: string;
   readonly metricName: string;
   readonly unit: MetricUnit;
-  readonly dimensions: MetricDimensions;
+  readonly dimensions: Readonly<Record<string, string>>;
 }
 
 /** The metric `name` of `stage`'s function for `table` (no table for the reconciler). */
@@ -80,4 +84,72 @@ export function metricOf<S extends MetricStage>(
   const unit = units[name];
   if (unit === undefined) throw new TypeError(`the ${stage} stage declares no metric ${name}`);
   return { namespace: metricNamespace, metricName: name, unit, dimensions: metricDimensions(stage, table) };
+}
+
+/**
+ * The warehouse tables whose freshness is watched: those built from event tables only, which
+ * change all day. A dimension built from reference data is as old as its last edit, which may be
+ * years ago, and is not late for it.
+ */
+export function freshnessWatchedTables(): readonly TargetTableName[] {
+  return warehouseTableNames.filter((target) => {
+    const inputs = warehouseTables[target].inputs;
+    return inputs.length > 0 && inputs.every((input) => sourceTables[input].kind === 'event');
+  });
+}
+
+/**
+ * The metrics a stage's functions also publish for the whole stage, and which of its tables do.
+ *
+ * Beside the per-table metric, the same value goes out once more dimensioned by `service` = the
+ * stage alone, so one alarm watches every table (docs/decisions/0020): quarantined rows of every
+ * transformer, the freshness of the watched tables only (a dimension's freshness says nothing).
+ * Like every metric it is written only by a run that counted something, so it costs only while
+ * rows flow.
+ */
+export const stageWideMetrics = {
+  transform: { rows_quarantined: () => warehouseTableNames },
+  load: { freshness_seconds: freshnessWatchedTables },
+} as const satisfies { [S in MetricStage]?: { [N in StageMetricName<S>]?: () => readonly string[] } };
+
+/** A stage that publishes stage-wide metrics. */
+export type StageWideStage = keyof typeof stageWideMetrics;
+
+/** The dimensions of `stage`'s stage-wide metrics: its name as the service, no table. */
+export function stageWideDimensions(stage: StageWideStage): { readonly service: StageWideStage } {
+  return { service: stage };
+}
+
+/** The metrics `stage`'s function for `table` publishes stage-wide too (none for most). */
+export function stageWideMetricNames<S extends MetricStage>(
+  stage: S,
+  table?: string,
+): readonly StageMetricName<S>[] {
+  if (!(stage in stageWideMetrics)) return [];
+  const declared: Readonly<Record<string, () => readonly string[]>> =
+    stageWideMetrics[stage as StageWideStage];
+  return Object.entries(declared)
+    .filter(([, tables]) => table !== undefined && tables().includes(table))
+    .map(([name]) => name as StageMetricName<S>);
+}
+
+/** The stage-wide metric `name` of `stage`: what its one alarm over every table reads. */
+export function stageWideMetricOf<S extends StageWideStage>(
+  stage: S,
+  name: keyof (typeof stageWideMetrics)[S] & StageMetricName<S>,
+): MetricReference {
+  const units: Readonly<Record<string, MetricUnit>> = stageMetrics[stage];
+  const unit = units[name] ?? 'Count';
+  return { namespace: metricNamespace, metricName: name, unit, dimensions: stageWideDimensions(stage) };
+}
+
+/**
+ * The reconciler's `dead_letters` of `stage`: how many messages wait in the stage's DLQs, all
+ * tables together.
+ *
+ * Published only when some do, dimensioned by the reconciler's own dimensions and `stage`.
+ */
+export function deadLettersMetricOf(stage: StageName): MetricReference {
+  const reference = metricOf('reconcile', 'dead_letters');
+  return { ...reference, dimensions: { ...reference.dimensions, stage } };
 }

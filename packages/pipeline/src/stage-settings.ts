@@ -1,3 +1,5 @@
+import { sourceTableNames } from './source-tables';
+
 /** One processing stage: a queue per table feeding one function per table. */
 export interface StageSettings {
   /** FIFO queues keep one extraction per table running at a time (`MessageGroupId` = table). */
@@ -10,8 +12,19 @@ export interface StageSettings {
   readonly batchSize: number;
   /** How long the event source waits to fill a batch. */
   readonly batchWindowSeconds: number;
-  /** Functions of one table running at once. */
-  readonly maxConcurrency: number;
+  /**
+   * Invocations of one table's function the local runner (`packages/local`) runs at once: its
+   * number of pollers of the table's queue.
+   */
+  readonly localConcurrency: number;
+  /**
+   * The maximum concurrency of the stage's Lambda event sources in AWS, or `undefined` for none.
+   *
+   * Set only where it protects something: a source with a maximum keeps five pollers of its queue
+   * at idle, one without may fall to two (AWS Lambda guide, "Configuring scaling behavior for SQS
+   * event source mappings"), and each poller is billed SQS requests (docs/cost.md).
+   */
+  readonly eventSourceMaxConcurrency: number | undefined;
   readonly memoryMb: number;
   /** Node.js options of the stage's functions (`NODE_OPTIONS` in Lambda). */
   readonly nodeOptions: readonly string[];
@@ -54,7 +67,11 @@ export const stageSettings = {
     maxReceiveCount: 5,
     batchSize: 1,
     batchWindowSeconds: 0,
-    maxConcurrency: 2,
+    // One poller a source table: the extract queue's message groups hand out one batch of a
+    // table at a time, so more would wait (the emulator locks a group while a batch is in flight).
+    localConcurrency: sourceTableNames.length,
+    // A FIFO queue with one message group per table hands out one batch of a table at a time.
+    eventSourceMaxConcurrency: undefined,
     memoryMb: 512,
     nodeOptions: boundedYoungGeneration,
     retry: { baseSeconds: 10, maxSeconds: 120 },
@@ -65,7 +82,9 @@ export const stageSettings = {
     maxReceiveCount: 5,
     batchSize: 10,
     batchWindowSeconds: 0,
-    maxConcurrency: 2,
+    localConcurrency: 2,
+    // Transformers touch no database: they may scale with the backlog (docs/decisions/0020).
+    eventSourceMaxConcurrency: undefined,
     memoryMb: 512,
     nodeOptions: boundedYoungGeneration,
     retry: { baseSeconds: 10, maxSeconds: 300 },
@@ -76,7 +95,9 @@ export const stageSettings = {
     maxReceiveCount: 12,
     batchSize: 10,
     batchWindowSeconds: 0,
-    maxConcurrency: 2,
+    localConcurrency: 2,
+    // Each loader holds a warehouse connection: two per table at most keeps to its limit.
+    eventSourceMaxConcurrency: 2,
     memoryMb: 512,
     nodeOptions: boundedYoungGeneration,
     retry: { baseSeconds: 10, maxSeconds: 900 },

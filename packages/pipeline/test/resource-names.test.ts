@@ -4,6 +4,7 @@ import {
   pipelineResources,
   resourceNames,
   scopedBucketSuffixLength,
+  sourceTableNames,
   warehouseTableNames,
 } from '../src/index';
 
@@ -55,6 +56,23 @@ describe('resource names', () => {
   it('gives every queue a distinct name and a distinct DLQ', () => {
     const all = resources.queues.flatMap((queue) => [queue.name, queue.deadLetterQueue]);
     expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("puts every table's extract requests on one FIFO queue, read by one function", () => {
+    const extract = resources.queues.filter((queue) => queue.stage === 'extract');
+    expect(extract.map((queue) => [queue.name, queue.deadLetterQueue, queue.table])).toEqual([
+      ['production-eu-west2-extract.fifo', 'production-eu-west2-extract-dlq.fifo', undefined],
+    ]);
+    expect(extract[0]?.tables).toEqual(sourceTableNames);
+    expect(new Set(sourceTableNames.map((table) => names.queue('extract', table)))).toEqual(
+      new Set(['production-eu-west2-extract.fifo']),
+    );
+    expect(names.functionName('extract', 'staff')).toBe('production-eu-west2-extract');
+    // After extraction, one queue and function a table.
+    expect(names.queue('load', 'dim_staff')).toBe('production-eu-west2-load-dim_staff');
+    expect(
+      resources.queues.filter((queue) => queue.stage !== 'extract').every((q) => q.tables.length === 1),
+    ).toBe(true);
   });
 
   it('uses FIFO queues for extraction only', () => {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { metricDimensions, metricNamespace, metricOf, serviceName, stageMetrics } from '../src/index';
+import {
+  deadLettersMetricOf,
+  freshnessWatchedTables,
+  metricDimensions,
+  metricNamespace,
+  metricOf,
+  serviceName,
+  stageMetrics,
+  stageWideMetricNames,
+  stageWideMetricOf,
+  warehouseTableNames,
+} from '../src/index';
 
 describe('the metric declaration', () => {
   it('names every metric in snake_case', () => {
@@ -33,5 +44,34 @@ describe('the metric declaration', () => {
     expect(() => metricOf('extract', 'rows_loaded' as never, 'staff')).toThrow(
       /declares no metric rows_loaded/,
     );
+  });
+
+  it('publishes quarantined rows of every transformer and freshness of the watched tables stage-wide too, nothing else', () => {
+    for (const table of warehouseTableNames) {
+      expect(stageWideMetricNames('transform', table)).toEqual(['rows_quarantined']);
+      expect(stageWideMetricNames('load', table)).toEqual(
+        freshnessWatchedTables().includes(table) ? ['freshness_seconds'] : [],
+      );
+    }
+    expect(stageWideMetricNames('load', 'dim_staff')).toEqual([]);
+    expect(stageWideMetricNames('extract', 'staff')).toEqual([]);
+    expect(stageWideMetricNames('reconcile')).toEqual([]);
+    expect(stageWideMetricNames('transform')).toEqual([]);
+  });
+
+  it('dimensions a stage-wide metric by the stage alone, and dead letters by the reconciler and the stage', () => {
+    expect(stageWideMetricOf('load', 'freshness_seconds')).toEqual({
+      namespace: metricNamespace,
+      metricName: 'freshness_seconds',
+      unit: 'Seconds',
+      dimensions: { service: 'load' },
+    });
+    expect(stageWideMetricOf('transform', 'rows_quarantined').dimensions).toEqual({ service: 'transform' });
+    expect(deadLettersMetricOf('extract')).toEqual({
+      namespace: metricNamespace,
+      metricName: 'dead_letters',
+      unit: 'Count',
+      dimensions: { service: 'reconcile', table: 'all', stage: 'extract' },
+    });
   });
 });

@@ -57,4 +57,58 @@ describe('createMetrics', () => {
       expect(directive?.Dimensions).toEqual([['service', 'table']]);
     }
   });
+
+  it('writes the metrics its stage publishes stage-wide a second time, in a line dimensioned by the stage alone', () => {
+    const documents = emitted(() => {
+      const metrics = createMetrics('transform', 'fact_payment');
+      metrics.add('rows_in', 4);
+      metrics.add('rows_quarantined', 2);
+      metrics.flush();
+    });
+    expect(documents).toHaveLength(2);
+    const [, wide] = documents;
+    expect(wide).toMatchObject({ service: 'transform', rows_quarantined: 2 });
+    expect(wide).not.toHaveProperty('table');
+    expect(wide).not.toHaveProperty('rows_in');
+    const [directive] =
+      (wide?._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] } | undefined)?.CloudWatchMetrics ??
+      [];
+    expect(directive?.Dimensions).toEqual([['service']]);
+  });
+
+  it('writes no stage-wide line for a run that did not add its metric, nor for an idle run', () => {
+    const metrics = createMetrics('load', 'fact_payment');
+    const documents = emitted(() => {
+      metrics.add('rows_inserted', 1);
+      metrics.flush();
+      metrics.add('rows_inserted', 0);
+      metrics.add('freshness_seconds', 9);
+      metrics.flush();
+    });
+    expect(documents.map((document) => document.service)).toEqual(['load-fact_payment']);
+  });
+
+  it('writes a count by stage in a line of its own with the stage as a dimension, and nothing for a zero', () => {
+    const metrics = createMetrics('reconcile');
+    const documents = emitted(() => {
+      metrics.addForStage('dead_letters', 'load', 2);
+      metrics.addForStage('dead_letters', 'load', 1);
+      metrics.addForStage('dead_letters', 'transform', 0);
+      metrics.add('objects_requeued', 0);
+      metrics.flush();
+      // Counted once: the next flush starts again.
+      metrics.flush();
+    });
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toMatchObject({
+      service: 'reconcile',
+      table: 'all',
+      stage: 'load',
+      dead_letters: 3,
+    });
+    const [directive] =
+      (documents[0]?._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] } | undefined)
+        ?.CloudWatchMetrics ?? [];
+    expect(directive?.Dimensions).toEqual([['service', 'table', 'stage']]);
+  });
 });

@@ -3,17 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/index';
 
 const env = {
-  TABLE: 'sales_order',
   INGEST_BUCKET: 'prod-totes-ingest',
-  EXTRACT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/prod-extract-sales_order.fifo',
+  EXTRACT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/prod-extract.fifo',
   INGEST_TOPIC_ARN: 'arn:aws:sns:eu-west-2:1:prod-totes-ingest-events',
   TOTESYS_URL: 'postgresql://reader:secret@db:5432/totesys',
 };
 
 describe('extractorEnvironment', () => {
   it('reads the configuration with its defaults', () => {
+    // No table: the one extractor serves every table, each request naming its own.
     expect(loadConfig(extractorEnvironment, env)).toEqual({
-      table: 'sales_order',
       ingestBucket: 'prod-totes-ingest',
       extractQueueUrl: env.EXTRACT_QUEUE_URL,
       ingestTopicArn: env.INGEST_TOPIC_ARN,
@@ -57,16 +56,13 @@ describe('extractorEnvironment', () => {
     const load = () =>
       loadConfig(extractorEnvironment, {
         ...withoutUrl,
-        TABLE: '_prisma_migrations',
         CHUNK_ROWS: '0',
         INGEST_COMPRESSION: 'brotli',
         SOURCE_TIME_ZONE: 'Europe/Leds',
       });
 
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(
-      /TABLE: not a source table[\s\S]*CHUNK_ROWS[\s\S]*SOURCE_TIME_ZONE: not an IANA time zone[\s\S]*INGEST_COMPRESSION/,
-    );
+    expect(load).toThrow(/CHUNK_ROWS[\s\S]*SOURCE_TIME_ZONE: not an IANA time zone[\s\S]*INGEST_COMPRESSION/);
   });
 
   it('wants exactly one of a URL and a secret', () => {

@@ -23,7 +23,7 @@ export interface ExtractDeps {
   readonly store: ObjectStore;
   /** Where watermarks, snapshot hashes and sweep hashes are kept (default: the ingest bucket). */
   readonly state?: StateStore;
-  /** Where continuations go: the table's FIFO queue. */
+  /** Where continuations go: the extract FIFO queue, in the table's message group. */
   readonly queue: ExtractQueue;
   /**
    * Where an object found already written is announced again; without it, such an object is
@@ -39,11 +39,11 @@ export interface ExtractDeps {
 }
 
 /**
- * The Lambda handler of one source table's extractor.
+ * The extraction of one source table: what `createExtractRouter` hands that table's requests.
  *
- * It reads extract requests from the table's FIFO queue (one at a time, in order), extracts over
- * one connection per request, writes JSON Lines objects to the ingest bucket, and logs one line
- * per request. A request that fails fails alone (a partial batch response), is retried and then
+ * Its requests come from the table's message group of the extract queue (one at a time, in
+ * order); it extracts over one connection per request, writes JSON Lines objects to the ingest
+ * bucket, and logs one line per request. A request that fails fails alone (a partial batch response), is retried and then
  * dead-lettered, with nothing written for the part that failed.
  */
 export function createExtractHandler(settings: ExtractorSettings, deps: ExtractDeps): SqsHandler {

@@ -3,9 +3,9 @@ import { loadConfig } from '@totes/runtime';
 import { extractorFromEnvironment } from './extractor-from-environment';
 
 /**
- * The Lambda entry point of an extractor.
+ * The Lambda entry point of the extractor.
  *
- * One function per source table, all with this handler, told apart by `TABLE` (see
- * `extractorEnvironment` in `@totes/pipeline`).
+ * One function for every source table, fed by the extract FIFO queue; each request names its
+ * table (see `extractorEnvironment` in `@totes/pipeline`).
  */
 export const handler = extractorFromEnvironment(loadConfig(extractorEnvironment));

@@ -7,11 +7,10 @@ const entry = () => import('../src/handler');
 describe('an extractor built from its environment at cold start', () => {
   const testbed = useExtractorTestbed();
 
-  /** The environment infra gives the extractor of `staff`, against this file's emulator. */
+  /** The environment infra gives the extractor, against this file's emulator. */
   function environment(totesysUrl: string, bucket: string) {
     const { names, queueUrl, provisioned } = testbed.pipeline();
     return {
-      TABLE: 'staff',
       INGEST_BUCKET: bucket,
       EXTRACT_QUEUE_URL: queueUrl(names.queue('extract', 'staff')),
       INGEST_TOPIC_ARN: provisioned.topicArns.get(names.ingestTopic),
@@ -47,7 +46,6 @@ describe('an extractor built from its environment at cold start', () => {
 
   it('refuses a wrong or missing variable with a ConfigError naming each, not retryable, without the password', async () => {
     const failure = coldStart(entry, {
-      TABLE: 'customers',
       INGEST_BUCKET: undefined,
       EXTRACT_QUEUE_URL: undefined,
       INGEST_TOPIC_ARN: undefined,
@@ -60,7 +58,7 @@ describe('an extractor built from its environment at cold start', () => {
       name: 'ConfigError',
       retryable: false,
       message: expect.stringMatching(
-        /TABLE: not a source table[\s\S]*INGEST_BUCKET[\s\S]*EXTRACT_QUEUE_URL[\s\S]*INGEST_TOPIC_ARN[\s\S]*SOURCE_TIME_ZONE/,
+        /INGEST_BUCKET[\s\S]*EXTRACT_QUEUE_URL[\s\S]*INGEST_TOPIC_ARN[\s\S]*SOURCE_TIME_ZONE/,
       ),
     });
     await expect(failure).rejects.not.toMatchObject({ message: expect.stringContaining('Sw0rdfish') });

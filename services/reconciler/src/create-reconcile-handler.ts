@@ -3,12 +3,14 @@ import {
   findUnconsumedObjects,
   type LedgerQuery,
   type ObjectListing,
+  pipelineResources,
   type RequeuedEvents,
   type ResourceNames,
   reconcileGraceSeconds,
   requeueUnconsumed,
 } from '@totes/pipeline';
-import type { PipelineLogger, PipelineMetrics } from '@totes/runtime';
+import type { PipelineLogger, StageCountedMetrics } from '@totes/runtime';
+import { type QueueDepth, reportDeadLetters } from './report-dead-letters';
 
 /** The most keys a run names in its log line; the count is always complete. */
 const keysLogged = 50;
@@ -18,9 +20,6 @@ export interface LedgerSession {
   readonly ledger: LedgerQuery;
   close(): Promise<void>;
 }
-
-/** How many messages a queue holds: visible, in flight and delayed. */
-export type QueueDepth = (queueName: string) => Promise<number>;
 
 /** What the reconciler works with; the Lambda entry builds them from its configuration. */
 export interface ReconcileDeps {
@@ -33,7 +32,7 @@ export interface ReconcileDeps {
   /** The depth of a queue or DLQ, to leave alone a table whose messages are on their way or failed. */
   readonly depth: QueueDepth;
   readonly logger: PipelineLogger;
-  readonly metrics: PipelineMetrics<'reconcile'>;
+  readonly metrics: StageCountedMetrics<'reconcile'>;
   readonly now?: () => Date;
 }
 
@@ -55,12 +54,24 @@ export interface ReconcileOutcome {
  * table whose stage queue holds messages is left for this run (a fact may be waiting, with backoff,
  * for its dimensions; the object may be among them), and one whose DLQ holds messages is left to
  * the operator (`totes dlq`): sending a failed object again would only fail it again.
+ *
+ * Every run first reads the depth of every DLQ of the topology (`reportDeadLetters`): a stage
+ * whose DLQs hold messages gets `dead_letters`, which its alarm reads, and the log names the
+ * tables. These are written before the warehouse is opened, so a run that then fails still
+ * reports them.
  */
 export function createReconcileHandler(deps: ReconcileDeps): () => Promise<ReconcileOutcome> {
   const { names, logger, metrics } = deps;
   const now = deps.now ?? (() => new Date());
+  const queues = pipelineResources(names).queues;
   return async () => {
     const started = now();
+    let deadLetters: ReadonlyMap<string, number>;
+    try {
+      deadLetters = await reportDeadLetters({ queues, depth: deps.depth, logger, metrics });
+    } finally {
+      metrics.flush();
+    }
     const session = await deps.ledger();
     let objects: Awaited<ReturnType<typeof findUnconsumedObjects>>;
     try {
@@ -84,7 +95,7 @@ export function createReconcileHandler(deps: ReconcileDeps): () => Promise<Recon
     for (const object of [...objects.transform, ...objects.load]) {
       const queue = names.queue(object.stage, object.table);
       if (!(queue in left)) {
-        if ((await deps.depth(names.deadLetterQueue(object.stage, object.table))) > 0)
+        if ((deadLetters.get(names.deadLetterQueue(object.stage, object.table)) ?? 0) > 0)
           left[queue] = 'dead-lettered';
         else if ((await deps.depth(queue)) > 0) left[queue] = 'queued';
       }

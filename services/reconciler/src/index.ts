@@ -6,3 +6,4 @@ export {
   type ReconcileOutcome,
 } from './create-reconcile-handler';
 export { reconcilerFromEnvironment } from './reconciler-from-environment';
+export { type DeadLetterReportDeps, type QueueDepth, reportDeadLetters } from './report-dead-letters';

@@ -1,18 +1,31 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { loadLedger, migrateWarehouse } from '@totes/loader';
 import {
+  deadLettersMetricOf,
   type IngestKey,
   ingestKey,
   objectsCreated,
   processedKey,
   reconcileGraceSeconds,
 } from '@totes/pipeline';
-import { type PipelineLogger, s3ObjectListing, sqsEventQueue, sqsQueueDepth } from '@totes/runtime';
+import {
+  createMetrics,
+  type PipelineLogger,
+  type StageCountedMetrics,
+  s3ObjectListing,
+  sqsEventQueue,
+  sqsQueueDepth,
+} from '@totes/runtime';
 import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
 import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createReconcileHandler } from '../src/create-reconcile-handler';
 
 const pipeline = useTestPipeline();
@@ -63,11 +76,15 @@ async function announcedKeys(queue: string): Promise<string[]> {
   }
 }
 
-function reconcilerAt(now: () => Date) {
+function reconcilerAt(now: () => Date, real?: { metrics: StageCountedMetrics<'reconcile'> }) {
   const { clients, names, aws, queueUrl } = pipeline();
-  const counted: { name: string; value: number }[] = [];
+  const counted: { name: string; value: number; stage?: string }[] = [];
   const logged: string[] = [];
-  const line = (message: unknown, ..._details: unknown[]) => void logged.push(String(message));
+  const details: unknown[] = [];
+  const line = (message: unknown, ...more: unknown[]) => {
+    logged.push(String(message));
+    details.push(...more);
+  };
   const logger: PipelineLogger = { debug: line, info: line, warn: line, error: line };
   const reconcile = createReconcileHandler({
     names,
@@ -77,13 +94,33 @@ function reconcilerAt(now: () => Date) {
     queues: sqsEventQueue(clients.sqs, queueUrl),
     depth: sqsQueueDepth(clients.sqs, queueUrl),
     logger,
-    metrics: {
+    metrics: real?.metrics ?? {
       add: (name, value) => void counted.push({ name, value }),
+      addForStage: (name, stage, value) => void counted.push({ name, stage, value }),
       flush: () => undefined,
     },
     now,
   });
-  return { reconcile, counted, logged };
+  return { reconcile, counted, logged, details };
+}
+
+/** The embedded-metric-format lines written to stdout while `act` runs. */
+async function emitted(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await act();
+  } finally {
+    write.mockRestore();
+  }
+  return lines
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('CloudWatchMetrics'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('the reconciler', () => {
@@ -111,6 +148,7 @@ describe('the reconciler', () => {
     const { names } = pipeline();
     const { reconcile, counted } = reconcilerAt(() => new Date());
     expect(await reconcile()).toEqual({ requeued: {}, objects: 0, left: {} });
+    // Empty DLQs: no dead_letters at all.
     expect(counted).toEqual([{ name: 'objects_requeued', value: 0 }]);
     expect(await announcedKeys(names.queue('transform', 'fact_sales_order'))).toEqual([]);
     expect(await announcedKeys(names.queue('load', 'fact_sales_order'))).toEqual([]);
@@ -153,6 +191,67 @@ describe('the reconciler', () => {
       requeued: {},
       left: { [waiting]: 'queued', [names.queue('transform', 'fact_sales_order')]: 'dead-lettered' },
     });
-    expect(counted).toEqual([{ name: 'objects_requeued', value: 0 }]);
+    expect(counted).toEqual([
+      { name: 'dead_letters', stage: 'transform', value: 1 },
+      { name: 'objects_requeued', value: 0 },
+    ]);
+  });
+
+  it('writes no metric line when every DLQ is empty and nothing was re-queued', async () => {
+    const { reconcile, logged } = reconcilerAt(() => new Date(), { metrics: createMetrics('reconcile') });
+    const { names, clients, queueUrl } = pipeline();
+    await clients.sqs.send(
+      new PurgeQueueCommand({ QueueUrl: queueUrl(names.deadLetterQueue('transform', 'fact_sales_order')) }),
+    );
+    expect(await emitted(reconcile)).toEqual([]);
+    expect(logged.filter((message) => message.includes('dead-letter'))).toEqual([]);
+  });
+
+  it('counts the dead letters of each stage in one metric, and logs which tables hold them', async () => {
+    const { names, clients, queueUrl } = pipeline();
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl(names.deadLetterQueue('extract', 'staff')),
+        MessageBody: '{"table":"staff"}',
+        MessageGroupId: 'staff',
+        MessageDeduplicationId: 'staff-1',
+      }),
+    );
+    for (const table of ['dim_staff', 'fact_payment'] as const) {
+      await clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl(names.deadLetterQueue('load', table)),
+          MessageBody: '{}',
+        }),
+      );
+    }
+    const { reconcile, logged, details } = reconcilerAt(() => new Date(), {
+      metrics: createMetrics('reconcile'),
+    });
+    const lines = await emitted(reconcile);
+    const deadLetters = lines.filter((line) => 'dead_letters' in line);
+    expect(deadLetters.map((line) => ({ stage: line.stage, count: line.dead_letters }))).toEqual([
+      { stage: 'extract', count: 1 },
+      { stage: 'load', count: 2 },
+    ]);
+    // Each line is the metric the stage's alarm reads.
+    for (const line of deadLetters) {
+      const reference = deadLettersMetricOf(line.stage as 'extract');
+      const [directive] = (
+        line._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }
+      ).CloudWatchMetrics;
+      expect(directive?.Namespace).toBe(reference.namespace);
+      expect(Object.fromEntries((directive?.Dimensions[0] ?? []).map((name) => [name, line[name]]))).toEqual(
+        reference.dimensions,
+      );
+    }
+    expect(logged).toContain('dead-letter queues hold messages: `totes dlq --stage <stage>` lists them');
+    // The extract DLQ holds every table's requests: it is named itself.
+    expect(details).toContainEqual({
+      deadLetters: {
+        extract: { [names.deadLetterQueue('extract', 'staff')]: 1 },
+        load: { dim_staff: 1, fact_payment: 1 },
+      },
+    });
   });
 });

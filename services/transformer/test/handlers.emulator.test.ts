@@ -81,6 +81,8 @@ describe('the deployed entry points, configured from the environment', () => {
         rows_in: 2,
         rows_out: 2,
       }),
+      // The stage-wide count of quarantined rows, which the transform stage's one alarm reads.
+      expect.objectContaining({ service: 'transform', rows_quarantined: 0 }),
     ]);
     const [output] = await driver.processedKeys('fact_sales_order/g3/');
     expect(
@@ -102,7 +104,10 @@ describe('the deployed entry points, configured from the environment', () => {
         batchItemFailures: [],
       });
     });
-    expect(metrics).toEqual([expect.objectContaining({ service: 'transform-dim_payment_type' })]);
+    expect(metrics).toEqual([
+      expect.objectContaining({ service: 'transform-dim_payment_type' }),
+      expect.objectContaining({ service: 'transform', rows_quarantined: 0 }),
+    ]);
     expect(await driver.processedKeys('dim_payment_type/')).toEqual([
       'dim_payment_type/g3/payment_type=20241104T091502345-0123456789abcdef.parquet',
     ]);

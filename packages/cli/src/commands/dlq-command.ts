@@ -115,7 +115,11 @@ Examples:
         );
     try {
       const queues = selectQueues(connection, options);
-      const filter = { ...(options.messageId ? { messageIds: options.messageId } : {}), onWarning };
+      const filter = {
+        ...(options.messageId ? { messageIds: options.messageId } : {}),
+        ...(options.table ? { table: options.table } : {}),
+        onWarning,
+      };
       const where = 'environment' in connection ? ` in ${connection.environment} (${connection.region})` : '';
       if (action === 'list') {
         const { letters, queues: counts } = await deadLetters(connection, queues, filter);
@@ -158,6 +162,7 @@ Examples:
       // A purged object is given up for good: reconciliation must not queue it again.
       const { letters } = await deadLetters(connection, queues, {
         ...(options.messageId ? { messageIds: options.messageId } : {}),
+        ...(options.table ? { table: options.table } : {}),
         // Only the subjects are needed here, not the attempts from the logs.
         onWarning: () => undefined,
       });

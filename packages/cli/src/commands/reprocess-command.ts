@@ -180,12 +180,14 @@ function queueWork(deployment: Deployment, table: string, stage: FromStage, outp
   return fromStoredObjects(deployment, warehouseTable(table, stage), stage, output);
 }
 
-/** The queues a reprocess's work passes through: its sources' extract queues, its tables' others. */
+/** The queues a reprocess's work passes through: the extract queue for its sources, its tables' others. */
 function queuesOf(work: ReprocessWork, resources: PipelineResources): readonly QueueResource[] {
   const tables: readonly string[] = reprocessTables(work);
   const sources: readonly string[] = work.from === 'extract' ? work.sources : [];
   return resources.queues.filter((queue) =>
-    queue.stage === 'extract' ? sources.includes(queue.table) : tables.includes(queue.table),
+    queue.stage === 'extract'
+      ? queue.tables.some((table) => sources.includes(table))
+      : tables.includes(queue.table ?? ''),
   );
 }
 

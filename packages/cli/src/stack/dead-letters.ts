@@ -68,6 +68,11 @@ export interface DeadLetterListing {
 export interface DeadLetterOptions {
   /** Only these messages (SQS message ids); every message when absent. */
   readonly messageIds?: readonly string[];
+  /**
+   * Only the messages of this table. Per-table DLQs are chosen by `selectQueues`; the extract
+   * DLQ holds every table's requests, whose messages are chosen by the table their body names.
+   */
+  readonly table?: string;
   /** Told of what does not stop the operation (logs unreadable, a fallback taken). */
   readonly onWarning?: (line: string) => void;
   /** How often, and how long, to follow a message-move task (default: every second, two minutes). */
@@ -94,7 +99,8 @@ export function selectQueues(
 ): readonly QueueResource[] {
   return connection.resources.queues.filter(
     (queue) =>
-      (!filter.stage || queue.stage === filter.stage) && (!filter.table || queue.table === filter.table),
+      (!filter.stage || queue.stage === filter.stage) &&
+      (!filter.table || (queue.tables as readonly string[]).includes(filter.table)),
   );
 }
 
@@ -198,9 +204,28 @@ interface Selection {
   reportMissing(warn: (line: string) => void): void;
 }
 
-function selector(messageIds: readonly string[] | undefined): Selection {
+/** The table an extract request names; undefined for any other message (an S3 notification). */
+export function requestTableOf(body: string): string | undefined {
+  try {
+    const request = JSON.parse(body) as { table?: unknown; mode?: unknown };
+    return typeof request.table === 'string' && typeof request.mode === 'string' ? request.table : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a selection chooses among the messages of `queue`, not the whole of it: by id, or by
+ * table in a queue that carries several tables (the extract DLQ).
+ */
+const choosesMessages = (options: DeadLetterOptions, queue: QueueResource) =>
+  options.messageIds !== undefined || (options.table !== undefined && queue.tables.length > 1);
+
+function selector(messageIds: readonly string[] | undefined, table?: string): Selection {
   const missing = new Set(messageIds);
   const selected = (message: Message) => {
+    const requested = requestTableOf(message.Body ?? '');
+    if (table !== undefined && requested !== undefined && requested !== table) return false;
     if (!messageIds) return true;
     const chosen = messageIds.includes(message.MessageId ?? '');
     if (chosen) missing.delete(message.MessageId ?? '');
@@ -259,7 +284,7 @@ export async function deadLetters(
   queues: readonly QueueResource[] = connection.resources.queues,
   options: DeadLetterOptions = {},
 ): Promise<DeadLetterListing> {
-  const selected = selector(options.messageIds);
+  const selected = selector(options.messageIds, options.table);
   const warn = warnings(options.onWarning);
   let logsUnreadable = false;
   const found: DeadLetter[] = [];
@@ -269,7 +294,8 @@ export async function deadLetters(
     counts.push({
       queue: dlq.queue.deadLetterQueue,
       stage: dlq.queue.stage,
-      table: dlq.queue.table,
+      // The extract DLQ holds every table's requests.
+      table: dlq.queue.table ?? 'all',
       messages: totalOf(dlq.counts),
       ...dlq.counts,
       listed: received.length,
@@ -292,7 +318,8 @@ export async function deadLetters(
       found.push({
         queue: dlq.queue.deadLetterQueue,
         stage: dlq.queue.stage,
-        table: dlq.queue.table,
+        table:
+          dlq.queue.table ?? requestTableOf(message.Body ?? '') ?? message.Attributes?.MessageGroupId ?? '',
         messageId,
         subject: subjectOf(message.Body ?? ''),
         attempts: logsUnreadable ? null : (record?.failures ?? 0),
@@ -342,7 +369,8 @@ async function moveEach(
         MessageBody: message.Body ?? '',
         ...(dlq.queue.fifo
           ? {
-              MessageGroupId: message.Attributes?.MessageGroupId ?? dlq.queue.table,
+              MessageGroupId:
+                message.Attributes?.MessageGroupId ?? requestTableOf(message.Body ?? '') ?? dlq.queue.stage,
               MessageDeduplicationId: `redrive-${message.MessageId}-${Date.now()}`,
             }
           : {}),
@@ -369,14 +397,14 @@ export async function redrive(
   queues: readonly QueueResource[],
   options: DeadLetterOptions = {},
 ): Promise<RedriveResult> {
-  const selected = selector(options.messageIds);
+  const selected = selector(options.messageIds, options.table);
   const warn = warnings(options.onWarning);
   const polling = options.moveTaskPolling ?? { intervalMs: 1000, timeoutMs: 120_000 };
-  let moveTasks = connection.moveTasks && !options.messageIds;
+  let moveTasks = connection.moveTasks;
   let moved = 0;
   let moving = 0;
   for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
-    if (moveTasks) {
+    if (moveTasks && !choosesMessages(options, dlq.queue)) {
       const move = {
         from: { name: dlq.queue.deadLetterQueue, url: dlq.url },
         to: { name: dlq.queue.name, url: connection.queueUrl(dlq.queue.name) },
@@ -418,11 +446,11 @@ export async function purge(
   queues: readonly QueueResource[],
   options: DeadLetterOptions = {},
 ): Promise<number> {
-  const selected = selector(options.messageIds);
+  const selected = selector(options.messageIds, options.table);
   const warn = warnings(options.onWarning);
   let deleted = 0;
   for (const dlq of await occupiedDeadLetterQueues(connection, queues)) {
-    if (!options.messageIds) {
+    if (!choosesMessages(options, dlq.queue)) {
       try {
         await connection.sqs.send(new PurgeQueueCommand({ QueueUrl: dlq.url }));
         deleted += totalOf(dlq.counts);

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type MetricStage, serviceName } from '@totes/pipeline';
-import { metricUnitOf, type PipelineLogger, type PipelineMetrics } from '@totes/runtime';
+import { metricUnitOf, type PipelineLogger, type StageCountedMetrics } from '@totes/runtime';
 
 /** Where the functions of a local stack write their JSON logs and metrics. */
 export interface LogSink extends LogWriter {
@@ -16,7 +16,7 @@ export interface LogSink extends LogWriter {
 /** Makes the loggers and metrics of the functions, the same fields as in CloudWatch. */
 export interface LogWriter {
   logger(service: string): PipelineLogger;
-  metrics<S extends MetricStage>(stage: S, table: string): PipelineMetrics<S>;
+  metrics<S extends MetricStage>(stage: S, table?: string): StageCountedMetrics<S>;
 }
 
 /**
@@ -47,15 +47,31 @@ export function logWriter(
     metrics(stage, table) {
       const service = serviceName(stage, table);
       const pending: Record<string, number> = {};
+      const perStage = new Map<string, Record<string, number>>();
       return {
         // A count adds up until the flush; a duration is the latest.
         add: (name, value) => {
           pending[name] = metricUnitOf(stage, name) === 'Count' ? (pending[name] ?? 0) + value : value;
         },
+        addForStage: (name, pipelineStage, value) => {
+          const counts = perStage.get(pipelineStage) ?? {};
+          counts[name] = (counts[name] ?? 0) + value;
+          perStage.set(pipelineStage, counts);
+        },
         flush: () => {
-          if (Object.keys(pending).length === 0) return;
-          write({ timestamp: new Date().toISOString(), level: 'METRIC', service, table, ...pending });
-          for (const name of Object.keys(pending)) delete pending[name];
+          const at = new Date().toISOString();
+          if (Object.keys(pending).length > 0) {
+            write({ timestamp: at, level: 'METRIC', service, table, ...pending });
+            for (const name of Object.keys(pending)) delete pending[name];
+          }
+          // As in CloudWatch: a line of its own per stage, and none for a zero.
+          for (const [pipelineStage, counts] of perStage) {
+            const counted = Object.fromEntries(Object.entries(counts).filter(([, value]) => value !== 0));
+            if (Object.keys(counted).length > 0) {
+              write({ timestamp: at, level: 'METRIC', service, table, stage: pipelineStage, ...counted });
+            }
+          }
+          perStage.clear();
         },
       };
     },

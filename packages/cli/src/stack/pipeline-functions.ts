@@ -1,12 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { createExtractHandler, sqsExtractQueue } from '@totes/extractor';
+import { createExtractRouter, sqsExtractQueue } from '@totes/extractor';
 import { createLoadHandler } from '@totes/loader';
 import { type AwsClients, type LocalStack, localStackSettings, type SqsFunctionHandler } from '@totes/local';
 import {
   extractorDefaults,
   type QueueResource,
   type ResourceNames,
-  type SourceTableName,
+  serviceName,
   type TargetTableName,
 } from '@totes/pipeline';
 import { type RetryTiming, s3ObjectStore, snsObjectAnnouncer, sqsMessageVisibility } from '@totes/runtime';
@@ -68,14 +68,15 @@ export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
   });
 
   const handlerOf = (queue: QueueResource): SqsFunctionHandler => {
-    const service = `${queue.stage}-${queue.table}`;
+    const service = queue.table === undefined ? queue.stage : `${queue.stage}-${queue.table}`;
     const logger = log.logger(service);
     switch (queue.stage) {
       case 'extract':
-        return createExtractHandler(
+        // One function for every table's requests, as in AWS; each table's logger and metrics
+        // made at its first request.
+        return createExtractRouter(
           {
             ...extractorDefaults,
-            table: queue.table as SourceTableName,
             timeBudgetMs: (localStackSettings.timeoutSeconds.extract - 15) * 1000,
             commitMarginMs: localStackSettings.commitMarginMs,
           },
@@ -84,8 +85,8 @@ export function pipelineFunctions(stack: FunctionStack, log: LogWriter) {
             store: ingest,
             queue: sqsExtractQueue(stack.clients.sqs, stack.queueUrl(queue.name)),
             announcer: ingestAnnouncer,
-            logger,
-            metrics: log.metrics('extract', queue.table),
+            logger: (table) => log.logger(serviceName('extract', table)),
+            metrics: (table) => log.metrics('extract', table),
             retry: retryOf(queue),
           },
         );

@@ -7,6 +7,7 @@ import {
   functionProcessCount,
   type LocalStack,
   localStackSettings,
+  type SqsFunctionHandler,
   scheduledRequests,
   startExtractScheduler,
   startFunctionPool,
@@ -21,12 +22,20 @@ import {
   sourceTableNames,
   stageSettings,
 } from '@totes/pipeline';
-import { describeError, logLevelOf, redactUrl, s3ObjectListing, sqsEventQueue } from '@totes/runtime';
+import { reportDeadLetters } from '@totes/reconciler';
+import {
+  describeError,
+  logLevelOf,
+  redactUrl,
+  s3ObjectListing,
+  sqsEventQueue,
+  sqsQueueDepth,
+} from '@totes/runtime';
 import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
 import { resolveLocalPorts } from '../local-ports';
 import { checkDatabases } from './check-databases';
 import { claimDataDir } from './claim-data-dir';
-import { deadLetters } from './dead-letters';
+import { deadLetters, requestTableOf } from './dead-letters';
 import type { FunctionProcessInit } from './function-process';
 import { fileLogSink, type LogSink, pipelineLogPath } from './log-sink';
 import { pipelineFunctions } from './pipeline-functions';
@@ -121,7 +130,19 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     });
   }
   const runners: FunctionRunner[] = [];
-  const extractRunners = new Map<string, FunctionRunner>();
+  // The extractions running, by table: the one extract function serves every table.
+  const extracting = new Map<string, number>();
+  const trackExtractions =
+    (handler: SqsFunctionHandler): SqsFunctionHandler =>
+    async (event, context) => {
+      const tables = event.Records.map((record) => requestTableOf(record.body) ?? '');
+      for (const table of tables) extracting.set(table, (extracting.get(table) ?? 0) + 1);
+      try {
+        return await handler(event, context);
+      } finally {
+        for (const table of tables) extracting.set(table, (extracting.get(table) ?? 1) - 1);
+      }
+    };
   let stopScheduler = () => {};
   const functions = pipelineFunctions(stack, log);
   // The handlers run in processes of their own, so that every core works (decision 0013); they
@@ -165,9 +186,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     }
     for (const fn of functions.functions) {
       const settings = stageSettings[fn.queue.stage];
+      const handler = pool ? pool.handlerFor(fn.name) : fn.handler;
       const runner = startFunctionRunner({
         functionName: fn.name,
-        handler: pool ? pool.handlerFor(fn.name) : fn.handler,
+        handler: fn.queue.stage === 'extract' ? trackExtractions(handler) : handler,
         ...(pool ? { acquire: pool.acquire } : {}),
         sqs: stack.clients.sqs,
         queueUrl: stack.queueUrl(fn.queue.name),
@@ -175,7 +197,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         region: stack.region,
         batchSize: settings.batchSize,
         batchWindowSeconds: settings.batchWindowSeconds,
-        maxConcurrency: settings.maxConcurrency,
+        maxConcurrency: settings.localConcurrency,
         timeoutSeconds: localStackSettings.timeoutSeconds[fn.queue.stage],
         onInvocation: (invocation) => {
           if (invocation.error) {
@@ -192,7 +214,6 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         },
       });
       runners.push(runner);
-      if (fn.queue.stage === 'extract') extractRunners.set(fn.queue.table, runner);
     }
     // dim_date is produced when the pipeline is provisioned: once, unless it exists.
     const calendar = await functions.processed.list('dim_date/')[Symbol.asyncIterator]().next();
@@ -217,6 +238,18 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     );
   };
   const reconcile = async (graceSeconds: number): Promise<number> => {
+    // As the reconciler in AWS: the DLQs that hold messages, logged by table and counted by stage.
+    const metrics = log.metrics('reconcile');
+    try {
+      await reportDeadLetters({
+        queues: stack.resources.queues,
+        depth: sqsQueueDepth(stack.clients.sqs, stack.queueUrl),
+        logger: log.logger('reconcile'),
+        metrics,
+      });
+    } finally {
+      metrics.flush();
+    }
     const warehouse = await connectPostgres(stack.warehouseUrl, {
       statementTimeoutMs: 60_000,
       applicationName: 'totes-reconcile',
@@ -276,7 +309,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       send,
       incrementalSeconds: localStackSettings.incrementalSeconds,
       sweepSeconds: localStackSettings.sweepSeconds,
-      busy: (table) => (extractRunners.get(table)?.busy ?? 0) > 0,
+      busy: (table) => (extracting.get(table) ?? 0) > 0,
       onError: (error) =>
         log.logger('scheduler').error('could not send an extract request', { error: String(error) }),
     });

@@ -112,11 +112,9 @@ export async function stackStatus(stack: StatusSource, now = new Date()): Promis
     depths.find((depth) => depth.queue.stage === stage && depth.queue.table === table);
   return warehouseTableNames.map((table) => {
     const source = (warehouseTables[table].inputs as readonly SourceTableName[])[0] ?? null;
-    const queues = [
-      depthOf('load', table),
-      depthOf('transform', table),
-      source ? depthOf('extract', source) : undefined,
-    ];
+    // The extract queue carries every table's requests: its depth is the stage's, shown with the
+    // queues, not a table's.
+    const queues = [depthOf('load', table), depthOf('transform', table)];
     return {
       table,
       source,
