@@ -185,6 +185,29 @@ export function captureOutput(): {
 }
 
 /**
+ * The embedded-metric-format documents (CloudWatch metrics) written to standard output while `act` runs.
+ *
+ * Standard output is restored when it ends, whether it succeeded or not.
+ */
+export async function emittedMetrics(act: () => unknown): Promise<Record<string, unknown>[]> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  });
+  try {
+    await act();
+  } finally {
+    spy.mockRestore();
+  }
+  return chunks
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('CloudWatchMetrics'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/**
  * Imports a function's Lambda entry afresh with `variables` set, as a cold start would.
  *
  * The entry reads its environment when it is imported, so a wrong one rejects here. The

@@ -1,31 +1,13 @@
+import { emittedMetrics } from '@totes/test-harness';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMetrics } from '../src/index';
-
-/** The embedded-metric-format documents written to stdout while `act` runs. */
-function emitted(act: () => void): Record<string, unknown>[] {
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    act();
-  } finally {
-    write.mockRestore();
-  }
-  return lines
-    .join('')
-    .split('\n')
-    .filter((line) => line.includes('CloudWatchMetrics'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe('createMetrics', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('writes nothing for a run whose counts are all zero, its duration included', () => {
+  it('writes nothing for a run whose counts are all zero, its duration included', async () => {
     const metrics = createMetrics('extract', 'sales_order');
-    const documents = emitted(() => {
+    const documents = await emittedMetrics(() => {
       metrics.add('rows_extracted', 0);
       metrics.add('objects_written', 0);
       metrics.add('extract_seconds', 0.2);
@@ -34,9 +16,9 @@ describe('createMetrics', () => {
     expect(documents).toEqual([]);
   });
 
-  it('writes every metric of a run that counted something, dimensioned by service and table on every flush', () => {
+  it('writes every metric of a run that counted something, dimensioned by service and table on every flush', async () => {
     const metrics = createMetrics('extract', 'sales_order');
-    const documents = emitted(() => {
+    const documents = await emittedMetrics(() => {
       for (const rows of [3, 0, 5]) {
         metrics.add('rows_extracted', rows);
         metrics.add('extract_seconds', 1);
@@ -58,8 +40,8 @@ describe('createMetrics', () => {
     }
   });
 
-  it('writes the metrics its stage publishes stage-wide a second time, in a line dimensioned by the stage alone', () => {
-    const documents = emitted(() => {
+  it('writes the metrics its stage publishes stage-wide a second time, in a line dimensioned by the stage alone', async () => {
+    const documents = await emittedMetrics(() => {
       const metrics = createMetrics('transform', 'fact_payment');
       metrics.add('rows_in', 4);
       metrics.add('rows_quarantined', 2);
@@ -76,9 +58,9 @@ describe('createMetrics', () => {
     expect(directive?.Dimensions).toEqual([['service']]);
   });
 
-  it('writes no stage-wide line for a run that did not add its metric, nor for an idle run', () => {
+  it('writes no stage-wide line for a run that did not add its metric, nor for an idle run', async () => {
     const metrics = createMetrics('load', 'fact_payment');
-    const documents = emitted(() => {
+    const documents = await emittedMetrics(() => {
       metrics.add('rows_inserted', 1);
       metrics.flush();
       metrics.add('rows_inserted', 0);
@@ -88,9 +70,9 @@ describe('createMetrics', () => {
     expect(documents.map((document) => document.service)).toEqual(['load-fact_payment']);
   });
 
-  it('writes a count by stage in a line of its own with the stage as a dimension, and nothing for a zero', () => {
+  it('writes a count by stage in a line of its own with the stage as a dimension, and nothing for a zero', async () => {
     const metrics = createMetrics('reconcile');
-    const documents = emitted(() => {
+    const documents = await emittedMetrics(() => {
       metrics.addForStage('dead_letters', 'load', 2);
       metrics.addForStage('dead_letters', 'load', 1);
       metrics.addForStage('dead_letters', 'transform', 0);

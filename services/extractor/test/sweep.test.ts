@@ -14,6 +14,22 @@ import {
 describe('a sweep of an event table', () => {
   const testbed = useExtractorTestbed();
 
+  /** Sales orders extracted and swept once, in buckets of 10 keys, with what the extractor logged. */
+  async function sweptOnce() {
+    const totesys = await testbed.totesys({ scale: 0.01 });
+    const store = await testbed.bucket();
+    const logger = recordingLogger();
+    const extract = testbed.handler(
+      totesys,
+      store,
+      { table: 'sales_order', sweepBucketRows: 10 },
+      { logger },
+    );
+    await extract({ mode: 'incremental', table: 'sales_order' });
+    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+    return { totesys, store, logger, extract };
+  }
+
   it('finds a row edited without a last_updated change and re-extracts only its bucket', async () => {
     const totesys = await testbed.totesys({ scale: 0.01 });
     const store = await testbed.bucket();
@@ -110,17 +126,7 @@ describe('a sweep of an event table', () => {
   });
 
   it('hashes again the content of only the buckets whose rows were written since the last sweep', async () => {
-    const totesys = await testbed.totesys({ scale: 0.01 });
-    const store = await testbed.bucket();
-    const logger = recordingLogger();
-    const extract = testbed.handler(
-      totesys,
-      store,
-      { table: 'sales_order', sweepBucketRows: 10 },
-      { logger },
-    );
-    await extract({ mode: 'incremental', table: 'sales_order' });
-    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+    const { totesys, store, logger, extract } = await sweptOnce();
     // Written again with the same values (a new row version, the same content), and silently edited.
     await totesys.client.query('UPDATE sales_order SET units_sold = units_sold WHERE sales_order_id = 5');
     await silentEdit(totesys.client, { table: 'sales_order', id: 57 });
@@ -177,17 +183,7 @@ describe('a sweep of an event table', () => {
   });
 
   it('reads every bucket when its record names a transaction the server has not reached (totesys restored)', async () => {
-    const totesys = await testbed.totesys({ scale: 0.01 });
-    const store = await testbed.bucket();
-    const logger = recordingLogger();
-    const extract = testbed.handler(
-      totesys,
-      store,
-      { table: 'sales_order', sweepBucketRows: 10 },
-      { logger },
-    );
-    await extract({ mode: 'incremental', table: 'sales_order' });
-    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T090000000' });
+    const { totesys, store, logger, extract } = await sweptOnce();
     const state = await objectStateStore(store).read('sales_order');
     expect(state.sweep?.writtenBefore).toMatch(/^\d+$/);
     await objectStateStore(store).write('sales_order', {

@@ -23,7 +23,7 @@ import {
   sqsQueueDepth,
 } from '@totes/runtime';
 import { connectPostgres, postgresLedgerQuery } from '@totes/runtime/database';
-import { useTestDatabase, useTestPipeline } from '@totes/test-harness';
+import { emittedMetrics, useTestDatabase, useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createReconcileHandler } from '../src/create-reconcile-handler';
@@ -102,25 +102,6 @@ function reconcilerAt(now: () => Date, real?: { metrics: StageCountedMetrics<'re
     now,
   });
   return { reconcile, counted, logged, details };
-}
-
-/** The embedded-metric-format lines written to stdout while `act` runs. */
-async function emitted(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    await act();
-  } finally {
-    write.mockRestore();
-  }
-  return lines
-    .join('')
-    .split('\n')
-    .filter((line) => line.includes('CloudWatchMetrics'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('the reconciler', () => {
@@ -203,7 +184,7 @@ describe('the reconciler', () => {
     await clients.sqs.send(
       new PurgeQueueCommand({ QueueUrl: queueUrl(names.deadLetterQueue('transform', 'fact_sales_order')) }),
     );
-    expect(await emitted(reconcile)).toEqual([]);
+    expect(await emittedMetrics(reconcile)).toEqual([]);
     expect(logged.filter((message) => message.includes('dead-letter'))).toEqual([]);
   });
 
@@ -228,7 +209,7 @@ describe('the reconciler', () => {
     const { reconcile, logged, details } = reconcilerAt(() => new Date(), {
       metrics: createMetrics('reconcile'),
     });
-    const lines = await emitted(reconcile);
+    const lines = await emittedMetrics(reconcile);
     const deadLetters = lines.filter((line) => 'dead_letters' in line);
     expect(deadLetters.map((line) => ({ stage: line.stage, count: line.dead_letters }))).toEqual([
       { stage: 'extract', count: 1 },
