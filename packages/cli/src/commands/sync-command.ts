@@ -70,18 +70,27 @@ Examples:
             sampling = false;
           });
       };
+      const summary = () =>
+        Promise.all([
+          stackStatus(pipeline.stack),
+          deadLetters(stackConnectionOf(pipeline.stack, pipeline.log.path)),
+        ]);
+      let summarised: Awaited<ReturnType<typeof summary>>;
       try {
         await pipeline.settled({ onTick });
         // At rest, every stored object must have reached its consumer: what an earlier crash or a
-        // lost event left behind is queued again, and the sync runs until that is done too.
-        if ((await pipeline.reconcile(0)) > 0) await pipeline.settled({ onTick });
+        // lost event left behind is queued again, and the sync runs until that is done too. The
+        // summary is read meanwhile, and again only when something was queued.
+        const [requeued, first] = await Promise.all([pipeline.reconcile(0), summary()]);
+        summarised = first;
+        if (requeued > 0) {
+          await pipeline.settled({ onTick });
+          summarised = await summary();
+        }
       } finally {
         bars?.stop();
       }
-      const [status, { letters: dead, queues: deadLetterQueues }] = await Promise.all([
-        stackStatus(pipeline.stack),
-        deadLetters(stackConnectionOf(pipeline.stack, pipeline.log.path)),
-      ]);
+      const [status, { letters: dead, queues: deadLetterQueues }] = summarised;
       const counted = deadLetterQueues.reduce((sum, queue) => sum + queue.messages, 0);
       const seconds = (performance.now() - started) / 1000;
       output.say(statusTable(status));
