@@ -3,7 +3,8 @@ import type { SourceTableName } from './source-tables';
 import { Watermark } from './watermark';
 
 const compactTimestamp = z.string().regex(/^\d{8}T\d{9}$/);
-const transactionId = z.string().regex(/^\d{1,20}$/);
+// `<server>:<xid8>` (the server may be empty), or a bare `<xid8>` recorded before servers were.
+const transactionMark = z.string().regex(/^(?:[\d.]*:)?\d{1,20}$/);
 
 /**
  * What the extractor of one table remembers between runs.
@@ -32,13 +33,13 @@ export const ExtractState = z.object({
        */
       versions: z.array(z.string().nullable()).optional(),
       /**
-       * A transaction (an `xid8`, in decimal) before which every row version is in the record:
-       * a bucket holding no version written by it or later is as recorded, and the next sweep
-       * hashes only the others. Set when a sweep (or the first extraction) has read every bucket.
+       * A transaction of totesys (`<server>:<xid8>`) before which every row version is in the
+       * record: a bucket holding no version written by it or later is as recorded, and the next
+       * sweep hashes only the others. Set when a sweep (or the first extraction) has read every bucket.
        */
-      writtenBefore: transactionId.nullable().default(null),
+      writtenBefore: transactionMark.nullable().default(null),
       /** The same for the sweep under way, which becomes `writtenBefore` when it ends. */
-      runWrittenBefore: transactionId.nullable().default(null),
+      runWrittenBefore: transactionMark.nullable().default(null),
       run: compactTimestamp.nullable(),
       afterBucket: z.number().int().nonnegative(),
     })

@@ -182,27 +182,43 @@ describe('a sweep of an event table', () => {
     expect(rows.find((row) => row.sales_order_id === 7)?.agreed_delivery_date).toBe(edit.after);
   });
 
-  it('reads every bucket when its record names a transaction the server has not reached (totesys restored)', async () => {
+  it('reads every bucket when its record names a transaction of another server, or one this server has not reached', async () => {
     const { totesys, store, logger, extract } = await sweptOnce();
     const state = await objectStateStore(store).read('sales_order');
-    expect(state.sweep?.writtenBefore).toMatch(/^\d+$/);
-    await objectStateStore(store).write('sales_order', {
-      ...state,
-      sweep: state.sweep && { ...state.sweep, writtenBefore: '900000000000' },
-    });
-    const edit = await silentEdit(totesys.client, { table: 'sales_order', id: 12 });
+    const [server, xid] = (state.sweep?.writtenBefore ?? '').split(':');
+    expect(server).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(xid).toMatch(/^\d+$/);
+    const marks = {
+      ahead: `${server}:900000000000`,
+      'another server': `1.1.1:${xid}`,
+      'no server': `:${xid}`,
+      'recorded before servers were': `${xid}`,
+    };
+    for (const [index, [name, mark]] of Object.entries(marks).entries()) {
+      const recorded = await objectStateStore(store).read('sales_order');
+      await objectStateStore(store).write('sales_order', {
+        ...recorded,
+        sweep: recorded.sweep && { ...recorded.sweep, writtenBefore: mark },
+      });
+      const edit = await silentEdit(totesys.client, { table: 'sales_order', id: 12 + index * 10 });
+      const run = `2024110${5 + index}T100000000`;
 
-    await extract({ mode: 'sweep', table: 'sales_order', run: '20241104T100000000' });
+      await extract({ mode: 'sweep', table: 'sales_order', run });
 
-    const sweep = logger.lines
-      .filter((line) => line.message === 'extracted' && line.fields.mode === 'sweep')
-      .at(-1);
-    expect(sweep?.fields.bucketsWritten).toBeNull();
-    const found = await keysOf(store, 'sales_order/sweep/20241104T100000000/');
-    expect(found.map((key) => key.split('/').at(-1))).toEqual(['0000000011-0000000020.jsonl.zst']);
-    const rows = await rowsOf(store, found[0] ?? '');
-    expect(rows.find((row) => row.sales_order_id === 12)?.agreed_delivery_date).toBe(edit.after);
-    expect((await objectStateStore(store).read('sales_order')).sweep?.writtenBefore).not.toBe('900000000000');
+      const sweep = logger.lines
+        .filter((line) => line.message === 'extracted' && line.fields.mode === 'sweep')
+        .at(-1);
+      expect(sweep?.fields.bucketsWritten, name).toBeNull();
+      const found = await keysOf(store, `sales_order/sweep/${run}/`);
+      expect(found, name).toHaveLength(1);
+      const rows = await rowsOf(store, found[0] ?? '');
+      expect(rows.find((row) => row.sales_order_id === 12 + index * 10)?.agreed_delivery_date, name).toBe(
+        edit.after,
+      );
+      expect((await objectStateStore(store).read('sales_order')).sweep?.writtenBefore, name).toMatch(
+        new RegExp(`^${server?.replaceAll('.', '\\.')}:\\d+$`),
+      );
+    }
   });
 
   it('leaves a table to its first extraction while it is under way, then finds nothing new', async () => {

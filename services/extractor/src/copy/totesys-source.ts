@@ -57,16 +57,17 @@ export interface TotesysSource {
   /** Which row versions each bucket from `first` to `last` that has rows holds, as a hash. */
   bucketVersions(bucketRows: number, first: number, last: number): Promise<Map<number, string>>;
   /**
-   * The oldest transaction running now, as an `xid8` in decimal.
+   * The oldest transaction running now, as a {@link TransactionMark}.
    *
    * Every transaction before it has ended, so what it wrote is in every snapshot taken from now on.
    */
   oldestRunningTransaction(): Promise<string>;
   /**
-   * The buckets holding a row version written by transaction `since` (an `xid8`) or a later one.
+   * The buckets holding a row version written by the transaction of mark `since` or a later one.
    *
-   * Undefined when `since` is over a billion transactions back, too near xid wraparound to
-   * compare, or ahead of the server's transactions (a totesys restored or replaced since).
+   * Undefined when the mark is another server's (or says none: a totesys replaced, restored to
+   * another timeline, or recreated), or its transaction is ahead of this server's or over a
+   * billion transactions back, too near xid wraparound to compare.
    */
   bucketsWrittenSince(bucketRows: number, since: string): Promise<readonly number[] | undefined>;
   /** The highest primary key, or null for an empty table. */
@@ -75,7 +76,27 @@ export interface TotesysSource {
 }
 
 const oldestRunning = 'pg_snapshot_xmin(pg_current_snapshot())';
-const oldestRunningTransaction = `SELECT ${oldestRunning}::text AS xid`;
+
+/**
+ * Which server and database transaction ids belong to: `<system identifier>.<timeline>.<database oid>`.
+ *
+ * A transaction id means nothing on another cluster, on a timeline a restore began, or in a
+ * database recreated since. Null where the role may not read the control data.
+ */
+const server = `CASE WHEN has_function_privilege('pg_control_system()', 'execute')
+  AND has_function_privilege('pg_control_checkpoint()', 'execute')
+  THEN (SELECT system_identifier::text FROM pg_control_system()) || '.'
+    || (SELECT timeline_id::text FROM pg_control_checkpoint()) || '.'
+    || (SELECT oid::text FROM pg_database WHERE datname = current_database()) END`;
+
+/**
+ * A transaction of one server, as the sweep records it: `<server>:<xid8>` (see {@link server}).
+ *
+ * Without the server, `:<xid8>`; a bare `<xid8>` is a mark recorded before servers were.
+ */
+export type TransactionMark = string;
+
+const markPattern = /^([\d.]*):(\d{1,20})$/;
 
 /**
  * How many transactions back a row version can still be told apart by its `xmin`.
@@ -206,23 +227,25 @@ export async function openTotesysSource(
       return new Map(rows.map((row) => [row.bucket, row.version]));
     },
     async oldestRunningTransaction() {
-      const { rows } = await client.query<{ xid: string }>(oldestRunningTransaction);
+      const { rows } = await client.query<{ server: string | null; xid: string }>(
+        `SELECT ${server} AS server, ${oldestRunning}::text AS xid`,
+      );
       const row = rows[0];
       if (!row) throw new Error('the snapshot query returned no row');
-      return row.xid;
+      return `${row.server ?? ''}:${row.xid}`;
     },
     async bucketsWrittenSince(bucketRows, since) {
-      const { rows: elapsed } = await client.query<{ transactions: string }>(
-        `SELECT (${oldestRunning}::text::numeric - $1::numeric)::text AS transactions`,
-        [since],
+      const [, markServer, xid] = markPattern.exec(since) ?? [];
+      if (!markServer || !xid) return undefined;
+      const { rows: here } = await client.query<{ server: string | null; transactions: string }>(
+        `SELECT ${server} AS server, (${oldestRunning}::text::numeric - $1::numeric)::text AS transactions`,
+        [xid],
       );
+      if (here[0]?.server !== markServer) return undefined;
       // Ahead of now, it is another server's (a restored or replaced totesys): nothing to compare.
-      const transactions = Number(elapsed[0]?.transactions ?? Number.NaN);
+      const transactions = Number(here[0]?.transactions ?? Number.NaN);
       if (!(transactions >= 0 && transactions <= xidComparableSpan)) return undefined;
-      const { rows } = await client.query<{ bucket: number }>(queries.bucketsWrittenSince, [
-        bucketRows,
-        since,
-      ]);
+      const { rows } = await client.query<{ bucket: number }>(queries.bucketsWrittenSince, [bucketRows, xid]);
       return rows.map((row) => row.bucket);
     },
     async maxId() {
