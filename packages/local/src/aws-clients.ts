@@ -29,7 +29,7 @@ export function awsClients(target: AwsTarget): AwsClients {
     endpoint: target.endpoint,
     region: target.region,
     credentials: target.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
-    // The local runners hold a long poll open per function and concurrency slot (66 at once);
+    // The local runners hold a long poll open per function and concurrency slot (about 50 at once);
     // with the SDK's default of 50 sockets, every other request would queue behind them.
     requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 256 }) },
   };

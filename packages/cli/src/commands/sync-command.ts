@@ -52,7 +52,7 @@ Examples:
       const tracker = loadProgressTracker();
       const bars = process.stderr.isTTY ? progressBars() : undefined;
       // The first sample after two seconds: a sync with little to do ends before it, and each
-      // sample asks all 66 queues for their depths and counts every table's rows.
+      // sample asks every queue and DLQ for its depth and counts every table's rows.
       let lastSample = Date.now();
       let sampling = false;
       const onTick = () => {

@@ -351,8 +351,8 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         }
         await sleep(settleCheckMs);
         onTick?.();
-        // The queues are asked only when nothing runs: 66 requests, each of which the busy
-        // functions would wait behind.
+        // The queues are asked only when nothing runs: a request for every queue and DLQ, each
+        // of which the busy functions would wait behind.
         const running = runners.some((runner) => runner.busy > 0) || stack.pendingNotifications() > 0;
         if (running) deadline = Date.now() + timeoutSeconds * 1000;
         const busy =
