@@ -36,6 +36,43 @@ describe('cdk synth (the CLI, offline)', () => {
     );
   }, 240_000);
 
+  /** A function's bundle in cdk.out: its entry module, and the name of its handler's export. */
+  const bundleEntry = (fn: Resource) => {
+    const key = (fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+    const [handlerFile, handlerExport] = String(fn.Properties.Handler).split(/\.(?=[^.]+$)/);
+    return { entry: join(out, 'cdk.out', `asset.${key}`, `${handlerFile}.mjs`), handlerExport };
+  };
+
+  /**
+   * Imports a function's bundle as Lambda would and says what its handler export is.
+   *
+   * With the function's environment from its template (references to other resources stand as
+   * placeholders, `extra` replaces some) and its Node options, from a directory with no
+   * node_modules: the bundle needs nothing beside it.
+   */
+  const handlerTypeOf = async (fn: Resource, extra: Readonly<Record<string, string>> = {}) => {
+    const { entry, handlerExport } = bundleEntry(fn);
+    const { Variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
+    const { NODE_OPTIONS, ...variables } = Object.fromEntries(
+      Object.entries(Variables).map(([variable, value]) => [variable, rendered(value)]),
+    );
+    const loaded = await run(
+      process.execPath,
+      [
+        ...(NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(typeof m.${handlerExport});`,
+      ],
+      {
+        cwd: out,
+        env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-2', ...variables, ...extra },
+        timeout: 60_000,
+      },
+    );
+    return loaded.stdout.trim();
+  };
+
   it("writes a cloud assembly of the seven stacks, from the repository's cdk.json, account-agnostic and undeployable", () => {
     // The CLI writes its messages to stderr, or to stdout when CI is set.
     expect(synth.output).toContain('Successfully synthesized');
@@ -77,12 +114,9 @@ describe('cdk synth (the CLI, offline)', () => {
         functions.map((resource) => (resource.Properties.Code as { S3Key: string }).S3Key),
       );
       expect(keys.size).toBe(1);
-      const [key] = keys;
       const [first] = functions;
-      if (!key || !first) throw new Error(`no ${service} function`);
-      const asset = join(out, 'cdk.out', `asset.${key.replace(/\.zip$/, '')}`);
-      const [handlerFile, handlerExport] = String(first.Properties.Handler).split(/\.(?=[^.]+$)/);
-      const entry = join(asset, `${handlerFile}.mjs`);
+      if (!first) throw new Error(`no ${service} function`);
+      const { entry } = bundleEntry(first);
       if (service === 'loader') {
         // The loader reads its DDL from ../sql next to its module.
         for (const file of ['etl.sql', 'warehouse.sql']) {
@@ -95,29 +129,8 @@ describe('cdk synth (the CLI, offline)', () => {
       expect([...bundle.matchAll(/from\s*"(@aws-sdk\/[a-z0-9-]+)"/g)]).toEqual([]);
       expect(bundle).toMatch(/@aws-sdk\/client-s3|S3Client/);
 
-      // The bundle is imported as Lambda would, with the function's environment (references to
-      // other resources stand as placeholders) and its Node options, from a directory with no
-      // node_modules: it needs nothing beside it.
-      const { Variables } = first.Properties.Environment as { Variables: Record<string, unknown> };
-      const environment = Object.fromEntries(
-        Object.entries(Variables).map(([name, value]) => [name, rendered(value)]),
-      );
-      const { NODE_OPTIONS, ...variables } = environment;
-      const loaded = await run(
-        process.execPath,
-        [
-          ...(NODE_OPTIONS ?? '').split(' ').filter(Boolean),
-          '--input-type=module',
-          '-e',
-          `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(typeof m.${handlerExport});`,
-        ],
-        {
-          cwd: out,
-          env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-2', ...variables },
-          timeout: 60_000,
-        },
-      );
-      expect(loaded.stdout.trim()).toBe('function');
+      // The bundle is imported as Lambda would: it needs nothing beside it.
+      expect(await handlerTypeOf(first)).toBe('function');
     },
   );
 
@@ -130,9 +143,7 @@ describe('cdk synth (the CLI, offline)', () => {
           String(resource.Properties.FunctionName).startsWith(`example-${services[service]}`),
       );
       if (!fn) throw new Error(`no ${service} function`);
-      const key = (fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
-      const [file] = String(fn.Properties.Handler).split(/\.(?=[^.]+$)/);
-      return join(out, 'cdk.out', `asset.${key}`, `${file}.mjs`);
+      return bundleEntry(fn).entry;
     };
     // esbuild names each bundled module's path in a comment: `// node_modules/.pnpm/pg@…`.
     const pgModules = /node_modules\/(\.pnpm\/)?pg(-protocol|-pool|-types|-connection-string)?[@/]/;
@@ -173,37 +184,12 @@ describe('cdk synth (the CLI, offline)', () => {
       DASHBOARD_URL: 'https://abcdef1234.execute-api.eu-west-2.amazonaws.com',
     };
     for (const [name, fn] of byName) {
-      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
-      const asset = join(out, 'cdk.out', `asset.${key.replace(/\.zip$/, '')}`);
-      const [handlerFile, handlerExport] = String(fn.Properties.Handler).split(/\.(?=[^.]+$)/);
-      const entry = join(asset, `${handlerFile}.mjs`);
       if (name === 'example-analytics-refresh') {
+        const { entry } = bundleEntry(fn);
         expect(existsSync(join(dirname(entry), '..', 'sql', 'analytics.sql'))).toBe(true);
       }
-      const { Variables } = fn.Properties.Environment as { Variables: Record<string, unknown> };
-      const { NODE_OPTIONS, ...variables } = Object.fromEntries(
-        Object.entries(Variables).map(([variable, value]) => [variable, rendered(value)]),
-      );
-      const loaded = await run(
-        process.execPath,
-        [
-          ...(NODE_OPTIONS ?? '').split(' ').filter(Boolean),
-          '--input-type=module',
-          '-e',
-          `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); console.log(typeof m.${handlerExport});`,
-        ],
-        {
-          cwd: out,
-          env: {
-            PATH: process.env.PATH,
-            AWS_REGION: 'eu-west-2',
-            ...variables,
-            ...(name.includes('sign-in') || name.includes('authorizer') ? signInValues : {}),
-          },
-          timeout: 60_000,
-        },
-      );
-      expect(loaded.stdout.trim(), name).toBe('function');
+      const extra = name.includes('sign-in') || name.includes('authorizer') ? signInValues : {};
+      expect(await handlerTypeOf(fn, extra), name).toBe('function');
     }
   });
 });

@@ -1,5 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { freePort } from '@totes/local';
 import {
   objectsCreated,
@@ -14,6 +12,7 @@ import { useTestPipeline } from '@totes/test-harness';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createLoadHandler } from '../src/create-load-handler';
+import { announceObject } from './announce-object';
 import { fixtureRows } from './fixture-rows';
 import { loadRows } from './load-rows';
 import { objectKey } from './object-key';
@@ -30,28 +29,8 @@ const dimensions = (Object.keys(warehouseTables) as TargetTableName[]).filter(
   (table) => warehouseTables[table].kind === 'dim',
 );
 
-/** Writes an object into the processed bucket and announces it as S3 would (through SNS). */
-async function announce(key: string, bytes: Uint8Array): Promise<void> {
-  const { clients, names, provisioned, aws } = pipeline();
-  const put = await clients.s3.send(
-    new PutObjectCommand({ Bucket: names.processedBucket, Key: key, Body: bytes }),
-  );
-  const event = s3Event({
-    bucket: names.processedBucket,
-    key,
-    size: bytes.byteLength,
-    eTag: put.ETag ?? '',
-    region: aws.region,
-    eventTime: new Date(),
-    sequencer: Date.now().toString(16),
-  });
-  await clients.sns.send(
-    new PublishCommand({
-      TopicArn: provisioned.topicArns.get(names.processedTopic),
-      Message: JSON.stringify(event),
-    }),
-  );
-}
+/** Writes an object into the processed bucket and announces it (see announceObject). */
+const announce = (key: string, bytes: Uint8Array) => announceObject(pipeline(), key, bytes);
 
 function announceRows<T extends TargetTableName>(
   table: T,

@@ -1,8 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PublishCommand } from '@aws-sdk/client-sns';
 import { metricNamespace, s3Event } from '@totes/pipeline';
 import { captureOutput, coldStart, stubAwsEnvironment, useTestPipeline } from '@totes/test-harness';
 import { describe, expect, it } from 'vitest';
+import { announceObject } from './announce-object';
 import { fixtureRows } from './fixture-rows';
 import { objectKey } from './object-key';
 import { processedObject } from './processed-object';
@@ -13,28 +12,8 @@ const pipeline = useTestPipeline();
 const warehouse = useWarehouse();
 const entry = () => import('../src/handler');
 
-/** Writes an object into the processed bucket and announces it as S3 would (through SNS). */
-async function announce(key: string, bytes: Uint8Array): Promise<void> {
-  const { clients, names, provisioned, aws } = pipeline();
-  const put = await clients.s3.send(
-    new PutObjectCommand({ Bucket: names.processedBucket, Key: key, Body: bytes }),
-  );
-  const event = s3Event({
-    bucket: names.processedBucket,
-    key,
-    size: bytes.byteLength,
-    eTag: put.ETag ?? '',
-    region: aws.region,
-    eventTime: new Date(),
-    sequencer: Date.now().toString(16),
-  });
-  await clients.sns.send(
-    new PublishCommand({
-      TopicArn: provisioned.topicArns.get(names.processedTopic),
-      Message: JSON.stringify(event),
-    }),
-  );
-}
+/** Writes an object into the processed bucket and announces it (see announceObject). */
+const announce = (key: string, bytes: Uint8Array) => announceObject(pipeline(), key, bytes);
 
 describe('a loader built from its environment at cold start', () => {
   it('loads an announced object with its real clients, logs and emits its metrics, without the password', async () => {
