@@ -240,8 +240,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const reconcile = async (graceSeconds: number): Promise<number> => {
     // As the reconciler in AWS: the DLQs that hold messages, logged by table and counted by stage.
     const metrics = log.metrics('reconcile');
+    let depths: ReadonlyMap<string, number>;
     try {
-      await reportDeadLetters({
+      depths = await reportDeadLetters({
         queues: stack.resources.queues,
         depth: sqsQueueDepth(stack.clients.sqs, stack.queueUrl),
         logger: log.logger('reconcile'),
@@ -264,11 +265,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         },
       );
       // An object whose message is dead-lettered did reach its stage, and failed there: that is
-      // for `totes dlq`, not for another round of attempts.
-      const { letters } = await deadLetters(
-        stackConnectionOf(stack, log.path),
-        stack.resources.queues.filter((queue) => queue.stage !== 'extract'),
+      // for `totes dlq`, not for another round of attempts. Only the DLQs counted above as
+      // holding messages are read.
+      const held = stack.resources.queues.filter(
+        (queue) => queue.stage !== 'extract' && (depths.get(queue.deadLetterQueue) ?? 0) > 0,
       );
+      const { letters } =
+        held.length === 0 ? { letters: [] } : await deadLetters(stackConnectionOf(stack, log.path), held);
       const deadLettered = new Set(letters.map((letter) => `${letter.stage} ${letter.subject}`));
       const objects = [...unconsumed.transform, ...unconsumed.load].filter(
         (object) => !deadLettered.has(`${object.stage} ${object.key}`),
